@@ -1,0 +1,84 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Prefab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Prefab", targets: ["Prefab"]),
+        .library(name: "PrefabShards", targets: ["PrefabShards"]),
+        .library(name: "PrefabLLM", targets: ["PrefabLLM"]),
+        .executable(name: "prefab", targets: ["prefab"]),
+        .executable(name: "prefab-sim", targets: ["prefab-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // System libraries. Each has a module map and a shim header.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Shards: zstd frames, JSONL.zst, MDS, manifests, hashes. Knows nothing about LLMs.
+        .target(name: "PrefabShards", dependencies: ["CZstd", "CCrypto"]),
+
+        // HTTP over one curl multi handle, endpoint clients, retries, limits, response cache.
+        .target(
+            name: "PrefabLLM",
+            dependencies: [
+                "CCurl", "PrefabShards",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The OpenAI/Anthropic-compatible simulator (SwiftNIO), a library so tests can run it in-process.
+        .target(
+            name: "PrefabSimulator",
+            dependencies: [
+                "PrefabShards",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+
+        // Records, input, sampler, rubrics, judges, aggregation, pairing, diversity, pipeline, report.
+        .target(
+            name: "Prefab",
+            dependencies: [
+                "PrefabShards", "PrefabLLM",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "prefab",
+            dependencies: ["Prefab", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "prefab-sim",
+            dependencies: ["PrefabSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "prefab-bench",
+            dependencies: [
+                "PrefabShards", "PrefabLLM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/PrefabBench"
+        ),
+
+        .testTarget(name: "PrefabShardsTests", dependencies: ["PrefabShards"]),
+        .testTarget(name: "PrefabLLMTests", dependencies: ["PrefabLLM", "PrefabSimulator"]),
+        .testTarget(name: "PrefabTests", dependencies: ["Prefab", "PrefabSimulator"]),
+    ]
+)

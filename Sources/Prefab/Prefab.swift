@@ -1,0 +1,2 @@
+@_exported import PrefabShards
+@_exported import PrefabLLM

@@ -1,0 +1,6 @@
+import NIOCore
+
+/// Placeholder until the simulator lands.
+public enum SimulatorInfo {
+    public static let name = "prefab-sim"
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import Prefab
+
+/// The `prefab` command: parses arguments and calls the library. Each subcommand is one file.
+@main
+struct PrefabCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prefab",
+        abstract: "Build preference and alignment datasets: sample, judge, pair, and write training shards.",
+        version: PrefabVersion.string,
+        subcommands: []
+    )
+}

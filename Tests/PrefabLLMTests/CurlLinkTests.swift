@@ -1,0 +1,8 @@
+import Testing
+import PrefabLLM
+
+@Suite struct CurlLinkTests {
+    @Test func linksLibcurlWithHTTPSupport() {
+        #expect(CurlInfo.version.hasPrefix("libcurl/"))
+    }
+}

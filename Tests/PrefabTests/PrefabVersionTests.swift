@@ -1,0 +1,8 @@
+import Testing
+import Prefab
+
+@Suite struct PrefabVersionTests {
+    @Test func versionIsSemantic() {
+        #expect(PrefabVersion.string.split(separator: ".").count == 3)
+    }
+}
