@@ -80,5 +80,7 @@ let package = Package(
         .testTarget(name: "PrefabShardsTests", dependencies: ["PrefabShards"]),
         .testTarget(name: "PrefabLLMTests", dependencies: ["PrefabLLM", "PrefabSimulator"]),
         .testTarget(name: "PrefabTests", dependencies: ["Prefab", "PrefabSimulator"]),
+        // Tests against the real local llama.cpp server; they skip, saying why, when it is not installed.
+        .testTarget(name: "PrefabEndToEndTests", dependencies: ["Prefab", "PrefabLLM"]),
     ]
 )

@@ -1,0 +1,8 @@
+import Testing
+import Prefab
+
+@Suite struct EndToEndPlaceholderTests {
+    @Test func libraryLinks() {
+        #expect(!CurlInfo.version.isEmpty)
+    }
+}
