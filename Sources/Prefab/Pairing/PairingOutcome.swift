@@ -1,0 +1,6 @@
+/// What one rated record gave: pairs, a best completion (best-of-n), or the reason for nothing.
+public enum PairingOutcome: Hashable, Sendable {
+    case pairs([PreferencePair])
+    case best(promptID: String, prompt: [ChatMessage], completion: ScoredCompletion)
+    case dropped(DropReason)
+}

@@ -1,0 +1,13 @@
+/// A completion with the score pairing decided on, and where it stood in its record.
+public struct ScoredCompletion: Hashable, Sendable {
+    public var completion: RatedCompletion
+    public var score: Double
+    /// Index in the rated record's `completions`.
+    public var index: Int
+
+    public init(completion: RatedCompletion, score: Double, index: Int) {
+        self.completion = completion
+        self.score = score
+        self.index = index
+    }
+}

@@ -1,0 +1,39 @@
+/// One prompt with its rated completions: the released UltraFeedback record schema, so existing
+/// code reads it, plus Prefab's `prompt_id` and `messages`.
+public struct RatedRecord: Codable, Hashable, Sendable {
+    public var source: String
+    /// The last user turn's text (UltraFeedback's `instruction`).
+    public var instruction: String
+    public var models: [String]
+    public var completions: [RatedCompletion]
+    public var promptID: String
+    /// The whole prompt conversation (system and earlier turns included), without any answer.
+    public var messages: [ChatMessage]
+
+    public init(
+        source: String, instruction: String, models: [String], completions: [RatedCompletion],
+        promptID: String, messages: [ChatMessage]
+    ) {
+        self.source = source
+        self.instruction = instruction
+        self.models = models
+        self.completions = completions
+        self.promptID = promptID
+        self.messages = messages
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case source, instruction, models, completions, messages
+        case promptID = "prompt_id"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        source = try c.decodeIfPresent(String.self, forKey: .source) ?? ""
+        instruction = try c.decode(String.self, forKey: .instruction)
+        completions = try c.decode([RatedCompletion].self, forKey: .completions)
+        models = try c.decodeIfPresent([String].self, forKey: .models) ?? completions.map(\.model)
+        messages = try c.decodeIfPresent([ChatMessage].self, forKey: .messages) ?? [.user(instruction)]
+        promptID = try c.decodeIfPresent(String.self, forKey: .promptID) ?? PromptID.derive(from: instruction)
+    }
+}
