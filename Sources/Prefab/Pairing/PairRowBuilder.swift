@@ -1,0 +1,105 @@
+/// Makes output rows in one format from pairing outcomes.
+public struct PairRowBuilder: Sendable {
+    public let format: PairFormat
+    public let kto: KTOLabeling
+    /// The score used for KTO thresholds (the pairing score).
+    public let score: ScoreSource
+
+    public init(format: PairFormat, strategy: PairingStrategy, kto: KTOLabeling = .fromPairs, score: ScoreSource = .fineGrained)
+        throws(PairingError)
+    {
+        if format.takesSingleCompletions, strategy != .bestOfN {
+            throw .formatNeedsSingleRows(format: format.rawValue, strategy: strategy.rawValue)
+        }
+        if !format.takesSingleCompletions, strategy == .bestOfN {
+            throw .formatNeedsPairs(format: format.rawValue, strategy: strategy.rawValue)
+        }
+        if case .thresholds(let desirable, let undesirable) = kto, undesirable >= desirable {
+            throw .invalidOption(
+                name: "KTO thresholds", value: "desirable \(desirable), undesirable \(undesirable)",
+                expected: "an undesirable threshold below the desirable one")
+        }
+        self.format = format
+        self.kto = kto
+        self.score = score
+    }
+
+    /// Rows for one record. KTO with thresholds labels every scored completion of the record;
+    /// every other format follows the outcome.
+    public func rows(for record: RatedRecord, outcome: PairingOutcome) -> [PairRow] {
+        if format.isUnpaired, case .thresholds(let desirable, let undesirable) = kto {
+            return record.completions.compactMap { completion in
+                guard let value = score.score(of: completion) else { return nil }
+                let label: Bool
+                if value >= desirable { label = true } else if value <= undesirable { label = false } else { return nil }
+                return unpairedRow(record.promptID, record.messages, completion.response, label)
+            }
+        }
+        switch outcome {
+        case .dropped: return []
+        case .best(let promptID, let prompt, let best):
+            return [PairRow(promptID: promptID, fields: [("messages", .messages(prompt + [.assistant(best.completion.response)]))])]
+        case .pairs(let pairs):
+            return pairs.flatMap { pair -> [PairRow] in
+                if format.isUnpaired {
+                    return [
+                        unpairedRow(pair.promptID, pair.prompt, pair.chosen.completion.response, true),
+                        unpairedRow(pair.promptID, pair.prompt, pair.rejected.completion.response, false),
+                    ]
+                }
+                return [pairedRow(pair)]
+            }
+        }
+    }
+
+    private func pairedRow(_ pair: PreferencePair) -> PairRow {
+        let chosen = pair.chosen.completion.response
+        let rejected = pair.rejected.completion.response
+        let promptText = Self.promptText(pair.prompt)
+        switch format {
+        case .h4:
+            let chosenMessages = pair.prompt + [.assistant(chosen)]
+            return PairRow(promptID: pair.promptID, fields: [
+                ("prompt", .string(promptText)), ("prompt_id", .string(pair.promptID)),
+                ("chosen", .messages(chosenMessages)), ("rejected", .messages(pair.prompt + [.assistant(rejected)])),
+                ("messages", .messages(chosenMessages)),
+                ("score_chosen", .number(pair.chosen.score)), ("score_rejected", .number(pair.rejected.score)),
+                ("margin", .number(pair.margin)),
+                ("chosen_model", .string(pair.chosen.completion.model)),
+                ("rejected_model", .string(pair.rejected.completion.model)),
+            ])
+        case .trl:
+            return PairRow(promptID: pair.promptID, fields: [
+                ("prompt", .messages(pair.prompt)), ("chosen", .messages([.assistant(chosen)])),
+                ("rejected", .messages([.assistant(rejected)])),
+            ])
+        case .trlStandard:
+            return PairRow(promptID: pair.promptID, fields: [
+                ("prompt", .string(promptText)), ("chosen", .string(chosen)), ("rejected", .string(rejected)),
+            ])
+        case .rm:
+            return PairRow(promptID: pair.promptID, fields: [
+                ("chosen", .messages(pair.prompt + [.assistant(chosen)])),
+                ("rejected", .messages(pair.prompt + [.assistant(rejected)])), ("margin", .number(pair.margin)),
+            ])
+        case .kto, .ktoStandard, .sft:
+            preconditionFailure("\(format) rows are not paired rows")
+        }
+    }
+
+    private func unpairedRow(_ promptID: String, _ prompt: [ChatMessage], _ completion: String, _ label: Bool) -> PairRow {
+        if format == .ktoStandard {
+            return PairRow(promptID: promptID, fields: [
+                ("prompt", .string(Self.promptText(prompt))), ("completion", .string(completion)), ("label", .bool(label)),
+            ])
+        }
+        return PairRow(promptID: promptID, fields: [
+            ("prompt", .messages(prompt)), ("completion", .messages([.assistant(completion)])), ("label", .bool(label)),
+        ])
+    }
+
+    /// The prompt as one string: the last user turn, as ultrafeedback_binarized's `prompt` is.
+    static func promptText(_ prompt: [ChatMessage]) -> String {
+        prompt.last { $0.role == "user" }?.content ?? prompt.last?.content ?? ""
+    }
+}
