@@ -149,4 +149,18 @@ import Testing
             #expect(try await SimulatorHarness.curl(server.baseURL + "/sim/stats").status == 200)
         }
     }
+
+    @Test func largeBodiesGet100ContinueAndOversizedOnes413() async throws {
+        try await SimulatorHarness.run(SimulatorConfiguration(maxBodyBytes: 3 << 20)) { server in
+            let url = server.baseURL + "/v1/chat/completions"
+            // curl asks `Expect: 100-continue` for bodies over 1 MB and waits for the interim answer.
+            let large = SimulatorHarness.chatBody(String(repeating: "word ", count: 300_000), #""max_tokens":2"#)
+            let exchange = try await SimulatorHarness.curl(url, json: large)
+            #expect(exchange.status == 200)
+            #expect(exchange.rawHeaders.contains("100 Continue"))
+            #expect(try SimulatorHarness.ChatView(exchange).usage["prompt_tokens"] == 300_000)
+            let oversized = SimulatorHarness.chatBody(String(repeating: "word ", count: 700_000))
+            #expect(try await SimulatorHarness.curl(url, json: oversized).status == 413)
+        }
+    }
 }

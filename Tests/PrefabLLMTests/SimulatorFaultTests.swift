@@ -77,6 +77,23 @@ import Testing
         }
     }
 
+    @Test func stopClosesHangingConnections() async throws {
+        let server = SimulatorServer(configuration: SimulatorConfiguration(threads: 1))
+        try await server.start()
+        async let hung = SimulatorHarness.curl(
+            server.baseURL + "/v1/chat/completions", json: body, headers: ["x-sim-fault": "hang"], timeout: 30
+        )
+        var inFlight = 0
+        for _ in 0..<250 where inFlight == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+            inFlight = server.stats().inFlight
+        }
+        #expect(inFlight == 1)
+        try await server.stop()
+        let result = try await hung
+        #expect(result.exitCode == 52, "curl saw the connection close (empty reply), not its own timeout")
+    }
+
     @Test func malformedIsA200WithInvalidJSON() async throws {
         try await SimulatorHarness.run { server in
             let exchange = try await SimulatorHarness.curl(server.baseURL + "/v1/chat/completions", json: body, headers: ["x-sim-fault": "malformed"])

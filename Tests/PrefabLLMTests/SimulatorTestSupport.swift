@@ -32,6 +32,8 @@ enum SimulatorHarness {
         var status: Int
         /// Response header names lowercased.
         var headers: [String: String]
+        /// Every response head curl saw, interim (100 Continue) ones included.
+        var rawHeaders: String
         var body: Data
 
         var text: String { String(decoding: body, as: UTF8.self) }
@@ -83,7 +85,8 @@ enum SimulatorHarness {
         }
         let statusText = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         var responseHeaders: [String: String] = [:]
-        if let raw = try? String(contentsOfFile: headerFile, encoding: .utf8) {
+        let raw = (try? String(contentsOfFile: headerFile, encoding: .utf8)) ?? ""
+        do {
             for line in raw.split(whereSeparator: \.isNewline) {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 let name = line[..<colon].lowercased()
@@ -91,7 +94,7 @@ enum SimulatorHarness {
             }
         }
         let body = (try? Data(contentsOf: URL(fileURLWithPath: bodyFile))) ?? Data()
-        return Exchange(exitCode: exitCode, status: Int(statusText) ?? 0, headers: responseHeaders, body: body)
+        return Exchange(exitCode: exitCode, status: Int(statusText) ?? 0, headers: responseHeaders, rawHeaders: raw, body: body)
     }
 
     /// A chat completion request body with one user message and extra top-level fields.
