@@ -9,7 +9,9 @@ import PrefabLLM
 /// Workers start spread over `--ramp-seconds` (as independent callers would), so answers arrive
 /// steadily rather than in one burst per latency period; completions are counted over a window
 /// that opens once every worker has had a full cycle. `--ramp-seconds 0` starts all workers at
-/// once instead (the worst case: every request of a round arrives and returns together).
+/// once instead (the worst case: every request of a round arrives and returns together); as
+/// answers then come in bursts, a window would alias, so that mode counts every answer from the
+/// start to the last one.
 struct EndpointConcurrencyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "endpoints-concurrency",
@@ -46,7 +48,8 @@ struct EndpointConcurrencyCommand: AsyncParsableCommand {
         let start = clock.now
         let latency = Duration.milliseconds(Int64(latencyMs))
         let ramp = Duration.milliseconds(Int64(rampSeconds * 1000))
-        let windowStart = start + ramp + latency
+        let bursts = rampSeconds == 0
+        let windowStart = bursts ? start : start + ramp + latency
         let windowEnd = windowStart + .milliseconds(Int64(windowSeconds * 1000))
         let cpuBefore = ProcessMeasurements.cpuSeconds
         let workers = inFlight
@@ -72,7 +75,8 @@ struct EndpointConcurrencyCommand: AsyncParsableCommand {
                             continue
                         }
                         let answered = clock.now
-                        if answered >= windowStart && answered < windowEnd {
+                        tally.lastAnswer = max(tally.lastAnswer, Self.seconds(answered - start))
+                        if bursts || (answered >= windowStart && answered < windowEnd) {
                             tally.completed += 1
                             tally.latency += Self.seconds(answered - sent)
                         }
@@ -85,6 +89,7 @@ struct EndpointConcurrencyCommand: AsyncParsableCommand {
                 total.errors += tally.errors
                 total.latency += tally.latency
                 total.firstError = total.firstError ?? tally.firstError
+                total.lastAnswer = max(total.lastAnswer, tally.lastAnswer)
             }
         }
         let cpu = ProcessMeasurements.cpuSeconds - cpuBefore
@@ -92,12 +97,12 @@ struct EndpointConcurrencyCommand: AsyncParsableCommand {
         if let firstError = tallies.firstError {
             FileHandle.standardError.write(Data("first error: \(firstError)\n".utf8))
         }
-        let rate = Double(tallies.completed) / windowSeconds
+        let rate = Double(tallies.completed) / (bursts ? tallies.lastAnswer : windowSeconds)
         let meanLatency = tallies.latency / Double(max(1, tallies.completed))
         let bound = Double(inFlight) / (latencyMs / 1000)
         let peakMB = Double(ProcessMeasurements.peakResidentBytes) / 1_048_576
         print(String(
-            format: #"{"client": "prefab", "in_flight": %d, "ramp_seconds": %.1f, "window_seconds": %.1f, "completed_in_window": %d, "errors": %d, "rps": %.1f, "littles_law_rps": %.1f, "efficiency": %.4f, "mean_latency_s": %.4f, "peak_rss_mb": %.1f, "cpu_seconds": %.3f}"#,
+            format: #"{"client": "prefab", "in_flight": %d, "ramp_seconds": %.1f, "window_seconds": %.1f, "completed": %d, "errors": %d, "rps": %.1f, "littles_law_rps": %.1f, "efficiency": %.4f, "mean_latency_s": %.4f, "peak_rss_mb": %.1f, "cpu_seconds": %.3f}"#,
             inFlight, rampSeconds, windowSeconds, tallies.completed, tallies.errors, rate, bound, rate / bound,
             meanLatency, peakMB, cpu))
         if tallies.errors > 0 { throw ExitCode(1) }
@@ -108,6 +113,8 @@ struct EndpointConcurrencyCommand: AsyncParsableCommand {
         var errors = 0
         var latency = 0.0
         var firstError: String?
+        /// Seconds from the start to the last answer.
+        var lastAnswer = 0.0
     }
 
     private static func seconds(_ duration: Duration) -> Double {
