@@ -6,13 +6,16 @@ import Testing
 /// The curl multi engine: many transfers in flight, cancellation, timeouts.
 @Suite struct HTTPEngineTests {
     @Test func thousandConcurrentRequestsAreAllAnswered() async throws {
-        try await SimFixture.with(SimulatorConfiguration(responseWords: 5, latency: .fixed(milliseconds: 1000), threads: 2)) { sim in
-            let client = try EndpointClient(configuration: sim.openAI(limits: EndpointLimits(maxConcurrent: 1000)))
-            // Samples how many requests the simulator holds at once while the load runs.
+        try await SimFixture.with(SimulatorConfiguration(responseWords: 5, latency: .fixed(milliseconds: 3000), threads: 2)) { sim in
+            let engine = HTTPEngine()
+            defer { engine.shutdown() }
+            let client = try EndpointClient(configuration: sim.openAI(limits: EndpointLimits(maxConcurrent: 1000)), engine: engine)
+            // Samples how many transfers the engine and the simulator hold at once during the load.
             let watcher = Task {
-                var most = 0
+                var most = (engine: 0, server: 0)
                 while !Task.isCancelled {
-                    most = max(most, sim.server.stats().inFlight)
+                    most.engine = max(most.engine, engine.inFlight)
+                    most.server = max(most.server, sim.server.stats().inFlight)
                     try? await Task.sleep(for: .milliseconds(5))
                 }
                 return most
@@ -32,8 +35,11 @@ import Testing
 
             #expect(answered == 1000)
             #expect(sim.server.stats().count(path: "/v1/chat/completions", status: 200) == 1000)
-            // Each answer takes a second: hundreds of requests must have been held together.
-            #expect(mostAtOnce >= 500, "at most \(mostAtOnce) requests were in flight together")
+            // (Nearly) every request was handed to the one multi handle before the first answer
+            // came back (each takes 3 s), and the server held many of them at once (how many
+            // depends on how fast a loaded machine opens a thousand connections).
+            #expect(mostAtOnce.engine >= 900, "the engine held at most \(mostAtOnce.engine) transfers at once")
+            #expect(mostAtOnce.server >= 100, "the simulator held at most \(mostAtOnce.server) requests at once")
         }
     }
 
