@@ -1,0 +1,136 @@
+import Foundation
+import PrefabSimulator
+import Testing
+@testable import PrefabLLM
+
+/// The curl multi engine: many transfers in flight, cancellation, timeouts.
+@Suite struct HTTPEngineTests {
+    @Test func thousandConcurrentRequestsAreAllAnswered() async throws {
+        try await SimFixture.with(SimulatorConfiguration(responseWords: 5, latency: .fixed(milliseconds: 3000), threads: 2)) { sim in
+            let engine = HTTPEngine()
+            defer { engine.shutdown() }
+            let client = try EndpointClient(configuration: sim.openAI(limits: EndpointLimits(maxConcurrent: 1000)), engine: engine)
+            // Samples how many transfers the engine and the simulator hold at once during the load.
+            let watcher = Task {
+                var most = (engine: 0, server: 0)
+                while !Task.isCancelled {
+                    most.engine = max(most.engine, engine.inFlight)
+                    most.server = max(most.server, sim.server.stats().inFlight)
+                    try? await Task.sleep(for: .milliseconds(5))
+                }
+                return most
+            }
+
+            let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<1000 {
+                    group.addTask {
+                        let response = try await client.chat(SimFixture.ask("Question \(index)"))
+                        return !response.text.isEmpty
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            watcher.cancel()
+            let mostAtOnce = await watcher.value
+
+            #expect(answered == 1000)
+            #expect(sim.server.stats().count(path: "/v1/chat/completions", status: 200) == 1000)
+            // (Nearly) every request was handed to the one multi handle before the first answer
+            // came back (each takes 3 s), and the server held many of them at once (how many
+            // depends on how fast a loaded machine opens a thousand connections).
+            #expect(mostAtOnce.engine >= 900, "the engine held at most \(mostAtOnce.engine) transfers at once")
+            #expect(mostAtOnce.server >= 100, "the simulator held at most \(mostAtOnce.server) requests at once")
+        }
+    }
+
+    @Test func cancellingTheTaskRemovesTheTransfer() async throws {
+        try await SimFixture.with { sim in
+            let engine = HTTPEngine.shared
+            let request = HTTPRequest(
+                method: .post, url: sim.server.baseURL + "/v1/chat/completions",
+                headers: ["Content-Type": "application/json", "x-sim-fault": "hang"],
+                body: Data(#"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#.utf8), timeout: 60)
+
+            let task = Task { try await engine.send(request) }
+            try await waitUntil { sim.server.stats().inFlight == 1 }
+            let clock = ContinuousClock()
+            let start = clock.now
+            task.cancel()
+
+            await #expect(throws: CancellationError.self) { _ = try await task.value }
+            #expect(clock.now - start < .seconds(5))
+            // The connection closes, so the simulator stops waiting on its hanging request.
+            try await waitUntil { sim.server.stats().inFlight == 0 }
+        }
+    }
+
+    @Test func cancellingAClientCallStopsItsRetriesAndTransfer() async throws {
+        try await SimFixture.with { sim in
+            let client = try EndpointClient(configuration: sim.openAI(headers: ["x-sim-fault": "hang"]))
+
+            let task = Task { try await client.chat(SimFixture.ask("Hello.")) }
+            try await waitUntil { sim.server.stats().inFlight == 1 }
+            task.cancel()
+
+            await #expect(throws: CancellationError.self) { _ = try await task.value }
+            try await waitUntil { sim.server.stats().inFlight == 0 }
+            #expect(sim.server.stats().totalRequests == 1)
+            #expect(client.limiterStatistics.inFlight == 0)
+        }
+    }
+
+    @Test func aTaskCancelledBeforeSendingNeverReachesTheServer() async throws {
+        try await SimFixture.with { sim in
+            let client = try EndpointClient(configuration: sim.openAI())
+            let task = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await client.chat(SimFixture.ask("Hello."))
+            }
+
+            await #expect(throws: CancellationError.self) { _ = try await task.value }
+            #expect(sim.server.stats().totalRequests == 0)
+        }
+    }
+
+    @Test func sequentialRequestsReuseOneKeptAliveConnection() async throws {
+        try await SimFixture.with { sim in
+            let engine = HTTPEngine()
+            defer { engine.shutdown() }
+            var connections: [Int] = []
+            for _ in 0..<10 {
+                let response = try await engine.send(HTTPRequest(url: sim.server.baseURL + "/v1/models"))
+                #expect(response.status == 200)
+                #expect(response.httpVersion == "1.1")
+                connections.append(response.newConnections)
+            }
+            #expect(connections == [1] + Array(repeating: 0, count: 9))
+        }
+    }
+
+    @Test func raisesTheOpenFileLimitToTheHardLimit() {
+        var limits = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limits)
+        #expect(HTTPEngine.shared.openFileLimit == UInt64(limits.rlim_max))
+        #expect(limits.rlim_cur == limits.rlim_max)
+    }
+
+    @Test func engineShutdownFailsNewRequests() async throws {
+        let engine = HTTPEngine()
+        engine.shutdown()
+        await #expect(throws: TransportError.self) {
+            _ = try await engine.send(HTTPRequest(url: "http://127.0.0.1:9/"))
+        }
+    }
+}
+
+/// Polls `condition` every 10 ms for up to `seconds`.
+func waitUntil(seconds: Double = 10, _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("condition not met within \(seconds) s")
+            return
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
