@@ -10,7 +10,7 @@ import Testing
             completions: [
                 SampleCompletion(
                     model: "a", principle: "honesty", customSystemPrompt: "Be honest.", response: "4",
-                    finishReason: "stop", usage: CompletionUsage(promptTokens: 10, completionTokens: 1),
+                    finishReason: "stop", usage: TokenUsage(promptTokens: 10, completionTokens: 1),
                     latency: 0.5, sampleIndex: 0, seed: 17),
                 SampleCompletion(
                     model: "b", principle: "none", customSystemPrompt: "", response: "The answer is",

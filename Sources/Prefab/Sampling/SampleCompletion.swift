@@ -11,7 +11,7 @@ public struct SampleCompletion: Codable, Hashable, Sendable {
     public var response: String
     /// Why generation stopped (`stop`, `length`, ...); nil when the server did not say.
     public var finishReason: String?
-    public var usage: CompletionUsage
+    public var usage: TokenUsage
     /// Seconds the call took (a cached answer keeps its original latency).
     public var latency: Double
     /// The position of this sample among the prompt's planned samples (0-based). It keeps
@@ -28,7 +28,7 @@ public struct SampleCompletion: Codable, Hashable, Sendable {
 
     public init(
         model: String, principle: String, customSystemPrompt: String, response: String,
-        finishReason: String?, usage: CompletionUsage = CompletionUsage(), latency: Double = 0,
+        finishReason: String?, usage: TokenUsage = TokenUsage(), latency: Double = 0,
         sampleIndex: Int, seed: Int, servedModel: String? = nil, onPolicy: Bool = false,
         flags: [CompletionFlag]? = nil
     ) {
@@ -65,7 +65,7 @@ public struct SampleCompletion: Codable, Hashable, Sendable {
         customSystemPrompt = try c.decodeIfPresent(String.self, forKey: .customSystemPrompt) ?? ""
         response = try c.decode(String.self, forKey: .response)
         finishReason = try c.decodeIfPresent(String.self, forKey: .finishReason)
-        usage = try c.decodeIfPresent(CompletionUsage.self, forKey: .usage) ?? CompletionUsage()
+        usage = try c.decodeIfPresent(TokenUsage.self, forKey: .usage) ?? TokenUsage()
         latency = try c.decodeIfPresent(Double.self, forKey: .latency) ?? 0
         sampleIndex = try c.decode(Int.self, forKey: .sampleIndex)
         seed = try c.decodeIfPresent(Int.self, forKey: .seed) ?? 0
