@@ -9,10 +9,17 @@ public struct RatedRecord: Codable, Hashable, Sendable {
     public var promptID: String
     /// The whole prompt conversation (system and earlier turns included), without any answer.
     public var messages: [ChatMessage]
+    /// The reference answer the judges were given, when the prompt had one.
+    public var reference: String?
+    /// The ensemble that rated the record (its file's `name`).
+    public var ensemble: String?
+    /// How far the ensemble's judges agreed on this record, their biases, failures and cost.
+    public var agreement: AgreementFigures?
 
     public init(
         source: String, instruction: String, models: [String], completions: [RatedCompletion],
-        promptID: String, messages: [ChatMessage]
+        promptID: String, messages: [ChatMessage], reference: String? = nil, ensemble: String? = nil,
+        agreement: AgreementFigures? = nil
     ) {
         self.source = source
         self.instruction = instruction
@@ -20,10 +27,13 @@ public struct RatedRecord: Codable, Hashable, Sendable {
         self.completions = completions
         self.promptID = promptID
         self.messages = messages
+        self.reference = reference
+        self.ensemble = ensemble
+        self.agreement = agreement
     }
 
     enum CodingKeys: String, CodingKey {
-        case source, instruction, models, completions, messages
+        case source, instruction, models, completions, messages, reference, ensemble, agreement
         case promptID = "prompt_id"
     }
 
@@ -35,5 +45,8 @@ public struct RatedRecord: Codable, Hashable, Sendable {
         models = try c.decodeIfPresent([String].self, forKey: .models) ?? completions.map(\.model)
         messages = try c.decodeIfPresent([ChatMessage].self, forKey: .messages) ?? [.user(instruction)]
         promptID = try c.decodeIfPresent(String.self, forKey: .promptID) ?? PromptID.derive(from: instruction)
+        reference = try c.decodeIfPresent(String.self, forKey: .reference)
+        ensemble = try c.decodeIfPresent(String.self, forKey: .ensemble)
+        agreement = try c.decodeIfPresent(AgreementFigures.self, forKey: .agreement)
     }
 }
