@@ -13,6 +13,8 @@ public enum JudgeParseFailure: Error, Hashable, Sendable, CustomStringConvertibl
     case wrongCount(expected: Int, found: Int)
     /// No A/B/tie verdict could be found.
     case noVerdict
+    /// A type label that names none of the rubric's types.
+    case unknownType(String)
     /// The request itself failed after the endpoint layer's retries.
     case requestFailed(String)
 
@@ -24,6 +26,7 @@ public enum JudgeParseFailure: Error, Hashable, Sendable, CustomStringConvertibl
         case .outOfScale(let value): "rating '\(value)' is outside the rubric's scale"
         case .wrongCount(let expected, let found): "expected ratings for \(expected) completions, found \(found)"
         case .noVerdict: "no verdict ([[A]], [[B]] or [[TIE]]) found in the judge's answer"
+        case .unknownType(let label): "type '\(label)' is not one of the rubric's types"
         case .requestFailed(let reason): "request failed: \(reason)"
         }
     }
