@@ -7,6 +7,8 @@ public enum JudgeSetupError: Error, CustomStringConvertible, Sendable, Equatable
     /// No client for an endpoint a judge names.
     case unknownEndpoint(judge: String, endpoint: String, known: [String])
     case rubricsNotFound(from: String)
+    /// An endpoint's client could not be made (missing API key, no local server, bad URL).
+    case endpoint(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum JudgeSetupError: Error, CustomStringConvertible, Sendable, Equatable
             "unknown rubric '\(name)': no \(name).yaml in \(directory)"
         case .unknownEndpoint(let judge, let endpoint, let known):
             "judge '\(judge)' names endpoint '\(endpoint)', which is not defined; defined endpoints: \(known.isEmpty ? "(none)" : known.joined(separator: ", "))"
+        case .endpoint(_, let reason):
+            reason
         case .rubricsNotFound(let start):
             "cannot find the bundled rubrics/ directory beside \(start), above it, or in the current directory; pass the rubrics directory explicitly"
         }
