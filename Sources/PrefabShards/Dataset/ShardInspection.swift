@@ -111,3 +111,28 @@ public struct ShardInspection: Sendable {
         return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
     }
 }
+
+extension ShardInspection {
+    /// The summary as JSON (`prefab inspect --json`).
+    public var json: JSONObject {
+        [
+            "path": .string(path),
+            "format": .string(format.rawValue),
+            "compression": .string(compression),
+            "records": .int(Int64(records)),
+            "raw_bytes": .int(Int64(rawBytes)),
+            "stored_bytes": .int(Int64(storedBytes)),
+            "ratio": .double(ratio),
+            "columns": .array(columns.map { ["name": .string($0.name), "encoding": .string($0.encoding.rawValue)] }),
+            "shards": .array(shards.map { shard in
+                var object: JSONObject = [
+                    "file": .string(shard.file), "records": .int(Int64(shard.records)),
+                    "raw_bytes": .int(Int64(shard.rawBytes)), "stored_bytes": .int(Int64(shard.storedBytes)),
+                ]
+                if let frames = shard.frames { object["frames"] = .int(Int64(frames)) }
+                if let seekable = shard.seekable { object["seekable"] = .bool(seekable) }
+                return .object(object)
+            }),
+        ]
+    }
+}
