@@ -20,6 +20,14 @@ public final class ResponseCache: Sendable {
         public var payload: Data
         public var usage: TokenUsage
         public var latency: Double
+
+        public init(kind: String, model: String, payload: Data, usage: TokenUsage, latency: Double) {
+            self.kind = kind
+            self.model = model
+            self.payload = payload
+            self.usage = usage
+            self.latency = latency
+        }
     }
 
     private struct State {
@@ -153,11 +161,8 @@ public final class ResponseCache: Sendable {
 
     /// Commits what is buffered and stops the writer task. Later stores are ignored.
     public func close() async throws(ResponseCacheError) {
-        let task = state.withLock { state -> Task<Void, Never>? in
-            state.closed = true
-            return state.flushTask
-        }
-        task?.cancel()
+        state.withLock { $0.closed = true }
+        defer { state.withLock { $0.flushTask?.cancel() } }
         try await flush()
     }
 
@@ -184,19 +189,23 @@ public final class ResponseCache: Sendable {
         guard !batch.isEmpty else { return }
         let now = Date().timeIntervalSince1970
         do {
-            try await pool.write { db in
-                let statement = try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO responses
-                        (key, kind, model, response, prompt_tokens, completion_tokens, latency, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                for (key, entry) in batch {
-                    try statement.execute(arguments: [
-                        key, entry.kind, entry.model, entry.payload,
-                        entry.usage.promptTokens, entry.usage.completionTokens, entry.latency, now,
-                    ])
+            // Detached: a commit, once begun, is not abandoned because a caller was cancelled.
+            let pool = self.pool
+            try await Task.detached {
+                try await pool.write { db in
+                    let statement = try db.cachedStatement(sql: """
+                        INSERT OR REPLACE INTO responses
+                            (key, kind, model, response, prompt_tokens, completion_tokens, latency, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                    for (key, entry) in batch {
+                        try statement.execute(arguments: [
+                            key, entry.kind, entry.model, entry.payload,
+                            entry.usage.promptTokens, entry.usage.completionTokens, entry.latency, now,
+                        ])
+                    }
                 }
-            }
+            }.value
             state.withLock { state in
                 for key in batch.keys { state.committing.removeValue(forKey: key) }
                 state.statistics.writes += batch.count

@@ -148,12 +148,15 @@ final class CurlTransfer: @unchecked Sendable {
             _ = prefab_curl_easy_getinfo_offset(easy, CURLINFO_TOTAL_TIME_T, &microseconds)
             var version = 0
             _ = prefab_curl_easy_getinfo_long(easy, CURLINFO_HTTP_VERSION, &version)
+            var connects = 0
+            _ = prefab_curl_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
             let response = HTTPResponse(
                 status: status,
                 headers: responseHeaders,
                 body: responseBody,
                 totalTime: Double(microseconds) / 1_000_000,
-                httpVersion: Self.versionName(version)
+                httpVersion: Self.versionName(version),
+                newConnections: connects
             )
             finish(.success(response))
         } else {

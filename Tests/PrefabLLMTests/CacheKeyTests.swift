@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import PrefabLLM
+
+/// What the response cache's key depends on, and what it must not.
+@Suite struct CacheKeyTests {
+    let identity = ModelIdentity(
+        provider: "openai-compatible", baseURL: "http://h/v1", model: "m",
+        defaults: GenerationParameters(temperature: 0.7))
+
+    private func key(_ request: ChatRequest, _ identity: ModelIdentity? = nil) -> String {
+        CacheKey.chat(request, identity: identity ?? self.identity)
+    }
+
+    @Test func theSameRequestAlwaysGivesTheSameKey() {
+        let request = ChatRequest(messages: [.user("hi")], parameters: GenerationParameters(seed: 1, stop: ["x"]))
+        #expect(key(request) == key(request))
+        #expect(key(request).count == 64)
+    }
+
+    @Test func everyAnswerShapingFieldChangesTheKey() {
+        let base = ChatRequest(messages: [.user("hi")], parameters: GenerationParameters(seed: 1))
+        var variants: [ChatRequest] = []
+        var changed = base; changed.messages = [.user("hi!")]; variants.append(changed)
+        changed = base; changed.messages = [.system("s"), .user("hi")]; variants.append(changed)
+        changed = base; changed.model = "other"; variants.append(changed)
+        changed = base; changed.sampleIndex = 1; variants.append(changed)
+        changed = base; changed.parameters.seed = 2; variants.append(changed)
+        changed = base; changed.parameters.temperature = 0.2; variants.append(changed)
+        changed = base; changed.parameters.topP = 0.9; variants.append(changed)
+        changed = base; changed.parameters.maxTokens = 10; variants.append(changed)
+        changed = base; changed.parameters.n = 2; variants.append(changed)
+        changed = base; changed.parameters.stop = ["."]; variants.append(changed)
+        changed = base; changed.parameters.logprobs = true; variants.append(changed)
+        changed = base; changed.parameters.responseFormat = .jsonObject; variants.append(changed)
+        changed = base; changed.parameters.extra = ["top_k": .integer(5)]; variants.append(changed)
+
+        let keys = Set([key(base)] + variants.map { key($0) })
+        #expect(keys.count == variants.count + 1)
+
+        var otherURL = identity; otherURL.baseURL = "http://other/v1"
+        var otherProvider = identity; otherProvider.provider = "anthropic"
+        #expect(key(base, otherURL) != key(base))
+        #expect(key(base, otherProvider) != key(base))
+    }
+
+    @Test func endpointDefaultsCountAsIfTheRequestHadSetThem() {
+        let implicit = ChatRequest(messages: [.user("hi")])
+        let explicit = ChatRequest(messages: [.user("hi")], parameters: GenerationParameters(temperature: 0.7))
+        #expect(key(implicit) == key(explicit))
+    }
+
+    @Test func theKeyDoesNotDependOnTheAPIKey() throws {
+        let configuration = EndpointConfiguration(
+            name: "e", provider: .openAICompatible, baseURL: "http://h/v1", model: "m", apiKeyEnv: "K")
+        let first = try EndpointClient(configuration: configuration, environment: ["K": "sk-one"])
+        let second = try EndpointClient(configuration: configuration, environment: ["K": "sk-two"])
+        let request = ChatRequest(messages: [.user("hi")])
+        #expect(CacheKey.chat(request, identity: first.identity) == CacheKey.chat(request, identity: second.identity))
+        let canonical = String(decoding: CacheKey.canonicalChat(request, identity: first.identity), as: UTF8.self)
+        #expect(!canonical.contains("sk-one"))
+    }
+
+    @Test func theCanonicalFormIsPinned() {
+        let request = ChatRequest(messages: [.user("hi")], parameters: GenerationParameters(seed: 3))
+        let canonical = String(decoding: CacheKey.canonicalChat(request, identity: identity), as: UTF8.self)
+        #expect(canonical == #"{"base_url":"http://h/v1","kind":"chat","messages":[{"content":"hi","role":"user"}],"model":"m","parameters":{"seed":3,"temperature":0.7},"provider":"openai-compatible","sample_index":0,"version":1}"#)
+    }
+}
