@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// One prompt as the sampler takes it: validated, normalised to a conversation, and named.
 public struct PromptRecord: Hashable, Sendable {
     /// The input's `id`, else the SHA-256 of `promptText` (see there).
@@ -8,17 +10,26 @@ public struct PromptRecord: Hashable, Sendable {
     public var source: String
     /// A reference answer for verifiable prompts.
     public var reference: String?
+    /// The input's `metadata` object, carried through to the samples record untouched.
+    public var metadata: PrefabShards.JSONValue?
 
-    public init(promptID: String? = nil, messages: [ChatMessage], source: String = "", reference: String? = nil) {
+    public init(
+        promptID: String? = nil, messages: [ChatMessage], source: String = "", reference: String? = nil,
+        metadata: PrefabShards.JSONValue? = nil
+    ) {
         self.messages = messages
         self.source = source
         self.reference = reference
+        self.metadata = metadata
         self.promptID = promptID ?? PromptID.derive(from: Self.promptText(of: messages))
     }
 
     /// A single-turn prompt.
-    public init(promptID: String? = nil, prompt: String, source: String = "", reference: String? = nil) {
-        self.init(promptID: promptID, messages: [.user(prompt)], source: source, reference: reference)
+    public init(
+        promptID: String? = nil, prompt: String, source: String = "", reference: String? = nil,
+        metadata: PrefabShards.JSONValue? = nil
+    ) {
+        self.init(promptID: promptID, messages: [.user(prompt)], source: source, reference: reference, metadata: metadata)
     }
 
     /// The last user turn's text (UltraFeedback's `instruction`).

@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// One prompt with every answer the sampler gathered for it: the record of a samples shard, and
 /// what the judge stage reads.
 ///
@@ -15,6 +17,8 @@ public struct SampleRecord: Codable, Hashable, Sendable {
     public var instruction: String
     /// A reference answer for verifiable prompts, when the input had one.
     public var reference: String?
+    /// The input's `metadata` object, as it came.
+    public var metadata: PrefabShards.JSONValue?
     /// The models chosen for this prompt, one entry per planned sample, in sample-index order.
     public var models: [String]
     public var completions: [SampleCompletion]
@@ -22,14 +26,15 @@ public struct SampleRecord: Codable, Hashable, Sendable {
 
     public init(
         promptID: String, source: String = "", messages: [ChatMessage], instruction: String,
-        reference: String? = nil, models: [String], completions: [SampleCompletion],
-        failures: [SampleFailure] = []
+        reference: String? = nil, metadata: PrefabShards.JSONValue? = nil, models: [String],
+        completions: [SampleCompletion], failures: [SampleFailure] = []
     ) {
         self.promptID = promptID
         self.source = source
         self.messages = messages
         self.instruction = instruction
         self.reference = reference
+        self.metadata = metadata
         self.models = models
         self.completions = completions
         self.failures = failures
@@ -40,7 +45,7 @@ public struct SampleRecord: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case promptID = "prompt_id"
-        case source, messages, instruction, reference, models, completions, failures, complete
+        case source, messages, instruction, reference, metadata, models, completions, failures, complete
     }
 
     public init(from decoder: any Decoder) throws {
@@ -50,6 +55,7 @@ public struct SampleRecord: Codable, Hashable, Sendable {
         messages = try c.decode([ChatMessage].self, forKey: .messages)
         instruction = try c.decode(String.self, forKey: .instruction)
         reference = try c.decodeIfPresent(String.self, forKey: .reference)
+        metadata = try c.decodeIfPresent(PrefabShards.JSONValue.self, forKey: .metadata)
         completions = try c.decode([SampleCompletion].self, forKey: .completions)
         failures = try c.decodeIfPresent([SampleFailure].self, forKey: .failures) ?? []
         models = try c.decodeIfPresent([String].self, forKey: .models) ?? completions.map(\.model)
@@ -62,6 +68,7 @@ public struct SampleRecord: Codable, Hashable, Sendable {
         try c.encode(messages, forKey: .messages)
         try c.encode(instruction, forKey: .instruction)
         try c.encodeIfPresent(reference, forKey: .reference)
+        try c.encodeIfPresent(metadata, forKey: .metadata)
         try c.encode(models, forKey: .models)
         try c.encode(completions, forKey: .completions)
         try c.encode(failures, forKey: .failures)

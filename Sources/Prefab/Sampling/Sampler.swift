@@ -41,7 +41,8 @@ public struct Sampler: Sendable {
         let outcomes = await run(plan, for: prompt)
         return SampleRecord(
             promptID: prompt.promptID, source: prompt.source, messages: prompt.messages,
-            instruction: prompt.instruction, reference: prompt.reference, models: plan.map(\.model),
+            instruction: prompt.instruction, reference: prompt.reference, metadata: prompt.metadata,
+            models: plan.map(\.model),
             completions: outcomes.completions, failures: outcomes.failures)
     }
 

@@ -146,6 +146,7 @@ public struct ConfigDocument {
         case "Double", "Float": return "a number"
         case "Bool": return "true or false"
         default:
+            if name.contains("Scalar") { return "a single value" }
             if name.hasPrefix("Array") || name.hasPrefix("[") || name.contains("Sequence") { return "a list" }
             if name.hasPrefix("Dictionary") || name.contains("Mapping") || name.contains("Keyed") {
                 return "a mapping"
