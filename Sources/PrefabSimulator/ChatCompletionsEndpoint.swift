@@ -1,3 +1,5 @@
+import Foundation
+
 /// `POST /v1/chat/completions`, OpenAI's shape: messages, model, temperature, top_p,
 /// max_tokens / max_completion_tokens, n, seed, stop, logprobs / top_logprobs and
 /// response_format (text, json_object, json_schema).
@@ -132,6 +134,10 @@ enum ChatCompletionsEndpoint {
             let logprob = -(generator.unit() * generator.unit() * 2.5)
             writeToken(token, logprob: logprob, into: &writer)
             writer.raw(",\"top_logprobs\":[")
+            // Alternatives share what probability the chosen token leaves, each less likely
+            // than the one before, so the listed probabilities never add up to more than 1.
+            var previous = exp(logprob)
+            var remaining = 1 - previous
             var alternative = logprob
             for rank in 0..<top {
                 if rank > 0 { writer.raw(",") }
@@ -139,7 +145,10 @@ enum ChatCompletionsEndpoint {
                 if rank == 0 {
                     candidate = token
                 } else {
-                    alternative -= 0.4 + generator.unit() * 2
+                    let share = max(min(previous * (0.2 + 0.7 * generator.unit()), remaining * 0.8), 1e-9)
+                    remaining -= share
+                    previous = share
+                    alternative = log(share)
                     let word = Vocabulary.words[Int(generator.next() % UInt64(Vocabulary.words.count))]
                     candidate = (token.first?.isWhitespace == true ? " " : "") + word
                 }

@@ -3,8 +3,8 @@ import Foundation
 /// What the simulator does to one request instead of (or before) answering it normally.
 ///
 /// Tests choose it per request with the `x-sim-fault` header, a `;`-separated list:
-/// `status=503`, `status=429;retry-after=2`, `status=429;retry-after-date` (an HTTP date about
-/// 2 s ahead; `retry-after-date=5` for 5 s), `hang`, `malformed`, `truncate`, `reset`,
+/// `status=503`, `status=429;retry-after=2`, `status=429;retry-after-date` (an HTTP date 2 to 3 s
+/// ahead, never less than 2 as dates have whole seconds; `retry-after-date=5` for 5 s), `hang`, `malformed`, `truncate`, `reset`,
 /// `unparseable`, `latency=500` (milliseconds; combines with the others).
 /// Random faults from the configured rates produce the same plans.
 struct FaultPlan: Equatable, Sendable {

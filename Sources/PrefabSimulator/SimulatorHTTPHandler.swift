@@ -30,6 +30,11 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
             head = requestHead
             body = nil
             bodyTooLarge = false
+            // Clients (curl for bodies over 1 MB) wait up to a second for this before sending.
+            if requestHead.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                let interim = HTTPResponseHead(version: requestHead.version, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            }
         case .body(var chunk):
             guard !bodyTooLarge else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > engine.configuration.maxBodyBytes {

@@ -77,7 +77,7 @@ struct TextGenerator {
             if words == 0 { next = next.prefix(1).uppercased() + next.dropFirst() }
             let candidate = words == 0 ? next : output + " " + next
             if candidate.count > limit {
-                if output.count >= minLength { break }
+                if output.count >= minLength, !output.isEmpty { break }
                 // Fill up to the bound with letters from the word (bounds tighter than a word).
                 output = String(candidate.prefix(limit))
                 break

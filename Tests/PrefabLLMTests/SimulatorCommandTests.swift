@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// The `prefab-sim` executable: the line scripts wait for, flags reaching the server, and a
+/// clean exit on SIGTERM.
+@Suite struct SimulatorCommandTests {
+    /// `prefab-sim` lies beside the test bundle in the build directory.
+    private func executable() throws -> URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("prefab-sim")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        let fallback = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/prefab-sim")
+        try #require(FileManager.default.isExecutableFile(atPath: fallback.path), "build prefab-sim first (swift build --build-tests)")
+        return fallback
+    }
+
+    @Test func printsItsURLServesWithTheFlagsAndStopsOnSIGTERM() async throws {
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = [
+            "--port", "0", "--seed", "5", "--words", "7", "--models", "one,two",
+            "--api-key-env", "PREFAB_SIM_TEST_KEY", "--latency", "fixed:1", "--threads", "1",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PREFAB_SIM_TEST_KEY"] = "sk-cli-key"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        let line = try await Task.detached { () -> String in
+            var bytes: [UInt8] = []
+            while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != 0x0A {
+                bytes.append(byte)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }.value
+        let prefix = "prefab-sim listening on "
+        #expect(line.hasPrefix(prefix + "http://127.0.0.1:"), "\(line)")
+        let baseURL = String(line.dropFirst(prefix.count))
+
+        let models = try await SimulatorHarness.curl(baseURL + "/v1/models", headers: ["authorization": "Bearer sk-cli-key"])
+        #expect((try models.json()["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["one", "two"])
+        let unauthorised = try await SimulatorHarness.curl(baseURL + "/v1/models")
+        #expect(unauthorised.status == 401)
+        let chat = try await SimulatorHarness.curl(
+            baseURL + "/v1/chat/completions", json: SimulatorHarness.chatBody("hi"), headers: ["x-api-key": "sk-cli-key"]
+        )
+        #expect(try SimulatorHarness.ChatView(chat).usage["completion_tokens"] == 7)
+
+        process.terminate()
+        let status = await Task.detached { () -> Int32 in
+            process.waitUntilExit()
+            return process.terminationStatus
+        }.value
+        #expect(status == 0)
+    }
+
+    @Test func badFlagsFailWithAMessage() async throws {
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = ["--latency", "sometimes"]
+        let errors = Pipe()
+        process.standardOutput = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = await Task.detached { () -> String in
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }.value
+        #expect(process.terminationStatus != 0)
+        #expect(message.contains("sometimes"))
+    }
+}
