@@ -50,12 +50,13 @@ public struct JudgeInput: Codable, Hashable, Sendable {
     /// The prompt conversation, ending with the user's turn.
     public var messages: [ChatMessage]
     public var reference: String?
-    public var metadata: [String: JSONValue]
+    /// The prompt's `metadata` object (empty when it had none).
+    public var metadata: JSONObject
     public var completions: [Completion]
 
     public init(
         promptID: String, source: String = "", messages: [ChatMessage], reference: String? = nil,
-        metadata: [String: JSONValue] = [:], completions: [Completion]
+        metadata: JSONObject = JSONObject(), completions: [Completion]
     ) {
         self.promptID = promptID
         self.source = source
@@ -65,11 +66,11 @@ public struct JudgeInput: Codable, Hashable, Sendable {
         self.completions = completions
     }
 
-    /// A samples record, with the prompt's metadata when the caller has it.
-    public init(_ sample: SampleRecord, metadata: [String: JSONValue] = [:]) {
+    /// A samples record (its prompt's metadata included).
+    public init(_ sample: SampleRecord) {
         self.init(
             promptID: sample.promptID, source: sample.source, messages: sample.messages, reference: sample.reference,
-            metadata: metadata,
+            metadata: sample.metadata?.objectValue ?? JSONObject(),
             completions: sample.completions.map {
                 Completion(
                     model: $0.model, principle: $0.principle, customSystemPrompt: $0.customSystemPrompt,
@@ -109,7 +110,7 @@ public struct JudgeInput: Codable, Hashable, Sendable {
             messages = [.user(try c.decode(String.self, forKey: .instruction))]
         }
         reference = try c.decodeIfPresent(String.self, forKey: .reference)
-        metadata = try c.decodeIfPresent([String: JSONValue].self, forKey: .metadata) ?? [:]
+        metadata = try c.decodeIfPresent(PrefabShards.JSONValue.self, forKey: .metadata)?.objectValue ?? JSONObject()
         completions = try c.decode([Completion].self, forKey: .completions)
     }
 
@@ -120,7 +121,7 @@ public struct JudgeInput: Codable, Hashable, Sendable {
         try c.encode(messages, forKey: .messages)
         try c.encode(instruction, forKey: .instruction)
         try c.encodeIfPresent(reference, forKey: .reference)
-        if !metadata.isEmpty { try c.encode(metadata, forKey: .metadata) }
+        if !metadata.isEmpty { try c.encode(PrefabShards.JSONValue.object(metadata), forKey: .metadata) }
         try c.encode(completions, forKey: .completions)
     }
 }

@@ -6,8 +6,8 @@
 /// its bound; an answer cut off anyway (`finish_reason: length`) is a parse failure.
 public enum JudgeSchema {
     /// The rating: an integer in the scale, or the N/A literal where the rubric allows it.
-    static func rating(_ rubric: Rubric) -> JSONValue {
-        let integer: JSONValue = .object([
+    static func rating(_ rubric: Rubric) -> PrefabLLM.JSONValue {
+        let integer: PrefabLLM.JSONValue = .object([
             "type": .string("integer"),
             "minimum": .integer(Int64(rubric.scale.min)),
             "maximum": .integer(Int64(rubric.scale.max)),
@@ -18,8 +18,8 @@ public enum JudgeSchema {
         ])])
     }
 
-    static func types(_ types: RubricTypes) -> JSONValue {
-        var schema: [String: JSONValue] = [
+    static func types(_ types: RubricTypes) -> PrefabLLM.JSONValue {
+        var schema: [String: PrefabLLM.JSONValue] = [
             "type": .string("array"),
             "items": .object(["type": .string("string"), "enum": .array(types.items.map { .string($0.id) })]),
             "uniqueItems": .bool(true),
@@ -32,13 +32,13 @@ public enum JudgeSchema {
         return .object(schema)
     }
 
-    static func text(maxLength: Int) -> JSONValue {
+    static func text(maxLength: Int) -> PrefabLLM.JSONValue {
         .object(["type": .string("string"), "maxLength": .integer(Int64(maxLength))])
     }
 
     /// An object with properties in the given order (kept in `required`, which fixes the order
     /// grammar-based servers emit), no others allowed.
-    static func object(_ properties: [(String, JSONValue)]) -> JSONValue {
+    static func object(_ properties: [(String, PrefabLLM.JSONValue)]) -> PrefabLLM.JSONValue {
         .object([
             "type": .string("object"),
             "properties": .object(Dictionary(uniqueKeysWithValues: properties)),
@@ -48,22 +48,22 @@ public enum JudgeSchema {
     }
 
     /// `{"rating", "types"?, "rationale"}`: one completion, one aspect.
-    public static func single(_ rubric: Rubric, rationaleMaxChars: Int) -> JSONValue {
-        var properties: [(String, JSONValue)] = [("rating", rating(rubric))]
+    public static func single(_ rubric: Rubric, rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
+        var properties: [(String, PrefabLLM.JSONValue)] = [("rating", rating(rubric))]
         if let types = rubric.types { properties.append(("types", Self.types(types))) }
         properties.append(("rationale", text(maxLength: rationaleMaxChars)))
         return object(properties)
     }
 
     /// `{"ratings": [{"index", "rating", "types"?, "rationale"} × n]}`: every completion, one aspect.
-    public static func multi(_ rubric: Rubric, count: Int, rationaleMaxChars: Int) -> JSONValue {
-        var item: [(String, JSONValue)] = [
+    public static func multi(_ rubric: Rubric, count: Int, rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
+        var item: [(String, PrefabLLM.JSONValue)] = [
             ("index", .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(Int64(count))])),
             ("rating", rating(rubric)),
         ]
         if let types = rubric.types { item.append(("types", Self.types(types))) }
         item.append(("rationale", text(maxLength: rationaleMaxChars)))
-        let ratings: JSONValue = .object([
+        let ratings: PrefabLLM.JSONValue = .object([
             "type": .string("array"),
             "minItems": .integer(Int64(count)),
             "maxItems": .integer(Int64(count)),
@@ -73,7 +73,7 @@ public enum JudgeSchema {
     }
 
     /// `{"verdict": "A"|"B"|"TIE", "rationale"}`.
-    public static func pairwise(rationaleMaxChars: Int) -> JSONValue {
+    public static func pairwise(rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
         object([
             ("verdict", .object(["type": .string("string"), "enum": .array([.string("A"), .string("B"), .string("TIE")])])),
             ("rationale", text(maxLength: rationaleMaxChars)),
@@ -81,7 +81,7 @@ public enum JudgeSchema {
     }
 
     /// `{"rating", "critique"}`: a critique rubric.
-    public static func critique(_ rubric: Rubric, rationaleMaxChars: Int) -> JSONValue {
+    public static func critique(_ rubric: Rubric, rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
         object([("rating", rating(rubric)), ("critique", text(maxLength: rationaleMaxChars))])
     }
 }
