@@ -135,7 +135,7 @@ public struct EnsembleAggregator: Sendable {
     func fineGrained(_ annotations: [String: AspectAnnotation]) -> Double? {
         var total = 0.0
         var weights = 0.0
-        for (aspect, annotation) in annotations {
+        for (aspect, annotation) in annotations.sorted(by: { $0.key < $1.key }) {
             guard let score = annotation.score else { continue }
             let weight = configuration.aspectWeights.map { $0[aspect] ?? 0 } ?? 1
             guard weight > 0 else { continue }

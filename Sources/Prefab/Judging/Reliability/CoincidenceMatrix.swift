@@ -24,8 +24,9 @@ public struct CoincidenceMatrix: Sendable {
         var counts: [Double: Double] = [:]
         for value in values { counts[value, default: 0] += 1 }
         let share = 1 / Double(m - 1)
-        for (c, nc) in counts {
-            for (k, nk) in counts {
+        let ordered = counts.sorted { $0.key < $1.key }
+        for (c, nc) in ordered {
+            for (k, nk) in ordered {
                 let pairs = c == k ? nc * (nc - 1) : nc * nk
                 if pairs > 0 { cells[ValuePair(c, k), default: 0] += pairs * share }
             }
@@ -39,14 +40,16 @@ public struct CoincidenceMatrix: Sendable {
     }
 
     /// Pairable values in all (n).
-    public var pairableValues: Double { cells.values.reduce(0, +) }
+    public var pairableValues: Double { cells.sorted { ($0.key.first, $0.key.second) < ($1.key.first, $1.key.second) }.reduce(0) { $0 + $1.value } }
 
     /// Ordinal alpha; nil when it is undefined (fewer than two pairable values, or all values equal).
     public var ordinalAlpha: Double? {
+        // Cells in a fixed order, so sums come out bit-identical on every run.
+        let sorted = cells.sorted { ($0.key.first, $0.key.second) < ($1.key.first, $1.key.second) }
         var marginals: [Double: Double] = [:]
-        for (pair, count) in cells { marginals[pair.first, default: 0] += count }
+        for (pair, count) in sorted { marginals[pair.first, default: 0] += count }
         let values = marginals.keys.sorted()
-        let n = marginals.values.reduce(0, +)
+        let n = values.reduce(0) { $0 + marginals[$1]! }
         guard n > 1, values.count > 1 else { return nil }
         // Cumulative marginals, so Σ_{g=c}^{k} n_g is a difference of two prefix sums.
         var prefix: [Double] = [0]

@@ -16,6 +16,11 @@ public struct ContingencyTable: Sendable {
         for (pair, count) in other.cells { cells[pair, default: 0] += count }
     }
 
+    /// The cells in a fixed order, so sums come out bit-identical on every run.
+    private var sortedCells: [(key: ValuePair, value: Double)] {
+        cells.sorted { ($0.key.first, $0.key.second) < ($1.key.first, $1.key.second) }
+    }
+
     /// Items both judges rated.
     public var count: Int { Int(cells.values.reduce(0, +)) }
 
@@ -24,21 +29,21 @@ public struct ContingencyTable: Sendable {
     /// product of the marginals over the total. On consecutive integer scales this equals the
     /// usual index-based weighting. Nil when undefined (no items, or no spread in the ratings).
     public var quadraticKappa: Double? {
-        let total = cells.values.reduce(0, +)
+        let total = sortedCells.reduce(0) { $0 + $1.value }
         guard total > 0 else { return nil }
         var rows: [Double: Double] = [:]
         var columns: [Double: Double] = [:]
-        for (pair, count) in cells {
+        for (pair, count) in sortedCells {
             rows[pair.first, default: 0] += count
             columns[pair.second, default: 0] += count
         }
         var observed = 0.0
-        for (pair, count) in cells {
+        for (pair, count) in sortedCells {
             observed += count * (pair.first - pair.second) * (pair.first - pair.second)
         }
         var expected = 0.0
-        for (x, rowCount) in rows {
-            for (y, columnCount) in columns {
+        for (x, rowCount) in rows.sorted(by: { $0.key < $1.key }) {
+            for (y, columnCount) in columns.sorted(by: { $0.key < $1.key }) {
                 expected += rowCount * columnCount / total * (x - y) * (x - y)
             }
         }
@@ -49,11 +54,11 @@ public struct ContingencyTable: Sendable {
     /// Spearman's rank correlation: Pearson's r of the ranks, tied values sharing their mean
     /// rank. Nil when undefined (fewer than two items, or one judge gave a single value).
     public var spearman: Double? {
-        let total = cells.values.reduce(0, +)
+        let total = sortedCells.reduce(0) { $0 + $1.value }
         guard total >= 2 else { return nil }
         var rows: [Double: Double] = [:]
         var columns: [Double: Double] = [:]
-        for (pair, count) in cells {
+        for (pair, count) in sortedCells {
             rows[pair.first, default: 0] += count
             columns[pair.second, default: 0] += count
         }
@@ -64,13 +69,13 @@ public struct ContingencyTable: Sendable {
         var covariance = 0.0
         var rowVariance = 0.0
         var columnVariance = 0.0
-        for (pair, count) in cells {
+        for (pair, count) in sortedCells {
             let dx = rowRanks[pair.first]! - mean
             let dy = columnRanks[pair.second]! - mean
             covariance += count * dx * dy
         }
-        for (value, count) in rows { rowVariance += count * pow2(rowRanks[value]! - mean) }
-        for (value, count) in columns { columnVariance += count * pow2(columnRanks[value]! - mean) }
+        for (value, count) in rows.sorted(by: { $0.key < $1.key }) { rowVariance += count * pow2(rowRanks[value]! - mean) }
+        for (value, count) in columns.sorted(by: { $0.key < $1.key }) { columnVariance += count * pow2(columnRanks[value]! - mean) }
         guard rowVariance > 0, columnVariance > 0 else { return nil }
         return covariance / (rowVariance * columnVariance).squareRoot()
     }

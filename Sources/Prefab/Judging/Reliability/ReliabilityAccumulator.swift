@@ -65,7 +65,7 @@ public struct ReliabilityAccumulator: Sendable {
             }
         }
 
-        for (_, byJudge) in units {
+        for (_, byJudge) in units.sorted(by: { ($0.key.completion, $0.key.aspect) < ($1.key.completion, $1.key.aspect) }) {
             let ratings = byJudge.mapValues { $0.reduce(0, +) / Double($0.count) }
             coincidences.addUnit(Array(ratings.values))
             let names = ratings.keys.sorted()
