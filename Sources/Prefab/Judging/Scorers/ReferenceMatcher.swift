@@ -19,13 +19,15 @@ public struct ReferenceMatcher: Sendable {
             guard let expected = Self.number(whole: reference) else {
                 return (false, "the reference '\(reference)' is not a number")
             }
-            guard let extracted = extractedText(text), let found = number(in: extracted) else {
+            guard let extracted = extractedText(text, configuration.extract), let found = number(in: extracted) else {
                 return (false, "no number found (reference \(Self.format(expected)))")
             }
             let passed = abs(found - expected) <= configuration.tolerance + configuration.relativeTolerance * abs(expected)
             return (passed, "extracted \(Self.format(found)); reference \(Self.format(expected))")
         case .exact:
-            guard let extracted = extractedText(text) else { return (false, "no answer found (reference '\(reference)')") }
+            // A last number is no answer to compare with a text reference: take the whole response.
+            let extract = configuration.extract == .lastNumber ? .whole : configuration.extract
+            guard let extracted = extractedText(text, extract) else { return (false, "no answer found (reference '\(reference)')") }
             let passed = normalize(extracted) == normalize(reference)
             return (passed, "extracted '\(extracted)'; reference '\(reference)'")
         case .regex:
@@ -45,8 +47,8 @@ public struct ReferenceMatcher: Sendable {
     }
 
     /// The part of the response that holds the answer.
-    private func extractedText(_ text: String) -> String? {
-        switch configuration.extract {
+    private func extractedText(_ text: String, _ extract: ReferenceScorerConfiguration.Extract) -> String? {
+        switch extract {
         case .whole:
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             return trimmed.isEmpty ? nil : trimmed
