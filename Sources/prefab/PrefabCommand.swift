@@ -13,6 +13,8 @@ struct PrefabCommand: AsyncParsableCommand {
             InspectCommand.self,
             ConvertCommand.self,
             LocalCommand.self,
+            JudgeCommand.self,
+            EvalJudgesCommand.self,
         ]
     )
 }

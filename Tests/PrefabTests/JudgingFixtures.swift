@@ -97,3 +97,63 @@ final class ScriptedChatClient: ChatClient, @unchecked Sendable {
         return try step(request)
     }
 }
+
+extension JudgingFixtures {
+    /// Writes samples records as a JSONL.zst shard directory, the way the sampler does.
+    static func writeSamples(_ records: [SampleRecord], to directory: String) throws {
+        let writer = try Shards.makeWriter(directory: directory, options: ShardWriterOptions(format: .jsonlZst, basename: "samples"))
+        for record in records { try writer.write(try JSONObject(encoding: record)) }
+        try writer.finish()
+    }
+
+    static func samples(_ count: Int) -> [SampleRecord] {
+        (0..<count).map { index in
+            let answers = ["\(index) plus \(index) is \(2 * index).", "It is \(2 * index + 1).", "Adding \(index) to itself gives \(2 * index), because doubling a number adds it to itself."]
+            return SampleRecord(
+                promptID: "s\(index)", source: "math", messages: [.user("What is \(index) plus \(index)?")],
+                instruction: "What is \(index) plus \(index)?", reference: String(2 * index),
+                metadata: .object(["world_knowledge": .string("\(index) + \(index) = \(2 * index)")]), models: ["a", "b", "c"],
+                completions: answers.enumerated().map { sample, answer in
+                    SampleCompletion(model: ["a", "b", "c"][sample], principle: "helpfulness", customSystemPrompt: "Be helpful.", response: answer, finishReason: "stop", usage: TokenUsage(promptTokens: 5, completionTokens: 7), sampleIndex: sample, seed: sample)
+                })
+        }
+    }
+
+    static func readAll(_ directory: String) throws -> [RatedRecord] {
+        try Shards.open(directory).readAll().map { try $0.decode(RatedRecord.self) }
+    }
+
+    /// The built `prefab` executable.
+    static var prefab: String {
+        get throws {
+            let runner = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
+            var candidates = [runner.deletingLastPathComponent().appendingPathComponent("prefab").path]
+            var directory = runner
+            while directory.path != "/" {
+                directory.deleteLastPathComponent()
+                candidates.append(directory.appendingPathComponent("prefab").path)
+                if directory.lastPathComponent == ".build" { break }
+            }
+            candidates.append(repository + "/.build/debug/prefab")
+            return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "the prefab binary is not built (swift build --build-tests)")
+        }
+    }
+
+    /// Runs the CLI and returns its status and output.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try prefab)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}

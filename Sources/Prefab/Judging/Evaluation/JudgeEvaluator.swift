@@ -26,7 +26,8 @@ public struct JudgeEvaluator: Sendable {
     }
 
     /// Rates every pair with `ensemble`; a pair whose calls fail counts as failed for every row.
-    public func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble, cost: Double? = nil) async -> [JudgeEvaluationRow] {
+    /// The first row is the ensemble's; its `cost` is left for the caller, who knows the ledger.
+    public func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble) async -> [JudgeEvaluationRow] {
         var results: [(GoldPair, RatedRecord?, Bool)] = []
         await withTaskGroup(of: (Int, RatedRecord?, Bool).self) { group in
             var next = 0
@@ -45,7 +46,7 @@ public struct JudgeEvaluator: Sendable {
             }
             results = pairs.indices.map { (pairs[$0], byIndex[$0]!.0, byIndex[$0]!.1) }
         }
-        return rows(results, ensemble: ensemble, cost: cost)
+        return rows(results, ensemble: ensemble)
     }
 
     /// A decision on one pair.
@@ -60,11 +61,10 @@ public struct JudgeEvaluator: Sendable {
         return .tie
     }
 
-    func rows(_ results: [(GoldPair, RatedRecord?, Bool)], ensemble: JudgeEnsemble, cost: Double?) -> [JudgeEvaluationRow] {
+    func rows(_ results: [(GoldPair, RatedRecord?, Bool)], ensemble: JudgeEnsemble) -> [JudgeEvaluationRow] {
         let name = ensemble.configuration.name
         var accumulator = ReliabilityAccumulator()
         var ensembleRow = JudgeEvaluationRow(ensemble: name, judge: nil, pairs: results.count)
-        ensembleRow.cost = cost
         var judgeRows: [String: JudgeEvaluationRow] = [:]
         var agreements: [String: Int] = [:]
         var voting: Set<String> = []
