@@ -222,3 +222,66 @@ struct JudgeEnsembleTests {
         }
     }
 }
+
+/// The reward-model scorer over real HTTP: the simulator's embeddings endpoint stands in for a
+/// reward model (a POST whose JSON answer holds a number at a known path).
+@Suite("Reward-model scorer against the simulator")
+struct JudgeRewardModelTests {
+    static func ensemble(_ server: SimulatorServer, scorePath: String, directory: String) throws -> JudgeEnsemble {
+        let file = directory + "/reward.yaml"
+        try """
+            schema: 1
+            name: reward
+            judges:
+              - name: rm
+                kind: reward_model
+                endpoint: rm
+                model: sim-model
+                request: text
+                path: /embeddings
+                score_path: \(scorePath)
+                range: [-1, 1]
+            aggregation: {method: weighted_mean, overall: fine_grained_mean}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let endpoint = EndpointConfiguration(name: "rm", provider: .openAICompatible, baseURL: server.baseURL + "/v1", model: "sim-model")
+        return try JudgeEnsemble.load(file: file, endpoints: [endpoint], rubrics: JudgingFixtures.rubrics)
+    }
+
+    @Test("the score at the path becomes the judge's score and, with a range, a 1–5 rating")
+    func scores() async throws {
+        let directory = try JudgingFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Two dimensions, so the first component of the unit vector varies with the text.
+        try await JudgingFixtures.withSimulator(SimulatorConfiguration(seed: 11, embeddingDimensions: 2, threads: 2)) { server in
+            let ensemble = try Self.ensemble(server, scorePath: "data.0.embedding.0", directory: directory)
+            let input = JudgingFixtures.input(responses: ["42", "41"])
+            let record = try await ensemble.rate(input)
+            for completion in record.completions {
+                let score = try #require(completion.scores["rm"])
+                #expect((-1...1).contains(score))
+                let rating = try #require(completion.annotations["reward"]?.score)
+                #expect(abs(rating - (1 + 4 * (score + 1) / 2)) < 1e-3)
+                #expect(completion.votes[0].detail == "score \(score)")
+            }
+            #expect(record.completions[0].scores["rm"] != record.completions[1].scores["rm"])
+            #expect(server.stats().requests(path: "/v1/embeddings") == 2)
+            // Same text, same score.
+            let again = try await ensemble.rate(input)
+            #expect(again.completions.map { $0.scores["rm"] } == record.completions.map { $0.scores["rm"] })
+        }
+    }
+
+    @Test("an answer without a number at the path is a failed vote that keeps the body")
+    func missingScore() async throws {
+        let directory = try JudgingFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await JudgingFixtures.withSimulator { server in
+            let record = try await Self.ensemble(server, scorePath: "data.0.score", directory: directory).rate(JudgingFixtures.input(responses: ["42"]))
+            let vote = try #require(record.completions[0].votes.first)
+            #expect(vote.parse == .failed)
+            #expect(vote.raw.contains("\"embedding\""))
+            #expect(record.completions[0].scores["rm"] == nil)
+            #expect(record.completions[0].annotations["reward"]?.rating == "")
+        }
+    }
+}
