@@ -103,6 +103,29 @@ struct JudgeAnswerParserTests {
         #expect(try results[0].get().rationale == "Wrong sum.")
     }
 
+    @Test("reads multi answers keyed by the letters the completions were shown under")
+    func multiLabels() throws {
+        let json = #"{"A": {"rating": 2, "types": ["x"], "rationale": "a"}, "C": {"rating": 4, "rationale": "c"}, "B": {"rating": "N/A", "rationale": "b"}}"#
+        let results = JudgeAnswerParser.ratings(from: json, count: 3, scale: fiveNA)
+        #expect(try results.map { try $0.get().rating } == [.score(2), .notApplicable, .score(4)])
+        #expect(try results.map { try $0.get().rationale } == ["a", "b", "c"])
+        let prefixed = JudgeAnswerParser.ratings(from: #"{"Response A": {"rating": 1}, "Response B": {"rating": 5}}"#, count: 2, scale: five)
+        #expect(try prefixed.map { try $0.get().rating } == [.score(1), .score(5)])
+        let prose = """
+            **Response A**
+            Rating: 3
+            Rationale: Right.
+            <response B>
+            Rating: 1
+            Rationale: Response is wrong.
+            """
+        let sections = JudgeAnswerParser.ratings(from: prose, count: 2, scale: five)
+        #expect(try sections.map { try $0.get().rating } == [.score(3), .score(1)])
+        #expect(try sections[1].get().rationale == "Response is wrong.")
+        #expect(CompletionLabel.label(0) == "A" && CompletionLabel.label(25) == "Z" && CompletionLabel.label(26) == "AA")
+        #expect(CompletionLabel.position(of: "AA") == 27 && CompletionLabel.position(of: "b") == 2 && CompletionLabel.position(of: "is") == 9 * 26 + 19)
+    }
+
     @Test("a missing section fails only its own completion")
     func multiMissingSection() throws {
         let answer = "Text 1\nRating: 3\nText 3\nRating: 4"

@@ -70,7 +70,8 @@ struct JudgeLLMTests {
             return
         }
         #expect(name == "judgement")
-        #expect(schema == JudgeSchema.single(try JudgingFixtures.rubrics.rubric(named: "honesty"), rationaleMaxChars: 120))
+        let honesty = try JudgingFixtures.rubrics.rubric(named: "honesty")
+        #expect(schema == JudgeSchema.single(honesty, rationaleMaxChars: honesty.rationaleMaxChars))
         let free = ScriptedChatClient([answer])
         let record = try await Self.ensemble(
             LLMJudgeConfiguration(endpoint: "judge", rubrics: ["honesty"], mode: .single, structuredOutput: .none), client: free
@@ -103,7 +104,7 @@ struct JudgeLLMTests {
     @Test("multi mode maps shuffled positions back to completions")
     func multiMapping() async throws {
         // The judge rates whatever it was shown first 5, second 3, third 1.
-        let client = ScriptedChatClient([ScriptedChatClient.answer(#"{"ratings": [{"index": 3, "rating": 1, "rationale": "c"}, {"index": 1, "rating": 5, "rationale": "a"}, {"index": 2, "rating": 3, "rationale": "b"}]}"#)])
+        let client = ScriptedChatClient([ScriptedChatClient.answer(#"{"C": {"rating": 1, "rationale": "c"}, "A": {"rating": 5, "rationale": "a"}, "B": {"rating": 3, "rationale": "b"}}"#)])
         let record = try await Self.ensemble(
             LLMJudgeConfiguration(endpoint: "judge", rubrics: ["honesty"], mode: .multi), client: client
         ).rate(JudgingFixtures.input(responses: ["first", "second", "third"]))
@@ -112,8 +113,8 @@ struct JudgeLLMTests {
             let vote = completion.votes[0]
             let position = try #require(vote.position)
             #expect(vote.rating == [5.0, 3, 1][position])
-            // The completion really was shown at that position: "<response N>" before its text.
-            let shownAt = try #require(prompt.range(of: "<response \(position + 1)>\n\(completion.response)\n"))
+            // The completion really was shown at that position: "<response A>" before its text.
+            let shownAt = try #require(prompt.range(of: "<response \(CompletionLabel.label(position))>\n\(completion.response)\n"))
             #expect(!shownAt.isEmpty)
         }
     }

@@ -27,7 +27,7 @@ public struct LLMJudgeConfiguration: Codable, Hashable, Sendable {
         endpoint: String, model: String? = nil, rubrics: [String], mode: JudgeMode, shuffle: Bool = true,
         orders: PairwiseOrders = .both, pairs: PairSelection = .all, template: String? = nil,
         systemTemplate: String = "system", withReference: Bool = true, temperature: Double = 0, topP: Double? = nil,
-        seed: Int = 0, maxTokens: Int = 400, samples: Int = 1, retries: Int = 2,
+        seed: Int = 0, maxTokens: Int = 600, samples: Int = 1, retries: Int = 2,
         structuredOutput: StructuredOutputMode = .auto, rationaleMaxChars: Int? = nil
     ) {
         self.endpoint = endpoint
@@ -79,7 +79,7 @@ public struct LLMJudgeConfiguration: Codable, Hashable, Sendable {
         temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? 0
         topP = try c.decodeIfPresent(Double.self, forKey: .topP)
         seed = try c.decodeIfPresent(Int.self, forKey: .seed) ?? 0
-        maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens) ?? 400
+        maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens) ?? 600
         samples = try c.decodeIfPresent(Int.self, forKey: .samples) ?? 1
         retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? 2
         structuredOutput = try c.decodeIfPresent(StructuredOutputMode.self, forKey: .structuredOutput) ?? .auto

@@ -55,21 +55,11 @@ public enum JudgeSchema {
         return object(properties)
     }
 
-    /// `{"ratings": [{"index", "rating", "types"?, "rationale"} × n]}`: every completion, one aspect.
+    /// `{"A": ONE, "B": ONE, …}`: every completion, one aspect, keyed by the label it was shown
+    /// under. Every label is required, so a grammar-constrained model rates each exactly once.
     public static func multi(_ rubric: Rubric, count: Int, rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
-        var item: [(String, PrefabLLM.JSONValue)] = [
-            ("index", .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(Int64(count))])),
-            ("rating", rating(rubric)),
-        ]
-        if let types = rubric.types { item.append(("types", Self.types(types))) }
-        item.append(("rationale", text(maxLength: rationaleMaxChars)))
-        let ratings: PrefabLLM.JSONValue = .object([
-            "type": .string("array"),
-            "minItems": .integer(Int64(count)),
-            "maxItems": .integer(Int64(count)),
-            "items": object(item),
-        ])
-        return object([("ratings", ratings)])
+        let one = single(rubric, rationaleMaxChars: rationaleMaxChars)
+        return object((0..<count).map { (CompletionLabel.label($0), one) })
     }
 
     /// `{"verdict": "A"|"B"|"TIE", "rationale"}`.

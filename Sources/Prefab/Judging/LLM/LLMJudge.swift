@@ -72,7 +72,7 @@ struct LLMJudge: PromptJudge {
             order.shuffle(using: &generator)
         }
         let shown = order.enumerated().map { position, index in
-            JudgePromptContext.Shown(index: position + 1, label: String(position + 1), text: input.completions[index].response)
+            JudgePromptContext.Shown(index: position + 1, label: CompletionLabel.label(position), text: input.completions[index].response)
         }
         let count = order.count
         let scale = rubric.scale.ratingScale
@@ -100,7 +100,7 @@ struct LLMJudge: PromptJudge {
 
     /// One completion per call: an aspect rating, or a critique with its score.
     private func single(_ input: JudgeInput, rubric: Rubric, completion index: Int) async throws -> Partial {
-        let shown = [JudgePromptContext.Shown(index: 1, label: "1", text: input.completions[index].response)]
+        let shown = [JudgePromptContext.Shown(index: 1, label: "A", text: input.completions[index].response)]
         let scale = rubric.scale.ratingScale
         let types = rubric.types
         let call: JudgeCall<Result<ParsedRating, JudgeParseFailure>>

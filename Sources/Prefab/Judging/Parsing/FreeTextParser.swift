@@ -174,13 +174,14 @@ public enum FreeTextParser {
         var text: Substring
     }
 
-    /// UltraFeedback-style sections: text from a "#### Output for Text 2" / "**Text 2:**" /
-    /// "Response 2" heading up to the next heading.
+    /// UltraFeedback-style sections: text from a "#### Output for Text 2" / "**Text B:**" /
+    /// "Response B" / "<response B>" heading up to the next heading.
     static func sections(in text: String) -> [Section] {
-        let heading = /(?im)^[ \t#*>\-]*(?:output\s+for\s+)?(?:text|response|completion|answer|output)\s*#?\s*(\d+)\b[ \t*:\])]*/
+        // The keyword ignores case; the label does not, so "Response is good" names no section.
+        let heading = /(?m)^[ \t#*>\-<]*(?i:output\s+for\s+)?(?i:text|response|completion|answer|output)\s*#?\s*\(?([A-Z]{1,2}|\d+)\b[ \t*:\])>]*/
         let matches = text.matches(of: heading)
         return matches.enumerated().compactMap { offset, match in
-            guard let number = Int(match.output.1) else { return nil }
+            guard let number = CompletionLabel.position(of: String(match.output.1)) else { return nil }
             let end = offset + 1 < matches.count ? matches[offset + 1].range.lowerBound : text.endIndex
             return Section(number: number, text: text[match.range.upperBound..<end])
         }

@@ -108,24 +108,35 @@ public enum JudgeAnswerParser {
         }
     }
 
-    /// The per-completion entries of a multi answer: `{"ratings": [...]}`, a top-level array, or
-    /// `{"text 1": {...}, "text 2": {...}}`.
+    /// The per-completion entries of a multi answer, in shown order: `{"A": {...}, "B": {...}}`
+    /// (keys may also read "Response A", "text_2", "1"), `{"ratings": [...]}`, or a top-level array.
     static func listItems(of value: LooseJSON) -> [LooseJSON]? {
         switch value {
         case .array(let items):
             return items
         case .object(let object):
-            if case .array(let items)? = value.value(forAnyOf: listKeys) { return items }
-            let numbered = object.compactMap { key, item -> (Int, LooseJSON)? in
-                let digits = key.filter(\.isNumber)
-                guard !digits.isEmpty, let number = Int(digits) else { return nil }
-                return (number, item)
+            if let inner = value.value(forAnyOf: listKeys), case .array(let items) = inner { return items }
+            if let inner = value.value(forAnyOf: listKeys), case .object = inner, let items = listItems(of: inner) { return items }
+            var labelled: [(Int, LooseJSON)] = []
+            for (key, item) in object {
+                guard let position = labelPosition(key) else { return nil }
+                labelled.append((position, item))
             }
-            guard !numbered.isEmpty, numbered.count == object.count else { return nil }
-            return numbered.sorted { $0.0 < $1.0 }.map(\.1)
+            guard !labelled.isEmpty, Set(labelled.map(\.0)).count == labelled.count else { return nil }
+            return labelled.sorted { $0.0 < $1.0 }.map(\.1)
         default:
             return nil
         }
+    }
+
+    /// The shown position a key names: "A", "Response B", "text_2", "Output (c)".
+    static func labelPosition(_ key: String) -> Int? {
+        var text = key.lowercased().filter { $0.isLetter || $0.isNumber }
+        for prefix in ["response", "completion", "answer", "output", "text"] where text.hasPrefix(prefix) && text.count > prefix.count {
+            text = String(text.dropFirst(prefix.count))
+            break
+        }
+        return CompletionLabel.position(of: text)
     }
 
     /// Puts entries in shown order when each names its text ("text": 2 or "index": 1); leaves
