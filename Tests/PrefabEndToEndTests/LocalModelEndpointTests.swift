@@ -5,7 +5,7 @@ import Testing
 /// The endpoint layer against the real local llama.cpp server (SmolLM2-135M), when it runs:
 /// `$PREFAB_HOME/local/server.json` (default `.prefab/local/server.json`) names it. Skipped,
 /// saying why, otherwise.
-@Suite(.enabled(if: LocalModel.isRunning, "the local llama.cpp server is not running (no live .prefab/local/server.json)"))
+@Suite(.enabled(if: LocalEndpointAvailability.isRunning, "the local llama.cpp server is not running (no live .prefab/local/server.json)"))
 struct LocalModelEndpointTests {
     let client: EndpointClient
 
@@ -59,7 +59,7 @@ struct LocalModelEndpointTests {
     }
 }
 
-enum LocalModel {
+enum LocalEndpointAvailability {
     /// Whether the state file names a live server.
     static var isRunning: Bool {
         (try? LocalServerState.load()) != nil

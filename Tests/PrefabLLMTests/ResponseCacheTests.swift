@@ -140,7 +140,7 @@ import Testing
     @Test func unopenableDatabaseIsATypedErrorNamingThePath() throws {
         let directory = try TemporaryDirectory()
         let blocker = directory.path + "/file"
-        FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
+        #expect(FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8)))
         #expect(throws: ResponseCacheError.self) {
             _ = try ResponseCache(path: blocker + "/cache.sqlite")
         }

@@ -34,7 +34,7 @@ public struct LocalServerState: Codable, Sendable, Hashable {
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(EndpointError) -> LocalServerState {
         let path = path(environment: environment)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .localServerUnavailable(path: path, reason: "no state file; start the local model server first (scripts/local-server)")
+            throw .localServerUnavailable(path: path, reason: "no state file; start the local model server first (scripts/local start)")
         }
         let state: LocalServerState
         do {

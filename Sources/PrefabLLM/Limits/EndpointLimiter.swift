@@ -86,7 +86,8 @@ final class EndpointLimiter: Sendable {
                     state.pausedUntil = max(state.pausedUntil ?? until, until)
                 }
             case .failure:
-                break
+                // The server did no work for a failed call: give its token estimate back.
+                state.tokens?.refund(permit.estimatedTokens, now: now)
             }
         }
         releaseSlot()
