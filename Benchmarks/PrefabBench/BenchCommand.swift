@@ -6,6 +6,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prefab-bench",
         abstract: "Prefab's benchmarks; each reports ratios against a baseline measured in the same run.",
-        subcommands: []
+        subcommands: [
+            ShardsBenchmark.self,
+            ShardsPhaseCommand.self,
+        ]
     )
 }
