@@ -33,7 +33,7 @@ struct ConvertCommand: ParsableCommand {
     var columns: String?
 
     @Option(help: "MDS hashes recorded in index.json, comma-separated.")
-    var hashes: String = "sha1,xxh64"
+    var hashes: String = "xxh64"
 
     @Option(name: .customLong("frame-size"), help: "JSONL.zst: uncompressed bytes per zstd frame.")
     var frameSize: String = "1MiB"

@@ -98,12 +98,29 @@ public final class RecordCursor {
 
     /// Calls `body` with the next record's JSON text (valid only during the call), or returns
     /// nil at the end. JSON Lines are passed as they are (not validated); MDS samples are
-    /// serialised compactly.
+    /// written as compact JSON straight from their columns (`json` columns as stored).
     public func nextJSON<R>(_ body: (UnsafeRawBufferPointer) throws(ShardError) -> R) throws(ShardError) -> R? {
-        if mds != nil || standalone != nil {
-            guard let record = try next() else { return nil }
+        if let mds {
+            guard nextSample < mds.count else { return nil }
+            let shard = mds.shardContaining(nextSample)
+            let data = try mds.shardData(shard)
+            let local = nextSample - mds.shardStart(shard)
             scratch.removeAll(keepingCapacity: true)
-            record.write(to: &scratch, style: .compact)
+            try data.writeSampleJSON(local, into: &scratch)
+            lastFile = data.path
+            lastPosition = .sample(local)
+            nextSample += 1
+            recordsRead += 1
+            return try scratch.withBytes(body)
+        }
+        if let standalone {
+            guard nextSample < standalone.sampleCount else { return nil }
+            scratch.removeAll(keepingCapacity: true)
+            try standalone.writeSampleJSON(nextSample, into: &scratch)
+            lastFile = standalone.path
+            lastPosition = .sample(nextSample)
+            nextSample += 1
+            recordsRead += 1
             return try scratch.withBytes(body)
         }
         guard let line = try nextJSONLLine() else { return nil }

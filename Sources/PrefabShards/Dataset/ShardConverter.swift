@@ -20,24 +20,15 @@ public enum ShardConverter {
         let writer = try Shards.makeWriter(directory: output, options: options)
         do throws(ShardError) {
             let cursor = try dataset.cursor()
-            if options.format == .jsonlZst {
-                // Lines are copied as they are (validated by the writer), not re-serialised.
-                while try cursor.nextJSON({ (line: UnsafeRawBufferPointer) throws(ShardError) -> Void in
-                    do throws(ShardError) {
-                        try writer.write(jsonLine: line)
-                    } catch {
-                        throw relocate(error, to: cursor)
-                    }
-                }) != nil {}
-            } else {
-                while let record = try cursor.next() {
-                    do throws(ShardError) {
-                        try writer.write(record)
-                    } catch {
-                        throw relocate(error, to: cursor)
-                    }
+            // Records travel as JSON text: JSONL lines are copied (validated by the writer) or
+            // encoded straight into MDS samples, never parsed into values and re-serialised.
+            while try cursor.nextJSON({ (line: UnsafeRawBufferPointer) throws(ShardError) -> Void in
+                do throws(ShardError) {
+                    try writer.write(jsonLine: line)
+                } catch {
+                    throw relocate(error, to: cursor)
                 }
-            }
+            }) != nil {}
             return try writer.finish()
         } catch {
             writer.abandon()

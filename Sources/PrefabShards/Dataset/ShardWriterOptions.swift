@@ -16,7 +16,8 @@ public struct ShardWriterOptions: Sendable, Hashable {
     /// MDS: the columns. nil: inferred from the first record (strings `str`, integers `int64`,
     /// other numbers `float64`, anything else `json`).
     public var columns: [MDSColumn]?
-    /// MDS: hashes recorded for every shard in `index.json`.
+    /// MDS: hashes recorded for every shard in `index.json` (default xxh64: cheap, and what
+    /// `StreamingDataset(validate_hash="xxh64")` checks; the manifest adds SHA-256 of every file).
     public var hashes: [ShardHashAlgorithm]
     /// Recorded in `manifest.json`: a hash of the configuration that produced the data.
     public var configHash: String
@@ -33,7 +34,7 @@ public struct ShardWriterOptions: Sendable, Hashable {
         frameSize: Int = ShardWriterOptions.defaultFrameSize,
         basename: String = "data",
         columns: [MDSColumn]? = nil,
-        hashes: [ShardHashAlgorithm] = [.sha1, .xxh64],
+        hashes: [ShardHashAlgorithm] = [.xxh64],
         configHash: String = "",
         validateLines: Bool = true
     ) {

@@ -141,6 +141,8 @@ struct JSONParser: ~Copyable {
         let contentStart = position
         // Fast path: no escapes.
         while position < end {
+            position = JSONScan.skipPlainStringBytes(base, from: position, end: end)
+            guard position < end else { break }
             let byte = base[position]
             if byte == UInt8(ascii: "\"") {
                 let string = try makeString(UnsafeBufferPointer(start: base + contentStart, count: position - contentStart), at: contentStart)

@@ -157,6 +157,40 @@ struct JSONSerializer {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// A string (valid UTF-8 bytes) as a compact JSON string literal.
+    static func appendCompactString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        guard let base = bytes.baseAddress else {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        var position = 0
+        let count = bytes.count
+        while position < count {
+            var plainEnd = position
+            while true {
+                plainEnd = JSONScan.skipPlainStringBytes(base, from: plainEnd, end: count)
+                if plainEnd < count, base[plainEnd] >= 0x80 { plainEnd += 1 } else { break }
+            }
+            if plainEnd > position { out.append(contentsOf: UnsafeBufferPointer(start: base + position, count: plainEnd - position)) }
+            position = plainEnd
+            guard position < count else { break }
+            let byte = base[position]
+            switch byte {
+            case UInt8(ascii: "\""): out.append(0x5C); out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C); out.append(0x5C)
+            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(0x5C); out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(0x5C); out.append(UInt8(ascii: "f"))
+            default: appendUnicodeEscape(UInt16(byte), to: &out)
+            }
+            position += 1
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
     private static func appendUnicodeEscape(_ unit: UInt16, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\\"))
         out.append(UInt8(ascii: "u"))

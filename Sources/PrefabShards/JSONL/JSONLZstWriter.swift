@@ -82,7 +82,7 @@ public final class JSONLZstWriter: ShardWriter {
         }
         if options.validateLines {
             do {
-                _ = try JSONObject(parsing: line)
+                try JSONValidator.validateObject(line)
             } catch {
                 throw .invalidJSON(path: directory, position: .record(recordCount + 1), reason: error.description)
             }

@@ -11,6 +11,7 @@ public final class MDSDataset {
     /// Global index of each shard's first sample, plus the total.
     private let shardStarts: [Int]
     private var cached: (shard: Int, data: MDSShardData)?
+    private var spare: [UInt8] = []
 
     public init(directory: String, verification: Verification = .standard) throws(ShardError) {
         self.directory = directory
@@ -58,8 +59,9 @@ public final class MDSDataset {
 
     func shardData(_ shard: Int) throws(ShardError) -> MDSShardData {
         if let cached, cached.shard == shard { return cached.data }
+        if let cached { spare = cached.data.takeBuffer() }
         cached = nil  // free the old shard before loading the next
-        let data = try MDSShardData.load(directory: directory, entry: index.shards[shard], manifest: manifest, verification: verification)
+        let data = try MDSShardData.load(directory: directory, entry: index.shards[shard], manifest: manifest, verification: verification, reusing: &spare)
         cached = (shard, data)
         return data
     }

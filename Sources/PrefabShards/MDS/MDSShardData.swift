@@ -9,13 +9,21 @@ final class MDSShardData {
     let path: String
     let columns: [MDSColumn]
     let sampleCount: Int
-    private let bytes: [UInt8]
+    private var bytes: [UInt8]
     var byteCount: Int { bytes.count }
     private let offsets: [Int]
     private let variableColumns: Int
+    /// `"name":` for each column, ready to append.
+    private let keyPrefixes: [[UInt8]]
 
     /// Loads the shard described by `entry` from `directory`.
-    static func load(directory: String, entry: MDSIndex.Shard, manifest: ShardManifest?, verification: Verification) throws(ShardError) -> MDSShardData {
+    /// Gives up the shard's buffer so the next shard can decompress into the same memory.
+    func takeBuffer() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
+    }
+
+    static func load(directory: String, entry: MDSIndex.Shard, manifest: ShardManifest?, verification: Verification, reusing spare: inout [UInt8]) throws(ShardError) -> MDSShardData {
         var stored = entry.storedFile
         var compressed = entry.compression.isCompressed
         var path = directory + "/" + stored.basename
@@ -71,7 +79,7 @@ final class MDSShardData {
 
         let bytes: [UInt8]
         if compressed {
-            bytes = try decompress(file, expectedSize: entry.rawData.bytes, hasher: storedHasher)
+            bytes = try decompress(file, expectedSize: entry.rawData.bytes, hasher: storedHasher, reusing: &spare)
         } else {
             bytes = try file.read(count: file.size, at: 0)
             storedHasher?.update(bytes)
@@ -93,7 +101,8 @@ final class MDSShardData {
             guard let declared else {
                 throw .unsupported(path: path, reason: "zstd frame without a content size (MDS readers need it)")
             }
-            bytes = try decompress(file, expectedSize: Int(declared), hasher: nil)
+            var spare: [UInt8] = []
+            bytes = try decompress(file, expectedSize: Int(declared), hasher: nil, reusing: &spare)
         } else {
             bytes = try file.read(count: file.size, at: 0)
         }
@@ -125,14 +134,24 @@ final class MDSShardData {
 
     /// Streams the file through zstd into a buffer of exactly `expectedSize` bytes (plus one
     /// spare byte, whose use means the shard is larger than declared).
-    private static func decompress(_ file: ReadableFile, expectedSize: Int, hasher: StreamingHasher?) throws(ShardError) -> [UInt8] {
+    private static func decompress(_ file: ReadableFile, expectedSize: Int, hasher: StreamingHasher?, reusing spare: inout [UInt8]) throws(ShardError) -> [UInt8] {
         let decompressor = ZstdDecompressor()
         var input = [UInt8](repeating: 0, count: min(max(file.size, 1), 1 << 20))
         var inFrame = false
         var produced = 0
         let path = file.path
         let capacity = expectedSize + 1
-        var output = [UInt8](unsafeUninitializedCapacity: capacity) { _, count in count = capacity }
+        var output: [UInt8]
+        if spare.capacity >= capacity {
+            // Memory already paged in by the previous shard: clearing it is cheaper than faulting fresh pages.
+            output = spare
+            spare = []
+            output.removeAll(keepingCapacity: true)
+            output.append(contentsOf: repeatElement(0, count: capacity))
+        } else {
+            spare = []
+            output = [UInt8](unsafeUninitializedCapacity: capacity) { _, count in count = capacity }
+        }
         try file.seek(to: 0)
         while true {
             let count = try input.withMutableBytes { raw throws(ShardError) in try file.readFully(into: raw) }
@@ -172,6 +191,12 @@ final class MDSShardData {
         self.path = path
         self.columns = columns
         variableColumns = columns.filter { $0.encoding.fixedSize == nil }.count
+        keyPrefixes = columns.map { column in
+            var prefix: [UInt8] = []
+            JSONValue.string(column.name).write(to: &prefix)
+            prefix.append(UInt8(ascii: ":"))
+            return prefix
+        }
         guard bytes.count >= 8 else { throw .truncated(path: path, reason: "shorter than an MDS header (\(bytes.count) bytes)") }
         let count = Int(Self.load32(bytes, 0))
         guard count == expectedSamples else {
@@ -235,6 +260,81 @@ final class MDSShardData {
             }
             return JSONObject(uncheckedKeys: keys, values: values)
         }
+    }
+
+    /// Appends sample `index` as compact JSON text (an object, columns in order), without
+    /// building a value: `str` columns are escaped, `json` columns copied as stored (after
+    /// validation; re-serialised if they hold a line break), others printed from their value.
+    func writeSampleJSON(_ index: Int, into out: inout [UInt8]) throws(ShardError) {
+        let start = offsets[index]
+        let end = offsets[index + 1]
+        let position = RecordPosition.sample(index)
+        try bytes.withBytes { raw throws(ShardError) in
+            let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var cursor = start + 4 * variableColumns
+            guard cursor <= end else { throw .corrupt(path: path, reason: "sample \(index) is too short for its column lengths") }
+            var variable = 0
+            out.append(UInt8(ascii: "{"))
+            for (number, column) in columns.enumerated() {
+                let size: Int
+                if let fixed = column.encoding.fixedSize {
+                    size = fixed
+                } else {
+                    size = Int(raw.loadUnaligned(fromByteOffset: start + 4 * variable, as: UInt32.self).littleEndian)
+                    variable += 1
+                }
+                guard size <= end - cursor else {
+                    throw .corrupt(path: path, reason: "sample \(index), column \"\(column.name)\": \(size) bytes run past the sample end")
+                }
+                if number > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: keyPrefixes[number])
+                let value = UnsafeRawBufferPointer(start: base + cursor, count: size)
+                switch column.encoding {
+                case .str:
+                    guard Self.isValidUTF8(base + cursor, count: size) else {
+                        throw .invalidRecord(path: path, position: position, field: column.name, reason: "str value is not valid UTF-8")
+                    }
+                    JSONSerializer.appendCompactString(UnsafeBufferPointer(start: base + cursor, count: size), to: &out)
+                case .json:
+                    do {
+                        try JSONValidator.validate(value)
+                    } catch {
+                        throw .invalidRecord(path: path, position: position, field: column.name, reason: "json value is not valid JSON: \(error)")
+                    }
+                    if size > 0, memchr(base + cursor, 0x0A, size) == nil {
+                        out.append(contentsOf: UnsafeBufferPointer(start: base + cursor, count: size))
+                    } else {
+                        (try? JSONValue(parsing: value))?.write(to: &out)
+                    }
+                default:
+                    do throws(MDSValueError) {
+                        try column.encoding.decode(value).write(to: &out)
+                    } catch {
+                        throw .invalidRecord(path: path, position: position, field: column.name, reason: error.reason)
+                    }
+                }
+                cursor += size
+            }
+            guard cursor == end else {
+                throw .corrupt(path: path, reason: "sample \(index) has \(end - cursor) bytes beyond its columns")
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func isValidUTF8(_ base: UnsafePointer<UInt8>, count: Int) -> Bool {
+        var position = 0
+        while position < count {
+            position = JSONScan.skipPlainStringBytes(base, from: position, end: count)
+            guard position < count else { return true }
+            if base[position] < 0x80 {
+                position += 1
+            } else {
+                guard let length = JSONScan.utf8SequenceLength(base, at: position, end: count) else { return false }
+                position += length
+            }
+        }
+        return true
     }
 
     private static func load32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {

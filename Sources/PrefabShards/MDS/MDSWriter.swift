@@ -24,6 +24,7 @@ public final class MDSWriter: ShardWriter {
     private var sampleEnds: [Int] = []
     private var scratch: [UInt8] = []
     private var outputScratch: [UInt8]
+    private var lineEncoder: MDSLineEncoder?
     private var index = MDSIndex(shards: [])
     private var manifestShards: [ShardManifest.Shard] = []
     private var closed = false
@@ -40,8 +41,12 @@ public final class MDSWriter: ShardWriter {
         self.directory = directory
         self.options = options
         hashNames = Array(Set(options.hashes.map(\.rawValue))).sorted()
-        compressor = options.compression.isCompressed ? ZstdCompressor(level: options.compression.level) : nil
+        // Two zstd worker threads compress a shard in parallel jobs (one frame, content size
+        // still declared): the shard is built first, so this is where a second core helps.
+        compressor = options.compression.isCompressed ? ZstdCompressor(level: options.compression.level, workers: 2) : nil
         outputScratch = [UInt8](repeating: 0, count: ZstdCompressor.recommendedOutputSize)
+        // Reserve the whole shard once: no regrowth copies, and pages are reused shard after shard.
+        if let limit = options.shardSizeLimit { data.reserveCapacity(min(limit, 1 << 30)) }
         if let columns = options.columns {
             try setColumns(columns)
         }
@@ -55,6 +60,7 @@ public final class MDSWriter: ShardWriter {
         }
         let sorted = given.sorted { JSONSerializer.codePointLess($0.name, $1.name) }
         columns = sorted
+        lineEncoder = MDSLineEncoder(columns: sorted)
         variableColumns = sorted.filter { $0.encoding.fixedSize == nil }.count
         config = MDSIndex.config(columns: sorted, compression: options.compression, hashes: hashNames, sizeLimit: options.shardSizeLimit)
             .serializedBytes(style: .pythonSortedKeys)
@@ -73,13 +79,35 @@ public final class MDSWriter: ShardWriter {
     }
 
     public func write(jsonLine: UnsafeRawBufferPointer) throws(ShardError) {
-        let record: JSONObject
-        do {
-            record = try JSONObject(parsing: jsonLine)
-        } catch {
-            throw .invalidJSON(path: directory, position: .record(recordCount + 1), reason: error.description)
+        guard !closed else { throw .writerClosed(path: directory) }
+        guard lineEncoder != nil else {
+            // The first record fixes inferred columns; parse it the ordinary way.
+            let record: JSONObject
+            do {
+                record = try JSONObject(parsing: jsonLine)
+            } catch {
+                throw .invalidJSON(path: directory, position: .record(recordCount + 1), reason: error.description)
+            }
+            try write(record)
+            return
         }
-        try write(record)
+        scratch.removeAll(keepingCapacity: true)
+        do {
+            try lineEncoder!.encode(jsonLine, into: &scratch)
+        } catch {
+            switch error {
+            case .json(let reason):
+                throw .invalidJSON(path: directory, position: .record(recordCount + 1), reason: reason.description)
+            case .field(let field, let reason):
+                throw .invalidRecord(path: directory, position: .record(recordCount + 1), field: field, reason: reason)
+            }
+        }
+        do {
+            try append()
+        } catch {
+            closed = true
+            throw error
+        }
     }
 
     /// Encodes `record` into `scratch`: a u32 length per variable-width column, then the values.

@@ -9,13 +9,19 @@ final class ZstdCompressor {
     private let context: OpaquePointer
     let level: Int
 
-    init(level: Int, checksum: Bool = true) {
+    /// `workers` > 0 makes streamed frames compress on that many libzstd threads (one-shot
+    /// `compressFrame` is unaffected in output format either way).
+    init(level: Int, checksum: Bool = true, workers: Int = 0) {
         guard let context = ZSTD_createCCtx() else { fatalError("zstd could not allocate a compression context") }
         self.context = context
         self.level = level
         ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, Int32(level))
         ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 1)
         ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, checksum ? 1 : 0)
+        if workers > 0 {
+            // Fails harmlessly (stays single-threaded) when libzstd was built without threads.
+            ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, Int32(workers))
+        }
     }
 
     deinit { ZSTD_freeCCtx(context) }
