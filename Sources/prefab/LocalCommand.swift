@@ -38,7 +38,7 @@ struct LocalCommand: AsyncParsableCommand {
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Start the server (or reuse the running one) and print its base URL.")
+            abstract: "Start the server (or reuse the running one, whatever its settings) and print its base URL.")
 
         @OptionGroup var options: HomeOption
 
