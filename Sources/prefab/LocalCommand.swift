@@ -38,7 +38,7 @@ struct LocalCommand: AsyncParsableCommand {
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Start the server (or reuse the running one) and print its base URL.")
+            abstract: "Start the server (or reuse the running one, whatever its settings) and print its base URL.")
 
         @OptionGroup var options: HomeOption
 
@@ -48,7 +48,7 @@ struct LocalCommand: AsyncParsableCommand {
         @Option(help: "Parallel slots: requests decoded together, and the largest n per request (default: max(4, cores), at most 16).")
         var slots: Int?
 
-        @Option(help: "CPU threads (default: cores, at most 8).")
+        @Option(help: "CPU threads (default: cores - 1, at least 1, at most 8).")
         var threads: Int?
 
         @Option(help: "Context tokens per slot (default: 2048).")

@@ -1,12 +1,13 @@
 /// How `LocalServer.start` sizes the server. Unset fields take the script's defaults, which fit
-/// the machine: threads = cores (at most 8), slots = max(4, cores) (at most 16), 2048 tokens of
+/// the machine: threads = cores − 1 (at least 1, at most 8), slots = max(4, cores) (at most 16), 2048 tokens of
 /// context per slot, embeddings on.
 public struct LocalServerOptions: Sendable, Hashable {
     /// A fixed port; nil picks a free one.
     public var port: Int?
     /// Parallel slots (`-np`): requests decoded together, and the largest `n` one request may ask.
     public var slots: Int?
-    /// CPU threads for generation (`-t`).
+    /// CPU threads for generation (`-t`). More threads than free cores is much slower, not faster:
+    /// the threads wait for each other at every token.
     public var threads: Int?
     /// Context tokens per slot; the server's context is `slots × contextPerSlot`.
     public var contextPerSlot: Int?
