@@ -12,6 +12,7 @@ struct PrefabCommand: AsyncParsableCommand {
             CatCommand.self,
             InspectCommand.self,
             ConvertCommand.self,
+            SampleCommand.self,
         ]
     )
 }
