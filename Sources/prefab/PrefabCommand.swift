@@ -13,6 +13,7 @@ struct PrefabCommand: AsyncParsableCommand {
             InspectCommand.self,
             ConvertCommand.self,
             LocalCommand.self,
+            SampleCommand.self,
             JudgeCommand.self,
             EvalJudgesCommand.self,
         ]

@@ -67,8 +67,9 @@ public struct SampleRecord: Codable, Hashable, Sendable {
         try c.encode(source, forKey: .source)
         try c.encode(messages, forKey: .messages)
         try c.encode(instruction, forKey: .instruction)
-        try c.encodeIfPresent(reference, forKey: .reference)
-        try c.encodeIfPresent(metadata, forKey: .metadata)
+        // Written as null when absent, so every record has every key (MDS columns are fixed).
+        try c.encode(reference, forKey: .reference)
+        try c.encode(metadata, forKey: .metadata)
         try c.encode(models, forKey: .models)
         try c.encode(completions, forKey: .completions)
         try c.encode(failures, forKey: .failures)
