@@ -92,7 +92,7 @@ struct LocalServerChatTests {
     @Test func jsonSchemaResponseIsValidForTheSchema() async throws {
         // A judge-shaped schema: one rating and a rationale of bounded length (SmolLM2 rambles; an
         // unbounded string runs into max_tokens and cuts the JSON off).
-        let schema: JSONValue = .object([
+        let schema: PrefabLLM.JSONValue = .object([
             "type": .string("object"),
             "properties": .object([
                 "rating": .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(5)]),
