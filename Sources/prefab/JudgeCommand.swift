@@ -20,7 +20,7 @@ struct JudgeCommand: AsyncParsableCommand {
     @Option(help: "The ensemble file (e.g. judges/ultrafeedback.yaml).")
     var judges: String
 
-    @Option(help: "The output directory for rated shards (must be absent or empty).")
+    @Option(help: "The output directory (absent or empty): rated records as JSONL.zst, and as MDS in OUT/mds.")
     var out: String
 
     @Option(help: "A YAML file with an `endpoints:` list (a run config works). Default: `judge` is the local llama.cpp server.")
@@ -34,9 +34,6 @@ struct JudgeCommand: AsyncParsableCommand {
 
     @Flag(help: "Call the endpoints without the response cache.")
     var noCache = false
-
-    @Option(help: "Shard format: jsonl.zst or mds.")
-    var format: String = "jsonl.zst"
 
     @Option(help: "The run seed (shuffles and pair orders derive from it).")
     var seed: UInt64 = 0
@@ -53,12 +50,11 @@ struct JudgeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let shardFormat = try ShardFormat(parsing: format)
         let endpointList = try endpoints.map { try EndpointsFile.load(file: $0) } ?? EndpointsFile.defaultEndpoints
         let responseCache = try openCache(noCache: noCache, path: cache)
         let ensemble = try JudgeEnsemble.load(
             file: judges, endpoints: endpointList, cache: responseCache, rubrics: rubrics.map(RubricLibrary.init(directory:)), seed: seed)
-        let summary = try await JudgeRun(ensemble: ensemble, concurrency: concurrency, format: shardFormat)
+        let summary = try await JudgeRun(ensemble: ensemble, concurrency: concurrency)
             .run(samples: samples, output: out, limit: limit)
         try await responseCache?.close()
         let figures = summary.agreement

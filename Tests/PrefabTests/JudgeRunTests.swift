@@ -19,11 +19,13 @@ struct JudgeRunTests {
             let ultrafeedback = try JudgingFixtures.ensemble("ultrafeedback", server, cache: cache)
             let pairwise = try JudgingFixtures.ensemble("pairwise", server, cache: cache)
             let first = try await JudgeRun(ensemble: ultrafeedback, concurrency: 3).run(samples: directory + "/samples", output: directory + "/uf")
-            let second = try await JudgeRun(ensemble: pairwise, concurrency: 3, format: .mds).run(samples: directory + "/samples", output: directory + "/pw")
+            let second = try await JudgeRun(ensemble: pairwise, concurrency: 3).run(samples: directory + "/samples", output: directory + "/pw")
             #expect(first.rated == 5 && first.failures.isEmpty)
             #expect(second.rated == 5 && second.failures.isEmpty)
             let uf = try JudgingFixtures.readAll(directory + "/uf")
             let pw = try JudgingFixtures.readAll(directory + "/pw")
+            // The MDS copy holds the same records.
+            #expect(try JudgingFixtures.json(JudgingFixtures.readAll(directory + "/pw/mds")) == JudgingFixtures.json(pw))
             // In input order, with the samples' fields carried over.
             #expect(uf.map(\.promptID) == samples.map(\.promptID))
             #expect(pw.map(\.promptID) == samples.map(\.promptID))

@@ -49,4 +49,19 @@ public struct RatedRecord: Codable, Hashable, Sendable {
         ensemble = try c.decodeIfPresent(String.self, forKey: .ensemble)
         agreement = try c.decodeIfPresent(AgreementFigures.self, forKey: .agreement)
     }
+
+    /// Every key is written, absent values as null, so each record has the same columns (MDS
+    /// shards need that).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(source, forKey: .source)
+        try c.encode(instruction, forKey: .instruction)
+        try c.encode(models, forKey: .models)
+        try c.encode(completions, forKey: .completions)
+        try c.encode(promptID, forKey: .promptID)
+        try c.encode(messages, forKey: .messages)
+        try c.encode(reference, forKey: .reference)
+        try c.encode(ensemble, forKey: .ensemble)
+        try c.encode(agreement, forKey: .agreement)
+    }
 }

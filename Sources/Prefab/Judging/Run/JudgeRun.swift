@@ -1,28 +1,35 @@
 import Foundation
 
 /// Re-judges existing samples with an ensemble: reads a samples shard directory (or file),
-/// rates each prompt, and writes rated records in input order to a new shard directory, with a
-/// `judge-report.json` of the run's agreement figures. Nothing is sampled again, and with a
+/// rates each prompt, and writes rated records in input order to a new directory (JSONL.zst,
+/// and MDS in `mds/`: `RatedShards`), with a `judge-report.json` of the run's agreement figures. Nothing is sampled again, and with a
 /// response cache nothing already answered is paid for again.
 public struct JudgeRun: Sendable {
     public var ensemble: JudgeEnsemble
     /// Prompts rated at the same time.
     public var concurrency: Int
-    public var format: ShardFormat
 
     public static let reportName = "judge-report.json"
 
-    public init(ensemble: JudgeEnsemble, concurrency: Int = 8, format: ShardFormat = .jsonlZst) {
+    public init(ensemble: JudgeEnsemble, concurrency: Int = 8) {
         self.ensemble = ensemble
         self.concurrency = max(1, concurrency)
-        self.format = format
     }
 
     /// Runs over `samples`, writing to `output` (which must be absent or empty). A prompt whose
     /// calls fail is left out of the shards and listed in the summary's failures.
     public func run(samples: String, output: String, limit: Int? = nil) async throws -> JudgeRunSummary {
         let cursor = try Shards.open(samples).cursor()
-        let writer = try Shards.makeWriter(directory: output, options: ShardWriterOptions(format: format, basename: "rated"))
+        var writers: [any ShardWriter] = []
+        do {
+            for (sub, options) in RatedShards.writerOptions() {
+                writers.append(try Shards.makeWriter(directory: sub.isEmpty ? output : (output as NSString).appendingPathComponent(sub), options: options))
+            }
+        } catch {
+            for writer in writers { writer.abandon() }
+            throw error
+        }
+        let encoder = RatedShards.encoder()
         var failures: [JudgeRunSummary.Failure] = []
         var accumulator = ReliabilityAccumulator()
         var read = 0
@@ -60,7 +67,8 @@ public struct JudgeRun: Sendable {
                         switch ready {
                         case .success(let record):
                             accumulator.add(record)
-                            try writer.write(try JSONObject(encoding: record))
+                            let line = [UInt8](try encoder.encode(record))
+                            for writer in writers { try writer.write(jsonLine: line) }
                         case .failure(let error):
                             failures.append(.init(promptID: id, reason: error.description))
                         }
@@ -69,9 +77,9 @@ public struct JudgeRun: Sendable {
                     try submit()
                 }
             }
-            try writer.finish()
+            for writer in writers { try writer.finish() }
         } catch {
-            writer.abandon()
+            for writer in writers { writer.abandon() }
             throw error
         }
         let summary = JudgeRunSummary(
