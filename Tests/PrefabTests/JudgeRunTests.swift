@@ -31,6 +31,7 @@ struct JudgeRunTests {
             #expect(pw.map(\.promptID) == samples.map(\.promptID))
             #expect(uf[0].completions.map(\.customSystemPrompt) == ["Be helpful.", "Be helpful.", "Be helpful."])
             #expect(uf[0].completions[0].usage == TokenUsage(promptTokens: 5, completionTokens: 7))
+            #expect(uf[1].completions.map(\.flags) == [[], [], ["truncated"]])  // the sampler's flags carry over
             #expect(uf.allSatisfy { $0.ensemble == "ultrafeedback" && $0.completions.allSatisfy { $0.annotations.count == 4 } })
             #expect(pw.allSatisfy { $0.ensemble == "pairwise" && $0.completions.allSatisfy { $0.annotations.isEmpty && $0.scores["pair-judge"] != nil } })
             #expect(first.agreement.judges["uf-judge"]?.calls == 20)

@@ -114,7 +114,7 @@ extension JudgingFixtures {
                 instruction: "What is \(index) plus \(index)?", reference: String(2 * index),
                 metadata: .object(["world_knowledge": .string("\(index) + \(index) = \(2 * index)")]), models: ["a", "b", "c"],
                 completions: answers.enumerated().map { sample, answer in
-                    SampleCompletion(model: ["a", "b", "c"][sample], principle: "helpfulness", customSystemPrompt: "Be helpful.", response: answer, finishReason: "stop", usage: TokenUsage(promptTokens: 5, completionTokens: 7), sampleIndex: sample, seed: sample)
+                    SampleCompletion(model: ["a", "b", "c"][sample], principle: "helpfulness", customSystemPrompt: "Be helpful.", response: answer, finishReason: index == 1 && sample == 2 ? "length" : "stop", usage: TokenUsage(promptTokens: 5, completionTokens: 7), sampleIndex: sample, seed: sample)
                 })
         }
     }

@@ -22,8 +22,9 @@ public struct RatedCompletion: Codable, Hashable, Sendable {
     public var votes: [JudgeVote]
     /// What generating the completion cost, when the samples said.
     public var usage: TokenUsage?
-    /// Notes the judge stage attaches, e.g. `required_failed:correctness` when a required
-    /// aspect failed and the overall score was set to the floor.
+    /// The sampler's flags (`empty`, `truncated`) and the judge stage's own, e.g.
+    /// `required_failed:correctness` when a required aspect failed and the overall score was
+    /// set to the floor.
     public var flags: [String]
 
     public init(

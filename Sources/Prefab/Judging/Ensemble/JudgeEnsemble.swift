@@ -210,7 +210,7 @@ public struct JudgeEnsemble: Sendable {
             RatedCompletion(
                 model: completion.model, principle: completion.principle, customSystemPrompt: completion.customSystemPrompt,
                 response: completion.response, finishReason: completion.finishReason, sampleIndex: completion.sampleIndex,
-                usage: completion.usage)
+                usage: completion.usage, flags: completion.flags)
         }
         var accumulator = ReliabilityAccumulator()
         for (judge, outcome) in zip(judges, outcomes) {

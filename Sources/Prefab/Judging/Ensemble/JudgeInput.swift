@@ -12,10 +12,12 @@ public struct JudgeInput: Codable, Hashable, Sendable {
         public var finishReason: String?
         public var usage: TokenUsage?
         public var sampleIndex: Int?
+        /// The sampler's flags (`empty`, `truncated`), carried to the rated completion.
+        public var flags: [String]
 
         public init(
             model: String, principle: String = "", customSystemPrompt: String = "", response: String,
-            finishReason: String? = nil, usage: TokenUsage? = nil, sampleIndex: Int? = nil
+            finishReason: String? = nil, usage: TokenUsage? = nil, sampleIndex: Int? = nil, flags: [String] = []
         ) {
             self.model = model
             self.principle = principle
@@ -24,10 +26,11 @@ public struct JudgeInput: Codable, Hashable, Sendable {
             self.finishReason = finishReason
             self.usage = usage
             self.sampleIndex = sampleIndex
+            self.flags = flags
         }
 
         enum CodingKeys: String, CodingKey {
-            case model, principle, response, usage
+            case model, principle, response, usage, flags
             case customSystemPrompt = "custom_system_prompt"
             case finishReason = "finish_reason"
             case sampleIndex = "sample_index"
@@ -42,6 +45,7 @@ public struct JudgeInput: Codable, Hashable, Sendable {
             finishReason = try c.decodeIfPresent(String.self, forKey: .finishReason)
             usage = try c.decodeIfPresent(TokenUsage.self, forKey: .usage)
             sampleIndex = try c.decodeIfPresent(Int.self, forKey: .sampleIndex)
+            flags = try c.decodeIfPresent([String].self, forKey: .flags) ?? []
         }
     }
 
@@ -74,7 +78,8 @@ public struct JudgeInput: Codable, Hashable, Sendable {
             completions: sample.completions.map {
                 Completion(
                     model: $0.model, principle: $0.principle, customSystemPrompt: $0.customSystemPrompt,
-                    response: $0.response, finishReason: $0.finishReason, usage: $0.usage, sampleIndex: $0.sampleIndex)
+                    response: $0.response, finishReason: $0.finishReason, usage: $0.usage, sampleIndex: $0.sampleIndex,
+                    flags: $0.flags.map(\.rawValue))
             })
     }
 
