@@ -8,6 +8,14 @@ struct PrefabCommand: AsyncParsableCommand {
         commandName: "prefab",
         abstract: "Build preference and alignment datasets: sample, judge, pair, and write training shards.",
         version: PrefabVersion.string,
-        subcommands: []
+        subcommands: [
+            CatCommand.self,
+            InspectCommand.self,
+            ConvertCommand.self,
+            LocalCommand.self,
+            SampleCommand.self,
+            JudgeCommand.self,
+            EvalJudgesCommand.self,
+        ]
     )
 }

@@ -20,12 +20,18 @@ public struct RatedCompletion: Codable, Hashable, Sendable {
     public var scores: [String: Double]
     /// Every individual vote behind `annotations` and `scores`.
     public var votes: [JudgeVote]
+    /// What generating the completion cost, when the samples said.
+    public var usage: TokenUsage?
+    /// The sampler's flags (`empty`, `truncated`) and the judge stage's own, e.g.
+    /// `required_failed:correctness` when a required aspect failed and the overall score was
+    /// set to the floor.
+    public var flags: [String]
 
     public init(
         model: String, principle: String = "", customSystemPrompt: String = "", response: String,
         annotations: [String: AspectAnnotation] = [:], critique: String = "", overallScore: Double? = nil,
         fineGrainedScore: Double? = nil, finishReason: String? = nil, sampleIndex: Int? = nil,
-        scores: [String: Double] = [:], votes: [JudgeVote] = []
+        scores: [String: Double] = [:], votes: [JudgeVote] = [], usage: TokenUsage? = nil, flags: [String] = []
     ) {
         self.model = model
         self.principle = principle
@@ -39,10 +45,12 @@ public struct RatedCompletion: Codable, Hashable, Sendable {
         self.sampleIndex = sampleIndex
         self.scores = scores
         self.votes = votes
+        self.usage = usage
+        self.flags = flags
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, principle, response, annotations, critique, scores, votes
+        case model, principle, response, annotations, critique, scores, votes, usage, flags
         case customSystemPrompt = "custom_system_prompt"
         case overallScore = "overall_score"
         case fineGrainedScore = "fine-grained_score"
@@ -64,5 +72,7 @@ public struct RatedCompletion: Codable, Hashable, Sendable {
         sampleIndex = try c.decodeIfPresent(Int.self, forKey: .sampleIndex)
         scores = try c.decodeIfPresent([String: Double].self, forKey: .scores) ?? [:]
         votes = try c.decodeIfPresent([JudgeVote].self, forKey: .votes) ?? []
+        usage = try c.decodeIfPresent(TokenUsage.self, forKey: .usage)
+        flags = try c.decodeIfPresent([String].self, forKey: .flags) ?? []
     }
 }

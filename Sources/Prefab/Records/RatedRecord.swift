@@ -9,10 +9,17 @@ public struct RatedRecord: Codable, Hashable, Sendable {
     public var promptID: String
     /// The whole prompt conversation (system and earlier turns included), without any answer.
     public var messages: [ChatMessage]
+    /// The reference answer the judges were given, when the prompt had one.
+    public var reference: String?
+    /// The ensemble that rated the record (its file's `name`).
+    public var ensemble: String?
+    /// How far the ensemble's judges agreed on this record, their biases, failures and cost.
+    public var agreement: AgreementFigures?
 
     public init(
         source: String, instruction: String, models: [String], completions: [RatedCompletion],
-        promptID: String, messages: [ChatMessage]
+        promptID: String, messages: [ChatMessage], reference: String? = nil, ensemble: String? = nil,
+        agreement: AgreementFigures? = nil
     ) {
         self.source = source
         self.instruction = instruction
@@ -20,10 +27,13 @@ public struct RatedRecord: Codable, Hashable, Sendable {
         self.completions = completions
         self.promptID = promptID
         self.messages = messages
+        self.reference = reference
+        self.ensemble = ensemble
+        self.agreement = agreement
     }
 
     enum CodingKeys: String, CodingKey {
-        case source, instruction, models, completions, messages
+        case source, instruction, models, completions, messages, reference, ensemble, agreement
         case promptID = "prompt_id"
     }
 
@@ -35,5 +45,23 @@ public struct RatedRecord: Codable, Hashable, Sendable {
         models = try c.decodeIfPresent([String].self, forKey: .models) ?? completions.map(\.model)
         messages = try c.decodeIfPresent([ChatMessage].self, forKey: .messages) ?? [.user(instruction)]
         promptID = try c.decodeIfPresent(String.self, forKey: .promptID) ?? PromptID.derive(from: instruction)
+        reference = try c.decodeIfPresent(String.self, forKey: .reference)
+        ensemble = try c.decodeIfPresent(String.self, forKey: .ensemble)
+        agreement = try c.decodeIfPresent(AgreementFigures.self, forKey: .agreement)
+    }
+
+    /// Every key is written, absent values as null, so each record has the same columns (MDS
+    /// shards need that).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(source, forKey: .source)
+        try c.encode(instruction, forKey: .instruction)
+        try c.encode(models, forKey: .models)
+        try c.encode(completions, forKey: .completions)
+        try c.encode(promptID, forKey: .promptID)
+        try c.encode(messages, forKey: .messages)
+        try c.encode(reference, forKey: .reference)
+        try c.encode(ensemble, forKey: .ensemble)
+        try c.encode(agreement, forKey: .agreement)
     }
 }

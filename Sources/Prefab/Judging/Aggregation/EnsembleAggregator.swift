@@ -1,0 +1,165 @@
+/// Turns the votes on a prompt's completions into UltraFeedback's annotations, the
+/// fine-grained score, the critique and the overall score, as the ensemble's `aggregation`
+/// block says (`judges/README.md`). It reads nothing but the votes, so a stored record can be
+/// re-aggregated later without asking the judges again.
+public struct EnsembleAggregator: Sendable {
+    public var configuration: AggregationConfiguration
+    /// Judge name → weight; judges not listed weigh 1. Weight 0 records without counting.
+    public var judgeWeights: [String: Double]
+    /// Aspect → scale; aspects not listed are on 1–5 (every scorer aspect is).
+    public var scales: [String: RatingScale]
+    /// Aspects of `kind: critique` rubrics: they give `critique` and (maybe) `overall_score`,
+    /// not annotations.
+    public var critiqueAspects: Set<String>
+
+    public init(
+        configuration: AggregationConfiguration, judgeWeights: [String: Double] = [:], scales: [String: RatingScale] = [:],
+        critiqueAspects: Set<String> = []
+    ) {
+        self.configuration = configuration
+        self.judgeWeights = judgeWeights
+        self.scales = scales
+        self.critiqueAspects = critiqueAspects
+    }
+
+    func weight(_ judge: String) -> Double { judgeWeights[judge] ?? 1 }
+
+    func scale(_ aspect: String) -> RatingScale { scales[aspect] ?? .oneToFive }
+
+    /// The completions with annotations, critique, scores, fine-grained and overall scores
+    /// (re)computed from their votes. Scorer measurements already in `scores` are kept.
+    public func aggregate(_ completions: [RatedCompletion]) -> [RatedCompletion] {
+        let pairwiseJudges = Set(completions.flatMap { $0.votes.filter { $0.opponent != nil }.map(\.judge) })
+        return completions.map { original in
+            var completion = original
+            completion.annotations = [:]
+            completion.critique = ""
+            completion.overallScore = nil
+            completion.flags.removeAll { $0.hasPrefix(Self.requiredFailedFlag) }
+            var critiqueScore: Double?
+            let rated = completion.votes.filter { $0.opponent == nil && $0.parse != .skipped }
+            for aspect in Set(rated.map(\.aspect)).sorted() {
+                let votes = rated.filter { $0.aspect == aspect }
+                guard let (annotation, value) = annotate(aspect: aspect, votes: votes) else { continue }
+                if critiqueAspects.contains(aspect) {
+                    completion.critique = annotation.rationale
+                    critiqueScore = critiqueScore ?? value
+                } else {
+                    completion.annotations[aspect] = annotation
+                }
+            }
+            completion.fineGrainedScore = fineGrained(completion.annotations)
+            for judge in pairwiseJudges.sorted() {
+                completion.scores[judge] = winRate(completion, judges: [judge], weighted: false)
+            }
+            switch configuration.overall {
+            case .fineGrainedMean: completion.overallScore = completion.fineGrainedScore
+            case .critique: completion.overallScore = critiqueScore
+            case .winRate: completion.overallScore = winRate(completion, judges: pairwiseJudges, weighted: true)
+            }
+            for aspect in configuration.require {
+                guard let score = completion.annotations[aspect]?.score else { continue }
+                let threshold = configuration.aspects[aspect]?.passThreshold ?? Double(scale(aspect).max)
+                if score < threshold {
+                    completion.flags.append(Self.requiredFailedFlag + aspect)
+                    completion.overallScore = configuration.overall == .winRate ? 0 : 1
+                }
+            }
+            return completion
+        }
+    }
+
+    /// The flag set on a completion whose required aspect failed (followed by the aspect).
+    public static let requiredFailedFlag = "required_failed:"
+
+    /// One aspect's annotation and its numeric value (nil for N/A and unreadable), or nil when
+    /// no counted judge voted on it.
+    func annotate(aspect: String, votes: [JudgeVote]) -> (AspectAnnotation, Double?)? {
+        struct JudgeView {
+            var judge: String
+            var value: Double?
+            var notApplicable: Bool
+            var rationale: String
+            var types: [String]?
+        }
+        var views: [JudgeView] = []
+        var failures: [String] = []
+        for judge in orderedJudges(votes) where weight(judge) > 0 {
+            let mine = votes.filter { $0.judge == judge }
+            let numbers = mine.filter(\.isRead).compactMap(\.rating)
+            let notApplicable = mine.contains { $0.isRead && $0.notApplicable }
+            let measurementOnly = mine.allSatisfy { $0.isRead && $0.rating == nil && !$0.notApplicable }
+            if measurementOnly { continue }
+            guard !numbers.isEmpty || notApplicable else {
+                failures.append("\(judge): \(mine.first?.detail ?? "unreadable")")
+                continue
+            }
+            let first = mine.first { $0.isRead && ($0.rating != nil || $0.notApplicable) }
+            views.append(JudgeView(
+                judge: judge, value: numbers.isEmpty ? nil : numbers.reduce(0, +) / Double(numbers.count),
+                notApplicable: numbers.isEmpty && notApplicable,
+                rationale: first?.rationale.flatMap { $0.isEmpty ? nil : $0 } ?? first?.detail ?? "",
+                types: first?.types))
+        }
+        let counted = views.filter { $0.value != nil }
+        let typed = votes.contains { $0.types != nil }
+        func rationale(_ from: [JudgeView]) -> String {
+            from.count == 1 ? from[0].rationale : from.map { "\($0.judge): \($0.rationale)" }.joined(separator: "\n")
+        }
+        func types(_ from: [JudgeView]) -> [String]? {
+            guard typed else { return nil }
+            var union: [String] = []
+            for view in from { for code in view.types ?? [] where !union.contains(code) { union.append(code) } }
+            return union
+        }
+        if !counted.isEmpty {
+            let method = configuration.method(for: aspect)
+            guard let value = method.combine(
+                counted.map { ($0.value!, weight($0.judge)) }, scale: scale(aspect),
+                passThreshold: configuration.aspects[aspect]?.passThreshold)
+            else { return nil }
+            let rounded = (value * 10_000).rounded() / 10_000
+            return (AspectAnnotation(rating: RatingValue.score(rounded).description, rationale: rationale(counted), types: types(counted)), value)
+        }
+        if !views.isEmpty {
+            return (AspectAnnotation(rating: "N/A", rationale: rationale(views), types: types(views)), nil)
+        }
+        if !failures.isEmpty {
+            return (AspectAnnotation(rating: "", rationale: "no readable rating (" + failures.joined(separator: "; ") + ")", types: typed ? [] : nil), nil)
+        }
+        return nil
+    }
+
+    /// The `aspect_weights`-weighted mean of the rated aspects; without weights, every rated
+    /// aspect counts once. N/A, unreadable and absent aspects are skipped.
+    func fineGrained(_ annotations: [String: AspectAnnotation]) -> Double? {
+        var total = 0.0
+        var weights = 0.0
+        for (aspect, annotation) in annotations.sorted(by: { $0.key < $1.key }) {
+            guard let score = annotation.score else { continue }
+            let weight = configuration.aspectWeights.map { $0[aspect] ?? 0 } ?? 1
+            guard weight > 0 else { continue }
+            total += weight * score
+            weights += weight
+        }
+        return weights > 0 ? total / weights : nil
+    }
+
+    /// The share of its comparisons a completion won (ties count half): per opponent, the
+    /// verdicts of both orders (and of every listed judge) combined by the ensemble's method.
+    func winRate(_ completion: RatedCompletion, judges: Set<String>, weighted: Bool) -> Double? {
+        var byOpponent: [Int: [(value: Double, weight: Double)]] = [:]
+        for vote in completion.votes where judges.contains(vote.judge) && vote.isRead {
+            guard let opponent = vote.opponent, let outcome = vote.rating else { continue }
+            byOpponent[opponent, default: []].append((outcome, weighted ? weight(vote.judge) : 1))
+        }
+        let outcomes = byOpponent.keys.sorted().compactMap { configuration.method.combineOutcomes(byOpponent[$0]!) }
+        return outcomes.isEmpty ? nil : outcomes.reduce(0, +) / Double(outcomes.count)
+    }
+
+    private func orderedJudges(_ votes: [JudgeVote]) -> [String] {
+        var seen: [String] = []
+        for vote in votes where !seen.contains(vote.judge) { seen.append(vote.judge) }
+        return seen
+    }
+}

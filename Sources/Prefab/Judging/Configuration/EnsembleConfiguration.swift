@@ -1,0 +1,50 @@
+/// A judge ensemble file (`judges/*.yaml`, format in `judges/README.md`): who rates the
+/// completions and how their votes become scores.
+public struct EnsembleConfiguration: Codable, Hashable, Sendable {
+    public var name: String
+    public var description: String
+    public var judges: [JudgeConfiguration]
+    public var aggregation: AggregationConfiguration
+
+    public init(name: String, description: String = "", judges: [JudgeConfiguration], aggregation: AggregationConfiguration) {
+        self.name = name
+        self.description = description
+        self.judges = judges
+        self.aggregation = aggregation
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case schema, name, description, judges, aggregation
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let schema = try c.decode(Int.self, forKey: .schema)
+        guard schema == 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .schema, in: c, debugDescription: "unsupported schema \(schema); this Prefab reads schema 1")
+        }
+        name = try c.decode(String.self, forKey: .name)
+        description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
+        judges = try c.decode([JudgeConfiguration].self, forKey: .judges)
+        aggregation = try c.decode(AggregationConfiguration.self, forKey: .aggregation)
+        guard !judges.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .judges, in: c, debugDescription: "list at least one judge")
+        }
+        var seen: Set<String> = []
+        for (index, judge) in judges.enumerated() where !seen.insert(judge.name).inserted {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: c.codingPath + [CodingKeys.judges, ConfigKey(intValue: index), ConfigKey(stringValue: "name")],
+                debugDescription: "judge name '\(judge.name)' is used twice"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(1, forKey: .schema)
+        try c.encode(name, forKey: .name)
+        try c.encode(description, forKey: .description)
+        try c.encode(judges, forKey: .judges)
+        try c.encode(aggregation, forKey: .aggregation)
+    }
+}

@@ -1,0 +1,98 @@
+/// An LLM judge (`kind: llm`), as an ensemble file describes it (`judges/README.md`).
+public struct LLMJudgeConfiguration: Codable, Hashable, Sendable {
+    /// An endpoint name from the run config (or the endpoints file).
+    public var endpoint: String
+    /// Overrides the endpoint's model id.
+    public var model: String?
+    public var rubrics: [String]
+    public var mode: JudgeMode
+    public var shuffle: Bool
+    public var orders: PairwiseOrders
+    public var pairs: PairSelection
+    /// A template name under `rubrics/templates/` or a path relative to the ensemble file.
+    public var template: String?
+    /// `system` by default; `none` sends no system message.
+    public var systemTemplate: String
+    public var withReference: Bool
+    public var temperature: Double
+    public var topP: Double?
+    public var seed: Int
+    public var maxTokens: Int
+    public var samples: Int
+    public var retries: Int
+    public var structuredOutput: StructuredOutputMode
+    public var rationaleMaxChars: Int?
+
+    public init(
+        endpoint: String, model: String? = nil, rubrics: [String], mode: JudgeMode, shuffle: Bool = true,
+        orders: PairwiseOrders = .both, pairs: PairSelection = .all, template: String? = nil,
+        systemTemplate: String = "system", withReference: Bool = true, temperature: Double = 0, topP: Double? = nil,
+        seed: Int = 0, maxTokens: Int = 600, samples: Int = 1, retries: Int = 2,
+        structuredOutput: StructuredOutputMode = .auto, rationaleMaxChars: Int? = nil
+    ) {
+        self.endpoint = endpoint
+        self.model = model
+        self.rubrics = rubrics
+        self.mode = mode
+        self.shuffle = shuffle
+        self.orders = orders
+        self.pairs = pairs
+        self.template = template
+        self.systemTemplate = systemTemplate
+        self.withReference = withReference
+        self.temperature = temperature
+        self.topP = topP
+        self.seed = seed
+        self.maxTokens = maxTokens
+        self.samples = samples
+        self.retries = retries
+        self.structuredOutput = structuredOutput
+        self.rationaleMaxChars = rationaleMaxChars
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case endpoint, model, rubrics, mode, shuffle, orders, pairs, template
+        case systemTemplate = "system_template"
+        case withReference = "with_reference"
+        case temperature
+        case topP = "top_p"
+        case seed
+        case maxTokens = "max_tokens"
+        case samples, retries
+        case structuredOutput = "structured_output"
+        case rationaleMaxChars = "rationale_max_chars"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        endpoint = try c.decode(String.self, forKey: .endpoint)
+        model = try c.decodeIfPresent(String.self, forKey: .model)
+        rubrics = try c.decode([String].self, forKey: .rubrics)
+        mode = try c.decode(JudgeMode.self, forKey: .mode)
+        shuffle = try c.decodeIfPresent(Bool.self, forKey: .shuffle) ?? true
+        orders = try c.decodeIfPresent(PairwiseOrders.self, forKey: .orders) ?? .both
+        pairs = try c.decodeIfPresent(PairSelection.self, forKey: .pairs) ?? .all
+        template = try c.decodeIfPresent(String.self, forKey: .template)
+        systemTemplate = try c.decodeIfPresent(String.self, forKey: .systemTemplate) ?? "system"
+        withReference = try c.decodeIfPresent(Bool.self, forKey: .withReference) ?? true
+        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? 0
+        topP = try c.decodeIfPresent(Double.self, forKey: .topP)
+        seed = try c.decodeIfPresent(Int.self, forKey: .seed) ?? 0
+        maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens) ?? 600
+        samples = try c.decodeIfPresent(Int.self, forKey: .samples) ?? 1
+        retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? 2
+        structuredOutput = try c.decodeIfPresent(StructuredOutputMode.self, forKey: .structuredOutput) ?? .auto
+        rationaleMaxChars = try c.decodeIfPresent(Int.self, forKey: .rationaleMaxChars)
+        func fail(_ key: CodingKeys, _ message: String) -> DecodingError {
+            DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: message)
+        }
+        if rubrics.isEmpty { throw fail(.rubrics, "list at least one rubric") }
+        if Set(rubrics).count != rubrics.count { throw fail(.rubrics, "a rubric is listed twice") }
+        if !(0...2).contains(temperature) { throw fail(.temperature, "must be in 0...2") }
+        if maxTokens < 1 { throw fail(.maxTokens, "must be at least 1") }
+        if !(1...16).contains(samples) { throw fail(.samples, "must be in 1...16") }
+        if !(0...10).contains(retries) { throw fail(.retries, "must be in 0...10") }
+        if let rationaleMaxChars, rationaleMaxChars < 1 { throw fail(.rationaleMaxChars, "must be positive") }
+    }
+}

@@ -1,0 +1,52 @@
+/// `kind: length`: measures a response in characters or tokens; with `min`/`max` it also passes
+/// or fails it. Without bounds it only measures (the length-bias figures use it).
+public struct LengthScorerConfiguration: Codable, Hashable, Sendable {
+    public enum Unit: String, Codable, Hashable, Sendable, CaseIterable {
+        case characters
+        /// The completion's `usage.completion_tokens`, else an estimate (words and punctuation).
+        case tokens
+    }
+
+    public var aspect: String
+    public var unit: Unit
+    public var min: Int?
+    public var max: Int?
+    public var ratings: ScorerRatings
+
+    public init(aspect: String = "length", unit: Unit = .characters, min: Int? = nil, max: Int? = nil, ratings: ScorerRatings = ScorerRatings()) {
+        self.aspect = aspect
+        self.unit = unit
+        self.min = min
+        self.max = max
+        self.ratings = ratings
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case aspect, unit, min, max
+        case passRating = "pass_rating"
+        case failRating = "fail_rating"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        aspect = try c.decodeIfPresent(String.self, forKey: .aspect) ?? "length"
+        unit = try c.decodeIfPresent(Unit.self, forKey: .unit) ?? .characters
+        min = try c.decodeIfPresent(Int.self, forKey: .min)
+        max = try c.decodeIfPresent(Int.self, forKey: .max)
+        ratings = try ScorerRatings.decode(from: c, pass: .passRating, fail: .failRating)
+        if let min, let max, min > max {
+            throw DecodingError.dataCorruptedError(forKey: .max, in: c, debugDescription: "max (\(max)) is below min (\(min))")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(aspect, forKey: .aspect)
+        try c.encode(unit, forKey: .unit)
+        try c.encodeIfPresent(min, forKey: .min)
+        try c.encodeIfPresent(max, forKey: .max)
+        try c.encode(ratings.pass, forKey: .passRating)
+        try c.encode(ratings.fail, forKey: .failRating)
+    }
+}

@@ -1,0 +1,18 @@
+/// Why rating a prompt failed. Parse failures are not errors (they are recorded on the votes);
+/// these are failures of the calls themselves, after the endpoint layer's retries, so the
+/// prompt can be retried later rather than stored with holes.
+public enum JudgeError: Error, CustomStringConvertible, Sendable {
+    /// A judge's call failed (HTTP error, transport failure, malformed response).
+    case requestFailed(judge: String, promptID: String, reason: String)
+    /// The run's budget is spent; nothing more is asked.
+    case budgetExhausted(String)
+
+    public var description: String {
+        switch self {
+        case .requestFailed(let judge, let promptID, let reason):
+            "judge '\(judge)' failed on prompt \(promptID): \(reason)"
+        case .budgetExhausted(let reason):
+            reason
+        }
+    }
+}

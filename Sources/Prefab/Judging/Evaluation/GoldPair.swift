@@ -1,0 +1,55 @@
+import Foundation
+
+/// A gold preference pair (`datasets/judge-eval/gold.jsonl`): a prompt, the answer that is right
+/// and the one that is wrong, for measuring judges.
+public struct GoldPair: Codable, Hashable, Sendable {
+    public var id: String
+    public var prompt: String
+    public var chosen: String
+    public var rejected: String
+    /// `arithmetic`, `instruction`, `factual`, …
+    public var kind: String?
+    public var note: String?
+    public var reference: String?
+
+    public init(id: String, prompt: String, chosen: String, rejected: String, kind: String? = nil, note: String? = nil, reference: String? = nil) {
+        self.id = id
+        self.prompt = prompt
+        self.chosen = chosen
+        self.rejected = rejected
+        self.kind = kind
+        self.note = note
+        self.reference = reference
+    }
+
+    /// Reads a JSON Lines file of gold pairs; a bad line is an error naming the file, the line
+    /// and the field.
+    public static func load(file: String) throws(JudgeEvaluationError) -> [GoldPair] {
+        guard let data = FileManager.default.contents(atPath: file) else { throw .unreadable(file: file) }
+        guard let text = String(data: data, encoding: .utf8) else { throw .invalid(file: file, line: 0, message: "not valid UTF-8") }
+        var pairs: [GoldPair] = []
+        var ids: Set<String> = []
+        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = offset + 1
+            if line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
+            let pair: GoldPair
+            do {
+                pair = try JSONDecoder().decode(GoldPair.self, from: Data(line.utf8))
+            } catch DecodingError.keyNotFound(let key, _) {
+                throw .invalid(file: file, line: number, message: "missing field '\(key.stringValue)'")
+            } catch DecodingError.typeMismatch(_, let context) {
+                throw .invalid(file: file, line: number, message: "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))': wrong type")
+            } catch {
+                throw .invalid(file: file, line: number, message: "not a JSON object")
+            }
+            for (field, value) in [("id", pair.id), ("prompt", pair.prompt), ("chosen", pair.chosen), ("rejected", pair.rejected)]
+            where value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw .invalid(file: file, line: number, message: "field '\(field)' is empty")
+            }
+            guard ids.insert(pair.id).inserted else { throw .invalid(file: file, line: number, message: "duplicate id '\(pair.id)'") }
+            pairs.append(pair)
+        }
+        guard !pairs.isEmpty else { throw .invalid(file: file, line: 0, message: "no gold pairs") }
+        return pairs
+    }
+}

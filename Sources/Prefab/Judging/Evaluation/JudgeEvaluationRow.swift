@@ -1,0 +1,91 @@
+/// One row of the `eval-judges` table: an ensemble as a whole, or one of its judges.
+public struct JudgeEvaluationRow: Codable, Hashable, Sendable {
+    public var ensemble: String
+    /// nil for the ensemble's own row.
+    public var judge: String?
+    public var pairs: Int
+    /// Pairs where the chosen answer scored higher, lower, the same, or could not be scored.
+    public var correct: Int
+    public var wrong: Int
+    public var ties: Int
+    public var failed: Int
+    /// Ensemble rows: Krippendorff's alpha between its judges. Judge rows: the share of pairs
+    /// where the judge decided as the ensemble did.
+    public var agreement: Double?
+    public var prefersFirst: Double?
+    public var positionConsistency: Double?
+    public var prefersLonger: Double?
+    public var parseFailureRate: Double?
+    public var calls: Int
+    public var cachedCalls: Int
+    public var tokens: Int
+    /// In the endpoints' currency, when they have prices.
+    public var cost: Double?
+
+    public init(ensemble: String, judge: String?, pairs: Int) {
+        self.ensemble = ensemble
+        self.judge = judge
+        self.pairs = pairs
+        correct = 0
+        wrong = 0
+        ties = 0
+        failed = 0
+        calls = 0
+        cachedCalls = 0
+        tokens = 0
+    }
+
+    public var accuracy: Double? { pairs > 0 ? Double(correct) / Double(pairs) : nil }
+
+    enum CodingKeys: String, CodingKey {
+        case ensemble, judge, pairs, correct, wrong, ties, failed, accuracy, agreement
+        case prefersFirst = "prefers_first"
+        case positionConsistency = "position_consistency"
+        case prefersLonger = "prefers_longer"
+        case parseFailureRate = "parse_failure_rate"
+        case calls
+        case cachedCalls = "cached_calls"
+        case tokens, cost
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ensemble = try c.decode(String.self, forKey: .ensemble)
+        judge = try c.decodeIfPresent(String.self, forKey: .judge)
+        pairs = try c.decode(Int.self, forKey: .pairs)
+        correct = try c.decode(Int.self, forKey: .correct)
+        wrong = try c.decode(Int.self, forKey: .wrong)
+        ties = try c.decode(Int.self, forKey: .ties)
+        failed = try c.decode(Int.self, forKey: .failed)
+        agreement = try c.decodeIfPresent(Double.self, forKey: .agreement)
+        prefersFirst = try c.decodeIfPresent(Double.self, forKey: .prefersFirst)
+        positionConsistency = try c.decodeIfPresent(Double.self, forKey: .positionConsistency)
+        prefersLonger = try c.decodeIfPresent(Double.self, forKey: .prefersLonger)
+        parseFailureRate = try c.decodeIfPresent(Double.self, forKey: .parseFailureRate)
+        calls = try c.decode(Int.self, forKey: .calls)
+        cachedCalls = try c.decodeIfPresent(Int.self, forKey: .cachedCalls) ?? 0
+        tokens = try c.decode(Int.self, forKey: .tokens)
+        cost = try c.decodeIfPresent(Double.self, forKey: .cost)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ensemble, forKey: .ensemble)
+        try c.encode(judge, forKey: .judge)
+        try c.encode(pairs, forKey: .pairs)
+        try c.encode(correct, forKey: .correct)
+        try c.encode(wrong, forKey: .wrong)
+        try c.encode(ties, forKey: .ties)
+        try c.encode(failed, forKey: .failed)
+        try c.encode(accuracy, forKey: .accuracy)
+        try c.encode(agreement, forKey: .agreement)
+        try c.encode(prefersFirst, forKey: .prefersFirst)
+        try c.encode(positionConsistency, forKey: .positionConsistency)
+        try c.encode(prefersLonger, forKey: .prefersLonger)
+        try c.encode(parseFailureRate, forKey: .parseFailureRate)
+        try c.encode(calls, forKey: .calls)
+        try c.encode(cachedCalls, forKey: .cachedCalls)
+        try c.encode(tokens, forKey: .tokens)
+        try c.encode(cost, forKey: .cost)
+    }
+}

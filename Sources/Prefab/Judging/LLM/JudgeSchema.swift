@@ -1,0 +1,77 @@
+/// The JSON schemas LLM judges send as `response_format` (`rubrics/README.md`, "Output").
+///
+/// Ratings come first and text last in every object: llama.cpp emits properties in schema
+/// order, so a small model spends its tokens on the rating before it rambles. Every free-text
+/// field carries `maxLength`, because a small model under a schema tends to fill a string up to
+/// its bound; an answer cut off anyway (`finish_reason: length`) is a parse failure.
+public enum JudgeSchema {
+    /// The rating: an integer in the scale, or the N/A literal where the rubric allows it.
+    static func rating(_ rubric: Rubric) -> PrefabLLM.JSONValue {
+        let integer: PrefabLLM.JSONValue = .object([
+            "type": .string("integer"),
+            "minimum": .integer(Int64(rubric.scale.min)),
+            "maximum": .integer(Int64(rubric.scale.max)),
+        ])
+        guard rubric.scale.allowNA else { return integer }
+        return .object(["anyOf": .array([
+            integer, .object(["type": .string("string"), "enum": .array([.string(rubric.scale.naLabel ?? "N/A")])]),
+        ])])
+    }
+
+    static func types(_ types: RubricTypes) -> PrefabLLM.JSONValue {
+        var schema: [String: PrefabLLM.JSONValue] = [
+            "type": .string("array"),
+            "items": .object(["type": .string("string"), "enum": .array(types.items.map { .string($0.id) })]),
+            "uniqueItems": .bool(true),
+            "maxItems": .integer(Int64(types.items.count)),
+        ]
+        if types.select == .one {
+            schema["minItems"] = .integer(1)
+            schema["maxItems"] = .integer(1)
+        }
+        return .object(schema)
+    }
+
+    static func text(maxLength: Int) -> PrefabLLM.JSONValue {
+        .object(["type": .string("string"), "maxLength": .integer(Int64(maxLength))])
+    }
+
+    /// An object with properties in the given order (kept in `required`, which fixes the order
+    /// grammar-based servers emit), no others allowed.
+    static func object(_ properties: [(String, PrefabLLM.JSONValue)]) -> PrefabLLM.JSONValue {
+        .object([
+            "type": .string("object"),
+            "properties": .object(Dictionary(uniqueKeysWithValues: properties)),
+            "required": .array(properties.map { .string($0.0) }),
+            "additionalProperties": .bool(false),
+        ])
+    }
+
+    /// `{"rating", "types"?, "rationale"}`: one completion, one aspect.
+    public static func single(_ rubric: Rubric, rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
+        var properties: [(String, PrefabLLM.JSONValue)] = [("rating", rating(rubric))]
+        if let types = rubric.types { properties.append(("types", Self.types(types))) }
+        properties.append(("rationale", text(maxLength: rationaleMaxChars)))
+        return object(properties)
+    }
+
+    /// `{"A": ONE, "B": ONE, …}`: every completion, one aspect, keyed by the label it was shown
+    /// under. Every label is required, so a grammar-constrained model rates each exactly once.
+    public static func multi(_ rubric: Rubric, count: Int, rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
+        let one = single(rubric, rationaleMaxChars: rationaleMaxChars)
+        return object((0..<count).map { (CompletionLabel.label($0), one) })
+    }
+
+    /// `{"verdict": "A"|"B"|"TIE", "rationale"}`.
+    public static func pairwise(rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
+        object([
+            ("verdict", .object(["type": .string("string"), "enum": .array([.string("A"), .string("B"), .string("TIE")])])),
+            ("rationale", text(maxLength: rationaleMaxChars)),
+        ])
+    }
+
+    /// `{"rating", "critique"}`: a critique rubric.
+    public static func critique(_ rubric: Rubric, rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
+        object([("rating", rating(rubric)), ("critique", text(maxLength: rationaleMaxChars))])
+    }
+}

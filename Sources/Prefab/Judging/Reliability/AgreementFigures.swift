@@ -1,0 +1,46 @@
+/// An ensemble's reliability on one record or a whole run: agreement between its judges, each
+/// judge's position and length bias, parse failures, calls and tokens.
+public struct AgreementFigures: Codable, Hashable, Sendable {
+    /// Krippendorff's alpha (ordinal) over every completion × aspect rated by two or more judges.
+    public var krippendorffAlpha: Double?
+    /// Completion × aspect units that two or more judges rated.
+    public var alphaUnits: Int
+    /// Kappa and Spearman for every pair of judges that rated something in common.
+    public var pairs: [JudgePairAgreement]
+    /// By judge name.
+    public var judges: [String: JudgeFigures]
+
+    public init(krippendorffAlpha: Double? = nil, alphaUnits: Int = 0, pairs: [JudgePairAgreement] = [], judges: [String: JudgeFigures] = [:]) {
+        self.krippendorffAlpha = krippendorffAlpha
+        self.alphaUnits = alphaUnits
+        self.pairs = pairs
+        self.judges = judges
+    }
+
+    /// Every judge's figures added together.
+    public var total: JudgeFigures {
+        judges.values.reduce(into: JudgeFigures()) { $0.merge($1) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case krippendorffAlpha = "krippendorff_alpha"
+        case alphaUnits = "alpha_units"
+        case pairs, judges
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        krippendorffAlpha = try c.decodeIfPresent(Double.self, forKey: .krippendorffAlpha)
+        alphaUnits = try c.decodeIfPresent(Int.self, forKey: .alphaUnits) ?? 0
+        pairs = try c.decodeIfPresent([JudgePairAgreement].self, forKey: .pairs) ?? []
+        judges = try c.decodeIfPresent([String: JudgeFigures].self, forKey: .judges) ?? [:]
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(krippendorffAlpha, forKey: .krippendorffAlpha)
+        try c.encode(alphaUnits, forKey: .alphaUnits)
+        try c.encode(pairs, forKey: .pairs)
+        try c.encode(judges, forKey: .judges)
+    }
+}

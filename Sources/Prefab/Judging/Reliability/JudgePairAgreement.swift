@@ -1,0 +1,34 @@
+/// How far two judges agree on the items both rated.
+public struct JudgePairAgreement: Codable, Hashable, Sendable {
+    public var first: String
+    public var second: String
+    /// Items (completion × aspect) both judges rated.
+    public var items: Int
+    /// Quadratic-weighted Cohen's kappa; nil when undefined.
+    public var kappa: Double?
+    /// Spearman's rank correlation; nil when undefined.
+    public var spearman: Double?
+
+    public init(first: String, second: String, items: Int, kappa: Double?, spearman: Double?) {
+        self.first = first
+        self.second = second
+        self.items = items
+        self.kappa = kappa
+        self.spearman = spearman
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case first, second, items
+        case kappa = "kappa_quadratic"
+        case spearman
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(first, forKey: .first)
+        try c.encode(second, forKey: .second)
+        try c.encode(items, forKey: .items)
+        try c.encode(kappa, forKey: .kappa)
+        try c.encode(spearman, forKey: .spearman)
+    }
+}

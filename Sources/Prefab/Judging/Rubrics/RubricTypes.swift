@@ -1,0 +1,92 @@
+import Foundation
+
+/// A rubric's second, categorical answer (UltraFeedback's hallucination and informativeness
+/// types): the judge answers item ids, the record stores their codes.
+public struct RubricTypes: Codable, Hashable, Sendable {
+    public enum Selection: String, Codable, Hashable, Sendable, CaseIterable {
+        case many, one
+    }
+
+    public struct Item: Codable, Hashable, Sendable {
+        /// What the judge answers (`[a-z0-9_]+`).
+        public var id: String
+        /// What the record stores under `Type` (UltraFeedback's "1", "2", …).
+        public var code: String
+        public var label: String
+        public var description: String
+
+        public init(id: String, code: String, label: String, description: String) {
+            self.id = id
+            self.code = code
+            self.label = label
+            self.description = description
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case id, code, label, description
+        }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(String.self, forKey: .id)
+            code = try c.decode(String.self, forKey: .code)
+            label = try c.decode(String.self, forKey: .label)
+            description = try c.decode(String.self, forKey: .description)
+            guard Rubric.isIdentifier(id) else {
+                throw DecodingError.dataCorruptedError(forKey: .id, in: c, debugDescription: "'\(id)' must match [a-z0-9_]+")
+            }
+        }
+    }
+
+    public var question: String
+    public var select: Selection
+    /// The code written when no type is picked (truthfulness: "0").
+    public var noneCode: String?
+    public var items: [Item]
+
+    public init(question: String, select: Selection, noneCode: String? = nil, items: [Item]) {
+        self.question = question
+        self.select = select
+        self.noneCode = noneCode
+        self.items = items
+    }
+
+    /// Codes for the judge's answer, or the first label that names no item. Ids, codes and
+    /// labels are all accepted (case-insensitively): free-text judges write "1, 3" as often as ids.
+    public func codes(for answer: [String]) -> Result<[String], JudgeParseFailure> {
+        var codes: [String] = []
+        for raw in answer {
+            let label = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            if ["none", "no", "n/a", "", noneCode ?? "\u{0}"].contains(label) { continue }
+            guard let item = items.first(where: { $0.id == label || $0.code.lowercased() == label || $0.label.lowercased() == label })
+            else { return .failure(.unknownType(raw)) }
+            if !codes.contains(item.code) { codes.append(item.code) }
+        }
+        if codes.isEmpty, let noneCode { codes = [noneCode] }
+        return .success(codes)
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case question, select, items
+        case noneCode = "none_code"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        question = try c.decode(String.self, forKey: .question)
+        select = try c.decode(Selection.self, forKey: .select)
+        noneCode = try c.decodeIfPresent(String.self, forKey: .noneCode)
+        items = try c.decode([Item].self, forKey: .items)
+        guard !items.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .items, in: c, debugDescription: "list at least one type")
+        }
+        var seen: Set<String> = []
+        for (index, item) in items.enumerated() where !seen.insert(item.id).inserted {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: c.codingPath + [CodingKeys.items, ConfigKey(intValue: index), ConfigKey(stringValue: "id")],
+                debugDescription: "type id '\(item.id)' is used twice"))
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Re-judges existing samples with an ensemble: reads a samples shard directory (or file),
+/// rates each prompt, and writes rated records in input order to a new directory (JSONL.zst,
+/// and MDS in `mds/`: `RatedShards`), with a `judge-report.json` of the run's agreement figures. Nothing is sampled again, and with a
+/// response cache nothing already answered is paid for again.
+public struct JudgeRun: Sendable {
+    public var ensemble: JudgeEnsemble
+    /// Prompts rated at the same time.
+    public var concurrency: Int
+
+    public static let reportName = "judge-report.json"
+
+    public init(ensemble: JudgeEnsemble, concurrency: Int = 8) {
+        self.ensemble = ensemble
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// Runs over `samples`, writing to `output` (which must be absent or empty). A prompt whose
+    /// calls fail is left out of the shards and listed in the summary's failures.
+    public func run(samples: String, output: String, limit: Int? = nil) async throws -> JudgeRunSummary {
+        let cursor = try Shards.open(samples).cursor()
+        var writers: [any ShardWriter] = []
+        do {
+            for (sub, options) in RatedShards.writerOptions() {
+                writers.append(try Shards.makeWriter(directory: sub.isEmpty ? output : (output as NSString).appendingPathComponent(sub), options: options))
+            }
+        } catch {
+            for writer in writers { writer.abandon() }
+            throw error
+        }
+        let encoder = RatedShards.encoder()
+        var failures: [JudgeRunSummary.Failure] = []
+        var accumulator = ReliabilityAccumulator()
+        var read = 0
+        do {
+            let ensemble = self.ensemble
+            // Reads lazily: at most `concurrency` prompts in flight plus those waiting their turn.
+            try await withThrowingTaskGroup(of: (Int, String, Result<RatedRecord, JudgeError>).self) { group in
+                func submit() throws {
+                    if let limit, read >= limit { return }
+                    guard let object = try cursor.next() else { return }
+                    read += 1
+                    let index = read - 1
+                    let input: JudgeInput
+                    do {
+                        input = try object.decode(JudgeInput.self)
+                    } catch {
+                        throw JudgeRunError.invalidSample(path: samples, record: read, reason: Self.describe(error))
+                    }
+                    group.addTask {
+                        do {
+                            return (index, input.promptID, .success(try await ensemble.rate(input)))
+                        } catch let error as JudgeError {
+                            if case .budgetExhausted = error { throw error }
+                            return (index, input.promptID, .failure(error))
+                        }
+                    }
+                }
+                for _ in 0..<concurrency { try submit() }
+                // Results arrive in any order; records are written in input order.
+                var pending: [Int: (String, Result<RatedRecord, JudgeError>)] = [:]
+                var written = 0
+                for try await (index, promptID, result) in group {
+                    pending[index] = (promptID, result)
+                    while let (id, ready) = pending.removeValue(forKey: written) {
+                        switch ready {
+                        case .success(let record):
+                            accumulator.add(record)
+                            let line = [UInt8](try encoder.encode(record))
+                            for writer in writers { try writer.write(jsonLine: line) }
+                        case .failure(let error):
+                            failures.append(.init(promptID: id, reason: error.description))
+                        }
+                        written += 1
+                    }
+                    try submit()
+                }
+            }
+            for writer in writers { try writer.finish() }
+        } catch {
+            for writer in writers { writer.abandon() }
+            throw error
+        }
+        let summary = JudgeRunSummary(
+            ensemble: ensemble.configuration.name, samples: samples, output: output, prompts: read,
+            rated: read - failures.count, failures: failures, agreement: accumulator.figures)
+        try Self.writeAtomically(summary, to: (output as NSString).appendingPathComponent(Self.reportName))
+        return summary
+    }
+
+    /// Writes JSON under a temporary name, fsyncs and renames it into place.
+    static func writeAtomically(_ value: some Encodable, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(value)
+        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+            throw JudgeRunError.cannotWrite(path: path)
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+        try handle.close()
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw JudgeRunError.cannotWrite(path: path)
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            "missing field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
+        case DecodingError.dataCorrupted(let context):
+            context.debugDescription
+        default:
+            "\(error)"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// What `prefab judge` did: counts, the prompts that failed and why, and the ensemble's
+/// reliability figures over the whole run (written as `judge-report.json` beside the shards).
+public struct JudgeRunSummary: Codable, Hashable, Sendable {
+    public struct Failure: Codable, Hashable, Sendable {
+        public var promptID: String
+        public var reason: String
+
+        public init(promptID: String, reason: String) {
+            self.promptID = promptID
+            self.reason = reason
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case promptID = "prompt_id"
+            case reason
+        }
+    }
+
+    public var ensemble: String
+    public var samples: String
+    public var output: String
+    public var prompts: Int
+    public var rated: Int
+    public var failures: [Failure]
+    public var agreement: AgreementFigures
+
+    public init(ensemble: String, samples: String, output: String, prompts: Int, rated: Int, failures: [Failure], agreement: AgreementFigures) {
+        self.ensemble = ensemble
+        self.samples = samples
+        self.output = output
+        self.prompts = prompts
+        self.rated = rated
+        self.failures = failures
+        self.agreement = agreement
+    }
+}

@@ -1,0 +1,78 @@
+/// `kind: reward_model`: the score a reward-model endpoint gives each (prompt, response), read
+/// at a configurable JSON path and recorded as the judge's score; with `range`, also a 1–5
+/// rating. An answer without a number at the path is a failed vote, not a score.
+struct RewardModelScorer: PromptJudge {
+    let name: String
+    let configuration: RewardModelScorerConfiguration
+    let client: any RewardModelClient
+
+    func body(_ input: JudgeInput, _ completion: JudgeInput.Completion) -> PrefabLLM.JSONValue {
+        var body: [String: PrefabLLM.JSONValue] = [:]
+        if let model = configuration.model { body["model"] = .string(model) }
+        switch configuration.request {
+        case .chat:
+            let messages = input.messages + [.assistant(completion.response)]
+            body["messages"] = .array(messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) })
+        case .text:
+            body["input"] = .string(input.instruction + "\n\n" + completion.response)
+        }
+        return .object(body)
+    }
+
+    func judge(_ input: JudgeInput) async throws -> JudgeOutcome {
+        var outcome = JudgeOutcome(completions: input.completions.count)
+        for (index, completion) in input.completions.enumerated() {
+            let response: RewardModelResponse
+            do {
+                response = try await client.post(body(input, completion))
+            } catch let error as EndpointError {
+                if case .budgetExhausted = error { throw JudgeError.budgetExhausted(error.description) }
+                throw JudgeError.requestFailed(judge: name, promptID: input.promptID, reason: error.description)
+            } catch let error as CancellationError {
+                throw error
+            } catch {
+                throw JudgeError.requestFailed(judge: name, promptID: input.promptID, reason: "\(error)")
+            }
+            outcome.calls.append(JudgeOutcome.Call(usage: TokenUsage(), cached: response.cached))
+            guard let score = Self.number(at: configuration.scorePath, in: response.json) else {
+                outcome.votes[index].append(JudgeVote(
+                    judge: name, aspect: configuration.aspect, rating: nil, raw: response.raw, parse: .failed,
+                    detail: "no number at '\(configuration.scorePath)'"))
+                continue
+            }
+            outcome.scores[index] = score
+            var rating: Double?
+            if let range = configuration.range {
+                let share = (score - range[0]) / (range[1] - range[0])
+                rating = min(5, max(1, 1 + 4 * share))
+            }
+            outcome.votes[index].append(JudgeVote(
+                judge: name, aspect: configuration.aspect, rating: rating, raw: response.raw, parse: .ok,
+                detail: "score \(score)"))
+        }
+        return outcome
+    }
+
+    /// The number at a dot path (`data.0.score`): object keys, digits index arrays.
+    static func number(at path: String, in json: PrefabLLM.JSONValue) -> Double? {
+        var value = json
+        for part in path.split(separator: ".", omittingEmptySubsequences: true) {
+            switch value {
+            case .object(let object):
+                guard let next = object[String(part)] else { return nil }
+                value = next
+            case .array(let array):
+                guard let index = Int(part), array.indices.contains(index) else { return nil }
+                value = array[index]
+            default:
+                return nil
+            }
+        }
+        switch value {
+        case .integer(let number): return Double(number)
+        case .number(let number): return number.isFinite ? number : nil
+        case .string(let text): return Double(text)
+        default: return nil
+        }
+    }
+}

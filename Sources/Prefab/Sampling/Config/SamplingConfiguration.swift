@@ -1,0 +1,95 @@
+/// The sampling stage's config: the part of a run config that `prefab sample` reads.
+///
+/// ```yaml
+/// seed: 42
+/// prompts: datasets/quickstart/prompts.jsonl
+/// output: runs/quickstart          # samples go to <output>/samples
+/// endpoints:
+///   - {name: local, provider: local}
+/// pool: {...}                      # ModelPoolConfiguration
+/// principles: {...}                # PrinciplesConfiguration (optional)
+/// ```
+///
+/// The run config (`prefab run`) has these same keys plus the later stages'; this type accepts
+/// those (`RunConfigurationKeys.laterStages`) without reading them, so one file drives both
+/// commands, and rejects any other unknown key with its line.
+public struct SamplingConfiguration: Codable, Hashable, Sendable {
+    public var seed: UInt64
+    public var prompts: PromptInputConfiguration?
+    /// The run's output directory; the sampler writes `<output>/samples`.
+    public var output: String?
+    public var endpoints: [EndpointConfiguration]
+    public var pool: ModelPoolConfiguration
+    public var principles: PrinciplesConfiguration
+
+    public init(
+        seed: UInt64 = 0, prompts: PromptInputConfiguration? = nil, output: String? = nil,
+        endpoints: [EndpointConfiguration], pool: ModelPoolConfiguration,
+        principles: PrinciplesConfiguration = PrinciplesConfiguration()
+    ) {
+        self.seed = seed
+        self.prompts = prompts
+        self.output = output
+        self.endpoints = endpoints
+        self.pool = pool
+        self.principles = principles
+    }
+
+    /// Top-level keys of a run config that belong to later stages.
+    public static let laterStageKeys: Set<String> = [
+        "judges", "pairing", "pairs", "budget", "budgets", "cache", "report", "diversity", "progress", "window",
+    ]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case seed, prompts, output, endpoints, pool, principles
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, alsoAllowed: Self.laterStageKeys)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
+        prompts = try c.decodeIfPresent(PromptInputConfiguration.self, forKey: .prompts)
+        output = try c.decodeIfPresent(String.self, forKey: .output)
+        endpoints = try c.decode([EndpointConfiguration].self, forKey: .endpoints)
+        pool = try c.decode(ModelPoolConfiguration.self, forKey: .pool)
+        principles = try c.decodeIfPresent(PrinciplesConfiguration.self, forKey: .principles) ?? PrinciplesConfiguration()
+        try Self.checkEndpoints(endpoints, pool: pool, in: c)
+    }
+
+    /// Endpoint names are unique and valid, and every pool model names one of them.
+    static func checkEndpoints(
+        _ endpoints: [EndpointConfiguration], pool: ModelPoolConfiguration, in c: KeyedDecodingContainer<CodingKeys>
+    ) throws {
+        func fail(_ path: [any CodingKey], _ message: String) -> DecodingError {
+            .dataCorrupted(DecodingError.Context(codingPath: c.codingPath + path, debugDescription: message))
+        }
+        var seen: Set<String> = []
+        for (index, endpoint) in endpoints.enumerated() {
+            let at: [any CodingKey] = [CodingKeys.endpoints, ConfigKey(intValue: index)]
+            if !seen.insert(endpoint.name).inserted {
+                throw fail(at + [ConfigKey(stringValue: "name")], "endpoint name '\(endpoint.name)' is used twice")
+            }
+            do {
+                try endpoint.validate()
+            } catch {
+                throw fail(at, "\(error)")
+            }
+        }
+        let names = endpoints.map(\.name).sorted().joined(separator: ", ")
+        for (index, model) in pool.models.enumerated() where !seen.contains(model.endpoint) {
+            throw fail(
+                [CodingKeys.pool, ConfigKey(stringValue: "models"), ConfigKey(intValue: index), ConfigKey(stringValue: "endpoint")],
+                "unknown endpoint '\(model.endpoint)'; the config's endpoints are: \(names.isEmpty ? "(none)" : names)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seed, forKey: .seed)
+        try c.encodeIfPresent(prompts, forKey: .prompts)
+        try c.encodeIfPresent(output, forKey: .output)
+        try c.encode(endpoints, forKey: .endpoints)
+        try c.encode(pool, forKey: .pool)
+        try c.encode(principles, forKey: .principles)
+    }
+}

@@ -1,0 +1,36 @@
+/// A planned sample that produced no answer after its retries: kept in the record with its
+/// reason, so the prompt is reported as incomplete (and retried on a later resume) instead of
+/// being dropped or padded with an empty answer.
+public struct SampleFailure: Codable, Hashable, Sendable {
+    public var model: String
+    public var principle: String
+    public var customSystemPrompt: String
+    public var sampleIndex: Int
+    public var seed: Int
+    /// What went wrong, in words a person can act on (HTTP status, transport error, budget...).
+    public var reason: String
+    /// A short machine-readable kind for failure tables (`http_status`, `transport`, ...).
+    public var kind: String
+    /// Attempts made, retries included.
+    public var attempts: Int
+
+    public init(
+        model: String, principle: String, customSystemPrompt: String, sampleIndex: Int, seed: Int,
+        reason: String, kind: String, attempts: Int
+    ) {
+        self.model = model
+        self.principle = principle
+        self.customSystemPrompt = customSystemPrompt
+        self.sampleIndex = sampleIndex
+        self.seed = seed
+        self.reason = reason
+        self.kind = kind
+        self.attempts = attempts
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, principle, seed, reason, kind, attempts
+        case customSystemPrompt = "custom_system_prompt"
+        case sampleIndex = "sample_index"
+    }
+}

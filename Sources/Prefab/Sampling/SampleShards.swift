@@ -1,0 +1,58 @@
+import Foundation
+import PrefabShards
+
+/// The layout of a samples directory: the same records twice, as JSONL.zst in the directory
+/// itself (`manifest.json`, `samples-00000.jsonl.zst`, ...: what `prefab cat DIR`, the judge
+/// stage and HF `datasets` read) and as MDS in `DIR/mds/` (`index.json`, for MosaicML
+/// Streaming), each with its own `manifest.json`.
+public enum SampleShards {
+    public static let mdsDirectory = "mds"
+    public static let basename = "samples"
+
+    /// MDS columns: strings as `str`; everything that may be null or nested as `json`.
+    public static let mdsColumns: [MDSColumn] = [
+        MDSColumn(name: "prompt_id", encoding: .str),
+        MDSColumn(name: "source", encoding: .str),
+        MDSColumn(name: "instruction", encoding: .str),
+        MDSColumn(name: "messages", encoding: .json),
+        MDSColumn(name: "reference", encoding: .json),
+        MDSColumn(name: "metadata", encoding: .json),
+        MDSColumn(name: "models", encoding: .json),
+        MDSColumn(name: "completions", encoding: .json),
+        MDSColumn(name: "failures", encoding: .json),
+        MDSColumn(name: "complete", encoding: .json),
+    ]
+
+    /// Writer options for each format, recording `configHash` in the manifests.
+    public static func writerOptions(configHash: String) -> [(directory: String, options: ShardWriterOptions)] {
+        // The JSONL.zst writer first: it takes the (empty) directory itself, MDS its subdirectory.
+        [
+            ("", ShardWriterOptions(format: .jsonlZst, basename: basename, configHash: configHash)),
+            (mdsDirectory, ShardWriterOptions(format: .mds, columns: mdsColumns, configHash: configHash)),
+        ]
+    }
+
+    /// The encoder for records: sorted keys, so the same record always gives the same bytes.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// Opens samples for reading: a samples directory (its JSONL.zst copy), its `mds/` copy, or
+    /// any shard path `Shards.open` reads.
+    public static func open(_ path: String) throws(ShardError) -> ShardDataset {
+        try Shards.open(path)
+    }
+
+    /// Every samples record under `path`, decoded, in order.
+    public static func records(_ path: String) throws -> [SampleRecord] {
+        let cursor = try open(path).cursor()
+        let decoder = JSONDecoder()
+        var records: [SampleRecord] = []
+        while let data = try cursor.nextJSON({ bytes throws(ShardError) in Data(bytes) }) {
+            records.append(try decoder.decode(SampleRecord.self, from: data))
+        }
+        return records
+    }
+}

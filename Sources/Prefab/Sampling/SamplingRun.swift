@@ -1,0 +1,168 @@
+import Foundation
+import PrefabShards
+
+/// Samples every prompt of an input into a samples directory: the whole sampling stage, as
+/// `prefab sample` runs it.
+///
+/// Prompts stream through a bounded window (`window` prompts in flight at once, each with all
+/// its calls concurrent), and records are written in input order, so the output does not depend
+/// on which answer came back first. The directory appears only when the run has finished: the
+/// shards are written under a temporary sibling and renamed into place, so a failed or killed
+/// run never leaves a half-written samples directory (its answered calls are in the response
+/// cache, and the next run gets them back for free).
+public struct SamplingRun: Sendable {
+    public let sampler: Sampler
+    /// Prompts sampled at once.
+    public let window: Int
+    /// Recorded in the shard manifests.
+    public let configHash: String
+
+    public init(sampler: Sampler, window: Int = 16, configHash: String = "") {
+        self.sampler = sampler
+        self.window = max(1, window)
+        self.configHash = configHash
+    }
+
+    /// A short hash of a sampling config (sorted-key JSON), for manifests.
+    public static func configHash(_ configuration: SamplingConfiguration) -> String {
+        guard let data = try? SampleShards.encoder().encode(configuration) else { return "" }
+        return Digest.sha256Hex(data)
+    }
+
+    /// Checks every record of the input without sampling anything, so an invalid record deep in
+    /// a file stops the run before the first call instead of after hours of paid calls.
+    public static func validate(_ makeReader: () throws(PromptInputError) -> PromptReader) throws(PromptInputError) -> PromptInputStatistics {
+        let reader = try makeReader()
+        while try reader.next() != nil {}
+        return reader.statistics
+    }
+
+    /// Samples every prompt `reader` yields into `directory` (JSONL.zst, and MDS in `mds/`), which
+    /// must not exist or be empty unless `replacing` is set (then the old directory is swapped
+    /// out only once the new one is complete). `progress` is called after each record is written.
+    public func run(
+        _ reader: PromptReader, into directory: String, replacing: Bool = false,
+        progress: (SamplingSummary) -> Void = { _ in }
+    ) async throws(SamplingRunError) -> SamplingSummary {
+        let manager = FileManager.default
+        let target = URL(fileURLWithPath: directory).standardizedFileURL
+        if !replacing, let contents = try? manager.contentsOfDirectory(atPath: target.path), !contents.isEmpty {
+            throw .outputExists(path: directory)
+        }
+        let parent = target.deletingLastPathComponent()
+        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        try? manager.removeItem(at: staging)
+        do {
+            try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        } catch {
+            throw .output(.io(path: staging.path, operation: "create directory", errno: EACCES))
+        }
+        do throws(SamplingRunError) {
+            let summary = try await write(reader, into: staging.path, progress: progress)
+            let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
+            if manager.fileExists(atPath: target.path), rename(target.path, old.path) != 0 {
+                throw SamplingRunError.output(.io(path: target.path, operation: "rename", errno: errno))
+            }
+            guard rename(staging.path, target.path) == 0 else {
+                throw SamplingRunError.output(.io(path: target.path, operation: "rename", errno: errno))
+            }
+            Self.syncDirectory(parent.path)
+            try? manager.removeItem(at: old)
+            return summary
+        } catch {
+            try? manager.removeItem(at: staging)
+            throw error
+        }
+    }
+
+    private func write(
+        _ reader: PromptReader, into directory: String, progress: (SamplingSummary) -> Void
+    ) async throws(SamplingRunError) -> SamplingSummary {
+        var writers: [any ShardWriter] = []
+        do {
+            for (sub, options) in SampleShards.writerOptions(configHash: configHash) {
+                let path = sub.isEmpty ? directory : (directory as NSString).appendingPathComponent(sub)
+                writers.append(try Shards.makeWriter(directory: path, options: options))
+            }
+        } catch {
+            throw .output(error)
+        }
+        let encoder = SampleShards.encoder()
+        var summary = SamplingSummary()
+        func emit(_ record: SampleRecord) throws(SamplingRunError) {
+            let line: Data
+            do {
+                line = try encoder.encode(record)
+            } catch {
+                throw .encoding("\(error)")
+            }
+            let bytes = [UInt8](line)
+            do throws(ShardError) {
+                for writer in writers { try writer.write(jsonLine: bytes) }
+            } catch {
+                throw .output(error)
+            }
+            summary.add(record)
+            progress(summary)
+        }
+
+        let sampler = self.sampler
+        let window = self.window
+        let outcome: Result<Void, SamplingRunError> = await withTaskGroup(of: (Int, SampleRecord).self) { group in
+            var started = 0
+            var written = 0
+            var exhausted = false
+            var pending: [Int: SampleRecord] = [:]
+            func fill() throws(SamplingRunError) {
+                while !exhausted, started - written < window {
+                    let prompt: PromptRecord?
+                    do {
+                        prompt = try reader.next()
+                    } catch {
+                        throw .input(error)
+                    }
+                    guard let prompt else {
+                        exhausted = true
+                        return
+                    }
+                    let index = started
+                    group.addTask { (index, await sampler.sample(prompt)) }
+                    started += 1
+                }
+            }
+            do throws(SamplingRunError) {
+                try fill()
+                while let (index, record) = await group.next() {
+                    pending[index] = record
+                    while let next = pending.removeValue(forKey: written) {
+                        try emit(next)
+                        written += 1
+                    }
+                    try fill()
+                }
+                return .success(())
+            } catch {
+                group.cancelAll()
+                return .failure(error)
+            }
+        }
+        if case .failure(let error) = outcome {
+            for writer in writers { writer.abandon() }
+            throw error
+        }
+        do {
+            for writer in writers { try writer.finish() }
+        } catch {
+            throw .output(error)
+        }
+        summary.input = reader.statistics
+        return summary
+    }
+
+    private static func syncDirectory(_ path: String) {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+}

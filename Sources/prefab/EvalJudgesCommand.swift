@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Prefab
+
+/// `prefab eval-judges`: measures ensembles and their judges on gold preference pairs.
+struct EvalJudgesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval-judges",
+        abstract: "Compare judge ensembles on gold preference pairs: accuracy, ties, agreement, position and length bias, parse failures, cost."
+    )
+
+    @Option(help: "Gold pairs, JSON Lines: {id, prompt, chosen, rejected, kind?, note?} (e.g. datasets/judge-eval/gold.jsonl).")
+    var gold: String
+
+    @Option(help: "An ensemble file; repeat to compare several.")
+    var judges: [String]
+
+    @Option(help: "A YAML file with an `endpoints:` list (a run config works). Default: `judge` is the local llama.cpp server.")
+    var endpoints: String?
+
+    @Option(help: "The rubrics directory. Default: the `rubrics/` beside or above each ensemble file.")
+    var rubrics: String?
+
+    @Option(help: "The response cache (SQLite). Default: $PREFAB_HOME/cache.sqlite.")
+    var cache: String?
+
+    @Flag(help: "Call the endpoints without the response cache.")
+    var noCache = false
+
+    @Option(help: "The seed for the order each pair is shown in.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Gold pairs rated at the same time.")
+    var concurrency: Int = 8
+
+    @Flag(help: "Print the report as JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        if judges.isEmpty { throw ValidationError("give at least one --judges FILE") }
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func run() async throws {
+        let pairs = try GoldPair.load(file: gold)
+        let endpointList = try endpoints.map { try EndpointsFile.load(file: $0) } ?? EndpointsFile.defaultEndpoints
+        let responseCache = try openCache(noCache: noCache, path: cache)
+        let evaluator = JudgeEvaluator(seed: seed, concurrency: concurrency)
+        var rows: [JudgeEvaluationRow] = []
+        for file in judges {
+            // One ledger per ensemble, so each row's cost is its own.
+            let ledger = UsageLedger()
+            let ensemble = try JudgeEnsemble.load(
+                file: file, endpoints: endpointList, cache: responseCache, ledger: ledger,
+                rubrics: rubrics.map(RubricLibrary.init(directory:)), seed: seed)
+            let priced = endpointList.contains { $0.price != nil }
+            var evaluated = await evaluator.evaluate(pairs, with: ensemble)
+            if priced, !evaluated.isEmpty { evaluated[0].cost = ledger.total.cost }
+            rows += evaluated
+        }
+        try await responseCache?.close()
+        let report = JudgeEvaluationReport(gold: gold, pairs: pairs.count, rows: rows)
+        print(json ? try report.json() : report.table())
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Prefab
+
+/// `prefab judge`: re-judges existing samples with an ensemble, without sampling again.
+struct JudgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "judge",
+        abstract: "Rate existing samples with a judge ensemble and write rated shards (UltraFeedback records with every vote).",
+        discussion: """
+            Answers come from the response cache when it has them, so judging the same samples \
+            with the same judges again is free. Prompts whose calls fail are listed and left out; \
+            the command then exits with status 1.
+            """
+    )
+
+    @Option(help: "The samples: a shard directory or file (JSONL.zst, MDS, or .jsonl).")
+    var samples: String
+
+    @Option(help: "The ensemble file (e.g. judges/ultrafeedback.yaml).")
+    var judges: String
+
+    @Option(help: "The output directory (absent or empty): rated records as JSONL.zst, and as MDS in OUT/mds.")
+    var out: String
+
+    @Option(help: "A YAML file with an `endpoints:` list (a run config works). Default: `judge` is the local llama.cpp server.")
+    var endpoints: String?
+
+    @Option(help: "The rubrics directory. Default: the `rubrics/` beside or above the ensemble file.")
+    var rubrics: String?
+
+    @Option(help: "The response cache (SQLite). Default: $PREFAB_HOME/cache.sqlite.")
+    var cache: String?
+
+    @Flag(help: "Call the endpoints without the response cache.")
+    var noCache = false
+
+    @Option(help: "The run seed (shuffles and pair orders derive from it).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Prompts rated at the same time.")
+    var concurrency: Int = 8
+
+    @Option(help: "Rate at most this many prompts.")
+    var limit: Int?
+
+    func validate() throws {
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+    }
+
+    func run() async throws {
+        let endpointList = try endpoints.map { try EndpointsFile.load(file: $0) } ?? EndpointsFile.defaultEndpoints
+        let responseCache = try openCache(noCache: noCache, path: cache)
+        let ensemble = try JudgeEnsemble.load(
+            file: judges, endpoints: endpointList, cache: responseCache, rubrics: rubrics.map(RubricLibrary.init(directory:)), seed: seed)
+        let summary = try await JudgeRun(ensemble: ensemble, concurrency: concurrency)
+            .run(samples: samples, output: out, limit: limit)
+        try await responseCache?.close()
+        let figures = summary.agreement
+        let total = figures.total
+        print("rated \(summary.rated) of \(summary.prompts) prompts with \(summary.ensemble) -> \(out)")
+        print("calls \(total.calls) (cached \(total.cachedCalls)), tokens \(total.totalTokens), parse failures \(total.parseFailures) of \(total.votes) votes")
+        if let alpha = figures.krippendorffAlpha { print("Krippendorff's alpha \(String(format: "%.3f", alpha)) over \(figures.alphaUnits) units") }
+        if !summary.failures.isEmpty {
+            for failure in summary.failures { printError("failed: \(failure.promptID): \(failure.reason)") }
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Opens the response cache unless told not to.
+func openCache(noCache: Bool, path: String?) throws -> ResponseCache? {
+    guard !noCache else { return nil }
+    let path = path ?? EndpointsFile.defaultCachePath()
+    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    return try ResponseCache(path: path)
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,159 @@
+import Foundation
+import PrefabSimulator
+import Testing
+
+@testable import Prefab
+
+/// Shared pieces for the judging suites: the repository's bundled rubrics and ensembles, the
+/// in-process simulator, sample inputs.
+enum JudgingFixtures {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    static var rubrics: RubricLibrary { RubricLibrary(directory: repository + "/rubrics") }
+
+    static func ensembleFile(_ name: String) -> String { repository + "/judges/\(name).yaml" }
+
+    static func endpoint(_ server: SimulatorServer, name: String = "judge", headers: [String: String] = [:]) -> EndpointConfiguration {
+        EndpointConfiguration(
+            name: name, provider: .openAICompatible, baseURL: server.baseURL + "/v1", model: "sim-model", headers: headers,
+            retry: RetryPolicy(maxAttempts: 2, initialDelay: 0.001, maxDelay: 0.01))
+    }
+
+    static func withSimulator<T>(
+        _ configuration: SimulatorConfiguration = SimulatorConfiguration(seed: 11, threads: 2),
+        _ body: (SimulatorServer) async throws -> T
+    ) async throws -> T {
+        let server = SimulatorServer(configuration: configuration)
+        _ = try await server.start()
+        do {
+            let result = try await body(server)
+            try await server.stop()
+            return result
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+    }
+
+    /// A bundled ensemble pointed at the simulator.
+    static func ensemble(
+        _ name: String, _ server: SimulatorServer, headers: [String: String] = [:], cache: ResponseCache? = nil, seed: UInt64 = 7
+    ) throws -> JudgeEnsemble {
+        try JudgeEnsemble.load(
+            file: ensembleFile(name), endpoints: [endpoint(server, headers: headers)], cache: cache, rubrics: rubrics, seed: seed)
+    }
+
+    static func input(
+        _ id: String = "p1", prompt: String = "What is 6 times 7?", responses: [String], reference: String? = nil,
+        metadata: JSONObject = JSONObject()
+    ) -> JudgeInput {
+        JudgeInput(
+            promptID: id, source: "test", messages: [.user(prompt)], reference: reference, metadata: metadata,
+            completions: responses.enumerated().map { index, response in
+                JudgeInput.Completion(model: "m\(index)", principle: "helpfulness", response: response, finishReason: "stop", sampleIndex: index)
+            })
+    }
+
+    static let threeAnswers = ["6 times 7 is 42.", "It is 41, I believe.", "The product of six and seven is forty-two, since 6 x 7 = 42."]
+
+    static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prefab-judging-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// A chat client for unit tests at the edge: answers from a script and records the requests.
+final class ScriptedChatClient: ChatClient, @unchecked Sendable {
+    let identity = ModelIdentity(provider: "test", baseURL: "test", model: "scripted")
+    private let lock = NSLock()
+    private var script: [(ChatRequest) throws -> ChatResponse]
+    private(set) var requests: [ChatRequest] = []
+
+    init(_ script: [(ChatRequest) throws -> ChatResponse]) {
+        self.script = script
+    }
+
+    static func answer(_ text: String, finish: FinishReason = .stop) -> (ChatRequest) throws -> ChatResponse {
+        { _ in
+            ChatResponse(
+                model: "scripted", choices: [ChatChoice(index: 0, text: text, finishReason: finish)],
+                usage: TokenUsage(promptTokens: 10, completionTokens: 5), latency: 0)
+        }
+    }
+
+    func chat(_ request: ChatRequest) async throws -> ChatResponse {
+        let step: (ChatRequest) throws -> ChatResponse = lock.withLock {
+            requests.append(request)
+            return script.count > 1 ? script.removeFirst() : script[0]
+        }
+        return try step(request)
+    }
+}
+
+extension JudgingFixtures {
+    /// Writes samples records as a JSONL.zst shard directory, the way the sampler does.
+    static func writeSamples(_ records: [SampleRecord], to directory: String) throws {
+        let writer = try Shards.makeWriter(directory: directory, options: ShardWriterOptions(format: .jsonlZst, basename: "samples"))
+        for record in records { try writer.write(try JSONObject(encoding: record)) }
+        try writer.finish()
+    }
+
+    static func samples(_ count: Int) -> [SampleRecord] {
+        (0..<count).map { index in
+            let answers = ["\(index) plus \(index) is \(2 * index).", "It is \(2 * index + 1).", "Adding \(index) to itself gives \(2 * index), because doubling a number adds it to itself."]
+            return SampleRecord(
+                promptID: "s\(index)", source: "math", messages: [.user("What is \(index) plus \(index)?")],
+                instruction: "What is \(index) plus \(index)?", reference: String(2 * index),
+                metadata: .object(["world_knowledge": .string("\(index) + \(index) = \(2 * index)")]), models: ["a", "b", "c"],
+                completions: answers.enumerated().map { sample, answer in
+                    SampleCompletion(model: ["a", "b", "c"][sample], principle: "helpfulness", customSystemPrompt: "Be helpful.", response: answer, finishReason: index == 1 && sample == 2 ? "length" : "stop", usage: TokenUsage(promptTokens: 5, completionTokens: 7), sampleIndex: sample, seed: sample)
+                })
+        }
+    }
+
+    static func readAll(_ directory: String) throws -> [RatedRecord] {
+        try Shards.open(directory).readAll().map { try $0.decode(RatedRecord.self) }
+    }
+
+    /// The built `prefab` executable.
+    static var prefab: String {
+        get throws {
+            let runner = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
+            var candidates = [runner.deletingLastPathComponent().appendingPathComponent("prefab").path]
+            var directory = runner
+            while directory.path != "/" {
+                directory.deleteLastPathComponent()
+                candidates.append(directory.appendingPathComponent("prefab").path)
+                if directory.lastPathComponent == ".build" { break }
+            }
+            candidates.append(repository + "/.build/debug/prefab")
+            return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "the prefab binary is not built (swift build --build-tests)")
+        }
+    }
+
+    /// Runs the CLI and returns its status and output.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try prefab)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}
