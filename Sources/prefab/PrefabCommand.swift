@@ -8,6 +8,8 @@ struct PrefabCommand: AsyncParsableCommand {
         commandName: "prefab",
         abstract: "Build preference and alignment datasets: sample, judge, pair, and write training shards.",
         version: PrefabVersion.string,
-        subcommands: []
+        subcommands: [
+            DiversityCommand.self,
+        ]
     )
 }

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import Prefab
+
+/// `prefab diversity`: measures how diverse the prompts, responses or chosen answers of one or
+/// more datasets are, and how they compare with the first.
+struct DiversityCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diversity",
+        abstract: "Measure the diversity of prompts, responses or chosen answers.",
+        discussion: """
+            Prints one column per PATH; with several, each later PATH is also compared with the \
+            first ("2.4× more diverse"). The cheap metrics need no model; vendi and clusters need \
+            embeddings; cluster-agent needs a chat model that answers JSON.
+            """
+    )
+
+    @Argument(help: "Records to read: a .jsonl file or a directory of them. The first is the baseline.")
+    var paths: [String]
+
+    @Option(help: "Which text to measure: prompt, response (every completions[].response) or chosen.")
+    var field: String = DiversityField.response.rawValue
+
+    @Option(help: "Comma-separated metrics: \(DiversityMetric.allCases.map(\.rawValue).joined(separator: ",")). Default: the cheap ones, plus vendi,clusters with embeddings and cluster-agent with a chat model.")
+    var metrics: String?
+
+    @Option(help: "Seed of every random sample.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Documents sampled for homogenization (mean pairwise ROUGE-L).")
+    var homogenizationSample: Int = 100
+
+    @Option(help: "zstd level of the compression ratio.")
+    var compressionLevel: Int = 3
+
+    @Flag(help: "Embed with the offline hashed bag-of-words embedder (wording, not meaning) instead of an endpoint.")
+    var hashingEmbeddings = false
+
+    @Option(help: "Cosine similarity at which the clusters metric joins clusters.")
+    var clusterThreshold: Double = 0.8
+
+    @Option(help: "Most documents the clusters metric clusters.")
+    var clusterSample: Int = 1000
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() async throws {
+        guard let field = DiversityField(rawValue: field) else {
+            throw ValidationError("--field must be one of \(DiversityField.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var configuration = DiversityConfiguration()
+        configuration.seed = seed
+        configuration.homogenizationSampleSize = homogenizationSample
+        configuration.compressionLevel = compressionLevel
+        configuration.clusterThreshold = clusterThreshold
+        configuration.clusterSampleSize = clusterSample
+        if hashingEmbeddings { configuration.embeddings = HashingEmbedder() }
+        configuration.metrics = try selectedMetrics(configuration)
+
+        let analyzer = DiversityAnalyzer(configuration: configuration)
+        try analyzer.validate()
+        var reports: [DiversityReport] = []
+        for path in paths {
+            let documents = try DiversityCorpusReader.documents(at: path, field: field)
+            reports.append(try await analyzer.analyze(documents, label: path))
+        }
+        if json {
+            print(try Self.json(reports))
+        } else {
+            print(DiversityTable.render(reports), terminator: "")
+        }
+    }
+
+    private func selectedMetrics(_ configuration: DiversityConfiguration) throws -> [DiversityMetric] {
+        guard let metrics else {
+            var defaults = DiversityMetric.cheap
+            if configuration.embeddings != nil { defaults += DiversityMetric.embedding }
+            if configuration.chat != nil { defaults.append(.clusterAgent) }
+            return defaults
+        }
+        return try metrics.split(separator: ",").map { name in
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let metric = DiversityMetric(rawValue: trimmed) else {
+                throw ValidationError("unknown metric '\(trimmed)'; choose from \(DiversityMetric.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return metric
+        }
+    }
+
+    /// `{"reports": [...], "comparisons": [{"baseline", "label", "figures": [...]}]}`.
+    static func json(_ reports: [DiversityReport]) throws -> String {
+        struct Comparison: Encodable {
+            let baseline: String
+            let label: String
+            let figures: [DiversityComparison]
+        }
+        struct Output: Encodable {
+            let reports: [DiversityReport]
+            let comparisons: [Comparison]
+        }
+        let comparisons = reports.dropFirst().map {
+            Comparison(baseline: reports[0].label, label: $0.label,
+                       figures: DiversityComparison.compare($0, against: reports[0]))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(Output(reports: reports, comparisons: comparisons))
+        return String(decoding: data, as: UTF8.self)
+    }
+}
