@@ -1,3 +1,5 @@
+import Foundation
+
 /// How much more (or less) diverse a corpus is than a baseline, figure by figure.
 public struct DiversityComparison: Sendable, Codable, Equatable {
     public let key: String
@@ -34,8 +36,13 @@ public struct DiversityComparison: Sendable, Codable, Equatable {
     public var summary: String {
         guard let moreDiverse else { return baseline != nil && value != nil ? "same" : "" }
         guard let factor, factor.isFinite, factor > 0 else { return moreDiverse ? "more diverse" : "less diverse" }
-        return moreDiverse
-            ? "\(DiversityTable.format(factor))× more diverse"
-            : "\(DiversityTable.format(1 / factor))× less diverse"
+        return moreDiverse ? "\(Self.format(factor))× more diverse" : "\(Self.format(1 / factor))× less diverse"
+    }
+
+    /// Ratios with two decimals ("1.37"), whole numbers from 100 up, no trailing ".00".
+    static func format(_ factor: Double) -> String {
+        if factor >= 100 { return String(Int(factor.rounded())) }
+        let text = String(format: "%.2f", factor)
+        return text.hasSuffix(".00") ? String(text.dropLast(3)) : text
     }
 }

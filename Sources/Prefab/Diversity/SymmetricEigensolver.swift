@@ -70,19 +70,25 @@ public enum SymmetricEigensolver {
             let beta = 2 / vv
             // p = β A v over the trailing block (stored in q), and K = (β/2) vᵀp.
             var vp = 0.0
-            for i in start..<n {
-                var sum = 0.0
-                let row = i * n
-                for j in start..<n { sum += a[row + j] * v[j] }
-                q[i] = beta * sum
-                vp += v[i] * q[i]
+            let m = n - start
+            v.withUnsafeBufferPointer { vBuffer in
+                let vTail = vBuffer.baseAddress! + start
+                for i in start..<n {
+                    q[i] = beta * UnitEmbeddings.dot(a.baseAddress! + i * n + start, vTail, m)
+                    vp += v[i] * q[i]
+                }
             }
             let half = 0.5 * beta * vp
             for i in start..<n { q[i] -= half * v[i] }
-            for i in start..<n {
-                let row = i * n
-                let vi = v[i], qi = q[i]
-                for j in start..<n { a[row + j] -= vi * q[j] + qi * v[j] }
+            v.withUnsafeBufferPointer { vBuffer in
+                q.withUnsafeBufferPointer { qBuffer in
+                    let vTail = vBuffer.baseAddress! + start, qTail = qBuffer.baseAddress! + start
+                    for i in start..<n {
+                        let row = a.baseAddress! + i * n + start
+                        let vi = v[i], qi = q[i]
+                        for j in 0..<m { row[j] -= vi * qTail[j] + qi * vTail[j] }
+                    }
+                }
             }
         }
         if n >= 2 {
