@@ -1,0 +1,75 @@
+import Foundation
+
+/// Request bodies and response parsing for Anthropic's Messages API.
+enum AnthropicWire {
+    /// Anthropic requires `max_tokens`; this is used when neither request nor endpoint sets it.
+    static let defaultMaxTokens = 4096
+    /// The beta that enables `output_format` (structured outputs) on Anthropic's API.
+    static let structuredOutputsBeta = "structured-outputs-2025-11-13"
+
+    /// The body for one call (Anthropic has no `n`; the client makes n calls). `seed` and
+    /// `logprobs` have no Anthropic equivalent and are not sent.
+    static func messagesBody(model: String, messages: [ChatMessage], parameters p: GenerationParameters) throws(WireError) -> JSONValue {
+        var body: [String: JSONValue] = p.extra ?? [:]
+        body["model"] = .string(model)
+        body["max_tokens"] = .integer(Int64(p.maxTokens ?? defaultMaxTokens))
+        // System messages become the top-level `system` field.
+        let system = messages.filter { $0.role == "system" }.map(\.content)
+        if !system.isEmpty { body["system"] = .string(system.joined(separator: "\n\n")) }
+        body["messages"] = .array(messages.filter { $0.role != "system" }.map {
+            .object(["role": .string($0.role), "content": .string($0.content)])
+        })
+        if let value = p.temperature { body["temperature"] = .number(value) }
+        if let value = p.topP { body["top_p"] = .number(value) }
+        if let value = p.stop, !value.isEmpty { body["stop_sequences"] = .array(value.map(JSONValue.string)) }
+        switch p.responseFormat {
+        case nil, .text?:
+            break
+        case .jsonObject?:
+            throw WireError("response_format json_object (give a json_schema instead)")
+        case .jsonSchema(_, let schema, _)?:
+            body["output_format"] = .object(["type": .string("json_schema"), "schema": schema])
+        }
+        return .object(body)
+    }
+
+    private struct Message: Decodable {
+        struct Block: Decodable {
+            let type: String
+            let text: String?
+        }
+        struct Usage: Decodable {
+            let input_tokens: Int?
+            let output_tokens: Int?
+        }
+        let id: String?
+        let model: String?
+        let content: [Block]
+        let stop_reason: String?
+        let usage: Usage?
+    }
+
+    static func parseMessage(_ data: Data, requestedModel: String, latency: Double) throws -> ChatResponse {
+        let message = try JSONDecoder().decode(Message.self, from: data)
+        let text = message.content.filter { $0.type == "text" }.compactMap(\.text).joined()
+        return ChatResponse(
+            model: message.model ?? requestedModel,
+            choices: [ChatChoice(index: 0, text: text, finishReason: message.stop_reason.map(FinishReason.fromAnthropic))],
+            usage: TokenUsage(
+                promptTokens: message.usage?.input_tokens ?? 0,
+                completionTokens: message.usage?.output_tokens ?? 0),
+            latency: latency,
+            id: message.id)
+    }
+
+    private struct Models: Decodable {
+        struct Item: Decodable {
+            let id: String
+        }
+        let data: [Item]
+    }
+
+    static func parseModels(_ data: Data) throws -> [ModelInfo] {
+        try JSONDecoder().decode(Models.self, from: data).data.map { ModelInfo(id: $0.id, ownedBy: "anthropic") }
+    }
+}

@@ -1,0 +1,10 @@
+/// Something that answers chat requests: an endpoint, a cached endpoint, or a test double.
+///
+/// The sampler, the judges and the diversity agents depend on this and nothing more.
+public protocol ChatClient: Sendable {
+    /// The model behind the client, as the response cache and records name it. Never secret.
+    var identity: ModelIdentity { get }
+
+    /// One chat completion with `request.parameters.n ?? 1` choices.
+    func chat(_ request: ChatRequest) async throws -> ChatResponse
+}

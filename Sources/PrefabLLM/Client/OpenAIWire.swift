@@ -1,0 +1,138 @@
+import Foundation
+
+/// Request bodies and response parsing for OpenAI-compatible servers.
+enum OpenAIWire {
+    static func chatBody(model: String, messages: [ChatMessage], parameters p: GenerationParameters) -> JSONValue {
+        var body: [String: JSONValue] = p.extra ?? [:]
+        body["model"] = .string(model)
+        body["messages"] = .array(messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) })
+        if let value = p.temperature { body["temperature"] = .number(value) }
+        if let value = p.topP { body["top_p"] = .number(value) }
+        if let value = p.maxTokens { body["max_tokens"] = .integer(Int64(value)) }
+        if let value = p.n, value != 1 { body["n"] = .integer(Int64(value)) }
+        if let value = p.seed { body["seed"] = .integer(Int64(value)) }
+        if let value = p.stop, !value.isEmpty { body["stop"] = .array(value.map(JSONValue.string)) }
+        if let value = p.topLogprobs {
+            body["logprobs"] = .bool(true)
+            body["top_logprobs"] = .integer(Int64(value))
+        } else if let value = p.logprobs {
+            body["logprobs"] = .bool(value)
+        }
+        switch p.responseFormat {
+        case nil, .text?:
+            break
+        case .jsonObject?:
+            body["response_format"] = .object(["type": .string("json_object")])
+        case .jsonSchema(let name, let schema, let strict)?:
+            body["response_format"] = .object([
+                "type": .string("json_schema"),
+                "json_schema": .object(["name": .string(name), "schema": schema, "strict": .bool(strict)]),
+            ])
+        }
+        return .object(body)
+    }
+
+    private struct Completion: Decodable {
+        struct Choice: Decodable {
+            struct Message: Decodable {
+                let content: String?
+            }
+            struct Logprobs: Decodable {
+                struct Entry: Decodable {
+                    struct Alternative: Decodable {
+                        let token: String
+                        let logprob: Double
+                    }
+                    let token: String
+                    let logprob: Double
+                    let top_logprobs: [Alternative]?
+                }
+                let content: [Entry]?
+            }
+            let index: Int?
+            let message: Message?
+            let text: String?
+            let finish_reason: String?
+            let logprobs: Logprobs?
+        }
+        struct Usage: Decodable {
+            let prompt_tokens: Int?
+            let completion_tokens: Int?
+        }
+        let id: String?
+        let model: String?
+        let choices: [Choice]
+        let usage: Usage?
+    }
+
+    static func parseChat(_ data: Data, requestedModel: String, latency: Double) throws -> ChatResponse {
+        let completion = try JSONDecoder().decode(Completion.self, from: data)
+        let choices = completion.choices.enumerated().map { position, choice in
+            ChatChoice(
+                index: choice.index ?? position,
+                text: choice.message?.content ?? choice.text ?? "",
+                finishReason: choice.finish_reason.map(FinishReason.init(rawValue:)),
+                logprobs: choice.logprobs?.content?.map { entry in
+                    TokenLogprob(
+                        token: entry.token, logprob: entry.logprob,
+                        topLogprobs: (entry.top_logprobs ?? []).map { .init(token: $0.token, logprob: $0.logprob) })
+                })
+        }
+        return ChatResponse(
+            model: completion.model ?? requestedModel,
+            choices: choices.sorted { $0.index < $1.index },
+            usage: TokenUsage(
+                promptTokens: completion.usage?.prompt_tokens ?? 0,
+                completionTokens: completion.usage?.completion_tokens ?? 0),
+            latency: latency,
+            id: completion.id)
+    }
+
+    static func embeddingsBody(model: String, request: EmbeddingRequest) -> JSONValue {
+        var body: [String: JSONValue] = [
+            "model": .string(model),
+            "input": .array(request.inputs.map(JSONValue.string)),
+            "encoding_format": .string("float"),
+        ]
+        if let dimensions = request.dimensions { body["dimensions"] = .integer(Int64(dimensions)) }
+        return .object(body)
+    }
+
+    private struct Embeddings: Decodable {
+        struct Item: Decodable {
+            let index: Int?
+            let embedding: [Double]
+        }
+        struct Usage: Decodable {
+            let prompt_tokens: Int?
+        }
+        let model: String?
+        let data: [Item]
+        let usage: Usage?
+    }
+
+    static func parseEmbeddings(_ data: Data, requestedModel: String, expected: Int, latency: Double) throws -> EmbeddingResponse {
+        let decoded = try JSONDecoder().decode(Embeddings.self, from: data)
+        let ordered = decoded.data.enumerated().sorted { ($0.element.index ?? $0.offset) < ($1.element.index ?? $1.offset) }
+        guard ordered.count == expected else {
+            throw WireError("expected \(expected) embeddings, got \(ordered.count)")
+        }
+        return EmbeddingResponse(
+            model: decoded.model ?? requestedModel,
+            embeddings: ordered.map(\.element.embedding),
+            usage: TokenUsage(promptTokens: decoded.usage?.prompt_tokens ?? 0),
+            latency: latency)
+    }
+
+    private struct Models: Decodable {
+        struct Item: Decodable {
+            let id: String
+            let owned_by: String?
+        }
+        let data: [Item]
+    }
+
+    static func parseModels(_ data: Data) throws -> [ModelInfo] {
+        try JSONDecoder().decode(Models.self, from: data).data.map { ModelInfo(id: $0.id, ownedBy: $0.owned_by) }
+    }
+}

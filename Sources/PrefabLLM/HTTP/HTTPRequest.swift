@@ -1,0 +1,36 @@
+import Foundation
+
+/// One HTTP request for the `HTTPEngine`.
+///
+/// Header values may carry credentials; the engine never logs them and never copies them into
+/// errors.
+public struct HTTPRequest: Sendable {
+    public enum Method: String, Sendable {
+        case get = "GET", post = "POST", put = "PUT", delete = "DELETE"
+    }
+
+    public var method: Method
+    public var url: String
+    public var headers: [String: String]
+    public var body: Data?
+    /// Seconds allowed to establish the connection (TCP and TLS).
+    public var connectTimeout: Double
+    /// Seconds allowed for the whole transfer, connection included.
+    public var timeout: Double
+
+    public init(
+        method: Method = .get,
+        url: String,
+        headers: [String: String] = [:],
+        body: Data? = nil,
+        connectTimeout: Double = 10,
+        timeout: Double = 600
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+    }
+}

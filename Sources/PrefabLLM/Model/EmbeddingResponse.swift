@@ -1,0 +1,16 @@
+/// Embedding vectors, one per input, in input order.
+public struct EmbeddingResponse: Codable, Sendable, Hashable {
+    public var model: String
+    public var embeddings: [[Double]]
+    public var usage: TokenUsage
+    public var latency: Double
+    public var cached: Bool
+
+    public init(model: String, embeddings: [[Double]], usage: TokenUsage, latency: Double, cached: Bool = false) {
+        self.model = model
+        self.embeddings = embeddings
+        self.usage = usage
+        self.latency = latency
+        self.cached = cached
+    }
+}

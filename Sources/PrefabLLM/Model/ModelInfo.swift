@@ -1,0 +1,10 @@
+/// A model a server offers (`/v1/models`).
+public struct ModelInfo: Codable, Sendable, Hashable {
+    public var id: String
+    public var ownedBy: String?
+
+    public init(id: String, ownedBy: String? = nil) {
+        self.id = id
+        self.ownedBy = ownedBy
+    }
+}

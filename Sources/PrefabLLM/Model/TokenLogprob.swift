@@ -1,0 +1,27 @@
+/// The log-probability of one generated token, with the most likely alternatives when asked for.
+public struct TokenLogprob: Codable, Sendable, Hashable {
+    public struct Alternative: Codable, Sendable, Hashable {
+        public var token: String
+        public var logprob: Double
+
+        public init(token: String, logprob: Double) {
+            self.token = token
+            self.logprob = logprob
+        }
+    }
+
+    public var token: String
+    public var logprob: Double
+    public var topLogprobs: [Alternative]
+
+    public init(token: String, logprob: Double, topLogprobs: [Alternative] = []) {
+        self.token = token
+        self.logprob = logprob
+        self.topLogprobs = topLogprobs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case token, logprob
+        case topLogprobs = "top_logprobs"
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// What an endpoint needs besides the request: the configuration, the counters, and the
+/// per-request decisions the engine already made.
+struct EndpointContext {
+    let configuration: SimulatorConfiguration
+    let recorder: StatsRecorder
+    /// The request's arrival number, for unique ids.
+    let sequence: UInt64
+    /// Answer structured requests with prose (the `unparseable` fault).
+    let unparseable: Bool
+
+    /// Seconds since 1970, for `created` fields.
+    var now: Int { Int(Date().timeIntervalSince1970) }
+
+    /// A unique id: prefix, arrival number and a hash of the content.
+    func identifier(_ prefix: String, hash: UInt64) -> String {
+        prefix + String(sequence, radix: 16) + String(hash & 0xFFFF_FFFF, radix: 16)
+    }
+
+    /// A generator for choice `index` of a request whose content hashes to `base`.
+    static func generator(base: UInt64, choice index: Int) -> SeededGenerator {
+        SeededGenerator(seed: SeededGenerator.mix(base ^ SeededGenerator.mix(UInt64(index) &+ 0x5EED)))
+    }
+}
