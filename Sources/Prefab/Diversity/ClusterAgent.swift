@@ -49,62 +49,55 @@ public struct ClusterAgent: Sendable {
         var retries = 0
         var clustersRemoved = 0
         var failures: [String: Int] = [:]
+        var lastProblem: ClusterAgentReply.Problem?
 
         mutating func record(_ problem: ClusterAgentReply.Problem) {
             failures[problem.rawValue, default: 0] += 1
+            lastProblem = problem
+        }
+
+        mutating func add(_ other: Tally) {
+            retries += other.retries
+            clustersRemoved += other.clustersRemoved
+            failures.merge(other.failures, uniquingKeysWith: +)
         }
     }
 
     private func measure(_ documents: [String], seed: UInt64) async throws -> ClusterAgentSeedResult {
         let config = configuration
-        var failures: [String: Int] = [:]
-        var retries = 0
+        var total = Tally()
 
-        // Step 1a: proposals.
+        // Step 1a: proposals, each from J random documents.
         let proposals = try await concurrentMap(count: config.criteriaRounds) {
             round -> (ClusterAgentReply.CriteriaProposal?, Tally) in
             var random = DiversityRandomSource(seed: seed, stream: Step.propose.rawValue, UInt64(round))
             let samples = random.sample(config.criteriaSamplesPerRound, from: documents.count).map { documents[$0] }
             var tally = Tally()
-            for attempt in 0...config.maximumRetries {
-                if attempt > 0 { tally.retries += 1 }
-                let request = ClusterAgentPrompts.proposeCriteria(
-                    samples: samples, seed: Self.callSeed(seed, .propose, round, attempt))
-                let answer = try await chat.respond(to: request)
-                do throws(ClusterAgentReply.Problem) {
-                    return (try ClusterAgentReply.proposal(answer), tally)
-                } catch {
-                    tally.record(error)
-                }
+            let proposal = try await usableAnswer(&tally) { attempt in
+                ClusterAgentPrompts.proposeCriteria(samples: samples, seed: Self.callSeed(seed, .propose, round, attempt))
+            } parse: { answer throws(ClusterAgentReply.Problem) in
+                try ClusterAgentReply.proposal(answer)
             }
-            return (nil, tally)
+            return (proposal, tally)
         }
-        for (_, tally) in proposals {
-            retries += tally.retries
-            failures.merge(tally.failures, uniquingKeysWith: +)
-        }
+        for (_, tally) in proposals { total.add(tally) }
         let usable = proposals.compactMap(\.0)
         guard !usable.isEmpty else {
             throw DiversityError.criteriaFailed(seed: seed, reason: "all \(config.criteriaRounds) proposal rounds gave unusable answers")
         }
 
-        // Step 1b: merge.
-        var criteria: [ClusterAgentCriterion]?
-        var lastProblem = ClusterAgentReply.Problem.malformedJSON
-        for attempt in 0...config.maximumRetries where criteria == nil {
-            if attempt > 0 { retries += 1 }
-            let request = ClusterAgentPrompts.mergeCriteria(
+        // Step 1b: one call merges the proposals.
+        var mergeTally = Tally()
+        let merged = try await usableAnswer(&mergeTally) { attempt in
+            ClusterAgentPrompts.mergeCriteria(
                 proposals: usable, maximum: config.maximumCriteria, seed: Self.callSeed(seed, .merge, 0, attempt))
-            let answer = try await chat.respond(to: request)
-            do throws(ClusterAgentReply.Problem) {
-                criteria = try ClusterAgentReply.merged(answer, maximum: config.maximumCriteria)
-            } catch {
-                failures[error.rawValue, default: 0] += 1
-                lastProblem = error
-            }
+        } parse: { answer throws(ClusterAgentReply.Problem) in
+            try ClusterAgentReply.merged(answer, maximum: config.maximumCriteria)
         }
-        guard let criteria else {
-            throw DiversityError.criteriaFailed(seed: seed, reason: "merging the proposals failed: \(lastProblem.rawValue)")
+        total.add(mergeTally)
+        guard let criteria = merged else {
+            let reason = mergeTally.lastProblem?.rawValue ?? "no answer"
+            throw DiversityError.criteriaFailed(seed: seed, reason: "merging the proposals failed: \(reason)")
         }
 
         // Steps 2 and 3: clustering rounds.
@@ -112,11 +105,8 @@ public struct ClusterAgent: Sendable {
             try await clusteringRound(round, documents: documents, criteria: criteria, seed: seed)
         }
         var roundScores: [Double] = []
-        var clustersRemoved = 0
         for tally in rounds {
-            retries += tally.retries
-            clustersRemoved += tally.clustersRemoved
-            failures.merge(tally.failures, uniquingKeysWith: +)
+            total.add(tally)
             if let score = tally.score { roundScores.append(score) }
         }
         return ClusterAgentSeedResult(
@@ -127,9 +117,9 @@ public struct ClusterAgent: Sendable {
             roundsScored: roundScores.count,
             roundsDiscarded: config.clusteringRounds - roundScores.count,
             proposalsDiscarded: config.criteriaRounds - usable.count,
-            retries: retries,
-            clustersRemoved: clustersRemoved,
-            failures: failures)
+            retries: total.retries,
+            clustersRemoved: total.clustersRemoved,
+            failures: total.failures)
     }
 
     private func clusteringRound(
@@ -138,36 +128,24 @@ public struct ClusterAgent: Sendable {
         let config = configuration
         var random = DiversityRandomSource(seed: seed, stream: Step.cluster.rawValue, UInt64(round))
         let samples = random.sample(config.samplesPerRound, from: documents.count).map { documents[$0] }
+        let k = samples.count
         var tally = Tally()
 
-        var clusters: [ClusterAgentReply.Cluster]?
-        for attempt in 0...config.maximumRetries where clusters == nil {
-            if attempt > 0 { tally.retries += 1 }
-            let request = ClusterAgentPrompts.cluster(
-                samples: samples, criteria: criteria, seed: Self.callSeed(seed, .cluster, round, attempt))
-            let answer = try await chat.respond(to: request)
-            do throws(ClusterAgentReply.Problem) {
-                clusters = try ClusterAgentReply.clusters(answer, k: samples.count)
-            } catch {
-                tally.record(error)
-            }
+        let proposed = try await usableAnswer(&tally) { attempt in
+            ClusterAgentPrompts.cluster(samples: samples, criteria: criteria, seed: Self.callSeed(seed, .cluster, round, attempt))
+        } parse: { answer throws(ClusterAgentReply.Problem) in
+            try ClusterAgentReply.clusters(answer, k: k)
         }
-        guard let clusters else { return tally }
+        guard let clusters = proposed else { return tally }
 
-        var validity: [Bool]?
-        for attempt in 0...config.maximumRetries where validity == nil {
-            if attempt > 0 { tally.retries += 1 }
-            let request = ClusterAgentPrompts.verify(
+        let verdicts = try await usableAnswer(&tally) { attempt in
+            ClusterAgentPrompts.verify(
                 samples: samples, criteria: criteria, clusters: clusters,
                 seed: Self.callSeed(seed, .verify, round, attempt))
-            let answer = try await chat.respond(to: request)
-            do throws(ClusterAgentReply.Problem) {
-                validity = try ClusterAgentReply.validity(answer, count: clusters.count)
-            } catch {
-                tally.record(error)
-            }
+        } parse: { answer throws(ClusterAgentReply.Problem) in
+            try ClusterAgentReply.validity(answer, count: clusters.count)
         }
-        guard let validity else { return tally }
+        guard let validity = verdicts else { return tally }
 
         let kept = zip(clusters, validity).filter(\.1).map(\.0)
         tally.clustersRemoved = clusters.count - kept.count
@@ -177,6 +155,32 @@ public struct ClusterAgent: Sendable {
         }
         tally.score = Self.roundScore(clusterSizes: kept.map(\.indices.count))
         return tally
+    }
+
+    /// Asks until an answer parses, at most 1 + `maximumRetries` times, each attempt with its own
+    /// request (its own seed). Unusable answers are recorded in `tally`; nil when none was usable.
+    /// Errors from the model client itself propagate.
+    private func usableAnswer<Value>(
+        _ tally: inout Tally,
+        request: (Int) -> StructuredChatRequest,
+        parse: (String) throws(ClusterAgentReply.Problem) -> Value
+    ) async throws -> Value? {
+        for attempt in 0...configuration.maximumRetries {
+            if attempt > 0 { tally.retries += 1 }
+            let answer: String
+            do {
+                answer = try await chat.respond(to: request(attempt))
+            } catch StructuredChatError.truncated {
+                tally.record(.truncated)
+                continue
+            }
+            do throws(ClusterAgentReply.Problem) {
+                return try parse(answer)
+            } catch {
+                tally.record(error)
+            }
+        }
+        return nil
     }
 
     /// Cᵢ/Sᵢ for one round: the number of clusters over their mean size (= C²/Σ sizes).

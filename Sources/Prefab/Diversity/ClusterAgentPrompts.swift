@@ -85,7 +85,7 @@ enum ClusterAgentPrompts {
             for each metric.
             """
         let cluster = object([
-            "indices": array(of: ["type": "integer", "minimum": 1, "maximum": k], minimum: 1, maximum: k),
+            "indices": array(of: ["type": "integer", "minimum": 1, "maximum": k], minimum: 1, maximum: k, unique: true),
             "reasoning": string(300),
             "attributes": array(of: object(["name": string(60), "value": string(120)]), minimum: 0, maximum: 8),
             "scores": array(
@@ -155,8 +155,10 @@ enum ClusterAgentPrompts {
         ["type": "string", "maxLength": maxLength]
     }
 
-    private static func array(of items: [String: Any], minimum: Int, maximum: Int) -> [String: Any] {
-        ["type": "array", "items": items, "minItems": minimum, "maxItems": maximum]
+    private static func array(of items: [String: Any], minimum: Int, maximum: Int, unique: Bool = false) -> [String: Any] {
+        var schema: [String: Any] = ["type": "array", "items": items, "minItems": minimum, "maxItems": maximum]
+        if unique { schema["uniqueItems"] = true }
+        return schema
     }
 
     /// A closed object whose every property is required.

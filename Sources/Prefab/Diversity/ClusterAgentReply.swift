@@ -52,6 +52,8 @@ enum ClusterAgentReply {
     enum Problem: String, Error, Sendable, Codable, CaseIterable {
         /// Not JSON, or JSON of the wrong shape.
         case malformedJSON = "malformed_json"
+        /// The model stopped at its token limit, so the JSON was cut off.
+        case truncated
         /// The proposal or the merge named no criteria.
         case noCriteria = "no_criteria"
         /// Some text number 1…K is in no cluster.
