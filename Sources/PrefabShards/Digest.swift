@@ -64,6 +64,18 @@ public struct Digest: ~Copyable {
         return Array(output.prefix(Int(length)))
     }
 
+    /// Finishes the digest, returns its bytes, and starts over for new input: for holders that
+    /// cannot give up the value (a class property).
+    public mutating func finalizeAndReset() -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        output.withUnsafeMutableBufferPointer { buffer in
+            _ = EVP_DigestFinal_ex(context, buffer.baseAddress, &length)
+        }
+        EVP_DigestInit_ex(context, algorithm.evp, nil)
+        return Array(output.prefix(Int(length)))
+    }
+
     /// Lowercase hex of `finalize()`.
     public consuming func finalizeHex() -> String {
         Hex.encode(finalize())
