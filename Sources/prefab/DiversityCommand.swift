@@ -15,7 +15,7 @@ struct DiversityCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Records to read: a .jsonl file or a directory of them. The first is the baseline.")
+    @Argument(help: "Records to read: a JSON Lines file (.jsonl, .jsonl.zst), an MDS shard, or a dataset directory. The first is the baseline.")
     var paths: [String]
 
     @Option(help: "Which text to measure: prompt, response (every completions[].response) or chosen.")

@@ -28,37 +28,69 @@ import Testing
 
     @Test func aMissingFieldNamesTheFileLineAndField() {
         #expect(throws: DiversityError.missingField(
-            path: path("missing-response.jsonl"), line: 2, field: "completions[1].response", expected: "a string")) {
+            path: path("missing-response.jsonl"), position: "line 2", field: "completions[1].response", expected: "a string")) {
             try DiversityCorpusReader.documents(at: path("missing-response.jsonl"), field: .response)
         }
         #expect(throws: DiversityError.missingField(
-            path: path("pairs.jsonl"), line: 1, field: "completions",
+            path: path("pairs.jsonl"), position: "line 1", field: "completions",
             expected: "a list of completions (a samples or rated record)")) {
             try DiversityCorpusReader.documents(at: path("pairs.jsonl"), field: .response)
         }
-        let error = DiversityError.missingField(path: "a.jsonl", line: 3, field: "chosen", expected: "a string")
-        #expect(error.description == "a.jsonl:3: field 'chosen': expected a string")
+        let error = DiversityError.missingField(path: "a.jsonl", position: "line 3", field: "chosen", expected: "a string")
+        #expect(error.description == "a.jsonl line 3, field 'chosen': expected a string")
     }
 
-    @Test func brokenJSONAndUnknownInputsAreErrors() {
-        #expect(throws: DiversityError.invalidRecord(path: path("broken.jsonl"), line: 2, reason: "invalid JSON")) {
-            try DiversityCorpusReader.documents(at: path("broken.jsonl"), field: .prompt)
+    @Test func brokenJSONAndMissingInputsAreErrorsNamingTheFile() throws {
+        do {
+            _ = try DiversityCorpusReader.documents(at: path("broken.jsonl"), field: .prompt)
+            Issue.record("broken JSON was read")
+        } catch {
+            guard case .input(let message) = error else { throw error }
+            #expect(message.contains("broken.jsonl"))
+            #expect(message.contains("line 2"))
         }
-        #expect(throws: DiversityError.unsupportedFormat(path: path("README.md"))) {
-            try DiversityCorpusReader.documents(at: path("README.md"), field: .prompt)
-        }
-        #expect(throws: DiversityError.unreadable(path: path("absent.jsonl"), reason: "no such file or directory")) {
-            try DiversityCorpusReader.documents(at: path("absent.jsonl"), field: .prompt)
+        do {
+            _ = try DiversityCorpusReader.documents(at: path("absent.jsonl"), field: .prompt)
+            Issue.record("a missing file was read")
+        } catch {
+            guard case .input(let message) = error else { throw error }
+            #expect(message.contains("absent.jsonl"))
         }
     }
 
-    @Test func aDirectoryIsReadFileByFileInNameOrder() throws {
+    private func temporaryDirectory() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefab-diversity-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func aDirectoryWithoutAnIndexIsReadFileByFileInNameOrder() throws {
+        let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data("{\"prompt\": \"second\"}\n".utf8).write(to: directory.appendingPathComponent("b.jsonl"))
         try Data("{\"prompt\": \"first\"}\n".utf8).write(to: directory.appendingPathComponent("a.jsonl"))
         try Data("ignored".utf8).write(to: directory.appendingPathComponent("notes.txt"))
         #expect(try DiversityCorpusReader.documents(at: directory.path, field: .prompt) == ["first", "second"])
+
+        let empty = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: empty) }
+        #expect(throws: DiversityError.unsupportedFormat(path: empty.path)) {
+            try DiversityCorpusReader.documents(at: empty.path, field: .prompt)
+        }
+    }
+
+    @Test func shardDatasetsInEitherFormatAreRead() throws {
+        // The first two pair records share their keys, as MDS columns require.
+        let lines = try String(contentsOf: Self.fixtures.appendingPathComponent("pairs.jsonl"), encoding: .utf8)
+            .split(separator: "\n").prefix(2)
+        for format in [ShardFormat.mds, .jsonlZst] {
+            let directory = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let output = directory.appendingPathComponent("out").path
+            let writer = try Shards.makeWriter(directory: output, options: ShardWriterOptions(format: format, columns: nil))
+            for line in lines { try writer.write(jsonLine: line) }
+            try writer.finish()
+            #expect(try DiversityCorpusReader.documents(at: output, field: .chosen) == ["Seven is prime.", "Hi there!"], "\(format)")
+        }
     }
 }

@@ -2,14 +2,13 @@
 public enum DiversityError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The corpus has no documents.
     case noDocuments
-    /// The input path does not exist or could not be read.
-    case unreadable(path: String, reason: String)
-    /// The input is a format the diversity reader does not handle.
+    /// The input could not be read: missing, corrupt, not JSON (the shard layer's message).
+    case input(String)
+    /// A directory with no shard files in it.
     case unsupportedFormat(path: String)
-    /// A line is not a JSON object.
-    case invalidRecord(path: String, line: Int, reason: String)
     /// A record lacks the field `--field` selects, or has it in an unexpected shape.
-    case missingField(path: String, line: Int, field: String, expected: String)
+    /// `position` is "line N" (JSON Lines) or "sample N" (MDS).
+    case missingField(path: String, position: String, field: String, expected: String)
     /// A metric needs something the configuration does not provide.
     case missingRequirement(metric: DiversityMetric, need: String)
     /// A configuration value is out of range.
@@ -31,14 +30,12 @@ public enum DiversityError: Error, CustomStringConvertible, Equatable, Sendable 
         switch self {
         case .noDocuments:
             "the corpus has no documents: check the path and --field"
-        case .unreadable(let path, let reason):
-            "cannot read \(path): \(reason)"
+        case .input(let message):
+            message
         case .unsupportedFormat(let path):
-            "\(path): unsupported input; give a .jsonl file or a directory of .jsonl files"
-        case .invalidRecord(let path, let line, let reason):
-            "\(path):\(line): not a JSON object (\(reason))"
-        case .missingField(let path, let line, let field, let expected):
-            "\(path):\(line): field '\(field)': expected \(expected)"
+            "\(path): no records here; give a JSON Lines file (.jsonl, .jsonl.zst), an MDS shard, or a dataset directory"
+        case .missingField(let path, let position, let field, let expected):
+            "\(path) \(position), field '\(field)': expected \(expected)"
         case .missingRequirement(let metric, let need):
             "metric '\(metric.rawValue)' needs \(need)"
         case .invalidConfiguration(let message):
