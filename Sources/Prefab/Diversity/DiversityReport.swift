@@ -19,40 +19,42 @@ public struct DiversityReport: Sendable, Codable, Equatable {
     }
 
     /// One row per figure, in a fixed order, each knowing which direction is more diverse.
+    /// `detail` holds only what must match for two corpora to compare (n, level, K...).
     public var figures: [DiversityFigure] {
         var rows: [DiversityFigure] = []
         if let distinct {
             for (index, value) in distinct.values.enumerated() {
                 rows.append(DiversityFigure(key: "distinct-\(index + 1)", value: value, higherIsMoreDiverse: true,
-                                            detail: "\(distinct.uniqueCounts[index]) of \(distinct.totalCounts[index])"))
+                                            detail: "unique / all \(index + 1)-grams"))
             }
-            rows.append(DiversityFigure(key: "distinct-sum", value: distinct.sum, higherIsMoreDiverse: true, detail: "n = 1…\(distinct.values.count)"))
+            rows.append(DiversityFigure(key: "distinct-sum", value: distinct.sum, higherIsMoreDiverse: true,
+                                        detail: "distinct-1 + … + distinct-\(distinct.values.count)"))
         }
         if let selfRepetition {
             rows.append(DiversityFigure(key: "self-repetition", value: selfRepetition.score, higherIsMoreDiverse: false,
-                                        detail: "\(selfRepetition.n)-grams"))
+                                        detail: "mean log(1 + shared \(selfRepetition.n)-grams)"))
         }
         if let compression {
             rows.append(DiversityFigure(key: "compression-ratio", value: compression.ratio, higherIsMoreDiverse: false,
-                                        detail: "zstd -\(compression.level), \(compression.rawBytes) B"))
+                                        detail: "raw / zstd -\(compression.level) bytes"))
         }
         if let homogenization {
             rows.append(DiversityFigure(key: "homogenization", value: homogenization.score, higherIsMoreDiverse: false,
-                                        detail: "ROUGE-L, \(homogenization.sampleSize) docs"))
+                                        detail: "mean ROUGE-L F1, \(homogenization.sampleSize)-doc sample"))
         }
         if let vendi {
             rows.append(DiversityFigure(key: "vendi", value: vendi.score, higherIsMoreDiverse: true,
-                                        detail: "n = \(vendi.count), d = \(vendi.dimension)"))
+                                        detail: "effective documents, d = \(vendi.dimension)"))
         }
         if let clusters {
             rows.append(DiversityFigure(key: "clusters", value: Double(clusters.clusters), higherIsMoreDiverse: true,
-                                        detail: "cos ≥ \(clusters.threshold), of \(clusters.sampleSize)"))
+                                        detail: "average link, cos ≥ \(clusters.threshold), \(clusters.sampleSize) docs"))
         }
         if let agent = clusterAgent {
-            var detail = "K = \(agent.samplesPerRound)"
-            if let spread = agent.standardDeviation { detail += ", ± \(DiversityTable.format(spread)) over \(agent.seeds.count) seeds" }
-            if agent.roundsDiscarded > 0 { detail += ", \(agent.roundsDiscarded) rounds discarded" }
-            rows.append(DiversityFigure(key: "cluster-agent", value: agent.mean, higherIsMoreDiverse: true, detail: detail))
+            let rounds = agent.roundsScored + agent.roundsDiscarded
+            let note = agent.roundsDiscarded > 0 ? "\(agent.roundsDiscarded) of \(rounds) rounds discarded" : nil
+            rows.append(DiversityFigure(key: "cluster-agent", value: agent.mean, spread: agent.standardDeviation, higherIsMoreDiverse: true,
+                                        detail: "K = \(agent.samplesPerRound), mean ± sd over \(agent.seeds.count) seeds", note: note))
         }
         return rows
     }

@@ -20,7 +20,7 @@ public enum DiversityTable {
             let figures = reports.map { report in report.figures.first { $0.key == key } }
             guard let any = figures.compactMap({ $0 }).first else { continue }
             var row = [key, any.higherIsMoreDiverse ? "higher" : "lower"]
-            row += figures.map { figure in figure.map { $0.value.map(format) ?? "n/a" } ?? "-" }
+            row += figures.map { figure in figure?.formatted ?? "-" }
             for (offset, _) in others.enumerated() {
                 guard let candidate = figures[offset + 1] else {
                     row.append("")
