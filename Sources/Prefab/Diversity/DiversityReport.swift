@@ -54,7 +54,7 @@ public struct DiversityReport: Sendable, Codable, Equatable {
             let rounds = agent.roundsScored + agent.roundsDiscarded
             let note = agent.roundsDiscarded > 0 ? "\(agent.roundsDiscarded) of \(rounds) rounds discarded" : nil
             rows.append(DiversityFigure(key: "cluster-agent", value: agent.mean, spread: agent.standardDeviation, higherIsMoreDiverse: true,
-                                        detail: "K = \(agent.samplesPerRound), mean ± sd over \(agent.seeds.count) seeds", note: note))
+                                        detail: "K = \(agent.samplesPerRound), mean ± sd over \(agent.seeds.count) seed\(agent.seeds.count == 1 ? "" : "s")", note: note))
         }
         return rows
     }
