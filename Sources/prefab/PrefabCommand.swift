@@ -16,6 +16,7 @@ struct PrefabCommand: AsyncParsableCommand {
             SampleCommand.self,
             JudgeCommand.self,
             EvalJudgesCommand.self,
+            PairsCommand.self,
             DiversityCommand.self,
         ]
     )

@@ -6,11 +6,10 @@ import PrefabShards
 /// stage and HF `datasets` read) and as MDS in `DIR/mds/` (`index.json`, for MosaicML
 /// Streaming), each with its own `manifest.json`.
 public enum SampleShards {
-    public static let mdsDirectory = "mds"
-    public static let basename = "samples"
+    public static let mdsDirectory = StageShards.mdsDirectory
 
     /// MDS columns: strings as `str`; everything that may be null or nested as `json`.
-    public static let mdsColumns: [MDSColumn] = [
+    public static let layout = StageShards(basename: "samples", mdsColumns: [
         MDSColumn(name: "prompt_id", encoding: .str),
         MDSColumn(name: "source", encoding: .str),
         MDSColumn(name: "instruction", encoding: .str),
@@ -21,23 +20,7 @@ public enum SampleShards {
         MDSColumn(name: "completions", encoding: .json),
         MDSColumn(name: "failures", encoding: .json),
         MDSColumn(name: "complete", encoding: .json),
-    ]
-
-    /// Writer options for each format, recording `configHash` in the manifests.
-    public static func writerOptions(configHash: String) -> [(directory: String, options: ShardWriterOptions)] {
-        // The JSONL.zst writer first: it takes the (empty) directory itself, MDS its subdirectory.
-        [
-            ("", ShardWriterOptions(format: .jsonlZst, basename: basename, configHash: configHash)),
-            (mdsDirectory, ShardWriterOptions(format: .mds, columns: mdsColumns, configHash: configHash)),
-        ]
-    }
-
-    /// The encoder for records: sorted keys, so the same record always gives the same bytes.
-    public static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    ])
 
     /// Opens samples for reading: a samples directory (its JSONL.zst copy), its `mds/` copy, or
     /// any shard path `Shards.open` reads.

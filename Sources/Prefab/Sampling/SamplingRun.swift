@@ -25,7 +25,7 @@ public struct SamplingRun: Sendable {
 
     /// A short hash of a sampling config (sorted-key JSON), for manifests.
     public static func configHash(_ configuration: SamplingConfiguration) -> String {
-        guard let data = try? SampleShards.encoder().encode(configuration) else { return "" }
+        guard let data = try? StageShards.encoder().encode(configuration) else { return "" }
         return Digest.sha256Hex(data)
     }
 
@@ -78,16 +78,13 @@ public struct SamplingRun: Sendable {
     private func write(
         _ reader: PromptReader, into directory: String, progress: (SamplingSummary) -> Void
     ) async throws(SamplingRunError) -> SamplingSummary {
-        var writers: [any ShardWriter] = []
+        let writer: StageShardWriter
         do {
-            for (sub, options) in SampleShards.writerOptions(configHash: configHash) {
-                let path = sub.isEmpty ? directory : (directory as NSString).appendingPathComponent(sub)
-                writers.append(try Shards.makeWriter(directory: path, options: options))
-            }
+            writer = try SampleShards.layout.makeWriter(directory: directory, configHash: configHash)
         } catch {
             throw .output(error)
         }
-        let encoder = SampleShards.encoder()
+        let encoder = StageShards.encoder()
         var summary = SamplingSummary()
         func emit(_ record: SampleRecord) throws(SamplingRunError) {
             let line: Data
@@ -98,7 +95,7 @@ public struct SamplingRun: Sendable {
             }
             let bytes = [UInt8](line)
             do throws(ShardError) {
-                for writer in writers { try writer.write(jsonLine: bytes) }
+                try writer.write(jsonLine: bytes)
             } catch {
                 throw .output(error)
             }
@@ -147,11 +144,11 @@ public struct SamplingRun: Sendable {
             }
         }
         if case .failure(let error) = outcome {
-            for writer in writers { writer.abandon() }
+            writer.abandon()
             throw error
         }
         do {
-            for writer in writers { try writer.finish() }
+            try writer.finish()
         } catch {
             throw .output(error)
         }

@@ -20,16 +20,8 @@ public struct JudgeRun: Sendable {
     /// calls fail is left out of the shards and listed in the summary's failures.
     public func run(samples: String, output: String, limit: Int? = nil) async throws -> JudgeRunSummary {
         let cursor = try Shards.open(samples).cursor()
-        var writers: [any ShardWriter] = []
-        do {
-            for (sub, options) in RatedShards.writerOptions() {
-                writers.append(try Shards.makeWriter(directory: sub.isEmpty ? output : (output as NSString).appendingPathComponent(sub), options: options))
-            }
-        } catch {
-            for writer in writers { writer.abandon() }
-            throw error
-        }
-        let encoder = RatedShards.encoder()
+        let writer = try RatedShards.layout.makeWriter(directory: output)
+        let encoder = StageShards.encoder()
         var failures: [JudgeRunSummary.Failure] = []
         var accumulator = ReliabilityAccumulator()
         var read = 0
@@ -68,7 +60,7 @@ public struct JudgeRun: Sendable {
                         case .success(let record):
                             accumulator.add(record)
                             let line = [UInt8](try encoder.encode(record))
-                            for writer in writers { try writer.write(jsonLine: line) }
+                            try writer.write(jsonLine: line)
                         case .failure(let error):
                             failures.append(.init(promptID: id, reason: error.description))
                         }
@@ -77,9 +69,9 @@ public struct JudgeRun: Sendable {
                     try submit()
                 }
             }
-            for writer in writers { try writer.finish() }
+            try writer.finish()
         } catch {
-            for writer in writers { writer.abandon() }
+            writer.abandon()
             throw error
         }
         let summary = JudgeRunSummary(

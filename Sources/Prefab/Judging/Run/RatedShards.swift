@@ -4,11 +4,10 @@ import Foundation
 /// itself (`rated-00000.jsonl.zst`, `manifest.json`: what `prefab cat`, the pairing stage and HF
 /// `datasets` read) and MDS in `DIR/mds/` for MosaicML Streaming, plus `judge-report.json`.
 public enum RatedShards {
-    public static let mdsDirectory = "mds"
-    public static let basename = "rated"
+    public static let mdsDirectory = StageShards.mdsDirectory
 
     /// MDS columns: strings as `str`, everything nested or nullable as `json`.
-    public static let mdsColumns: [MDSColumn] = [
+    public static let layout = StageShards(basename: "rated", mdsColumns: [
         MDSColumn(name: "prompt_id", encoding: .str),
         MDSColumn(name: "source", encoding: .str),
         MDSColumn(name: "instruction", encoding: .str),
@@ -18,21 +17,5 @@ public enum RatedShards {
         MDSColumn(name: "reference", encoding: .json),
         MDSColumn(name: "ensemble", encoding: .json),
         MDSColumn(name: "agreement", encoding: .json),
-    ]
-
-    /// Writer options for each format: the JSONL.zst writer takes the (empty) directory itself,
-    /// MDS its subdirectory.
-    public static func writerOptions(configHash: String = "") -> [(directory: String, options: ShardWriterOptions)] {
-        [
-            ("", ShardWriterOptions(format: .jsonlZst, basename: basename, configHash: configHash)),
-            (mdsDirectory, ShardWriterOptions(format: .mds, columns: mdsColumns, configHash: configHash)),
-        ]
-    }
-
-    /// Sorted keys, so the same record always gives the same bytes.
-    public static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    ])
 }

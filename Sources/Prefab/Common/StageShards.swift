@@ -1,0 +1,55 @@
+import Foundation
+import PrefabShards
+
+/// The layout every stage's output directory shares: the records as JSONL.zst in the directory
+/// itself (what `prefab cat DIR`, the next stage and HF `datasets` read) and the same records as
+/// MDS in `DIR/mds/` (for MosaicML Streaming), each copy with its own `manifest.json`.
+public struct StageShards: Sendable {
+    public static let mdsDirectory = "mds"
+
+    /// File name stem of the JSONL.zst shards (`NAME-00000.jsonl.zst`).
+    public let basename: String
+    /// The MDS copy's typed columns.
+    public let mdsColumns: [MDSColumn]
+
+    public init(basename: String, mdsColumns: [MDSColumn]) {
+        self.basename = basename
+        self.mdsColumns = mdsColumns
+    }
+
+    /// Writer options for each copy, recording `configHash` in the manifests. The JSONL.zst
+    /// writer takes the directory itself, MDS its subdirectory.
+    public func writerOptions(configHash: String = "", compression: Compression = .zstd)
+        -> [(directory: String, options: ShardWriterOptions)]
+    {
+        [
+            ("", ShardWriterOptions(format: .jsonlZst, compression: compression, basename: basename, configHash: configHash)),
+            (Self.mdsDirectory, ShardWriterOptions(
+                format: .mds, compression: compression, columns: mdsColumns, configHash: configHash)),
+        ]
+    }
+
+    /// Opens both copies' writers under `directory`.
+    public func makeWriter(directory: String, configHash: String = "", compression: Compression = .zstd)
+        throws(ShardError) -> StageShardWriter
+    {
+        var writers: [any ShardWriter] = []
+        do throws(ShardError) {
+            for (sub, options) in writerOptions(configHash: configHash, compression: compression) {
+                let path = sub.isEmpty ? directory : (directory as NSString).appendingPathComponent(sub)
+                writers.append(try Shards.makeWriter(directory: path, options: options))
+            }
+        } catch {
+            for writer in writers { writer.abandon() }
+            throw error
+        }
+        return StageShardWriter(writers: writers)
+    }
+
+    /// The encoder for records: sorted keys, so the same record always gives the same bytes.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

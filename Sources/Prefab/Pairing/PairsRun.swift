@@ -1,0 +1,137 @@
+import Foundation
+import PrefabShards
+
+/// Turns a rated directory into training rows in one format, split into train and test.
+///
+/// Output layout: `OUT/train/` and (with a test ratio above 0) `OUT/test/`, each holding the rows
+/// as JSONL.zst (`FORMAT-00000.jsonl.zst`, for HF `datasets`) and as MDS in `mds/` (for MosaicML
+/// `StreamingDataset`), plus `OUT/pairs-summary.json`. Everything is written under a temporary
+/// name beside OUT and renamed into place at the end, so OUT is either complete or absent.
+public struct PairsRun: Sendable {
+    public var options: PairingOptions
+    public var builder: PairRowBuilder
+    public var split: DatasetSplit
+    public var compression: Compression
+
+    public static let summaryName = "pairs-summary.json"
+
+    public init(options: PairingOptions, builder: PairRowBuilder, split: DatasetSplit, compression: Compression = .zstd) {
+        self.options = options
+        self.builder = builder
+        self.split = split
+        self.compression = compression
+    }
+
+    /// The shard layout for this run's format: its columns, typed for MDS.
+    public var layout: StageShards {
+        StageShards(
+            basename: builder.format.rawValue,
+            mdsColumns: builder.format.columns.map { MDSColumn(name: $0.name, encoding: MDSEncoding(rawValue: $0.encoding)!) })
+    }
+
+    public func run(rated: String, output: String, replacing: Bool = false) throws(PairsRunError) -> PairingSummary {
+        let manager = FileManager.default
+        let target = URL(fileURLWithPath: output).standardizedFileURL
+        if manager.fileExists(atPath: target.path), !replacing { throw .outputExists(output) }
+        let parent = target.deletingLastPathComponent()
+        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
+        try? manager.removeItem(at: staging)
+        do {
+            try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: staging.path, reason: "cannot create the output directory: \(error.localizedDescription)")
+        }
+        do throws(PairsRunError) {
+            let summary = try write(rated: rated, into: staging.path)
+            if manager.fileExists(atPath: target.path) {
+                do { try manager.removeItem(at: target) } catch {
+                    throw .io(path: target.path, reason: "cannot replace the old output: \(error.localizedDescription)")
+                }
+            }
+            guard rename(staging.path, target.path) == 0 else {
+                throw .io(path: target.path, reason: "rename failed: \(String(cString: strerror(errno)))")
+            }
+            return summary
+        } catch {
+            try? manager.removeItem(at: staging)
+            throw error
+        }
+    }
+
+    private func write(rated: String, into directory: String) throws(PairsRunError) -> PairingSummary {
+        var summary = PairingSummary(
+            strategy: options.strategy.rawValue, format: builder.format.rawValue, score: options.score.description,
+            minMargin: options.minMargin, testRatio: split.testRatio, seed: options.seed)
+        let sides: [DatasetSplit.Side] = split.testRatio > 0 ? [.train, .test] : [.train]
+        var writers: [DatasetSplit.Side: StageShardWriter] = [:]
+        do {
+            for side in sides {
+                writers[side] = try layout.makeWriter(
+                    directory: (directory as NSString).appendingPathComponent(side.rawValue), compression: compression)
+            }
+            let cursor = try Shards.open(rated).cursor()
+            let pairer = Pairer(options: options)
+            var index = 0
+            while let object = try cursor.next() {
+                index += 1
+                let record: RatedRecord
+                do {
+                    record = try object.decode(RatedRecord.self)
+                } catch {
+                    throw PairsRunError.invalidRecord(path: rated, record: index, reason: "\(error)")
+                }
+                summary.prompts += 1
+                let outcome = pairer.outcome(for: record)
+                let rows = builder.rows(for: record, outcome: outcome)
+                if case .thresholds = builder.kto, builder.format.isUnpaired {
+                    let scored = record.completions.filter { options.score.score(of: $0) != nil }.count
+                    summary.unlabelled += scored - rows.count
+                }
+                if rows.isEmpty {
+                    let reason: DropReason = if case .dropped(let reason) = outcome { reason } else { .missingScores }
+                    summary.dropped[reason.rawValue, default: 0] += 1
+                    continue
+                }
+                summary.promptsWithRows += 1
+                let side = split.side(of: record.promptID)
+                for row in rows {
+                    try writers[side]!.write(jsonLine: Self.line(row))
+                    summary.rows[side.rawValue, default: 0] += 1
+                }
+            }
+            for side in sides { try writers[side]!.finish() }
+        } catch let error as PairsRunError {
+            for writer in writers.values { writer.abandon() }
+            throw error
+        } catch let error as ShardError {
+            for writer in writers.values { writer.abandon() }
+            throw .shards(error)
+        } catch {
+            for writer in writers.values { writer.abandon() }
+            throw .io(path: directory, reason: "\(error)")
+        }
+        let encoder = StageShards.encoder()
+        encoder.outputFormatting.insert(.prettyPrinted)
+        do {
+            try encoder.encode(summary).write(to: URL(fileURLWithPath: directory).appendingPathComponent(Self.summaryName))
+        } catch {
+            throw .io(path: directory, reason: "cannot write \(Self.summaryName): \(error.localizedDescription)")
+        }
+        return summary
+    }
+
+    /// A row as one line of JSON, its keys in the format's column order.
+    static func line(_ row: PairRow) -> [UInt8] {
+        JSONObject(row.fields.map { ($0.name, value($0.value)) }).serializedBytes()
+    }
+
+    private static func value(_ field: PairField) -> PrefabShards.JSONValue {
+        switch field {
+        case .string(let text): .string(text)
+        case .number(let number): .double(number)
+        case .bool(let flag): .bool(flag)
+        case .messages(let messages):
+            .array(messages.map { .object(JSONObject([("role", .string($0.role)), ("content", .string($0.content))])) })
+        }
+    }
+}
