@@ -164,6 +164,25 @@ import Testing
         }
     }
 
+    @Test(arguments: [ShardFormat.jsonlZst, .mds])
+    func aWriteFailureSurfacesAsAnErrorNamingTheFileAndNoManifestIsWritten(format: ShardFormat) throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.remove() }
+        let output = scratch.sub("out")
+        let writer = try Shards.makeWriter(directory: output, options: ShardWriterOptions(format: format, shardSizeLimit: 20_000, frameSize: 2048))
+        for record in Self.records(count: 50) { try writer.write(record) }
+        // The directory disappears under the writer (a full or unmounted disk looks the same).
+        try FileManager.default.removeItem(atPath: output)
+        #expect {
+            for record in Self.records(count: 500) { try writer.write(record) }
+            try writer.finish()
+        } throws: { error in
+            guard let error = error as? ShardError, case .io(let path, _, _) = error else { return false }
+            return path.hasPrefix(output)
+        }
+        #expect(!FileManager.default.fileExists(atPath: output + "/manifest.json"))
+    }
+
     @Test func writersRefuseADirectoryThatAlreadyHoldsFiles() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }

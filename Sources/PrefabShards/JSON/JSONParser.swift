@@ -139,44 +139,48 @@ struct JSONParser: ~Copyable {
         let start = position
         position += 1  // opening quote
         let contentStart = position
-        // Fast path: no escapes.
-        while position < end {
-            position = JSONScan.skipPlainStringBytes(base, from: position, end: end)
-            guard position < end else { break }
-            let byte = base[position]
+        var escaped = false
+        while true {
+            // A run of bytes that need nothing (ASCII text, and non-ASCII bytes, which are
+            // validated as UTF-8 when the string is made).
+            var runEnd = JSONScan.skipPlainStringBytes(base, from: position, end: end)
+            while runEnd < end, base[runEnd] >= 0x80 {
+                runEnd = JSONScan.skipPlainStringBytes(base, from: runEnd + 1, end: end)
+            }
+            guard runEnd < end else {
+                position = start
+                throw error("unterminated string")
+            }
+            let byte = base[runEnd]
             if byte == UInt8(ascii: "\"") {
-                let string = try makeString(UnsafeBufferPointer(start: base + contentStart, count: position - contentStart), at: contentStart)
-                position += 1
+                let string: String
+                if escaped {
+                    scratch.append(contentsOf: UnsafeBufferPointer(start: base + position, count: runEnd - position))
+                    let bytes = scratch
+                    string = try bytes.withBytes { raw throws(JSONParseError) in
+                        try makeString(raw.assumingMemoryBound(to: UInt8.self), at: contentStart)
+                    }
+                } else {
+                    string = try makeString(UnsafeBufferPointer(start: base + contentStart, count: runEnd - contentStart), at: contentStart)
+                }
+                position = runEnd + 1
                 return string
             }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("raw control character \(describe(byte)) in a string (escape it)") }
-            position += 1
-        }
-        guard position < end else {
-            position = start
-            throw error("unterminated string")
-        }
-        // Slow path: copy what came before the first escape, then decode escapes.
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeBufferPointer(start: base + contentStart, count: position - contentStart))
-        while position < end {
-            let byte = base[position]
-            if byte == UInt8(ascii: "\"") {
-                position += 1
-                let bytes = scratch
-                return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-                    try makeString(buffer, at: contentStart)
-                }
+            if byte < 0x20 {
+                position = runEnd
+                throw error("raw control character \(describe(byte)) in a string (escape it)")
             }
-            if byte < 0x20 { throw error("raw control character \(describe(byte)) in a string (escape it)") }
-            if byte != UInt8(ascii: "\\") {
-                scratch.append(byte)
-                position += 1
-                continue
+            // A backslash: copy the run, then decode the escape.
+            if !escaped {
+                escaped = true
+                scratch.removeAll(keepingCapacity: true)
             }
-            position += 1
-            guard position < end else { break }
+            scratch.append(contentsOf: UnsafeBufferPointer(start: base + position, count: runEnd - position))
+            position = runEnd + 1
+            guard position < end else {
+                position = start
+                throw error("unterminated string")
+            }
             let escape = base[position]
             position += 1
             switch escape {
@@ -214,8 +218,6 @@ struct JSONParser: ~Copyable {
                 throw error("invalid escape '\\\(describe(escape))' in a string")
             }
         }
-        position = start
-        throw error("unterminated string")
     }
 
     private mutating func parseHex4() throws(JSONParseError) -> UInt32 {

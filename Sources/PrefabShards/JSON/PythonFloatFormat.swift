@@ -11,8 +11,15 @@ enum PythonFloatFormat {
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
 
+        let description = value.description
+        // Swift and Python agree whenever Swift uses fixed notation: same shortest digits, and
+        // both write integral values with ".0" (the common case, no reformatting needed).
+        let magnitude = abs(value)
+        if magnitude >= 1e-4, magnitude < 1e15, !description.utf8.contains(UInt8(ascii: "e")) {
+            return description
+        }
         // Split Swift's shortest representation into sign, digits and decimal exponent.
-        var text = Substring(value.description)
+        var text = Substring(description)
         var negative = false
         if text.first == "-" {
             negative = true

@@ -14,12 +14,119 @@ public final class JSONLZstWriter: ShardWriter {
     public private(set) var recordCount = 0
 
     private let options: ShardWriterOptions
-    private let compressor: ZstdCompressor
     private var frame: [UInt8] = []
-    private var compressed: [UInt8] = []
-    private var current: OpenShard?
-    private var completed: [ShardManifest.Shard] = []
     private var closed = false
+    /// The shard being filled, as the caller's thread sees it (for rotation and the manifest).
+    private var shardOpen = false
+    private var shardRawBytes = 0
+    private var shardRecords = 0
+    private var shardCount = 0
+
+    /// Frames are compressed, checksummed and written on a serial background queue while the
+    /// caller fills the next frame (as `zstd -T1` overlaps reading and compressing); at most
+    /// `framesInFlight` frames wait, so memory stays at a few frames.
+    private let queue = DispatchQueue(label: "prefab.jsonl-zst.frames")
+    private let slots = DispatchSemaphore(value: JSONLZstWriter.framesInFlight)
+    private let state: FrameWriterState
+    private static let framesInFlight = 2
+
+    /// Everything the background queue owns. Touched only on `queue`, except `failure` and the
+    /// buffer pool, which are locked, and `completed`, which is read after the queue drained.
+    private final class FrameWriterState: @unchecked Sendable {
+        let directory: String
+        let compressor: ZstdCompressor
+        var compressed: [UInt8] = []
+        var current: OpenShard?
+        var completed: [ShardManifest.Shard] = []
+        private let lock = NSLock()
+        private var failure: ShardError?
+        private var pool: [[UInt8]] = []
+
+        init(directory: String, level: Int) {
+            self.directory = directory
+            compressor = ZstdCompressor(level: level)
+        }
+
+        func fail(_ error: ShardError) {
+            lock.lock()
+            if failure == nil { failure = error }
+            lock.unlock()
+        }
+
+        var firstFailure: ShardError? {
+            lock.lock()
+            defer { lock.unlock() }
+            return failure
+        }
+
+        func recycle(_ buffer: [UInt8]) {
+            var buffer = buffer
+            buffer.removeAll(keepingCapacity: true)
+            lock.lock()
+            pool.append(buffer)
+            lock.unlock()
+        }
+
+        func reusableBuffer() -> [UInt8]? {
+            lock.lock()
+            defer { lock.unlock() }
+            return pool.popLast()
+        }
+
+        func open(name: String) {
+            guard firstFailure == nil else { return }
+            do {
+                current = OpenShard(file: try AtomicFileWriter(path: directory + "/" + name), name: name)
+            } catch {
+                fail(error)
+            }
+        }
+
+        func write(frame: [UInt8]) {
+            guard firstFailure == nil, let shard = current else { return }
+            compressed.removeAll(keepingCapacity: true)
+            let checksum = frame.withUnsafeBytes { UInt32(truncatingIfNeeded: XXH64.hash($0)) }
+            do {
+                do {
+                    _ = try frame.withBytes { raw throws(ZstdError) in try compressor.compressFrame(raw, appendingTo: &compressed) }
+                } catch {
+                    throw ShardError.io(path: directory + "/" + shard.name, operation: "compress (\(error.name))", errno: EIO)
+                }
+                try shard.file.write(compressed)
+            } catch let error as ShardError {
+                fail(error)
+                return
+            } catch {
+                return
+            }
+            compressed.withUnsafeBytes { shard.sha256.update($0) }
+            shard.table.entries.append(.init(compressedSize: UInt32(compressed.count), decompressedSize: UInt32(frame.count), checksum: checksum))
+            shard.rawBytes += frame.count
+        }
+
+        func close(records: Int) {
+            guard firstFailure == nil, let shard = current else { return }
+            do {
+                let table = shard.table.serialized()
+                try shard.file.write(table)
+                table.withUnsafeBytes { shard.sha256.update($0) }
+                try shard.file.commit()
+            } catch {
+                fail(error)
+                return
+            }
+            completed.append(ShardManifest.Shard(
+                file: shard.name, bytes: shard.file.bytesWritten, rawBytes: shard.rawBytes, records: records,
+                sha256: Hex.encode(shard.sha256.finalizeAndReset())
+            ))
+            current = nil
+        }
+
+        func discard() {
+            current?.file.discard()
+            current = nil
+        }
+    }
 
     /// A shard being written: its temporary file, seek table and running SHA-256.
     private final class OpenShard {
@@ -28,7 +135,6 @@ public final class JSONLZstWriter: ShardWriter {
         var table = SeekTable()
         var sha256 = Digest(.sha256)
         var rawBytes = 0
-        var records = 0
         init(file: AtomicFileWriter, name: String) {
             self.file = file
             self.name = name
@@ -52,7 +158,7 @@ public final class JSONLZstWriter: ShardWriter {
         try OutputDirectory.prepare(directory)
         self.directory = directory
         self.options = options
-        compressor = ZstdCompressor(level: options.compression.level)
+        state = FrameWriterState(directory: directory, level: options.compression.level)
         frame.reserveCapacity(options.frameSize + 4096)
     }
 
@@ -92,9 +198,7 @@ public final class JSONLZstWriter: ShardWriter {
 
     private func needsFlushBefore(lineLength: Int, pending: Int) -> Bool {
         if pending > 0, pending + lineLength > options.frameSize { return true }
-        if let limit = options.shardSizeLimit, let current, current.rawBytes + pending > 0,
-            current.rawBytes + pending + lineLength > limit
-        {
+        if let limit = options.shardSizeLimit, shardRawBytes + pending > 0, shardRawBytes + pending + lineLength > limit {
             return true
         }
         return false
@@ -106,9 +210,7 @@ public final class JSONLZstWriter: ShardWriter {
             throw .invalidRecord(path: directory, position: .record(recordCount + 1), field: nil, reason: "a line over 4 GiB does not fit a zstd seekable frame")
         }
         do {
-            if let limit = options.shardSizeLimit, let current, current.rawBytes + frame.count > 0,
-                current.rawBytes + frame.count + length > limit
-            {
+            if let limit = options.shardSizeLimit, shardRawBytes + frame.count > 0, shardRawBytes + frame.count + length > limit {
                 try finishShard()
             }
             if !frame.isEmpty, frame.count + length > options.frameSize { try flushFrame() }
@@ -124,54 +226,57 @@ public final class JSONLZstWriter: ShardWriter {
     /// Book-keeping after a line entered the frame; flushes a full frame.
     private func accepted(lineLength: Int) throws(ShardError) {
         recordCount += 1
-        do {
-            if current == nil { try openShard() }
-            current!.records += 1
-            if frame.count >= options.frameSize { try flushFrame() }
-        } catch {
-            closed = true
-            throw error
+        if !shardOpen { openShard() }
+        shardRecords += 1
+        if frame.count >= options.frameSize {
+            do {
+                try flushFrame()
+            } catch {
+                closed = true
+                throw error
+            }
         }
     }
 
-    private func openShard() throws(ShardError) {
-        let name = String(format: "%@-%05d.jsonl.zst", options.basename, completed.count)
-        current = OpenShard(file: try AtomicFileWriter(path: directory + "/" + name), name: name)
+    private func openShard() {
+        let name = String(format: "%@-%05d.jsonl.zst", options.basename, shardCount)
+        shardCount += 1
+        shardOpen = true
+        shardRawBytes = 0
+        shardRecords = 0
+        let state = state
+        queue.async { state.open(name: name) }
     }
 
+    /// Hands the current frame to the background queue (waiting while two are already queued).
     private func flushFrame() throws(ShardError) {
+        if let failure = state.firstFailure { throw failure }
         guard !frame.isEmpty else { return }
-        if current == nil { try openShard() }
-        let shard = current!
-        compressed.removeAll(keepingCapacity: true)
-        let checksum = frame.withUnsafeBytes { UInt32(truncatingIfNeeded: XXH64.hash($0)) }
-        do {
-            _ = try frame.withBytes { raw throws(ZstdError) in try compressor.compressFrame(raw, appendingTo: &compressed) }
-        } catch {
-            throw .io(path: directory + "/" + shard.name, operation: "compress (\(error.name))", errno: EIO)
+        if !shardOpen { openShard() }
+        var full = state.reusableBuffer() ?? []
+        if full.capacity < options.frameSize { full.reserveCapacity(options.frameSize + 4096) }
+        swap(&full, &frame)
+        shardRawBytes += full.count
+        slots.wait()
+        let state = state
+        let slots = slots
+        let handed = full
+        queue.async {
+            state.write(frame: handed)
+            state.recycle(handed)
+            slots.signal()
         }
-        try shard.file.write(compressed)
-        compressed.withUnsafeBytes { shard.sha256.update($0) }
-        shard.table.entries.append(.init(compressedSize: UInt32(compressed.count), decompressedSize: UInt32(frame.count), checksum: checksum))
-        shard.rawBytes += frame.count
-        frame.removeAll(keepingCapacity: true)
     }
 
     private func finishShard() throws(ShardError) {
         try flushFrame()
-        guard let shard = current else { return }
-        let table = shard.table.serialized()
-        try shard.file.write(table)
-        table.withUnsafeBytes { shard.sha256.update($0) }
-        try shard.file.commit()
-        completed.append(ShardManifest.Shard(
-            file: shard.name,
-            bytes: shard.file.bytesWritten,
-            rawBytes: shard.rawBytes,
-            records: shard.records,
-            sha256: Hex.encode(shard.sha256.finalizeAndReset())
-        ))
-        current = nil
+        guard shardOpen else { return }
+        let records = shardRecords
+        let state = state
+        queue.async { state.close(records: records) }
+        shardOpen = false
+        shardRawBytes = 0
+        shardRecords = 0
     }
 
     @discardableResult
@@ -179,14 +284,21 @@ public final class JSONLZstWriter: ShardWriter {
         guard !closed else { throw .writerClosed(path: directory) }
         closed = true
         try finishShard()
-        let manifest = ShardManifest(format: .jsonlZst, configHash: options.configHash, compression: options.compression, shards: completed)
+        queue.sync {}
+        if let failure = state.firstFailure { throw failure }
+        let manifest = ShardManifest(format: .jsonlZst, configHash: options.configHash, compression: options.compression, shards: state.completed)
         try manifest.write(to: directory)
         return manifest
     }
 
     public func abandon() {
         closed = true
-        current?.file.discard()
-        current = nil
+        let state = state
+        queue.sync { state.discard() }
+    }
+
+    deinit {
+        // Let queued frames finish before the state (and any temporary file) goes away.
+        queue.sync {}
     }
 }

@@ -10,6 +10,10 @@ final class MDSShardData {
     let columns: [MDSColumn]
     let sampleCount: Int
     private var bytes: [UInt8]
+    /// Verified by a hash against a Prefab manifest's directory: the bytes are exactly what
+    /// Prefab's writer produced, which always writes valid UTF-8 and single-line JSON, so
+    /// `writeSampleJSON` need not re-validate column text.
+    private(set) var trusted = false
     var byteCount: Int { bytes.count }
     private let offsets: [Int]
     private let variableColumns: Int
@@ -87,7 +91,9 @@ final class MDSShardData {
         try check(storedHasher, against: storedChecks, path: path, what: "")
         rawHasher?.update(bytes)
         try check(rawHasher, against: rawChecks, path: path, what: " (decompressed)")
-        return try MDSShardData(path: path, bytes: bytes, columns: entry.columns, expectedSamples: entry.samples)
+        let data = try MDSShardData(path: path, bytes: bytes, columns: entry.columns, expectedSamples: entry.samples)
+        data.trusted = manifestEntry != nil && !storedChecks.isEmpty
+        return data
     }
 
     /// Loads a lone shard file (no index): columns come from the config embedded in the shard.
@@ -291,17 +297,19 @@ final class MDSShardData {
                 let value = UnsafeRawBufferPointer(start: base + cursor, count: size)
                 switch column.encoding {
                 case .str:
-                    guard Self.isValidUTF8(base + cursor, count: size) else {
+                    guard trusted || Self.isValidUTF8(base + cursor, count: size) else {
                         throw .invalidRecord(path: path, position: position, field: column.name, reason: "str value is not valid UTF-8")
                     }
                     JSONSerializer.appendCompactString(UnsafeBufferPointer(start: base + cursor, count: size), to: &out)
                 case .json:
-                    do {
-                        try JSONValidator.validate(value)
-                    } catch {
-                        throw .invalidRecord(path: path, position: position, field: column.name, reason: "json value is not valid JSON: \(error)")
+                    if !trusted {
+                        do {
+                            try JSONValidator.validate(value)
+                        } catch {
+                            throw .invalidRecord(path: path, position: position, field: column.name, reason: "json value is not valid JSON: \(error)")
+                        }
                     }
-                    if size > 0, memchr(base + cursor, 0x0A, size) == nil {
+                    if trusted || (size > 0 && memchr(base + cursor, 0x0A, size) == nil) {
                         out.append(contentsOf: UnsafeBufferPointer(start: base + cursor, count: size))
                     } else {
                         (try? JSONValue(parsing: value))?.write(to: &out)

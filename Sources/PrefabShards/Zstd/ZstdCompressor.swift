@@ -21,6 +21,8 @@ final class ZstdCompressor {
         if workers > 0 {
             // Fails harmlessly (stays single-threaded) when libzstd was built without threads.
             ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, Int32(workers))
+            // Small jobs keep the worker buffers (and so peak memory) to a few MiB.
+            ZSTD_CCtx_setParameter(context, ZSTD_c_jobSize, 1 << 20)
         }
     }
 
