@@ -4,6 +4,11 @@ generate OUT.jsonl         write 10,000 deterministic preference pairs
 check IN.jsonl MDS JSONL   read MDS with StreamingDataset (validate_hash sha1 and xxh64) and
                            JSONL.zst with HF datasets (streaming and not); every record must
                            equal the input line, in order
+generate-rated OUT.jsonl   write deterministic rated records (ties, missing scores, one-answer
+                           prompts, multi-turn prompts) for `prefab pairs`
+check-pairs FORMAT DIR     read DIR/{train,test} written by `prefab pairs --format FORMAT` with
+                           HF datasets and StreamingDataset (both must give the same rows) and
+                           check every row has exactly the keys and types TRL documents
 """
 import glob
 import json
@@ -108,6 +113,146 @@ def check_jsonl(expected, directory):
     return ok
 
 
+def generate_rated(path, count=400):
+    rng = random.Random(1234)
+    with open(path, "w", encoding="utf-8") as out:
+        for i in range(count):
+            turns = rng.choice([1, 1, 1, 3])
+            messages = []
+            if rng.random() < 0.2:
+                messages.append({"role": "system", "content": "You are terse."})
+            for t in range(turns):
+                role = "user" if t % 2 == 0 else "assistant"
+                messages.append({"role": role, "content": text(rng, 2, 20)})
+            completions = []
+            for j in range(rng.choice([1, 2, 3, 4, 4])):
+                fine = rng.choice([None, 1.0, 2.5, 3.0, 3.0, 4.25, 5.0])
+                completions.append({
+                    "model": f"model-{j}", "principle": "helpfulness", "custom_system_prompt": "",
+                    "response": f"{text(rng, 1, 40)} [{i}.{j}]", "annotations": {}, "critique": "",
+                    "overall_score": None, "fine-grained_score": fine,
+                })
+            record = {
+                "source": "synthetic", "instruction": messages[-1]["content"], "prompt_id": f"rated-{i:04d}",
+                "models": [c["model"] for c in completions], "completions": completions, "messages": messages,
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+MESSAGES = "messages"
+ASSISTANT_TURN = "assistant turn"
+
+# The columns and types of each `prefab pairs` format, as TRL documents its dataset formats
+# (conversational and standard preference, unpaired preference) and ultrafeedback_binarized
+# lays out its rows.
+PAIR_FORMATS = {
+    "h4": {"prompt": str, "prompt_id": str, "chosen": MESSAGES, "rejected": MESSAGES, "messages": MESSAGES,
+           "score_chosen": float, "score_rejected": float, "margin": float, "chosen_model": str, "rejected_model": str},
+    "trl": {"prompt": MESSAGES, "chosen": ASSISTANT_TURN, "rejected": ASSISTANT_TURN},
+    "trl-standard": {"prompt": str, "chosen": str, "rejected": str},
+    "kto": {"prompt": MESSAGES, "completion": ASSISTANT_TURN, "label": bool},
+    "kto-standard": {"prompt": str, "completion": str, "label": bool},
+    "rm": {"chosen": MESSAGES, "rejected": MESSAGES, "margin": float},
+    "sft": {"messages": MESSAGES},
+}
+
+
+def is_messages(value):
+    return isinstance(value, list) and value and all(
+        isinstance(m, dict) and set(m) == {"role", "content"} and m["role"] in ("system", "user", "assistant")
+        and isinstance(m["content"], str) for m in value)
+
+
+def type_problems(fmt, row):
+    spec = PAIR_FORMATS[fmt]
+    if list(row) != list(spec) and set(row) != set(spec):
+        return [f"keys {sorted(row)} != {sorted(spec)}"]
+    problems = []
+    for key, want in spec.items():
+        value = row[key]
+        if want is MESSAGES:
+            ok = is_messages(value)
+        elif want is ASSISTANT_TURN:
+            ok = is_messages(value) and len(value) == 1 and value[0]["role"] == "assistant"
+        elif want is float:
+            ok = isinstance(value, float)
+        else:
+            ok = type(value) is want
+        if not ok:
+            problems.append(f"{key}: {type(value).__name__} {value!r:.80}")
+    if fmt == "h4" and not problems:
+        if row["chosen"][:-1] != row["rejected"][:-1] or row["chosen"][-1]["role"] != "assistant":
+            problems.append("chosen and rejected must share the prompt turns and end with the answer")
+        if row["messages"] != row["chosen"] or not row["margin"] > 0:
+            problems.append("messages must equal chosen and the margin must be positive")
+        if abs(row["score_chosen"] - row["score_rejected"] - row["margin"]) > 1e-9:
+            problems.append("margin != score_chosen - score_rejected")
+    if fmt in ("h4", "rm", "trl", "trl-standard") and not problems and row["chosen"] == row["rejected"]:
+        problems.append("chosen equals rejected")
+    return problems
+
+
+def read_jsonl_zst(directory):
+    """The rows of a JSONL.zst directory, read with the zstandard package alone (no Prefab code)."""
+    import zstandard
+    rows = []
+    for path in sorted(glob.glob(os.path.join(directory, "*.jsonl.zst"))):
+        with open(path, "rb") as handle:
+            reader = zstandard.ZstdDecompressor().stream_reader(handle, read_across_frames=True)
+            data = reader.read()
+        rows.extend(json.loads(line) for line in data.decode("utf-8").splitlines() if line)
+    return rows
+
+
+def check_pairs(fmt, directory):
+    from datasets import load_dataset
+    from streaming import StreamingDataset
+    from streaming.base.util import clean_stale_shared_memory
+    try:
+        from trl.data_utils import is_conversational
+    except ImportError as error:
+        print(f"{fmt}: FAILED: cannot import TRL's data utilities ({error})")
+        return False
+
+    ok = True
+    total = 0
+    for split in ("train", "test"):
+        base = os.path.join(directory, split)
+        if not os.path.isdir(base):
+            continue
+        expected = read_jsonl_zst(base)
+        total += len(expected)
+        cache = tempfile.mkdtemp()
+        tmp = tempfile.mkdtemp()
+        try:
+            files = sorted(glob.glob(os.path.join(base, "*.jsonl.zst")))
+            table = list(load_dataset("json", data_files=files, split="train", cache_dir=cache)) if expected else []
+            ok &= compare(f"{fmt}/{split}: HF datasets", expected, table)
+            local = os.path.join(tmp, "ds")
+            shutil.copytree(os.path.join(base, "mds"), local)
+            clean_stale_shared_memory()
+            dataset = StreamingDataset(local=local, remote=None, shuffle=False, validate_hash="xxh64", batch_size=1)
+            ok &= compare(f"{fmt}/{split}: MosaicML StreamingDataset", expected, [dataset[i] for i in range(len(dataset))])
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(tmp, ignore_errors=True)
+        conversational = fmt in ("h4", "trl", "kto", "rm", "sft")
+        for index, row in enumerate(expected):
+            problems = type_problems(fmt, row)
+            if is_conversational(row) != conversational:
+                problems.append(f"TRL's is_conversational says {not conversational}")
+            if problems:
+                print(f"{fmt}/{split}: row {index}: " + "; ".join(problems))
+                ok = False
+                break
+    if total == 0:
+        print(f"{fmt}: no rows written")
+        return False
+    if ok:
+        print(f"{fmt}: {total} rows with exactly TRL's keys and types")
+    return ok
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "generate":
         generate(sys.argv[2])
@@ -118,6 +263,11 @@ def main():
         ok = check_mds(expected, sys.argv[3])
         ok &= check_jsonl(expected, sys.argv[4])
         return 0 if ok else 1
+    if len(sys.argv) == 3 and sys.argv[1] == "generate-rated":
+        generate_rated(sys.argv[2])
+        return 0
+    if len(sys.argv) == 4 and sys.argv[1] == "check-pairs":
+        return 0 if check_pairs(sys.argv[2], sys.argv[3]) else 1
     print(__doc__)
     return 2
 
