@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 import PrefabLLM
 import Testing
 

@@ -92,11 +92,11 @@ struct LocalServerChatTests {
     @Test func jsonSchemaResponseIsValidForTheSchema() async throws {
         // A judge-shaped schema: one rating and a rationale of bounded length (SmolLM2 rambles; an
         // unbounded string runs into max_tokens and cuts the JSON off).
-        let schema: PrefabLLM.JSONValue = .object([
+        let schema: JSONValue = .object([
             "type": .string("object"),
             "properties": .object([
-                "rating": .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(5)]),
-                "rationale": .object(["type": .string("string"), "maxLength": .integer(80)]),
+                "rating": .object(["type": .string("integer"), "minimum": .int(1), "maximum": .int(5)]),
+                "rationale": .object(["type": .string("string"), "maxLength": .int(80)]),
             ]),
             "required": .array([.string("rating"), .string("rationale")]),
             "additionalProperties": .bool(false),

@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 import Testing
 @testable import PrefabLLM
 
@@ -45,7 +46,7 @@ import Testing
         try await SimFixture.with { sim in
             let schema = JSONValue.object([
                 "type": .string("object"),
-                "properties": .object(["score": .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(10)])]),
+                "properties": .object(["score": .object(["type": .string("integer"), "minimum": .int(1), "maximum": .int(10)])]),
                 "required": .array([.string("score")]),
             ])
             let client = try EndpointClient(configuration: sim.anthropic())

@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 import Testing
 @testable import PrefabLLM
 
@@ -33,7 +34,7 @@ import Testing
         changed = base; changed.parameters.stop = ["."]; variants.append(changed)
         changed = base; changed.parameters.logprobs = true; variants.append(changed)
         changed = base; changed.parameters.responseFormat = .jsonObject; variants.append(changed)
-        changed = base; changed.parameters.extra = ["top_k": .integer(5)]; variants.append(changed)
+        changed = base; changed.parameters.extra = ["top_k": .int(5)]; variants.append(changed)
 
         let keys = Set([key(base)] + variants.map { key($0) })
         #expect(keys.count == variants.count + 1)
@@ -59,6 +60,19 @@ import Testing
         #expect(CacheKey.chat(request, identity: first.identity) == CacheKey.chat(request, identity: second.identity))
         let canonical = String(decoding: CacheKey.canonicalChat(request, identity: first.identity), as: UTF8.self)
         #expect(!canonical.contains("sk-one"))
+    }
+
+    @Test func theOrderExtraParametersAndSchemaMembersWereWrittenInDoesNotMatter() {
+        let schema: JSONValue = ["type": "object", "properties": ["b": ["type": "integer", "maxLength": 200], "a": ["type": "string"]]]
+        let reordered: JSONValue = ["properties": ["a": ["type": "string"], "b": ["maxLength": 200, "type": "integer"]], "type": "object"]
+        let first = ChatRequest(messages: [.user("hi")], parameters: GenerationParameters(
+            responseFormat: .jsonSchema(name: "r", schema: schema, strict: true), extra: ["top_k": 40, "min_p": 0.05]))
+        let second = ChatRequest(messages: [.user("hi")], parameters: GenerationParameters(
+            responseFormat: .jsonSchema(name: "r", schema: reordered, strict: true), extra: ["min_p": 0.05, "top_k": 40]))
+        #expect(key(first) == key(second))
+        let canonical = String(decoding: CacheKey.canonicalChat(first, identity: identity), as: UTF8.self)
+        #expect(canonical.contains(#""extra":{"min_p":0.05,"top_k":40}"#))
+        #expect(canonical.contains(#""b":{"maxLength":200,"type":"integer"}"#))
     }
 
     @Test func theCanonicalFormIsPinned() {

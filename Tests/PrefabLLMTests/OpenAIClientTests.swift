@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 import PrefabSimulator
 import Testing
 @testable import PrefabLLM
@@ -61,7 +62,7 @@ import Testing
 
     @Test func jsonSchemaRequestGetsJSONValidForTheSchema() async throws {
         try await SimFixture.with { sim in
-            let schema = try PrefabLLM.JSONValue(parsing: Data("""
+            let schema = try JSONValue(parsing: Data("""
                 {"type": "object", "properties": {"rating": {"type": "integer", "minimum": 1, "maximum": 5},
                  "rationale": {"type": "string", "maxLength": 80}}, "required": ["rating", "rationale"],
                  "additionalProperties": false}

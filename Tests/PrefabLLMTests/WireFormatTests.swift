@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 import Testing
 @testable import PrefabLLM
 
@@ -6,19 +7,19 @@ import Testing
 @Suite struct WireFormatTests {
     @Test func serializedJSONIsCompactWithSortedKeysAndEscapes() {
         let value = JSONValue.object([
-            "b": .array([.integer(1), .number(0.5), .number(2), .bool(true), .null]),
+            "b": .array([.int(1), .double(0.5), .double(2), .bool(true), .null]),
             "a": .string("quote\" backslash\\ newline\n tab\t bell\u{07} é 🙂 /"),
         ])
-        let text = String(decoding: value.serialized(), as: UTF8.self)
+        let text = String(decoding: value.canonicalBytes(), as: UTF8.self)
         #expect(text == #"{"a":"quote\" backslash\\ newline\n tab\t bell\u0007 é 🙂 /","b":[1,0.5,2,true,null]}"#)
     }
 
     @Test func serializedJSONReadsBackAsTheSameValue() throws {
         let value = JSONValue.object([
-            "schema": .object(["maxLength": .integer(200), "minimum": .number(-1.25e-7)]),
+            "schema": .object(["maxLength": .int(200), "minimum": .double(-1.25e-7)]),
             "list": .array([.string(""), .object([:]), .array([])]),
         ])
-        let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(value.serialized()))
+        let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(value.canonicalBytes()))
         #expect(decoded == value)
     }
 
@@ -26,9 +27,9 @@ import Testing
         let parameters = GenerationParameters(
             temperature: 0.7, topP: 0.9, maxTokens: 64, n: 2, seed: 42, stop: ["###"], topLogprobs: 3,
             responseFormat: .jsonSchema(name: "r", schema: .object(["type": .string("object")]), strict: true),
-            extra: ["top_k": .integer(40)])
+            extra: ["top_k": .int(40)])
         let body = OpenAIWire.chatBody(model: "m", messages: [.system("s"), .user("u")], parameters: parameters)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(body.serialized())) as? [String: Any])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body.canonicalBytes())) as? [String: Any])
 
         #expect(object["model"] as? String == "m")
         #expect((object["messages"] as? [[String: String]])?.map { $0["role"] } == ["system", "user"])
@@ -50,7 +51,7 @@ import Testing
         let body = try AnthropicWire.messagesBody(
             model: "claude", messages: [.system("one"), .system("two"), .user("hi")],
             parameters: GenerationParameters(temperature: 0.2, stop: ["END"]))
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(body.serialized())) as? [String: Any])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body.canonicalBytes())) as? [String: Any])
 
         #expect(object["system"] as? String == "one\n\ntwo")
         #expect((object["messages"] as? [[String: String]])?.map { $0["role"] } == ["user"])

@@ -66,7 +66,7 @@ import Testing
                     MDSColumn(name: "source", encoding: .str), MDSColumn(name: "metadata", encoding: .json),
                 ]))
         for prompt in plain {
-            let messages = prompt.messages.map { PrefabShards.JSONValue.object(["role": .string($0.role), "content": .string($0.content)]) }
+            let messages = prompt.messages.map { JSONValue.object(["role": .string($0.role), "content": .string($0.content)]) }
             try writer.write([
                 "id": .string(prompt.promptID), "messages": .array(messages), "source": .string(prompt.source),
                 "metadata": prompt.metadata ?? .null,

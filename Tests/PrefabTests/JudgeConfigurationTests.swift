@@ -84,16 +84,16 @@ struct JudgeConfigurationTests {
         let honesty = try JudgingFixtures.rubrics.rubric(named: "honesty")
         let helpfulness = try JudgingFixtures.rubrics.rubric(named: "helpfulness")
         let single = JudgeSchema.single(helpfulness, rationaleMaxChars: 120)
-        #expect(String(decoding: single.serialized(), as: UTF8.self) == #"{"additionalProperties":false,"properties":{"rating":{"maximum":5,"minimum":1,"type":"integer"},"rationale":{"maxLength":120,"type":"string"},"types":{"items":{"enum":["clear_relevant","useful_detail","concise"],"type":"string"},"maxItems":3,"type":"array","uniqueItems":true}},"required":["rating","types","rationale"],"type":"object"}"#)
+        #expect(String(decoding: single.canonicalBytes(), as: UTF8.self) == #"{"additionalProperties":false,"properties":{"rating":{"maximum":5,"minimum":1,"type":"integer"},"rationale":{"maxLength":120,"type":"string"},"types":{"items":{"enum":["clear_relevant","useful_detail","concise"],"type":"string"},"maxItems":3,"type":"array","uniqueItems":true}},"required":["rating","types","rationale"],"type":"object"}"#)
         let one = JudgeSchema.single(honesty, rationaleMaxChars: 80)
         #expect(JudgeSchema.multi(honesty, count: 3, rationaleMaxChars: 80) == .object([
             "type": .string("object"), "properties": .object(["A": one, "B": one, "C": one]),
             "required": .array([.string("A"), .string("B"), .string("C")]), "additionalProperties": .bool(false),
         ]))
-        let text = String(decoding: one.serialized(), as: UTF8.self)
+        let text = String(decoding: one.canonicalBytes(), as: UTF8.self)
         #expect(text.contains(#""anyOf":[{"maximum":5,"minimum":1,"type":"integer"},{"enum":["N/A"],"type":"string"}]"#))
         #expect(text.contains(#""maxLength":80"#))
-        let pairwise = String(decoding: JudgeSchema.pairwise(rationaleMaxChars: 100).serialized(), as: UTF8.self)
+        let pairwise = String(decoding: JudgeSchema.pairwise(rationaleMaxChars: 100).canonicalBytes(), as: UTF8.self)
         #expect(pairwise.contains(#""enum":["A","B","TIE"]"#))
     }
 

@@ -105,7 +105,7 @@ struct JudgeScorerTests {
 
     @Test("reward model: the score is read at a dot path; no number there is a failed vote")
     func rewardModelPath() {
-        let json: PrefabLLM.JSONValue = .object(["data": .array([.object(["score": .number(0.25)]), .object(["score": .string("7")])])])
+        let json: JSONValue = .object(["data": .array([.object(["score": .double(0.25)]), .object(["score": .string("7")])])])
         #expect(RewardModelScorer.number(at: "data.0.score", in: json) == 0.25)
         #expect(RewardModelScorer.number(at: "data.1.score", in: json) == 7)
         #expect(RewardModelScorer.number(at: "data.2.score", in: json) == nil)

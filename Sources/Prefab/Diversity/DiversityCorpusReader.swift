@@ -8,7 +8,7 @@ import Foundation
 /// naming the file, the line (or MDS sample) and the field, never skipped, so a measurement
 /// always covers the whole input.
 public enum DiversityCorpusReader {
-    private typealias Value = PrefabShards.JSONValue
+    private typealias Value = JSONValue
 
     public static func documents(at path: String, field: DiversityField) throws(DiversityError) -> [String] {
         var documents: [String] = []

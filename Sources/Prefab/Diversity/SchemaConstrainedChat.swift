@@ -21,7 +21,7 @@ public struct SchemaConstrainedChat: StructuredChat {
     }
 
     public func respond(to request: StructuredChatRequest) async throws -> String {
-        let schema = try PrefabLLM.JSONValue(parsing: request.schema)
+        let schema = try JSONValue(parsing: request.schema)
         var messages: [ChatMessage] = []
         if let system = request.system { messages.append(.system(system)) }
         messages.append(.user(request.user))

@@ -11,11 +11,11 @@ public struct PromptRecord: Hashable, Sendable {
     /// A reference answer for verifiable prompts.
     public var reference: String?
     /// The input's `metadata` object, carried through to the samples record untouched.
-    public var metadata: PrefabShards.JSONValue?
+    public var metadata: JSONValue?
 
     public init(
         promptID: String? = nil, messages: [ChatMessage], source: String = "", reference: String? = nil,
-        metadata: PrefabShards.JSONValue? = nil
+        metadata: JSONValue? = nil
     ) {
         self.messages = messages
         self.source = source
@@ -27,7 +27,7 @@ public struct PromptRecord: Hashable, Sendable {
     /// A single-turn prompt.
     public init(
         promptID: String? = nil, prompt: String, source: String = "", reference: String? = nil,
-        metadata: PrefabShards.JSONValue? = nil
+        metadata: JSONValue? = nil
     ) {
         self.init(promptID: promptID, messages: [.user(prompt)], source: source, reference: reference, metadata: metadata)
     }

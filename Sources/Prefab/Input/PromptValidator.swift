@@ -20,9 +20,9 @@ public enum PromptValidator {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw Failure(field: nil, problem: .invalidUTF8)
         }
-        let value: PrefabShards.JSONValue
+        let value: JSONValue
         do {
-            value = try PrefabShards.JSONValue(parsing: bytes)
+            value = try JSONValue(parsing: bytes)
         } catch {
             throw Failure(field: nil, problem: .badJSON(reason: error.reason, column: error.offset + 1))
         }
@@ -77,7 +77,7 @@ public enum PromptValidator {
         case let number? where number.doubleValue != nil: reference = number.serialized()
         case let other?: throw fail("reference", .wrongType(expected: "a string", found: describe(other)))
         }
-        let metadata: PrefabShards.JSONValue?
+        let metadata: JSONValue?
         switch object["metadata"] {
         case nil, .null?: metadata = nil
         case let value? where value.objectValue != nil: metadata = value
@@ -86,7 +86,7 @@ public enum PromptValidator {
         return PromptRecord(promptID: id, messages: messages, source: source, reference: reference, metadata: metadata)
     }
 
-    private static func conversation(_ value: PrefabShards.JSONValue) throws(Failure) -> [ChatMessage] {
+    private static func conversation(_ value: JSONValue) throws(Failure) -> [ChatMessage] {
         guard case .array(let items) = value else {
             throw Failure(field: "messages", problem: .wrongType(expected: "a list of {role, content}", found: describe(value)))
         }
@@ -120,7 +120,7 @@ public enum PromptValidator {
         return messages
     }
 
-    static func describe(_ value: PrefabShards.JSONValue) -> String {
+    static func describe(_ value: JSONValue) -> String {
         switch value {
         case .null: "null"
         case .bool(let flag): "\(flag)"

@@ -125,7 +125,7 @@ public struct PairsRun: Sendable {
         JSONObject(row.fields.map { ($0.name, value($0.value)) }).serializedBytes()
     }
 
-    private static func value(_ field: PairField) -> PrefabShards.JSONValue {
+    private static func value(_ field: PairField) -> JSONValue {
         switch field {
         case .string(let text): .string(text)
         case .number(let number): .double(number)

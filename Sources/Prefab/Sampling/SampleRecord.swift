@@ -18,7 +18,7 @@ public struct SampleRecord: Codable, Hashable, Sendable {
     /// A reference answer for verifiable prompts, when the input had one.
     public var reference: String?
     /// The input's `metadata` object, as it came.
-    public var metadata: PrefabShards.JSONValue?
+    public var metadata: JSONValue?
     /// The models chosen for this prompt, one entry per planned sample, in sample-index order.
     public var models: [String]
     public var completions: [SampleCompletion]
@@ -26,7 +26,7 @@ public struct SampleRecord: Codable, Hashable, Sendable {
 
     public init(
         promptID: String, source: String = "", messages: [ChatMessage], instruction: String,
-        reference: String? = nil, metadata: PrefabShards.JSONValue? = nil, models: [String],
+        reference: String? = nil, metadata: JSONValue? = nil, models: [String],
         completions: [SampleCompletion], failures: [SampleFailure] = []
     ) {
         self.promptID = promptID
@@ -55,7 +55,7 @@ public struct SampleRecord: Codable, Hashable, Sendable {
         messages = try c.decode([ChatMessage].self, forKey: .messages)
         instruction = try c.decode(String.self, forKey: .instruction)
         reference = try c.decodeIfPresent(String.self, forKey: .reference)
-        metadata = try c.decodeIfPresent(PrefabShards.JSONValue.self, forKey: .metadata)
+        metadata = try c.decodeIfPresent(JSONValue.self, forKey: .metadata)
         completions = try c.decode([SampleCompletion].self, forKey: .completions)
         failures = try c.decodeIfPresent([SampleFailure].self, forKey: .failures) ?? []
         models = try c.decodeIfPresent([String].self, forKey: .models) ?? completions.map(\.model)

@@ -16,44 +16,44 @@ public enum CacheKey {
 
     /// The key of an embedding request sent to `identity`.
     public static func embedding(_ request: EmbeddingRequest, identity: ModelIdentity) -> String {
-        var object: [String: JSONValue] = [
-            "version": .integer(version),
+        var object: JSONObject = [
+            "version": .int(version),
             "kind": .string("embedding"),
             "provider": .string(identity.provider),
             "base_url": .string(identity.baseURL),
             "model": .string(request.model ?? identity.model),
             "inputs": .array(request.inputs.map(JSONValue.string)),
         ]
-        if let dimensions = request.dimensions { object["dimensions"] = .integer(Int64(dimensions)) }
-        return Digest.sha256Hex(JSONValue.object(object).serialized())
+        if let dimensions = request.dimensions { object["dimensions"] = .int(Int64(dimensions)) }
+        return Digest.sha256Hex(object.canonicalBytes())
     }
 
     /// The bytes `chat` hashes.
     static func canonicalChat(_ request: ChatRequest, identity: ModelIdentity) -> [UInt8] {
         let parameters = request.parameters.merged(over: identity.defaults)
-        let object: [String: JSONValue] = [
-            "version": .integer(version),
+        let object: JSONObject = [
+            "version": .int(version),
             "kind": .string("chat"),
             "provider": .string(identity.provider),
             "base_url": .string(identity.baseURL),
             "model": .string(request.model ?? identity.model),
             "messages": .array(request.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
             "parameters": canonical(parameters),
-            "sample_index": .integer(Int64(request.sampleIndex)),
+            "sample_index": .int(Int64(request.sampleIndex)),
         ]
-        return JSONValue.object(object).serialized()
+        return object.canonicalBytes()
     }
 
     private static func canonical(_ p: GenerationParameters) -> JSONValue {
-        var object: [String: JSONValue] = [:]
-        if let value = p.temperature { object["temperature"] = .number(value) }
-        if let value = p.topP { object["top_p"] = .number(value) }
-        if let value = p.maxTokens { object["max_tokens"] = .integer(Int64(value)) }
-        if let value = p.n { object["n"] = .integer(Int64(value)) }
-        if let value = p.seed { object["seed"] = .integer(Int64(value)) }
+        var object = JSONObject()
+        if let value = p.temperature { object["temperature"] = .double(value) }
+        if let value = p.topP { object["top_p"] = .double(value) }
+        if let value = p.maxTokens { object["max_tokens"] = .int(Int64(value)) }
+        if let value = p.n { object["n"] = .int(Int64(value)) }
+        if let value = p.seed { object["seed"] = .int(Int64(value)) }
         if let value = p.stop { object["stop"] = .array(value.map(JSONValue.string)) }
         if let value = p.logprobs { object["logprobs"] = .bool(value) }
-        if let value = p.topLogprobs { object["top_logprobs"] = .integer(Int64(value)) }
+        if let value = p.topLogprobs { object["top_logprobs"] = .int(Int64(value)) }
         switch p.responseFormat {
         case nil: break
         case .text?: object["response_format"] = .object(["type": .string("text")])

@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// Request bodies and response parsing for Anthropic's Messages API.
 enum AnthropicWire {
@@ -10,17 +11,17 @@ enum AnthropicWire {
     /// The body for one call (Anthropic has no `n`; the client makes n calls). `seed` and
     /// `logprobs` have no Anthropic equivalent and are not sent.
     static func messagesBody(model: String, messages: [ChatMessage], parameters p: GenerationParameters) throws(WireError) -> JSONValue {
-        var body: [String: JSONValue] = p.extra ?? [:]
+        var body = p.extra ?? JSONObject()
         body["model"] = .string(model)
-        body["max_tokens"] = .integer(Int64(p.maxTokens ?? defaultMaxTokens))
+        body["max_tokens"] = .int(Int64(p.maxTokens ?? defaultMaxTokens))
         // System messages become the top-level `system` field.
         let system = messages.filter { $0.role == "system" }.map(\.content)
         if !system.isEmpty { body["system"] = .string(system.joined(separator: "\n\n")) }
         body["messages"] = .array(messages.filter { $0.role != "system" }.map {
             .object(["role": .string($0.role), "content": .string($0.content)])
         })
-        if let value = p.temperature { body["temperature"] = .number(value) }
-        if let value = p.topP { body["top_p"] = .number(value) }
+        if let value = p.temperature { body["temperature"] = .double(value) }
+        if let value = p.topP { body["top_p"] = .double(value) }
         if let value = p.stop, !value.isEmpty { body["stop_sequences"] = .array(value.map(JSONValue.string)) }
         switch p.responseFormat {
         case nil, .text?:

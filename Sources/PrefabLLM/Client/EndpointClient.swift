@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 import Logging
 
 /// A configured model endpoint: chat completions, embeddings and the model list over the shared
@@ -174,7 +175,7 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
         parse: @escaping @Sendable (Data, Double) throws -> Response
     ) async throws -> Response {
         try ledger.reserveRequest(endpoint: configuration.name, model: model)
-        let bytes = Data(body.serialized())
+        let bytes = Data(body.canonicalBytes())
         do {
             let (response, usage) = try await attempts(
                 operation: path, model: model, estimatedTokens: estimatedTokens,

@@ -1,20 +1,21 @@
 import Foundation
+import PrefabShards
 
 /// Request bodies and response parsing for OpenAI-compatible servers.
 enum OpenAIWire {
     static func chatBody(model: String, messages: [ChatMessage], parameters p: GenerationParameters) -> JSONValue {
-        var body: [String: JSONValue] = p.extra ?? [:]
+        var body = p.extra ?? JSONObject()
         body["model"] = .string(model)
         body["messages"] = .array(messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) })
-        if let value = p.temperature { body["temperature"] = .number(value) }
-        if let value = p.topP { body["top_p"] = .number(value) }
-        if let value = p.maxTokens { body["max_tokens"] = .integer(Int64(value)) }
-        if let value = p.n, value != 1 { body["n"] = .integer(Int64(value)) }
-        if let value = p.seed { body["seed"] = .integer(Int64(value)) }
+        if let value = p.temperature { body["temperature"] = .double(value) }
+        if let value = p.topP { body["top_p"] = .double(value) }
+        if let value = p.maxTokens { body["max_tokens"] = .int(Int64(value)) }
+        if let value = p.n, value != 1 { body["n"] = .int(Int64(value)) }
+        if let value = p.seed { body["seed"] = .int(Int64(value)) }
         if let value = p.stop, !value.isEmpty { body["stop"] = .array(value.map(JSONValue.string)) }
         if let value = p.topLogprobs {
             body["logprobs"] = .bool(true)
-            body["top_logprobs"] = .integer(Int64(value))
+            body["top_logprobs"] = .int(Int64(value))
         } else if let value = p.logprobs {
             body["logprobs"] = .bool(value)
         }
@@ -89,12 +90,12 @@ enum OpenAIWire {
     }
 
     static func embeddingsBody(model: String, request: EmbeddingRequest) -> JSONValue {
-        var body: [String: JSONValue] = [
+        var body: JSONObject = [
             "model": .string(model),
             "input": .array(request.inputs.map(JSONValue.string)),
             "encoding_format": .string("float"),
         ]
-        if let dimensions = request.dimensions { body["dimensions"] = .integer(Int64(dimensions)) }
+        if let dimensions = request.dimensions { body["dimensions"] = .int(Int64(dimensions)) }
         return .object(body)
     }
 

@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// Sampling parameters. Every field is optional: unset means "the endpoint's default, else the
 /// server's". An endpoint's defaults and a request's own values combine with `merged(over:)`.
 ///
@@ -18,7 +20,7 @@ public struct GenerationParameters: Codable, Sendable, Hashable {
     public var responseFormat: ResponseFormat?
     /// Further body fields passed as they are to OpenAI-compatible servers (`top_k`,
     /// `repetition_penalty`, `min_p`, ...). They are part of the cache key.
-    public var extra: [String: JSONValue]?
+    public var extra: JSONObject?
 
     public init(
         temperature: Double? = nil,
@@ -30,7 +32,7 @@ public struct GenerationParameters: Codable, Sendable, Hashable {
         logprobs: Bool? = nil,
         topLogprobs: Int? = nil,
         responseFormat: ResponseFormat? = nil,
-        extra: [String: JSONValue]? = nil
+        extra: JSONObject? = nil
     ) {
         self.temperature = temperature
         self.topP = topP
@@ -46,8 +48,8 @@ public struct GenerationParameters: Codable, Sendable, Hashable {
 
     /// These parameters, with each unset field taken from `defaults`. `extra` merges key by key.
     public func merged(over defaults: GenerationParameters) -> GenerationParameters {
-        var extra = defaults.extra ?? [:]
-        for (key, value) in self.extra ?? [:] { extra[key] = value }
+        var extra = defaults.extra ?? JSONObject()
+        for (key, value) in self.extra ?? JSONObject() { extra[key] = value }
         return GenerationParameters(
             temperature: temperature ?? defaults.temperature,
             topP: topP ?? defaults.topP,
@@ -88,6 +90,6 @@ public struct GenerationParameters: Codable, Sendable, Hashable {
         logprobs = try container.decodeIfPresent(Bool.self, forKey: .logprobs)
         topLogprobs = try container.decodeIfPresent(Int.self, forKey: .topLogprobs)
         responseFormat = try container.decodeIfPresent(ResponseFormat.self, forKey: .responseFormat)
-        extra = try container.decodeIfPresent([String: JSONValue].self, forKey: .extra)
+        extra = try container.decodeIfPresent(JSONObject.self, forKey: .extra)
     }
 }

@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// The shape the answer must take.
 public enum ResponseFormat: Codable, Sendable, Hashable {
     /// Free text (the default).

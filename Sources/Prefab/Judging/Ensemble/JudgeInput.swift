@@ -115,7 +115,7 @@ public struct JudgeInput: Codable, Hashable, Sendable {
             messages = [.user(try c.decode(String.self, forKey: .instruction))]
         }
         reference = try c.decodeIfPresent(String.self, forKey: .reference)
-        metadata = try c.decodeIfPresent(PrefabShards.JSONValue.self, forKey: .metadata)?.objectValue ?? JSONObject()
+        metadata = try c.decodeIfPresent(JSONValue.self, forKey: .metadata)?.objectValue ?? JSONObject()
         completions = try c.decode([Completion].self, forKey: .completions)
     }
 
@@ -126,7 +126,7 @@ public struct JudgeInput: Codable, Hashable, Sendable {
         try c.encode(messages, forKey: .messages)
         try c.encode(instruction, forKey: .instruction)
         try c.encodeIfPresent(reference, forKey: .reference)
-        if !metadata.isEmpty { try c.encode(PrefabShards.JSONValue.object(metadata), forKey: .metadata) }
+        if !metadata.isEmpty { try c.encode(JSONValue.object(metadata), forKey: .metadata) }
         try c.encode(completions, forKey: .completions)
     }
 }

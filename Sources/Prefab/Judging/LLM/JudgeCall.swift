@@ -19,7 +19,7 @@ struct JudgeCall<Value: Sendable>: Sendable {
     }
 
     var messages: [ChatMessage]
-    var schema: PrefabLLM.JSONValue
+    var schema: JSONValue
     /// Distinguishes this call's seeds from the judge's other calls on the prompt.
     var key: [String]
     var parse: @Sendable (String) -> Reading

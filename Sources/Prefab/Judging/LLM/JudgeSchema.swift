@@ -6,11 +6,11 @@
 /// its bound; an answer cut off anyway (`finish_reason: length`) is a parse failure.
 public enum JudgeSchema {
     /// The rating: an integer in the scale, or the N/A literal where the rubric allows it.
-    static func rating(_ rubric: Rubric) -> PrefabLLM.JSONValue {
-        let integer: PrefabLLM.JSONValue = .object([
+    static func rating(_ rubric: Rubric) -> JSONValue {
+        let integer: JSONValue = .object([
             "type": .string("integer"),
-            "minimum": .integer(Int64(rubric.scale.min)),
-            "maximum": .integer(Int64(rubric.scale.max)),
+            "minimum": .int(Int64(rubric.scale.min)),
+            "maximum": .int(Int64(rubric.scale.max)),
         ])
         guard rubric.scale.allowNA else { return integer }
         return .object(["anyOf": .array([
@@ -18,38 +18,38 @@ public enum JudgeSchema {
         ])])
     }
 
-    static func types(_ types: RubricTypes) -> PrefabLLM.JSONValue {
-        var schema: [String: PrefabLLM.JSONValue] = [
+    static func types(_ types: RubricTypes) -> JSONValue {
+        var schema: JSONObject = [
             "type": .string("array"),
             "items": .object(["type": .string("string"), "enum": .array(types.items.map { .string($0.id) })]),
             "uniqueItems": .bool(true),
-            "maxItems": .integer(Int64(types.items.count)),
+            "maxItems": .int(Int64(types.items.count)),
         ]
         if types.select == .one {
-            schema["minItems"] = .integer(1)
-            schema["maxItems"] = .integer(1)
+            schema["minItems"] = .int(1)
+            schema["maxItems"] = .int(1)
         }
         return .object(schema)
     }
 
-    static func text(maxLength: Int) -> PrefabLLM.JSONValue {
-        .object(["type": .string("string"), "maxLength": .integer(Int64(maxLength))])
+    static func text(maxLength: Int) -> JSONValue {
+        .object(["type": .string("string"), "maxLength": .int(Int64(maxLength))])
     }
 
     /// An object with properties in the given order (kept in `required`, which fixes the order
     /// grammar-based servers emit), no others allowed.
-    static func object(_ properties: [(String, PrefabLLM.JSONValue)]) -> PrefabLLM.JSONValue {
+    static func object(_ properties: [(String, JSONValue)]) -> JSONValue {
         .object([
             "type": .string("object"),
-            "properties": .object(Dictionary(uniqueKeysWithValues: properties)),
+            "properties": .object(JSONObject(properties)),
             "required": .array(properties.map { .string($0.0) }),
             "additionalProperties": .bool(false),
         ])
     }
 
     /// `{"rating", "types"?, "rationale"}`: one completion, one aspect.
-    public static func single(_ rubric: Rubric, rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
-        var properties: [(String, PrefabLLM.JSONValue)] = [("rating", rating(rubric))]
+    public static func single(_ rubric: Rubric, rationaleMaxChars: Int) -> JSONValue {
+        var properties: [(String, JSONValue)] = [("rating", rating(rubric))]
         if let types = rubric.types { properties.append(("types", Self.types(types))) }
         properties.append(("rationale", text(maxLength: rationaleMaxChars)))
         return object(properties)
@@ -57,13 +57,13 @@ public enum JudgeSchema {
 
     /// `{"A": ONE, "B": ONE, …}`: every completion, one aspect, keyed by the label it was shown
     /// under. Every label is required, so a grammar-constrained model rates each exactly once.
-    public static func multi(_ rubric: Rubric, count: Int, rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
+    public static func multi(_ rubric: Rubric, count: Int, rationaleMaxChars: Int) -> JSONValue {
         let one = single(rubric, rationaleMaxChars: rationaleMaxChars)
         return object((0..<count).map { (CompletionLabel.label($0), one) })
     }
 
     /// `{"verdict": "A"|"B"|"TIE", "rationale"}`.
-    public static func pairwise(rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
+    public static func pairwise(rationaleMaxChars: Int) -> JSONValue {
         object([
             ("verdict", .object(["type": .string("string"), "enum": .array([.string("A"), .string("B"), .string("TIE")])])),
             ("rationale", text(maxLength: rationaleMaxChars)),
@@ -71,7 +71,7 @@ public enum JudgeSchema {
     }
 
     /// `{"rating", "critique"}`: a critique rubric.
-    public static func critique(_ rubric: Rubric, rationaleMaxChars: Int) -> PrefabLLM.JSONValue {
+    public static func critique(_ rubric: Rubric, rationaleMaxChars: Int) -> JSONValue {
         object([("rating", rating(rubric)), ("critique", text(maxLength: rationaleMaxChars))])
     }
 }

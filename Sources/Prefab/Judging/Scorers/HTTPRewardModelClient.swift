@@ -37,8 +37,8 @@ public final class HTTPRewardModelClient: RewardModelClient {
         }
     }
 
-    public func post(_ body: PrefabLLM.JSONValue) async throws -> RewardModelResponse {
-        let bytes = Data(body.serialized())
+    public func post(_ body: JSONValue) async throws -> RewardModelResponse {
+        let bytes = Data(body.canonicalBytes())
         var headers = configuration.headers
         headers["Content-Type"] = "application/json"
         headers["Accept"] = "application/json"
@@ -54,7 +54,7 @@ public final class HTTPRewardModelClient: RewardModelClient {
                 let response = try await engine.send(request)
                 if (200..<300).contains(response.status) {
                     let raw = String(decoding: response.body.prefix(4096), as: UTF8.self)
-                    guard let json = try? PrefabLLM.JSONValue(parsing: response.body) else {
+                    guard let json = try? JSONValue(parsing: response.body) else {
                         failure = .malformedResponse(endpoint: configuration.name, detail: "not JSON: \(scrub(raw))")
                         throw failure
                     }

@@ -6,8 +6,8 @@ struct RewardModelScorer: PromptJudge {
     let configuration: RewardModelScorerConfiguration
     let client: any RewardModelClient
 
-    func body(_ input: JudgeInput, _ completion: JudgeInput.Completion) -> PrefabLLM.JSONValue {
-        var body: [String: PrefabLLM.JSONValue] = [:]
+    func body(_ input: JudgeInput, _ completion: JudgeInput.Completion) -> JSONValue {
+        var body = JSONObject()
         if let model = configuration.model { body["model"] = .string(model) }
         switch configuration.request {
         case .chat:
@@ -54,7 +54,7 @@ struct RewardModelScorer: PromptJudge {
     }
 
     /// The number at a dot path (`data.0.score`): object keys, digits index arrays.
-    static func number(at path: String, in json: PrefabLLM.JSONValue) -> Double? {
+    static func number(at path: String, in json: JSONValue) -> Double? {
         var value = json
         for part in path.split(separator: ".", omittingEmptySubsequences: true) {
             switch value {
@@ -69,8 +69,8 @@ struct RewardModelScorer: PromptJudge {
             }
         }
         switch value {
-        case .integer(let number): return Double(number)
-        case .number(let number): return number.isFinite ? number : nil
+        case .int(let number): return Double(number)
+        case .double(let number): return number.isFinite ? number : nil
         case .string(let text): return Double(text)
         default: return nil
         }
