@@ -18,6 +18,7 @@ struct PrefabCommand: AsyncParsableCommand {
             EvalJudgesCommand.self,
             PairsCommand.self,
             DiversityCommand.self,
+            ReportCommand.self,
         ]
     )
 }

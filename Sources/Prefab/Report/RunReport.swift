@@ -1,0 +1,107 @@
+import Foundation
+import PrefabShards
+
+/// Everything a run produced, summarized for people: counts, score distributions, judge
+/// agreement and bias, pair margins, diversity, failures, tokens and cost. It is `report.json`,
+/// and `RunReportHTML` renders it as `report.html`.
+///
+/// Built from a run output directory (`samples/`, `rated/`, `pairs/`, any of them absent) so it
+/// works after the staged quickstart as well as after `prefab run`; what the shards cannot say
+/// (cost, wall-clock throughput) comes in as `endpoints` from the pipeline's usage ledger.
+public struct RunReport: Codable, Sendable {
+    public static let jsonName = "report.json"
+    public static let htmlName = "report.html"
+
+    public var directory: String
+    public var tool: String
+    /// Which stage directories were found (`samples`, `rated`, `pairs`).
+    public var stages: [String]
+    public var counts: RunReportCounts
+    /// Per aspect (then `fine-grained` and `overall`), with per-model histograms.
+    public var scores: [RunReportScoreDistribution]
+    /// The run's agreement figures from `rated/judge-report.json`: kappa and Spearman per judge
+    /// pair, Krippendorff's alpha, each judge's position and length bias and tokens.
+    public var agreement: AgreementFigures?
+    public var ensemble: String?
+    public var pairs: RunReportPairs?
+    /// Cheap diversity metrics of the answers and of the prompts.
+    public var diversity: [DiversityReport]
+    public var failures: RunReportFailures
+    public var tokens: [RunReportTokenRow]
+    /// Cost and throughput per endpoint; empty when not recorded.
+    public var endpoints: [RunReportEndpointUsage]
+    /// Things the report could not show, and why.
+    public var notes: [String]
+
+    public init(
+        directory: String, stages: [String] = [], counts: RunReportCounts = RunReportCounts(),
+        scores: [RunReportScoreDistribution] = [], agreement: AgreementFigures? = nil, ensemble: String? = nil,
+        pairs: RunReportPairs? = nil, diversity: [DiversityReport] = [], failures: RunReportFailures = RunReportFailures(),
+        tokens: [RunReportTokenRow] = [], endpoints: [RunReportEndpointUsage] = [], notes: [String] = []
+    ) {
+        self.directory = directory
+        self.tool = "prefab \(PrefabVersion.string)"
+        self.stages = stages
+        self.counts = counts
+        self.scores = scores
+        self.agreement = agreement
+        self.ensemble = ensemble
+        self.pairs = pairs
+        self.diversity = diversity
+        self.failures = failures
+        self.tokens = tokens
+        self.endpoints = endpoints
+        self.notes = notes
+    }
+
+    /// Reads the run directory's stages and measures them.
+    /// - Parameters:
+    ///   - endpoints: the pipeline's usage per endpoint, when it has one.
+    ///   - diversity: whether to compute the cheap diversity metrics (on by default).
+    public static func build(
+        runDirectory: String, endpoints: [RunReportEndpointUsage] = [], diversity: Bool = true
+    ) async throws(RunReportError) -> RunReport {
+        try await RunReportBuilder(directory: runDirectory).build(endpoints: endpoints, diversity: diversity)
+    }
+
+    /// Writes `report.json` and `report.html` into `directory`, each under a temporary name,
+    /// fsynced, then renamed, so a reader never sees half a report. Returns both paths.
+    @discardableResult
+    public func write(to directory: String) throws(RunReportError) -> (json: String, html: String) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let json = (directory as NSString).appendingPathComponent(Self.jsonName)
+        let html = (directory as NSString).appendingPathComponent(Self.htmlName)
+        let data: Data
+        do { data = try encoder.encode(self) } catch {
+            throw .cannotWrite(path: json, reason: "\(error)")
+        }
+        try Self.writeAtomically(data, to: json)
+        try Self.writeAtomically(Data(RunReportHTML.render(self).utf8), to: html)
+        return (json, html)
+    }
+
+    static func writeAtomically(_ data: Data, to path: String) throws(RunReportError) {
+        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent
+            + ".tmp-\(getpid())"
+        do {
+            guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+                throw RunReportError.cannotWrite(path: path, reason: "cannot create \(temporary)")
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+            guard rename(temporary, path) == 0 else {
+                throw RunReportError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+            }
+        } catch let error as RunReportError {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw .cannotWrite(path: path, reason: error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,289 @@
+import Foundation
+import PrefabShards
+
+/// Reads a run directory stage by stage into a `RunReport`. Records stream through one at a
+/// time; only the figures (and the texts the diversity metrics need) are kept.
+struct RunReportBuilder {
+    let directory: String
+
+    private var samplesPath: String { (directory as NSString).appendingPathComponent("samples") }
+    private var ratedPath: String { (directory as NSString).appendingPathComponent("rated") }
+    private var pairsPath: String { (directory as NSString).appendingPathComponent("pairs") }
+
+    /// Aspects that are not UltraFeedback aspects but are charted after them.
+    static let fineGrained = "fine-grained"
+    static let overall = "overall"
+    /// Longest reason kept as a failure-table key.
+    static let reasonLength = 120
+
+    func build(endpoints: [RunReportEndpointUsage], diversity: Bool) async throws(RunReportError) -> RunReport {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .notADirectory(directory)
+        }
+        var report = RunReport(directory: directory, endpoints: endpoints)
+        let exists = { (path: String) in FileManager.default.fileExists(atPath: path) }
+        guard exists(samplesPath) || exists(ratedPath) || exists(pairsPath) else { throw .nothingToReport(directory) }
+
+        var responses: [String] = []
+        var prompts: [String] = []
+        if exists(samplesPath) {
+            report.stages.append("samples")
+            try readSamples(into: &report, responses: &responses, prompts: &prompts)
+        } else {
+            report.notes.append("no samples/ directory: sampling counts and failures not shown")
+        }
+        if exists(ratedPath) {
+            report.stages.append("rated")
+            try readRated(into: &report, responses: &responses, prompts: &prompts, takeTexts: !exists(samplesPath))
+        } else {
+            report.notes.append("no rated/ directory: scores, agreement and bias not shown")
+        }
+        if exists(pairsPath) {
+            report.stages.append("pairs")
+            try readPairs(into: &report)
+        } else {
+            report.notes.append("no pairs/ directory: pair counts and margins not shown")
+        }
+        if diversity {
+            for (label, texts) in [("responses", responses), ("prompts", prompts)] where texts.count >= 2 {
+                do {
+                    report.diversity.append(try await DiversityAnalyzer().analyze(texts, label: label))
+                } catch {
+                    report.notes.append("diversity of the \(label) not measured: \(error)")
+                }
+            }
+        }
+        if endpoints.isEmpty {
+            report.notes.append("cost and throughput per endpoint not recorded (the stage commands keep no usage ledger)")
+        }
+        return report
+    }
+
+    // MARK: samples
+
+    private func readSamples(into report: inout RunReport, responses: inout [String], prompts: inout [String]) throws(RunReportError) {
+        var counts = (prompts: 0, completions: 0, failures: 0, empty: 0, truncated: 0)
+        var usage: [String: (calls: Int, prompt: Int, completion: Int, latency: Double)] = [:]
+        try forEach(SampleRecord.self, in: samplesPath) { record in
+            counts.prompts += 1
+            prompts.append(record.instruction)
+            for completion in record.completions {
+                counts.completions += 1
+                if completion.isEmpty { counts.empty += 1 }
+                if completion.isTruncated { counts.truncated += 1 }
+                responses.append(completion.response)
+                var row = usage[completion.model, default: (0, 0, 0, 0)]
+                row.calls += 1
+                row.prompt += completion.usage.promptTokens
+                row.completion += completion.usage.completionTokens
+                row.latency += completion.latency
+                usage[completion.model] = row
+            }
+            for failure in record.failures {
+                counts.failures += 1
+                report.failures.samplingByKind[failure.kind, default: 0] += 1
+            }
+        }
+        report.counts.prompts = counts.prompts
+        report.counts.completions = counts.completions
+        report.counts.sampleFailures = counts.failures
+        report.counts.emptyCompletions = counts.empty
+        report.counts.truncatedCompletions = counts.truncated
+        for (model, row) in usage.sorted(by: { $0.key < $1.key }) {
+            report.tokens.append(RunReportTokenRow(
+                stage: "sampling", name: model, calls: row.calls, promptTokens: row.prompt, completionTokens: row.completion,
+                latencySeconds: row.latency))
+        }
+    }
+
+    // MARK: rated
+
+    private func readRated(
+        into report: inout RunReport, responses: inout [String], prompts: inout [String], takeTexts: Bool
+    ) throws(RunReportError) {
+        var values: [String: [String: [Double]]] = [:]  // aspect → model → scores
+        var missing: [String: Int] = [:]
+        var aspects = Set<String>()
+        var records: [(model: String, annotations: [String: Double?], fine: Double?, overall: Double?)] = []
+        var ratedPrompts = 0
+        var ratedCompletions = 0
+        var anyOverall = false
+        try forEach(RatedRecord.self, in: ratedPath) { record in
+            ratedPrompts += 1
+            if report.ensemble == nil { report.ensemble = record.ensemble }
+            if takeTexts { prompts.append(record.instruction) }
+            for completion in record.completions {
+                ratedCompletions += 1
+                if takeTexts { responses.append(completion.response) }
+                aspects.formUnion(completion.annotations.keys)
+                if completion.overallScore != nil { anyOverall = true }
+                records.append((completion.model, completion.annotations.mapValues(\.score), completion.fineGrainedScore,
+                                completion.overallScore))
+                for vote in completion.votes where vote.parse == .failed {
+                    report.failures.judgeParseFailuresByJudge[vote.judge, default: 0] += 1
+                    let reason = Self.shorten(vote.detail ?? "unreadable answer")
+                    report.failures.judgeParseFailuresByReason[reason, default: 0] += 1
+                }
+            }
+        }
+        // Every completion counts toward every aspect seen anywhere, so an aspect a judge never
+        // rated for some completion shows up as missing rather than vanishing.
+        let ordered = aspects.sorted() + [Self.fineGrained] + (anyOverall ? [Self.overall] : [])
+        for entry in records {
+            for aspect in ordered {
+                let score: Double? = switch aspect {
+                case Self.fineGrained: entry.fine
+                case Self.overall: entry.overall
+                default: entry.annotations[aspect] ?? nil
+                }
+                if let score { values[aspect, default: [:]][entry.model, default: []].append(score) } else { missing[aspect, default: 0] += 1 }
+            }
+        }
+        report.counts.ratedPrompts = ratedPrompts
+        report.counts.ratedCompletions = ratedCompletions
+        report.scores = ordered.map { aspect in
+            Self.distribution(aspect: aspect, byModel: values[aspect] ?? [:], missing: missing[aspect] ?? 0)
+        }
+
+        let judgeReport = (ratedPath as NSString).appendingPathComponent(JudgeRun.reportName)
+        if FileManager.default.fileExists(atPath: judgeReport) {
+            let summary: JudgeRunSummary
+            do {
+                summary = try JSONDecoder().decode(JudgeRunSummary.self, from: Data(contentsOf: URL(fileURLWithPath: judgeReport)))
+            } catch {
+                throw .unreadable(path: judgeReport, record: nil, reason: "\(error)")
+            }
+            report.agreement = summary.agreement
+            report.ensemble = report.ensemble ?? summary.ensemble
+            report.counts.judgeFailures = summary.failures.count
+            for failure in summary.failures {
+                report.failures.judgePromptsByReason[Self.shorten(failure.reason), default: 0] += 1
+            }
+            for (judge, figures) in summary.agreement.judges.sorted(by: { $0.key < $1.key }) {
+                report.tokens.append(RunReportTokenRow(
+                    stage: "judging", name: judge, calls: figures.calls, cachedCalls: figures.cachedCalls,
+                    promptTokens: figures.promptTokens, completionTokens: figures.completionTokens))
+            }
+        } else {
+            report.notes.append("no rated/\(JudgeRun.reportName): judge agreement, bias and judge tokens not shown")
+        }
+    }
+
+    static func distribution(aspect: String, byModel: [String: [Double]], missing: Int) -> RunReportScoreDistribution {
+        let all = byModel.values.flatMap { $0 }
+        let low = min(1, Int((all.min() ?? 1).rounded()))
+        let high = max(aspect == overall ? 10 : 5, Int((all.max() ?? 5).rounded()))
+        let edges = RunReportHistogram.integerEdges(from: low, to: high)
+        return RunReportScoreDistribution(
+            aspect: aspect, histogram: RunReportHistogram(values: all, edges: edges),
+            byModel: byModel.mapValues { RunReportHistogram(values: $0, edges: edges) },
+            mean: mean(all), meanByModel: byModel.compactMapValues(mean), missing: missing)
+    }
+
+    // MARK: pairs
+
+    private func readPairs(into report: inout RunReport) throws(RunReportError) {
+        let summaryPath = (pairsPath as NSString).appendingPathComponent(PairsRun.summaryName)
+        var summary: PairingSummary?
+        if FileManager.default.fileExists(atPath: summaryPath) {
+            do {
+                summary = try JSONDecoder().decode(PairingSummary.self, from: Data(contentsOf: URL(fileURLWithPath: summaryPath)))
+            } catch {
+                throw .unreadable(path: summaryPath, record: nil, reason: "\(error)")
+            }
+        } else {
+            report.notes.append("no pairs/\(PairsRun.summaryName): dropped prompts by reason not shown")
+        }
+        var margins: [Double] = []
+        var rows = 0
+        var rowsBySplit: [String: Int] = [:]
+        var examples: [RunReportExample] = []
+        for split in ["train", "test"] {
+            let path = (pairsPath as NSString).appendingPathComponent(split)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            var index = 0
+            do {
+                let cursor = try Shards.open(path).cursor()
+                while let row = try cursor.next() {
+                    index += 1
+                    rows += 1
+                    rowsBySplit[split, default: 0] += 1
+                    if examples.count < Self.exampleCount, let example = Self.example(row) { examples.append(example) }
+                    if let margin = row["margin"]?.doubleValue {
+                        margins.append(margin)
+                    } else if let chosen = row["score_chosen"]?.doubleValue, let rejected = row["score_rejected"]?.doubleValue {
+                        margins.append(chosen - rejected)
+                    }
+                }
+            } catch {
+                throw .unreadable(path: path, record: index + 1, reason: "\(error)")
+            }
+        }
+        report.counts.pairsBySplit = summary?.rows ?? rowsBySplit
+        report.counts.droppedByReason = summary?.dropped
+        report.counts.promptsWithPairs = summary?.promptsWithRows
+        var histogram: RunReportHistogram?
+        if !margins.isEmpty {
+            let top = max(4, (margins.max() ?? 0).rounded(.up))
+            let bottom = min(0, (margins.min() ?? 0).rounded(.down))
+            let edges = stride(from: bottom, through: top, by: 0.5).map { $0 }
+            histogram = RunReportHistogram(values: margins, edges: edges)
+        } else if rows > 0 {
+            report.notes.append("the pair rows carry no margin or scores (format \(summary?.format ?? "unknown")): no margin histogram")
+        }
+        report.pairs = RunReportPairs(summary: summary, margins: histogram, meanMargin: Self.mean(margins), rows: rows, examples: examples)
+    }
+
+    static let exampleCount = 3
+
+    /// A pair row's prompt, chosen and rejected text: strings as they are, message lists by
+    /// their last message's content.
+    static func example(_ row: JSONObject) -> RunReportExample? {
+        func text(_ value: JSONValue?) -> String? {
+            guard let value else { return nil }
+            if let string = value.stringValue { return string }
+            if let messages = value.arrayValue, let last = messages.last { return last["content"]?.stringValue }
+            return nil
+        }
+        guard let chosen = text(row["chosen"]), let rejected = text(row["rejected"]) else { return nil }
+        return RunReportExample(
+            prompt: text(row["prompt"]) ?? "", chosen: chosen, rejected: rejected, chosenModel: row["chosen_model"]?.stringValue,
+            rejectedModel: row["rejected_model"]?.stringValue,
+            margin: row["margin"]?.doubleValue)
+    }
+
+    // MARK: helpers
+
+    private func forEach<T: Decodable>(
+        _ type: T.Type, in path: String, _ body: (T) throws(RunReportError) -> Void
+    ) throws(RunReportError) {
+        var index = 0
+        let cursor: RecordCursor
+        do { cursor = try Shards.open(path).cursor() } catch {
+            throw .unreadable(path: path, record: nil, reason: "\(error)")
+        }
+        while true {
+            index += 1
+            let object: JSONObject?
+            do { object = try cursor.next() } catch {
+                throw .unreadable(path: path, record: index, reason: "\(error)")
+            }
+            guard let object else { return }
+            let value: T
+            do { value = try object.decode(T.self) } catch {
+                throw .unreadable(path: path, record: index, reason: JudgeRun.describe(error))
+            }
+            try body(value)
+        }
+    }
+
+    static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+
+    static func shorten(_ reason: String) -> String {
+        let line = reason.split(whereSeparator: \.isNewline).first.map(String.init) ?? reason
+        return line.count > reasonLength ? String(line.prefix(reasonLength)) + "…" : line
+    }
+}

@@ -1,0 +1,285 @@
+import Foundation
+
+/// Renders a `RunReport` as one self-contained HTML page: inline CSS, inline SVG charts, no
+/// script and no external resource, so it opens offline and can be mailed or archived as is.
+/// Every text from the run (model names, answers, reasons) is HTML-escaped.
+public enum RunReportHTML {
+    public static func render(_ report: RunReport) -> String {
+        var page = Page()
+        page.heading(1, "Prefab run report")
+        page.raw("<p class=\"meta\">\(e(report.directory)) · \(e(report.tool)) · stages found: ")
+        page.raw(report.stages.isEmpty ? "none" : report.stages.map(e).joined(separator: ", "))
+        if let ensemble = report.ensemble { page.raw(" · ensemble \(e(ensemble))") }
+        page.raw("</p>")
+        page.raw("<nav><a href=\"#counts\">Counts</a> · <a href=\"#scores\">Scores</a> · <a href=\"#agreement\">Agreement</a> · ")
+        page.raw("<a href=\"#bias\">Bias</a> · <a href=\"#pairs\">Pairs</a> · <a href=\"#diversity\">Diversity</a> · ")
+        page.raw("<a href=\"#failures\">Failures</a> · <a href=\"#tokens\">Tokens and cost</a></nav>")
+        counts(report, &page)
+        scores(report, &page)
+        agreement(report, &page)
+        bias(report, &page)
+        pairs(report, &page)
+        diversity(report, &page)
+        failures(report, &page)
+        tokens(report, &page)
+        if !report.notes.isEmpty {
+            page.heading(2, "Notes", id: "notes")
+            page.raw("<ul>" + report.notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>")
+        }
+        return page.document(title: "Prefab run report: \(report.directory)")
+    }
+
+    // MARK: sections
+
+    private static func counts(_ report: RunReport, _ page: inout Page) {
+        let c = report.counts
+        page.heading(2, "Counts", id: "counts")
+        var rows: [[String]] = [
+            ["prompts sampled", n(c.prompts)], ["completions", n(c.completions)],
+            ["sampling failures", n(c.sampleFailures)], ["empty answers", n(c.emptyCompletions)],
+            ["truncated answers", n(c.truncatedCompletions)], ["prompts rated", n(c.ratedPrompts)],
+            ["completions rated", n(c.ratedCompletions)], ["prompts the judges failed", n(c.judgeFailures)],
+            ["prompts with pairs", n(c.promptsWithPairs)],
+        ]
+        for (split, count) in (c.pairsBySplit ?? [:]).sorted(by: { $0.key < $1.key }) {
+            rows.append(["pairs (\(e(split)))", n(count)])
+        }
+        page.table(["", "count"], rows, caption: "“–”: the stage's directory is not in the run.")
+        if let dropped = c.droppedByReason {
+            page.heading(3, "Prompts without a pair, by reason")
+            if dropped.isEmpty {
+                page.raw("<p>None dropped.</p>")
+            } else {
+                page.table(["reason", "prompts"], dropped.sorted { $0.key < $1.key }.map { [e($0.key), n($0.value)] })
+            }
+        }
+    }
+
+    private static func scores(_ report: RunReport, _ page: inout Page) {
+        page.heading(2, "Score distributions", id: "scores")
+        guard !report.scores.isEmpty else { return page.absent("No rated records.") }
+        let models = Set(report.scores.flatMap(\.byModel.keys)).sorted()
+        var meanRows: [[String]] = []
+        for distribution in report.scores {
+            let edges = distribution.histogram.edges
+            let categories = (0..<max(edges.count - 1, 0)).map { RunReportChart.tickLabel((edges[$0] + edges[$0 + 1]) / 2) }
+            let series = models.map { model in
+                RunReportChart.Series(name: model, values: (distribution.byModel[model]?.counts ?? []).map(Double.init))
+            }
+            let chart = RunReportChart(
+                title: "\(distribution.aspect): completions per score, by model", categories: categories,
+                series: series.isEmpty ? [.init(name: "all", values: distribution.histogram.counts.map(Double.init))] : series,
+                yLabel: "completions")
+            page.figure(chart.svg(), caption:
+                "<b>\(e(distribution.aspect))</b>: completions per score (bins centred on whole scores), one bar per model. "
+                + "Mean \(x(distribution.mean, 2)) over \(n(distribution.histogram.total)); \(n(distribution.missing)) without a score.")
+            meanRows.append([e(distribution.aspect)] + models.map { x(distribution.meanByModel[$0], 2) } + [x(distribution.mean, 2)])
+        }
+        page.heading(3, "Mean score per aspect and model")
+        page.table(["aspect"] + models.map(e) + ["all"], meanRows)
+    }
+
+    private static func agreement(_ report: RunReport, _ page: inout Page) {
+        page.heading(2, "Judge agreement", id: "agreement")
+        guard let agreement = report.agreement else { return page.absent("No judge report (rated/judge-report.json).") }
+        page.raw("<p>Krippendorff's alpha (ordinal): <b>\(x(agreement.krippendorffAlpha))</b> over \(n(agreement.alphaUnits)) "
+            + "completion × aspect units rated by two or more judges.</p>")
+        let judges = Set(agreement.judges.keys).union(agreement.pairs.flatMap { [$0.first, $0.second] }).sorted()
+        guard judges.count > 1, !agreement.pairs.isEmpty else {
+            return page.absent("Fewer than two judges rated the same items: no pairwise agreement.")
+        }
+        for (name, value) in [("Quadratic-weighted Cohen's kappa", \JudgePairAgreement.kappa), ("Spearman's rank correlation", \.spearman)] {
+            var rows: [[String]] = []
+            for row in judges {
+                var cells = [e(row)]
+                for column in judges {
+                    if row == column { cells.append("<span class=\"diag\">1</span>"); continue }
+                    let pair = agreement.pairs.first { ($0.first == row && $0.second == column) || ($0.first == column && $0.second == row) }
+                    let v = pair?[keyPath: value]
+                    cells.append(v.map { "<span class=\"cell\" style=\"background:\(heat($0))\">\(x($0))</span>" } ?? "–")
+                }
+                rows.append(cells)
+            }
+            page.table(["judge"] + judges.map(e), rows, caption: "\(name) per judge pair (1 = full agreement, 0 = chance).", matrix: true)
+        }
+        page.table(["first", "second", "items in common"], agreement.pairs.map { [e($0.first), e($0.second), n($0.items)] })
+    }
+
+    private static func bias(_ report: RunReport, _ page: inout Page) {
+        page.heading(2, "Position and length bias", id: "bias")
+        guard let agreement = report.agreement, !agreement.judges.isEmpty else { return page.absent("No judge report.") }
+        let judges = agreement.judges.sorted { $0.key < $1.key }
+        let chart = RunReportChart(
+            title: "P(prefers first shown) and P(prefers longer) per judge", categories: judges.map(\.key),
+            series: [
+                .init(name: "P(prefers first position)", values: judges.map { $0.value.prefersFirst ?? 0 }),
+                .init(name: "P(prefers longer)", values: judges.map { $0.value.prefersLonger ?? 0 }),
+            ], yLabel: "probability", yMax: 1, reference: 0.5)
+        page.figure(chart.svg(), caption: "Share of decisive comparisons won by the answer shown first, and by the longer answer. "
+            + "The dashed line is 0.5 (no bias); a judge with no such comparisons shows 0 here and “–” below.")
+        page.table(
+            ["judge", "P(prefers first)", "comparisons", "P(prefers longer)", "comparisons", "order-consistent"],
+            judges.map { name, f in
+                [e(name), x(f.prefersFirst), n(f.positionComparisons), x(f.prefersLonger), n(f.lengthComparisons),
+                 f.orderPairs > 0 ? "\(x(f.positionConsistency)) of \(n(f.orderPairs))" : "–"]
+            })
+    }
+
+    private static func pairs(_ report: RunReport, _ page: inout Page) {
+        page.heading(2, "Pairs", id: "pairs")
+        guard let pairs = report.pairs else { return page.absent("No pairs/ directory.") }
+        if let s = pairs.summary {
+            page.raw("<p>Strategy <b>\(e(s.strategy))</b>, format <b>\(e(s.format))</b>, score <b>\(e(s.score))</b>, "
+                + "minimum margin \(x(s.minMargin, 2)), test ratio \(x(s.testRatio, 2)), seed \(s.seed). "
+                + "\(n(s.promptsWithRows)) of \(n(s.prompts)) prompts gave rows.</p>")
+        }
+        if let margins = pairs.margins {
+            let edges = margins.edges
+            let chart = RunReportChart(
+                title: "Pair margins", categories: (0..<margins.counts.count).map { RunReportChart.tickLabel(edges[$0]) + "–" },
+                series: [.init(name: "pairs", values: margins.counts.map(Double.init))], yLabel: "pairs")
+            page.figure(chart.svg(), caption: "Margin (chosen score − rejected score) of the \(n(margins.total)) rows, "
+                + "in bins of 0.5 labelled by their lower edge. Mean \(x(pairs.meanMargin, 2)).")
+        } else {
+            page.absent("The rows carry no margin.")
+        }
+        if !pairs.examples.isEmpty {
+            page.heading(3, "Example rows (train)")
+            page.table(["prompt", "chosen", "rejected", "margin"], pairs.examples.map {
+                [text($0.prompt), text($0.chosen) + model($0.chosenModel), text($0.rejected) + model($0.rejectedModel), x($0.margin, 2)]
+            })
+        }
+    }
+
+    private static func diversity(_ report: RunReport, _ page: inout Page) {
+        page.heading(2, "Diversity", id: "diversity")
+        guard !report.diversity.isEmpty else { return page.absent("Not measured (fewer than two texts).") }
+        let keys = report.diversity.first?.figures.map(\.key) ?? []
+        var rows: [[String]] = []
+        for key in keys {
+            let figures = report.diversity.map { $0.figures.first { $0.key == key } }
+            guard let first = figures.compactMap({ $0 }).first else { continue }
+            rows.append([e(key)] + figures.map { e($0?.formatted ?? "–") }
+                + [first.higherIsMoreDiverse ? "higher" : "lower", e(first.detail)])
+        }
+        page.table(["metric"] + report.diversity.map { e("\($0.label) (\($0.documents))") } + ["more diverse", "detail"], rows,
+                   caption: "Cheap metrics (no model): distinct-n, self-repetition, zstd compression ratio, homogenization (ROUGE-L).")
+    }
+
+    private static func failures(_ report: RunReport, _ page: inout Page) {
+        page.heading(2, "Failures", id: "failures")
+        let f = report.failures
+        if f.isEmpty { page.raw("<p>None recorded.</p>") }
+        let tables: [(String, String, [String: Int])] = [
+            ("Sampling failures by kind", "kind", f.samplingByKind),
+            ("Judge answers that could not be read, by judge", "judge", f.judgeParseFailuresByJudge),
+            ("Judge answers that could not be read, by reason", "reason", f.judgeParseFailuresByReason),
+            ("Prompts the judge stage failed, by reason", "reason", f.judgePromptsByReason),
+        ]
+        for (title, key, counts) in tables where !counts.isEmpty {
+            page.heading(3, title)
+            page.table([key, "count"], counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { [e($0.key), n($0.value)] })
+        }
+    }
+
+    private static func tokens(_ report: RunReport, _ page: inout Page) {
+        page.heading(2, "Tokens, cost and throughput", id: "tokens")
+        if report.tokens.isEmpty {
+            page.absent("No usage in the records.")
+        } else {
+            let chart = RunReportChart(
+                title: "Tokens per model and judge", categories: report.tokens.map { "\($0.stage): \($0.name)" },
+                series: [.init(name: "prompt tokens", values: report.tokens.map { Double($0.promptTokens) }),
+                         .init(name: "completion tokens", values: report.tokens.map { Double($0.completionTokens) })],
+                yLabel: "tokens")
+            page.figure(chart.svg(), caption: "Tokens from the records' usage fields: sampling per pool model, judging per judge.")
+            page.table(
+                ["stage", "name", "calls", "cached", "prompt tokens", "completion tokens", "total", "completion tokens / s of call time"],
+                report.tokens.map {
+                    [e($0.stage), e($0.name), n($0.calls), $0.cachedCalls.map(n) ?? "–", n($0.promptTokens), n($0.completionTokens),
+                     n($0.totalTokens), x($0.completionTokensPerSecond, 1)]
+                })
+        }
+        page.heading(3, "Per endpoint")
+        if report.endpoints.isEmpty {
+            page.raw("<p>Cost and throughput per endpoint: <b>not recorded</b> for this run.</p>")
+        } else {
+            page.table(
+                ["endpoint", "model", "requests", "failures", "retries", "tokens", "cost", "requests / s", "tokens / s"],
+                report.endpoints.map {
+                    [e($0.endpoint), e($0.model), n($0.requests), n($0.failures), n($0.retries), n($0.totalTokens),
+                     $0.cost.map { x($0, 4) } ?? "not recorded",
+                     $0.requestsPerSecond.map { x($0, 2) } ?? "not recorded", $0.tokensPerSecond.map { x($0, 1) } ?? "not recorded"]
+                })
+        }
+    }
+
+    // MARK: helpers
+
+    private static func text(_ value: String) -> String { "<div class=\"text\">\(e(value))</div>" }
+    private static func model(_ name: String?) -> String { name.map { "<div class=\"model\">\(e($0))</div>" } ?? "" }
+
+    private static func e(_ text: String) -> String { RunReportHTMLText.escape(text) }
+    private static func n(_ value: Int?) -> String { RunReportHTMLText.count(value) }
+    private static func x(_ value: Double?, _ digits: Int = 3) -> String { RunReportHTMLText.number(value, digits: digits) }
+
+    /// Red (−1) through white (0) to green (1), for agreement cells.
+    private static func heat(_ value: Double) -> String {
+        let v = max(-1, min(1, value))
+        let hue = v >= 0 ? 130 : 0
+        let lightness = 96 - Int(abs(v) * 40)
+        return "hsl(\(hue),55%,\(lightness)%)"
+    }
+
+    /// The page being written, and the markup for its parts.
+    private struct Page {
+        var body = ""
+
+        mutating func raw(_ html: String) { body += html }
+
+        mutating func heading(_ level: Int, _ text: String, id: String? = nil) {
+            body += "<h\(level)\(id.map { " id=\"\($0)\"" } ?? "")>\(RunReportHTMLText.escape(text))</h\(level)>\n"
+        }
+
+        mutating func absent(_ text: String) { body += "<p class=\"absent\">\(RunReportHTMLText.escape(text))</p>\n" }
+
+        /// `cells` are HTML already escaped by the caller.
+        mutating func table(_ header: [String], _ rows: [[String]], caption: String? = nil, matrix: Bool = false) {
+            body += "<table\(matrix ? " class=\"matrix\"" : "")>"
+            if let caption { body += "<caption>\(RunReportHTMLText.escape(caption))</caption>" }
+            body += "<thead><tr>" + header.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"
+            for row in rows { body += "<tr>" + row.map { "<td>\($0)</td>" }.joined() + "</tr>" }
+            body += "</tbody></table>\n"
+        }
+
+        /// `caption` is HTML already escaped by the caller.
+        mutating func figure(_ svg: String, caption: String) {
+            body += "<figure>\(svg)<figcaption>\(caption)</figcaption></figure>\n"
+        }
+
+        func document(title: String) -> String {
+            """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(RunReportHTMLText.escape(title))</title>
+            <style>
+            body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#222;margin:0 auto;max-width:1100px;padding:1.5rem;line-height:1.45}
+            h1{margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2.2rem}
+            .meta{color:#666;margin-top:0}nav{margin:1rem 0;font-size:.95rem}a{color:#0060a0}
+            table{border-collapse:collapse;margin:.8rem 0;font-size:.92rem}caption{caption-side:bottom;text-align:left;color:#666;font-size:.85rem;padding-top:.3rem}
+            th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}th{background:#f4f4f4}
+            td:not(:first-child){font-variant-numeric:tabular-nums}
+            .matrix td{text-align:center}.cell{display:inline-block;min-width:3.5rem;padding:.1rem .3rem;border-radius:3px}.diag{color:#999}
+            figure{margin:1rem 0;display:inline-block;vertical-align:top;max-width:100%}figcaption{color:#555;font-size:.85rem;max-width:640px}
+            svg.chart{max-width:100%;height:auto;background:#fff;border:1px solid #eee;font-family:inherit}
+            .absent{color:#777;font-style:italic}
+            .text{white-space:pre-wrap;max-width:22rem;max-height:14rem;overflow:auto;font-size:.85rem}.model{color:#666;font-size:.8rem;margin-top:.3rem}
+            </style></head><body>
+            \(body)
+            </body></html>
+
+            """
+        }
+    }
+}

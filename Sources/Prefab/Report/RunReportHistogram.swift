@@ -1,0 +1,36 @@
+/// Counts of values in consecutive bins: `edges` has one more entry than `counts`, and bin i holds
+/// values v with edges[i] ≤ v < edges[i+1] (the last bin also holds its upper edge).
+public struct RunReportHistogram: Codable, Hashable, Sendable {
+    public var edges: [Double]
+    public var counts: [Int]
+
+    public init(edges: [Double], counts: [Int]) {
+        self.edges = edges
+        self.counts = counts
+    }
+
+    /// Bins `values` into `edges`; values outside the edges are left out (callers choose edges
+    /// that cover their values).
+    public init(values: [Double], edges: [Double]) {
+        self.edges = edges
+        var counts = [Int](repeating: 0, count: max(edges.count - 1, 0))
+        for value in values {
+            guard let last = edges.last, let first = edges.first, value >= first, value <= last else { continue }
+            var bin = counts.count - 1
+            for index in 0..<counts.count where value < edges[index + 1] {
+                bin = index
+                break
+            }
+            counts[bin] += 1
+        }
+        self.counts = counts
+    }
+
+    /// Unit-wide bins centred on the integers from `low` to `high` (ratings 1…5 give 0.5, 1.5, …, 5.5).
+    public static func integerEdges(from low: Int, to high: Int) -> [Double] {
+        (low...(high + 1)).map { Double($0) - 0.5 }
+    }
+
+    /// Values counted.
+    public var total: Int { counts.reduce(0, +) }
+}

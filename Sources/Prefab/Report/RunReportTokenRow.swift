@@ -1,0 +1,67 @@
+/// Tokens one pool model (sampling) or one judge (judging) used, from the records' usage fields.
+public struct RunReportTokenRow: Codable, Hashable, Sendable {
+    /// `sampling` or `judging`.
+    public var stage: String
+    /// The pool model's or the judge's name.
+    public var name: String
+    /// Answers (sampling) or calls (judging) behind the figures.
+    public var calls: Int
+    /// Judging: calls the response cache answered.
+    public var cachedCalls: Int?
+    public var promptTokens: Int
+    public var completionTokens: Int
+    /// Sampling: the calls' summed latency in seconds, and completion tokens per second of it.
+    public var latencySeconds: Double?
+
+    public init(
+        stage: String, name: String, calls: Int, cachedCalls: Int? = nil, promptTokens: Int, completionTokens: Int,
+        latencySeconds: Double? = nil
+    ) {
+        self.stage = stage
+        self.name = name
+        self.calls = calls
+        self.cachedCalls = cachedCalls
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.latencySeconds = latencySeconds
+    }
+
+    public var totalTokens: Int { promptTokens + completionTokens }
+
+    public var completionTokensPerSecond: Double? {
+        guard let latencySeconds, latencySeconds > 0 else { return nil }
+        return Double(completionTokens) / latencySeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case stage, name, calls
+        case cachedCalls = "cached_calls"
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case latencySeconds = "latency_seconds"
+        case completionTokensPerSecond = "completion_tokens_per_second"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        stage = try c.decode(String.self, forKey: .stage)
+        name = try c.decode(String.self, forKey: .name)
+        calls = try c.decode(Int.self, forKey: .calls)
+        cachedCalls = try c.decodeIfPresent(Int.self, forKey: .cachedCalls)
+        promptTokens = try c.decode(Int.self, forKey: .promptTokens)
+        completionTokens = try c.decode(Int.self, forKey: .completionTokens)
+        latencySeconds = try c.decodeIfPresent(Double.self, forKey: .latencySeconds)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(stage, forKey: .stage)
+        try c.encode(name, forKey: .name)
+        try c.encode(calls, forKey: .calls)
+        try c.encode(cachedCalls, forKey: .cachedCalls)
+        try c.encode(promptTokens, forKey: .promptTokens)
+        try c.encode(completionTokens, forKey: .completionTokens)
+        try c.encode(latencySeconds, forKey: .latencySeconds)
+        try c.encode(completionTokensPerSecond, forKey: .completionTokensPerSecond)
+    }
+}
