@@ -173,7 +173,7 @@ struct RunReportBuilder {
     static func distribution(aspect: String, byModel: [String: [Double]], missing: Int) -> RunReportScoreDistribution {
         let all = byModel.values.flatMap { $0 }
         let low = min(1, Int((all.min() ?? 1).rounded()))
-        let high = max(aspect == overall ? 10 : 5, Int((all.max() ?? 5).rounded()))
+        let high = max(5, Int((all.max() ?? 5).rounded()))
         let edges = RunReportHistogram.integerEdges(from: low, to: high)
         return RunReportScoreDistribution(
             aspect: aspect, histogram: RunReportHistogram(values: all, edges: edges),

@@ -16,7 +16,9 @@ struct RunReportChart {
     var yMax: Double?
     /// A dashed horizontal line (0.5 for "no bias").
     var reference: Double?
-    var width = 640.0
+    /// Counts: the y axis gets whole-number ticks.
+    var integerValues = true
+    var width = 520.0
     var height = 260.0
 
     /// Colour-blind-safe palette (Okabe–Ito).
@@ -24,8 +26,10 @@ struct RunReportChart {
 
     func svg() -> String {
         let esc = RunReportHTMLText.escape
-        let left = 52.0, right = 12.0, top = 16.0
-        let legendRows = series.count > 1 ? Double((series.count + 3) / 4) : 0
+        let left = 56.0, right = 12.0, top = 16.0
+        let longest = Double(series.map(\.name.count).max() ?? 0)
+        let legendColumns = max(1, min(4, Int((width - left - right) / (longest * 6.5 + 24))))
+        let legendRows = series.count > 1 ? Double((series.count + legendColumns - 1) / legendColumns) : 0
         let bottom = 40.0 + legendRows * 18
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let largest = series.flatMap(\.values).max() ?? 0
@@ -37,7 +41,7 @@ struct RunReportChart {
         out += "width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(esc(title))\">"
         out += "<title>\(esc(title))</title>"
         // Grid and y ticks.
-        let ticks = 4
+        let ticks = integerValues && yTop < 4 ? max(Int(yTop), 1) : 4
         for tick in 0...ticks {
             let value = yTop * Double(tick) / Double(ticks)
             let ty = y(value)
@@ -49,9 +53,10 @@ struct RunReportChart {
         // Bars.
         let groups = max(categories.count, 1)
         let groupWidth = plotWidth / Double(groups)
-        let barWidth = max(1, groupWidth * 0.8 / Double(max(series.count, 1)))
+        let barWidth = min(48, max(1, groupWidth * 0.8 / Double(max(series.count, 1))))
+        let barsWidth = barWidth * Double(series.count)
         for (c, category) in categories.enumerated() {
-            let groupX = left + groupWidth * Double(c) + groupWidth * 0.1
+            let groupX = left + groupWidth * Double(c) + (groupWidth - barsWidth) / 2
             for (s, entry) in series.enumerated() where c < entry.values.count {
                 let value = entry.values[c]
                 let barTop = y(value)
@@ -62,7 +67,9 @@ struct RunReportChart {
             }
             let labelX = left + groupWidth * (Double(c) + 0.5)
             out += "<text x=\"\(f(labelX))\" y=\"\(f(top + plotHeight + 14))\" text-anchor=\"middle\" font-size=\"11\">"
-            out += "\(esc(category))</text>"
+            let fits = max(Int(groupWidth / 6.5), 3)
+            let shown = category.count > fits ? String(category.prefix(fits - 1)) + "…" : category
+            out += "\(esc(shown))<title>\(esc(category))</title></text>"
         }
         out += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(width - right))\" y2=\"\(f(top + plotHeight))\" stroke=\"#333\"/>"
         if let reference, reference <= yTop {
@@ -72,8 +79,8 @@ struct RunReportChart {
         // Legend.
         if series.count > 1 {
             for (s, entry) in series.enumerated() {
-                let lx = left + Double(s % 4) * (plotWidth / 4)
-                let ly = top + plotHeight + 30 + Double(s / 4) * 18
+                let lx = left + Double(s % legendColumns) * (plotWidth / Double(legendColumns))
+                let ly = top + plotHeight + 30 + Double(s / legendColumns) * 18
                 out += "<rect x=\"\(f(lx))\" y=\"\(f(ly - 9))\" width=\"10\" height=\"10\" fill=\"\(Self.palette[s % Self.palette.count])\"/>"
                 out += "<text x=\"\(f(lx + 14))\" y=\"\(f(ly))\" font-size=\"11\">\(esc(entry.name))</text>"
             }
@@ -85,14 +92,16 @@ struct RunReportChart {
     private func f(_ value: Double) -> String { String(format: "%.1f", value) }
 
     static func tickLabel(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
+        if abs(value) >= 1_000_000, value.truncatingRemainder(dividingBy: 100_000) == 0 { return String(format: "%gM", value / 1_000_000) }
+        if abs(value) >= 10_000, value.truncatingRemainder(dividingBy: 100) == 0 { return String(format: "%gk", value / 1000) }
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
     }
 
-    /// 1, 2, 5 × 10^k at or above `value`.
+    /// 1, 2, 4 or 8 × 10^k at or above `value` (a quarter of it is a whole number from 4 up).
     static func niceCeiling(_ value: Double) -> Double {
         guard value > 0 else { return 1 }
         let magnitude = pow(10, floor(log10(value)))
-        for step in [1.0, 2, 4, 5, 10] where step * magnitude >= value { return step * magnitude }
+        for step in [1.0, 2, 4, 8, 10] where step * magnitude >= value { return step * magnitude }
         return 10 * magnitude
     }
 }

@@ -114,7 +114,7 @@ public enum RunReportHTML {
             series: [
                 .init(name: "P(prefers first position)", values: judges.map { $0.value.prefersFirst ?? 0 }),
                 .init(name: "P(prefers longer)", values: judges.map { $0.value.prefersLonger ?? 0 }),
-            ], yLabel: "probability", yMax: 1, reference: 0.5)
+            ], yLabel: "probability", yMax: 1, reference: 0.5, integerValues: false)
         page.figure(chart.svg(), caption: "Share of decisive comparisons won by the answer shown first, and by the longer answer. "
             + "The dashed line is 0.5 (no bias); a judge with no such comparisons shows 0 here and “–” below.")
         page.table(
@@ -271,7 +271,7 @@ public enum RunReportHTML {
             th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}th{background:#f4f4f4}
             td:not(:first-child){font-variant-numeric:tabular-nums}
             .matrix td{text-align:center}.cell{display:inline-block;min-width:3.5rem;padding:.1rem .3rem;border-radius:3px}.diag{color:#999}
-            figure{margin:1rem 0;display:inline-block;vertical-align:top;max-width:100%}figcaption{color:#555;font-size:.85rem;max-width:640px}
+            figure{margin:1rem 1.5rem 1rem 0;display:inline-block;vertical-align:top;max-width:100%}figcaption{color:#555;font-size:.85rem;max-width:520px}
             svg.chart{max-width:100%;height:auto;background:#fff;border:1px solid #eee;font-family:inherit}
             .absent{color:#777;font-style:italic}
             .text{white-space:pre-wrap;max-width:22rem;max-height:14rem;overflow:auto;font-size:.85rem}.model{color:#666;font-size:.8rem;margin-top:.3rem}
