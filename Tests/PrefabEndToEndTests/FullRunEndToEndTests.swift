@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import Prefab
+
+/// The whole job on the real local model, through the commands a user runs: 3 prompts × 2 model
+/// configurations, judged by the UltraFeedback ensemble, paired, reported; every output is read
+/// back. Skipped, saying why, when the local server is not installed.
+@Suite(.localServer, .serialized)
+struct FullRunEndToEndTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    static let config = """
+        seed: 11
+        prompts: {path: \(repository)/datasets/quickstart/prompts.jsonl, limit: 3}
+        output: run
+        endpoints:
+          - {name: local, provider: local, limits: {max_concurrent: 4}, timeouts: {request: 300}}
+          - {name: judge, provider: local, limits: {max_concurrent: 4}, timeouts: {request: 300}}
+        pool:
+          models:
+            - {name: smol-cold, endpoint: local, parameters: {temperature: 0.2, max_tokens: 48}}
+            - {name: smol-hot, endpoint: local, parameters: {temperature: 1.1, max_tokens: 48}}
+          select: all
+        principles:
+          directory: \(repository)/rubrics/principles
+        """
+
+    @Test func sampleJudgePairAndReportWriteShardsThatReadBack() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefab-e2e-run-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.config.write(toFile: directory + "/run.yaml", atomically: true, encoding: .utf8)
+        let cache = ["--cache", directory + "/cache.sqlite"]
+
+        try Self.prefab(["sample", "--config", "run.yaml", "--out", "run/samples", "--quiet"] + cache, in: directory)
+        let samples = try SampleShards.records(directory + "/run/samples")
+        #expect(samples.count == 3)
+        for record in samples {
+            #expect(record.completions.map(\.model).sorted() == ["smol-cold", "smol-hot"])
+            #expect(record.completions.allSatisfy { $0.usage.completionTokens > 0 })
+        }
+
+        try Self.prefab([
+            "judge", "--samples", "run/samples", "--judges", Self.repository + "/judges/ultrafeedback.yaml",
+            "--endpoints", "run.yaml", "--out", "run/rated",
+        ] + cache, in: directory)
+        let rated = try Shards.open(directory + "/run/rated").readAll().map { try $0.decode(RatedRecord.self) }
+        #expect(rated.map(\.promptID) == samples.map(\.promptID))
+        for record in rated {
+            for completion in record.completions {
+                #expect(Set(completion.annotations.keys) == ["instruction_following", "honesty", "truthfulness", "helpfulness"])
+                // Every vote is kept: read, or failed with the raw output; never a made-up score.
+                #expect(completion.votes.count == 4)
+                for vote in completion.votes where vote.parse == .failed { #expect(vote.rating == nil) }
+            }
+        }
+
+        try Self.prefab(["pairs", "--rated", "run/rated", "--format", "trl", "--out", "run/pairs"], in: directory)
+        let summary = try JSONDecoder().decode(
+            PairingSummary.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/run/pairs/pairs-summary.json")))
+        #expect(summary.prompts == 3)
+        #expect(summary.promptsWithRows + summary.dropped.values.reduce(0, +) == 3)
+        #expect(try Shards.open(directory + "/run/pairs/train").readAll().count == summary.rows["train", default: 0])
+
+        try Self.prefab(["report", "run"], in: directory)
+        let report = try String(contentsOfFile: directory + "/run/report.html", encoding: .utf8)
+        #expect(report.contains("<svg"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/run/report.json"))
+    }
+
+    /// Runs the built `prefab` in `directory`; fails the test with its output on a non-zero exit.
+    static func prefab(_ arguments: [String], in directory: String) throws {
+        let runner = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
+        var candidates: [String] = []
+        var folder = runner
+        while folder.path != "/" {
+            folder.deleteLastPathComponent()
+            candidates.append(folder.appendingPathComponent("prefab").path)
+            if folder.lastPathComponent == ".build" { break }
+        }
+        candidates.append(repository + "/.build/debug/prefab")
+        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "prefab is not built")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        // `provider: local` finds the server the fixture resolved through PREFAB_HOME.
+        process.environment = ProcessInfo.processInfo.environment.merging(["PREFAB_HOME": LocalServerFixture.home.path]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "prefab \(arguments.joined(separator: " ")):\n\(text)")
+        if process.terminationStatus != 0 { throw CancellationError() }
+    }
+}
