@@ -24,8 +24,8 @@ import Testing
         return Array(bytes.prefix(count))
     }
 
-    static func frame(prefix: [UInt8], body: [UInt8], level: Int, sizeHint: Int?, pieces: Int) throws -> [UInt8] {
-        let frame = ZstdPrefixedFrame(level: level, sizeHint: sizeHint)
+    static func frame(prefix: [UInt8], body: [UInt8], level: Int, sizeHint: Int?, pieces: Int, spillDirectory: String? = nil, spilled: ((Int) -> Void)? = nil) throws -> [UInt8] {
+        let frame = ZstdPrefixedFrame(level: level, sizeHint: sizeHint, spillDirectory: spillDirectory)
         let step = max(1, body.count / pieces)
         var start = 0
         while start < body.count {
@@ -46,6 +46,7 @@ import Testing
                 throw ShardError.invalidArgument("\(error)")
             }
         }
+        spilled?(frame.lastSpill)
         return output
     }
 
@@ -83,6 +84,34 @@ import Testing
             damaged.withUnsafeBytes { ZSTD_decompress(out.baseAddress, out.count, $0.baseAddress, $0.count) }
         }
         #expect(ZSTD_isError(damagedResult) != 0)
+    }
+
+    @Test func aBodyThatHardlyCompressesSpillsToAnUnlinkedFileAndStillDecodes() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.remove() }
+        try FileManager.default.createDirectory(atPath: scratch.sub("spill"), withIntermediateDirectories: true)
+        var generator = SystemRandomNumberGenerator()
+        let words = (ZstdPrefixedFrame.spillThreshold + (3 << 20)) / 8
+        let body = [UInt8](unsafeUninitializedCapacity: words * 8) { buffer, count in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            for word in 0..<words { raw.storeBytes(of: generator.next(), toByteOffset: word * 8, as: UInt64.self) }
+            count = words * 8
+        }
+        let prefix = Self.body(70_000, seed: 3)
+        var spilled = 0
+        let frame = try Self.frame(prefix: prefix, body: body, level: 3, sizeHint: 1 << 26, pieces: 40, spillDirectory: scratch.sub("spill")) { spilled = $0 }
+        #expect(spilled >= ZstdPrefixedFrame.spillThreshold - 6)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.sub("spill")).isEmpty, "the spill file leaves no name behind")
+        var decoded = [UInt8](repeating: 0, count: prefix.count + body.count)
+        let result = decoded.withUnsafeMutableBytes { out in
+            frame.withUnsafeBytes { ZSTD_decompress(out.baseAddress, out.count, $0.baseAddress, $0.count) }
+        }
+        #expect(ZSTD_isError(result) == 0, "\(String(cString: ZSTD_getErrorName(result)))")
+        let same = decoded.withUnsafeBytes { out in
+            prefix.withUnsafeBytes { memcmp(out.baseAddress!, $0.baseAddress!, prefix.count) == 0 }
+                && body.withUnsafeBytes { memcmp(out.baseAddress! + prefix.count, $0.baseAddress!, body.count) == 0 }
+        }
+        #expect(same)
     }
 
     @Test func oneCompressorMakesFrameAfterFrame() throws {

@@ -10,20 +10,28 @@ final class MDSSampleDecoder: Sendable {
     /// JSON, so `writeJSON` need not re-validate column text.
     let trusted: Bool
     private let variableColumns: Int
-    /// `"name":` for each column, ready to append.
-    private let keyPrefixes: [[UInt8]]
+    /// Per column, for the hot loop (plain values, no reference counting): its encoding, and
+    /// where its `"name":` (ready to append) lies in `keyBytes`.
+    private let encodings: [MDSEncoding]
+    private let keyBytes: [UInt8]
+    private let keyRanges: [Range<Int>]
 
     init(path: String, columns: [MDSColumn], trusted: Bool) {
         self.path = path
         self.columns = columns
         self.trusted = trusted
         variableColumns = columns.filter { $0.encoding.fixedSize == nil }.count
-        keyPrefixes = columns.map { column in
-            var prefix: [UInt8] = []
-            JSONValue.string(column.name).write(to: &prefix)
-            prefix.append(UInt8(ascii: ":"))
-            return prefix
+        encodings = columns.map(\.encoding)
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for column in columns {
+            let start = bytes.count
+            JSONValue.string(column.name).write(to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            ranges.append(start..<bytes.count)
         }
+        keyBytes = bytes
+        keyRanges = ranges
     }
 
     /// Decodes the sample at `raw[start..<end]`, sample `index` of its shard.
@@ -76,24 +84,25 @@ final class MDSSampleDecoder: Sendable {
             guard cursor <= end else { throw .corrupt(path: path, reason: "sample \(index) is too short for its column lengths") }
             var variable = 0
             out.append(UInt8(ascii: "{"))
-            for (number, column) in columns.enumerated() {
+            for number in encodings.indices {
+                let encoding = encodings[number]
                 let size: Int
-                if let fixed = column.encoding.fixedSize {
+                if let fixed = encoding.fixedSize {
                     size = fixed
                 } else {
                     size = Int(raw.loadUnaligned(fromByteOffset: start + 4 * variable, as: UInt32.self).littleEndian)
                     variable += 1
                 }
                 guard size <= end - cursor else {
-                    throw .corrupt(path: path, reason: "sample \(index), column \"\(column.name)\": \(size) bytes run past the sample end")
+                    throw .corrupt(path: path, reason: "sample \(index), column \"\(columns[number].name)\": \(size) bytes run past the sample end")
                 }
                 if number > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: keyPrefixes[number])
+                keyBytes.withUnsafeBufferPointer { keys in out.append(contentsOf: UnsafeBufferPointer(rebasing: keys[keyRanges[number]])) }
                 let value = UnsafeRawBufferPointer(start: base + cursor, count: size)
-                switch column.encoding {
+                switch encoding {
                 case .str:
                     guard trusted || Self.isValidUTF8(base + cursor, count: size) else {
-                        throw .invalidRecord(path: path, position: position, field: column.name, reason: "str value is not valid UTF-8")
+                        throw .invalidRecord(path: path, position: position, field: columns[number].name, reason: "str value is not valid UTF-8")
                     }
                     JSONSerializer.appendCompactString(UnsafeBufferPointer(start: base + cursor, count: size), to: &out)
                 case .json:
@@ -101,7 +110,7 @@ final class MDSSampleDecoder: Sendable {
                         do {
                             try JSONValidator.validate(value)
                         } catch {
-                            throw .invalidRecord(path: path, position: position, field: column.name, reason: "json value is not valid JSON: \(error)")
+                            throw .invalidRecord(path: path, position: position, field: columns[number].name, reason: "json value is not valid JSON: \(error)")
                         }
                     }
                     if trusted || (size > 0 && memchr(base + cursor, 0x0A, size) == nil) {
@@ -111,9 +120,9 @@ final class MDSSampleDecoder: Sendable {
                     }
                 default:
                     do throws(MDSValueError) {
-                        try column.encoding.decode(value).write(to: &out)
+                        try encoding.decode(value).write(to: &out)
                     } catch {
-                        throw .invalidRecord(path: path, position: position, field: column.name, reason: error.reason)
+                        throw .invalidRecord(path: path, position: position, field: columns[number].name, reason: error.reason)
                     }
                 }
                 cursor += size

@@ -21,6 +21,9 @@ final class MDSSampleStream {
     private let pipe: Pipe
     private var shard: ShardHeader?
     private var block: Block?
+    /// The current block's samples, as local indices `blockStart..<blockEnd` (empty: none held).
+    private var blockStart = 0
+    private var blockEnd = 0
     private var whole: (data: MDSShardData, firstSample: Int)?
     private var failure: ShardError?
 
@@ -56,11 +59,13 @@ final class MDSSampleStream {
         while true {
             if let failure { throw failure }
             guard position < total else { return nil }
-            if let shard, let block {
+            if let shard {
+                // The hot path: a sample of the block held (no copies of the headers' references).
                 let local = position - shard.firstSample
-                if local >= block.firstSample, local < block.firstSample + block.count {
-                    let result = try body(Sample(decoder: shard.decoder, bytes: block.buffer.bytes, start: shard.offsets[local] - block.base,
-                                                 end: shard.offsets[local + 1] - block.base, index: local))
+                if local >= blockStart, local < blockEnd {
+                    let base = block!.base
+                    let result = try body(Sample(decoder: shard.decoder, bytes: block!.buffer.bytes, start: shard.offsets[local] - base,
+                                                 end: shard.offsets[local + 1] - base, index: local))
                     position += 1
                     return result
                 }
@@ -78,6 +83,8 @@ final class MDSSampleStream {
             // Done with what is held: give it back, take the next piece.
             if let held = block {
                 block = nil
+                blockStart = 0
+                blockEnd = 0
                 pipe.recycle(held.buffer)
             }
             if let held = whole {
@@ -86,7 +93,10 @@ final class MDSSampleStream {
             }
             switch pipe.receive() {
             case .shard(let header): shard = header
-            case .block(let next): block = next
+            case .block(let next):
+                block = next
+                blockStart = next.firstSample
+                blockEnd = next.firstSample + next.count
             case .whole(let data): whole = (data.data, data.firstSample)
             case .failure(let error): failure = error
             case .end: return nil

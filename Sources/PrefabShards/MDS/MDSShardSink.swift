@@ -4,13 +4,14 @@ import Foundation
 /// the next ones, then writes the shard file (temporary name, fsync, rename).
 ///
 /// The writer fills fixed-size chunks of sample bytes and hands each full one over; the sink
-/// compresses it at once, on its serial queue, into the body of the shard's zstd frame. When
-/// the writer closes the shard it passes the header (count, offsets, config) and the raw
-/// hashes; the sink ends the frame with the header in front (`ZstdPrefixedFrame`),
-/// writes and commits the file, and gives the chunks back. So compressing overlaps encoding,
-/// as `zstd -T1` overlaps reading with compressing, and memory stays at about one shard of
-/// chunks plus its compressed form: a chunk is reused only once its shard is on disk, and the
-/// writer waits for one when `maxChunks` are in use.
+/// feeds it at once, on its serial queue, to the shard's zstd frame, which libzstd compresses
+/// on two worker threads. When the writer closes the shard it passes the header (count,
+/// offsets, config) and the raw hashes; the sink ends the frame with the header in front
+/// (`ZstdPrefixedFrame`), writes and commits the file, and gives the chunks back. So
+/// compressing overlaps encoding (as `zstd -T1` overlaps reading with compressing) and uses
+/// whatever cores are free. Memory stays at about one shard of chunks plus up to 16 MiB of
+/// its compressed form: a chunk is reused only once its shard is on disk, and the writer waits
+/// for one when `maxChunks` are in use.
 final class MDSShardSink: @unchecked Sendable {
     /// What the writer knows about a shard when it closes it.
     struct ClosedShard: Sendable {
@@ -37,7 +38,6 @@ final class MDSShardSink: @unchecked Sendable {
 
     let directory: String
     let chunkSize: Int
-    private let compressed: Bool
     private let hashes: [ShardHashAlgorithm]
     private let queue = DispatchQueue(label: "prefab.mds.shards")
 
@@ -58,7 +58,6 @@ final class MDSShardSink: @unchecked Sendable {
     init(directory: String, compression: Compression, hashes: [ShardHashAlgorithm], sizeLimit: Int?) {
         self.directory = directory
         self.hashes = hashes
-        compressed = compression.isCompressed
         // Chunks of 1 MiB (less for small shards); a chunk closes once it holds that much, so
         // each reserves room for the sample that crosses the mark.
         chunkSize = max(4096, min(1 << 20, sizeLimit ?? (1 << 20)))
@@ -69,7 +68,7 @@ final class MDSShardSink: @unchecked Sendable {
         } else {
             maxChunks = Int.max
         }
-        frame = compressed ? ZstdPrefixedFrame(level: compression.level, sizeHint: sizeLimit) : nil
+        frame = compression.isCompressed ? ZstdPrefixedFrame(level: compression.level, sizeHint: sizeLimit, spillDirectory: directory) : nil
     }
 
     /// An empty chunk to fill, waiting while `maxChunks` are in use.
@@ -98,10 +97,10 @@ final class MDSShardSink: @unchecked Sendable {
         queue.async { [self] in
             chunks.append(chunk)
             guard let frame, isRunning else { return }
-            do throws(ZstdError) {
-                try chunk.withBytes { raw throws(ZstdError) in try frame.append(raw) }
+            do throws(ZstdFrameAssemblyError) {
+                try chunk.withBytes { raw throws(ZstdFrameAssemblyError) in try frame.append(raw) }
             } catch {
-                fail(.io(path: directory, operation: "compress (\(error.name))", errno: EIO))
+                fail(Self.shardError(error, path: directory))
             }
         }
     }
@@ -181,11 +180,7 @@ final class MDSShardSink: @unchecked Sendable {
                     try frame.finish(prefix: header, contentSize: shard.rawBytes, contentHash: shard.contentHash, sink: sink)
                 }
             } catch {
-                switch error {
-                case .sink(let error): throw error
-                case .zstd(let error): throw .io(path: path, operation: "compress (\(error.name))", errno: EIO)
-                case .layout(let reason): throw .io(path: path, operation: "compress (\(reason))", errno: EIO)
-                }
+                throw Self.shardError(error, path: path)
             }
         } else {
             try shard.header.withBytes(sink)
@@ -198,6 +193,14 @@ final class MDSShardSink: @unchecked Sendable {
             closed: summary, storedName: storedName, storedBytes: file.bytesWritten,
             storedHashes: storedHasher.map { Self.named($0.finalize()) }, sha256: fileHasher.finalize()[.sha256]!
         )
+    }
+
+    private static func shardError(_ error: ZstdFrameAssemblyError, path: String) -> ShardError {
+        switch error {
+        case .io(let error): error
+        case .zstd(let error): .io(path: path, operation: "compress (\(error.name))", errno: EIO)
+        case .layout(let reason): .io(path: path, operation: "compress (\(reason))", errno: EIO)
+        }
     }
 
     static func named(_ digests: [ShardHashAlgorithm: String]) -> [String: String] {

@@ -12,7 +12,9 @@ final class ZstdCompressor {
     /// `contentSize: false` leaves the content size out of streamed frames of unknown size
     /// (only `ZstdPrefixedFrame` wants that: it writes the frame header itself). `sizeHint`
     /// tunes the parameters for input of about that size when the exact size is not pledged.
-    init(level: Int, checksum: Bool = true, contentSize: Bool = true, sizeHint: Int? = nil) {
+    /// `workers` > 0 compresses streamed input on that many libzstd threads, in jobs of
+    /// `jobSize` bytes (0: libzstd's default); the frame format is the same either way.
+    init(level: Int, checksum: Bool = true, contentSize: Bool = true, sizeHint: Int? = nil, workers: Int = 0, jobSize: Int = 0) {
         guard let context = ZSTD_createCCtx() else { fatalError("zstd could not allocate a compression context") }
         self.context = context
         self.level = level
@@ -22,6 +24,10 @@ final class ZstdCompressor {
         if let sizeHint, sizeHint > 0 {
             // ZSTD_c_srcSizeHint (a macro Swift does not import).
             ZSTD_CCtx_setParameter(context, ZSTD_c_experimentalParam7, Int32(min(sizeHint, Int(Int32.max))))
+        }
+        if workers > 0 {
+            ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, Int32(workers))
+            if jobSize > 0 { ZSTD_CCtx_setParameter(context, ZSTD_c_jobSize, Int32(jobSize)) }
         }
     }
 
