@@ -54,7 +54,8 @@ struct MDSLineEncoder {
         var unknown: String? = nil
         do {
             var reader = Reader(line)
-            try reader.object { key, reader throws(JSONParseError) in
+            try reader.beginObject()
+            while let key = try reader.nextKey() {
                 if let column = columnIndex(key, reader) {
                     let start = scratch.count
                     let problem = try encodeValue(encodings[column], &reader)
@@ -65,6 +66,7 @@ struct MDSLineEncoder {
                     try reader.skipValue()
                 }
             }
+            try reader.endDocument()
         } catch {
             throw .json(error)
         }
@@ -164,6 +166,9 @@ struct MDSLineEncoder {
         let base: UnsafePointer<UInt8>
         let end: Int
         private(set) var position = 0
+        /// Whether a member was started (so a separator comes next), and the object ended.
+        private var inMember = false
+        private var objectClosed = false
 
         init(_ bytes: UnsafeRawBufferPointer) {
             base = (bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 0x1)!).assumingMemoryBound(to: UInt8.self)
@@ -189,38 +194,52 @@ struct MDSLineEncoder {
             }
         }
 
-        /// The whole line: one object, each member's key (its token's range) passed to `member`,
-        /// which must consume the value.
-        mutating func object(_ member: (Range<Int>, inout Reader) throws(JSONParseError) -> Void) throws(JSONParseError) {
+        /// Opens the line's top-level object.
+        mutating func beginObject() throws(JSONParseError) {
             skipWhitespace()
             guard position < end, base[position] == UInt8(ascii: "{") else { throw error("expected a JSON object") }
             position += 1
             skipWhitespace()
             if position < end, base[position] == UInt8(ascii: "}") {
                 position += 1
-            } else {
-                while true {
-                    skipWhitespace()
-                    guard position < end, base[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-                    let keyStart = position
-                    try skipString()
-                    let key = keyStart..<position
-                    skipWhitespace()
-                    guard position < end, base[position] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
-                    position += 1
-                    skipWhitespace()
-                    guard position < end else { throw error("unexpected end of input, expected a value") }
-                    try member(key, &self)
-                    skipWhitespace()
-                    guard position < end else { throw error("unexpected end of input inside an object") }
-                    let byte = base[position]
-                    position += 1
-                    if byte == UInt8(ascii: ",") { continue }
-                    if byte == UInt8(ascii: "}") { break }
+                objectClosed = true
+            }
+        }
+
+        /// The next member's key token (its range), leaving the reader at its value, which the
+        /// caller must consume; nil after the object's closing brace.
+        mutating func nextKey() throws(JSONParseError) -> Range<Int>? {
+            if objectClosed { return nil }
+            if inMember {
+                skipWhitespace()
+                guard position < end else { throw error("unexpected end of input inside an object") }
+                let byte = base[position]
+                position += 1
+                if byte == UInt8(ascii: "}") {
+                    objectClosed = true
+                    return nil
+                }
+                guard byte == UInt8(ascii: ",") else {
                     position -= 1
                     throw error("expected ',' or '}' in an object")
                 }
             }
+            skipWhitespace()
+            guard position < end, base[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let keyStart = position
+            try skipString()
+            let key = keyStart..<position
+            skipWhitespace()
+            guard position < end, base[position] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
+            position += 1
+            skipWhitespace()
+            guard position < end else { throw error("unexpected end of input, expected a value") }
+            inMember = true
+            return key
+        }
+
+        /// Checks that nothing but whitespace follows the object.
+        mutating func endDocument() throws(JSONParseError) {
             skipWhitespace()
             if position < end { throw error("unexpected content after the JSON value") }
         }

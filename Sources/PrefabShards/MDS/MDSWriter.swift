@@ -3,14 +3,15 @@ import Foundation
 /// Writes records as MosaicML Streaming MDS shards (`specs/mds.md`), byte for byte as the
 /// reference `MDSWriter` lays them out, plus Prefab's `manifest.json`.
 ///
-/// Samples are encoded straight into 1 MiB chunks; each full chunk is compressed on a
-/// background queue (`MDSShardSink`) while the next fills. A shard's header (its sample offsets)
-/// is known only when the shard is complete, so it goes in front of the compressed samples as
-/// stored blocks of the same zstd frame (`ZstdPrefixedFrame`), which declares its content size.
-/// The chunks stay until their shard is on disk (its raw hashes cover the header first), so
-/// memory is about one shard (`shardSizeLimit`, 64 MiB by default) plus its compressed form.
-/// Each shard is written under a temporary name, fsynced and renamed; `index.json` and the
-/// manifest are written last.
+/// Each JSON line is validated and encoded in one pass (`MDSLineEncoder`), straight into 1 MiB
+/// chunks; each full chunk goes to the background (`MDSShardSink`, two zstd workers) and is
+/// compressed while the next fills. A shard's header (its sample offsets) is known only when
+/// the shard is complete, so it goes in front of the compressed samples as stored blocks of the
+/// same zstd frame (`ZstdPrefixedFrame`), which declares its content size. The chunks stay until
+/// their shard is on disk (its raw hashes cover the header first), so memory is about one shard
+/// (`shardSizeLimit`, 64 MiB by default) plus up to 16 MiB of its compressed form. Each shard is
+/// written under a temporary name, fsynced and renamed; `index.json` and the manifest are
+/// written last.
 public final class MDSWriter: ShardWriter {
     public let directory: String
     public var format: ShardFormat { .mds }
@@ -31,7 +32,8 @@ public final class MDSWriter: ShardWriter {
     private var shardBytes = 0
     private var sampleEnds: [Int] = []
     private var shardCount = 0
-    private var lineEncoder: MDSLineEncoder?
+    /// Set with the columns (not optional: mutating it in place must not copy it per line).
+    private var lineEncoder = MDSLineEncoder(columns: [])
     private var index = MDSIndex(shards: [])
     private var manifestShards: [ShardManifest.Shard] = []
     private var closed = false
@@ -89,7 +91,7 @@ public final class MDSWriter: ShardWriter {
 
     public func write(jsonLine: UnsafeRawBufferPointer) throws(ShardError) {
         guard !closed else { throw .writerClosed(path: directory) }
-        guard lineEncoder != nil else {
+        guard columns != nil else {
             // The first record fixes inferred columns; parse it the ordinary way.
             let record: JSONObject
             do {
@@ -102,7 +104,7 @@ public final class MDSWriter: ShardWriter {
         }
         let start = chunk.count
         do {
-            try lineEncoder!.encode(jsonLine, into: &chunk)
+            try lineEncoder.encode(jsonLine, into: &chunk)
         } catch {
             chunk.removeSubrange(start...)
             switch error {
