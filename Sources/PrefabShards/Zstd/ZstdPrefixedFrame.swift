@@ -10,8 +10,9 @@
 /// Why the body blocks decode unchanged behind the prefix (RFC 8878): a match refers to earlier
 /// output by distance, and the body's matches never reach back past the body's start; raw blocks
 /// change neither the entropy tables nor the repeat offsets that later compressed blocks may
-/// reuse; and the window the body was compressed with is the frame's window. The prefix (the
-/// offset table and config, about 0.1% of a shard) is stored uncompressed.
+/// reuse; and the window the body was compressed with is the frame's window. The prefix (an
+/// MDS shard's offset table and config) is stored uncompressed: offsets hardly compress, so
+/// this costs under 0.1% of the compressed shard.
 ///
 /// The compressed body stays in memory up to `spillThreshold` bytes (a 64 MiB shard of text
 /// compresses to about 15 MB); beyond that, as for data that hardly compresses, it moves to an
