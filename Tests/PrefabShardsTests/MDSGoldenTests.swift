@@ -93,8 +93,12 @@ import Testing
                 #expect(try dataset.record(at: position) == Fixtures.goldenSamples[position])
             }
         }
-        let records = try Shards.open(Fixtures.path("mds/" + golden.name), verification: .full).readAll()
-        #expect(records == Fixtures.goldenSamples)
+        // Sequential reads: whole shards (full verification) and streamed ones (standard: the
+        // stored hash is checked first, then samples are decompressed as they are read).
+        for verification in [Verification.full, .standard, .minimal] {
+            let records = try Shards.open(Fixtures.path("mds/" + golden.name), verification: verification).readAll()
+            #expect(records == Fixtures.goldenSamples, "\(verification)")
+        }
     }
 
     @Test func multiShardReferenceStartsWithAnEmptyShard() throws {

@@ -70,7 +70,90 @@ import Testing
             var transcoded: [UInt8] = []
             compact.withUnsafeBufferPointer { PythonJSONTranscoder.transcode($0.baseAddress!, from: 0, to: $0.count, into: &transcoded) }
             #expect(transcoded == value.serializedBytes(style: .python), "\(value)")
+            // The line encoder's single validating pass writes the same bytes for a json column.
+            var encoder = MDSLineEncoder(columns: [MDSColumn(name: "b", encoding: .json)])
+            var sample: [UInt8] = []
+            let line = Array(#"{"b":"#.utf8) + compact + [UInt8(ascii: "}")]
+            try line.withUnsafeBytes { raw in
+                do { try encoder.encode(raw, into: &sample) } catch { throw ShardError.invalidArgument("\(error)") }
+            }
+            #expect(Array(sample.dropFirst(4)) == value.serializedBytes(style: .python), "\(value)")
         }
+    }
+
+    /// The encoder validates in the same pass as it encodes: on mutated records it must reject
+    /// exactly what `JSONValidator` rejects, with the same error, and otherwise encode exactly
+    /// as the parsed record encodes (or fail on the same column).
+    @Test func mutatedLinesGiveTheValidatorsErrorsOrTheRecordsBytes() throws {
+        let columns = [
+            MDSColumn(name: "prompt", encoding: .str), MDSColumn(name: "empty", encoding: .str), MDSColumn(name: "chosen", encoding: .json),
+            MDSColumn(name: "rejected", encoding: .json), MDSColumn(name: "score_chosen", encoding: .float64),
+            MDSColumn(name: "score_rejected", encoding: .int64),
+        ].sorted { $0.name < $1.name }
+        let seeds = RoundTripTests.records(count: 30).map { $0.serializedBytes() }
+        var generator = SystemRandomNumberGenerator()
+        let interesting: [UInt8] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xE2, 0xF0, 0xFF, 0x30, 0x2D, 0x2E, 0x65, 0x75, 0x20, 0x44]
+        var disagreements: [String] = []
+        var encoder = MDSLineEncoder(columns: columns)
+        for seed in seeds {
+            for _ in 0..<300 {
+                var bytes = seed
+                for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                    guard !bytes.isEmpty else { break }
+                    let index = Int.random(in: 0..<bytes.count, using: &generator)
+                    switch Int.random(in: 0..<3, using: &generator) {
+                    case 0: bytes[index] = interesting.randomElement(using: &generator)!
+                    case 1: bytes.remove(at: index)
+                    default: bytes.insert(interesting.randomElement(using: &generator)!, at: index)
+                    }
+                }
+                var encoded: [UInt8] = [7]
+                let result: Result<Void, MDSLineEncoder.Failure> = bytes.withUnsafeBytes { raw in
+                    Result { () throws(MDSLineEncoder.Failure) in try encoder.encode(raw, into: &encoded) }
+                }
+                let validation: Result<Void, JSONParseError> = bytes.withUnsafeBytes { raw in
+                    Result { () throws(JSONParseError) in try JSONValidator.validateObject(raw) }
+                }
+                let text = String(decoding: bytes, as: UTF8.self)
+                switch (result, validation) {
+                case (.failure(.json(let ours)), .failure(let theirs)):
+                    if ours.description != theirs.description { disagreements.append("\(text): \(ours) vs \(theirs)") }
+                case (.failure(.json(let ours)), .success):
+                    disagreements.append("\(text): encoder says \(ours), validator accepts")
+                case (_, .failure(let theirs)):
+                    disagreements.append("\(text): validator says \(theirs), encoder does not")
+                case (.success, .success), (.failure(.field), .success):
+                    // Valid JSON: the bytes (or the refusal) must be those of the parsed record.
+                    let record = try JSONObject(parsing: bytes)
+                    var expected: [UInt8] = [7] + Array(repeating: 0, count: 4 * columns.filter { $0.encoding.fixedSize == nil }.count)
+                    var variable = 0
+                    var fits = record.count == columns.count
+                    for column in columns {
+                        guard let value = record[column.name] else { fits = false; break }
+                        let start = expected.count
+                        do {
+                            try column.encoding.encode(value, into: &expected)
+                        } catch {
+                            fits = false
+                            break
+                        }
+                        if column.encoding.fixedSize == nil {
+                            withUnsafeBytes(of: UInt32(expected.count - start).littleEndian) { length in
+                                for offset in 0..<4 { expected[1 + variable * 4 + offset] = length[offset] }
+                            }
+                            variable += 1
+                        }
+                    }
+                    if case .success = result {
+                        if !fits || encoded != expected { disagreements.append("\(text): bytes differ from the record's") }
+                    } else {
+                        if fits { disagreements.append("\(text): refused, but the record fits") }
+                        if encoded != [7] { disagreements.append("\(text): a refused line left bytes behind") }
+                    }
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.count) disagreements, e.g. \(disagreements.prefix(3))")
     }
 
     @Test func mdsRecordsReadBackAsTheSameCompactJSONTextWhetherParsedOrNot() throws {

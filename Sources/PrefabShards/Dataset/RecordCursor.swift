@@ -8,6 +8,8 @@ public final class RecordCursor {
     private var fileIndex = 0
     private var lineReader: JSONLFileReader?
     private var mds: MDSDataset?
+    /// Reads `mds` ahead, from `nextSample` (restarted if `skip` moves past it).
+    private var stream: MDSSampleStream?
     private var standalone: MDSShardData?
     private var nextSample = 0
     private var scratch: [UInt8] = []
@@ -68,16 +70,11 @@ public final class RecordCursor {
     /// The next record, or nil at the end.
     public func next() throws(ShardError) -> JSONObject? {
         if let mds {
-            guard nextSample < mds.count else { return nil }
-            let shard = mds.shardContaining(nextSample)
-            let data = try mds.shardData(shard)
-            let local = nextSample - mds.shardStart(shard)
-            let record = try data.sample(local)
-            lastFile = data.path
-            lastPosition = .sample(local)
-            nextSample += 1
-            recordsRead += 1
-            return record
+            return try sampleStream(mds).next { (sample: MDSSampleStream.Sample) throws(ShardError) -> JSONObject in
+                let record = try sample.decoder.record(sample.bytes, from: sample.start, to: sample.end, sample: sample.index)
+                sampleRead(sample)
+                return record
+            }
         }
         if let standalone {
             guard nextSample < standalone.sampleCount else { return nil }
@@ -101,16 +98,14 @@ public final class RecordCursor {
     /// written as compact JSON straight from their columns (`json` columns as stored).
     public func nextJSON<R>(_ body: (UnsafeRawBufferPointer) throws(ShardError) -> R) throws(ShardError) -> R? {
         if let mds {
-            guard nextSample < mds.count else { return nil }
-            let shard = mds.shardContaining(nextSample)
-            let data = try mds.shardData(shard)
-            let local = nextSample - mds.shardStart(shard)
-            scratch.removeAll(keepingCapacity: true)
-            try data.writeSampleJSON(local, into: &scratch)
-            lastFile = data.path
-            lastPosition = .sample(local)
-            nextSample += 1
-            recordsRead += 1
+            let stream = sampleStream(mds)
+            let produced = try stream.next { (sample: MDSSampleStream.Sample) throws(ShardError) -> Bool in
+                scratch.removeAll(keepingCapacity: true)
+                try sample.decoder.writeJSON(sample.bytes, from: sample.start, to: sample.end, sample: sample.index, into: &scratch)
+                sampleRead(sample)
+                return true
+            }
+            guard produced != nil else { return nil }
             return try scratch.withBytes(body)
         }
         if let standalone {
@@ -125,6 +120,22 @@ public final class RecordCursor {
         }
         guard let line = try nextJSONLLine() else { return nil }
         return try body(line)
+    }
+
+    /// The MDS stream, positioned at `nextSample`.
+    private func sampleStream(_ mds: MDSDataset) -> MDSSampleStream {
+        if let stream, stream.position == nextSample { return stream }
+        stream = nil  // stops the old read-ahead before starting another
+        let started = MDSSampleStream(dataset: mds, from: nextSample)
+        stream = started
+        return started
+    }
+
+    private func sampleRead(_ sample: MDSSampleStream.Sample) {
+        lastFile = sample.path
+        lastPosition = .sample(sample.index)
+        nextSample += 1
+        recordsRead += 1
     }
 
     private func nextJSONLLine() throws(ShardError) -> UnsafeRawBufferPointer? {

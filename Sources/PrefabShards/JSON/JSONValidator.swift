@@ -35,6 +35,16 @@ struct JSONValidator: ~Copyable {
         if validator.position < validator.end { throw validator.error("unexpected content after the JSON value") }
     }
 
+    /// Validates the value at `start` inside a document (nested `depth` levels deep) and returns
+    /// the position after it; errors carry offsets from `base`.
+    static func skipValue(_ base: UnsafePointer<UInt8>, from start: Int, end: Int, depth: Int) throws(JSONParseError) -> Int {
+        var validator = JSONValidator(UnsafeRawBufferPointer(start: base, count: end))
+        validator.position = start
+        validator.depth = depth
+        try validator.value()
+        return validator.position
+    }
+
     private mutating func value() throws(JSONParseError) {
         guard position < end else { throw error("unexpected end of input, expected a value") }
         switch base[position] {

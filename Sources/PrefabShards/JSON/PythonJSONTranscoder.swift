@@ -5,8 +5,6 @@
 /// This is how the MDS writer fills a `json` column from a pre-serialised line at close to
 /// memory speed. The input must already be validated (`JSONValidator`).
 enum PythonJSONTranscoder {
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     static func transcode(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, into out: inout [UInt8]) {
         var position = start
         while position < end {
@@ -99,14 +97,15 @@ enum PythonJSONTranscoder {
         }
     }
 
+    /// `\uXXXX` (lowercase hex), appended in one go.
     @inline(__always)
     private static func appendUnit(_ unit: UInt16, to out: inout [UInt8]) {
-        out.append(0x5C)
-        out.append(UInt8(ascii: "u"))
-        out.append(hexDigits[Int(unit >> 12)])
-        out.append(hexDigits[Int((unit >> 8) & 0xF)])
-        out.append(hexDigits[Int((unit >> 4) & 0xF)])
-        out.append(hexDigits[Int(unit & 0xF)])
+        @inline(__always) func hex(_ nibble: UInt16) -> UInt64 {
+            let value = UInt64(nibble & 0xF)
+            return value < 10 ? 0x30 + value : 0x57 + value  // '0'... or 'a'...
+        }
+        let bytes: UInt64 = 0x5C | 0x75 << 8 | hex(unit >> 12) << 16 | hex(unit >> 8) << 24 | hex(unit >> 4) << 32 | hex(unit) << 40
+        withUnsafeBytes(of: bytes.littleEndian) { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<6])) }
     }
 
     /// A number token, written as Python prints the value `JSONParser` makes of it.

@@ -1,20 +1,42 @@
+import Foundation
+
 /// Encodes a JSON line straight into an MDS sample, without building a `JSONValue`: the fast
 /// path behind `MDSWriter.write(jsonLine:)`.
 ///
-/// The line is validated, its top-level members are located, and each column's value is
-/// copied (`str`, unescaped), transcoded (`json`, Python layout) or parsed (numbers) into the
-/// sample. The bytes, and the errors, are the same as encoding the parsed record.
+/// One pass over the line validates it (the grammar `JSONValidator` checks, with its error
+/// messages) and, member by member, writes each column's value: `str` unescaped, `json`
+/// re-escaped in Python's layout, numbers parsed. Values land in member order in a scratch
+/// buffer and are then copied into the sample in column order. The bytes, and the errors, are
+/// those of encoding the parsed record: a syntax error anywhere wins over a value that does
+/// not fit its column, which is reported for the first such column in column order.
 struct MDSLineEncoder {
     let columns: [MDSColumn]
-    private let names: [[UInt8]]
+    private let encodings: [MDSEncoding]
+    /// The column names' UTF-8 bytes back to back, and where each lies (no per-lookup retains).
+    private let nameBytes: [UInt8]
+    private let nameRanges: [Range<Int>]
     private let variableColumns: Int
+    /// Where each column's encoded value lies in `scratch` (start -1: not seen yet), and why it
+    /// does not fit, if it does not.
     private var spans: [(start: Int, end: Int)]
+    private var problems: [String?]
+    private var scratch: [UInt8] = []
 
     init(columns: [MDSColumn]) {
         self.columns = columns
-        names = columns.map { Array($0.name.utf8) }
+        encodings = columns.map(\.encoding)
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for column in columns {
+            let start = bytes.count
+            bytes.append(contentsOf: column.name.utf8)
+            ranges.append(start..<bytes.count)
+        }
+        nameBytes = bytes
+        nameRanges = ranges
         variableColumns = columns.filter { $0.encoding.fixedSize == nil }.count
         spans = Array(repeating: (-1, -1), count: columns.count)
+        problems = Array(repeating: nil, count: columns.count)
     }
 
     enum Failure: Error {
@@ -22,187 +44,504 @@ struct MDSLineEncoder {
         case field(String, String)
     }
 
-    /// Appends the sample for `line` to `out` (which the caller has emptied).
+    /// Appends the sample for `line` to `out` (nothing on error).
     mutating func encode(_ line: UnsafeRawBufferPointer, into out: inout [UInt8]) throws(Failure) {
+        scratch.removeAll(keepingCapacity: true)
+        for index in spans.indices {
+            spans[index] = (-1, -1)
+            problems[index] = nil
+        }
+        var unknown: String? = nil
         do {
-            try JSONValidator.validateObject(line)
+            var reader = Reader(line)
+            try reader.beginObject()
+            while let key = try reader.nextKey() {
+                if let column = columnIndex(key, reader) {
+                    let start = scratch.count
+                    let problem = try encodeValue(encodings[column], &reader)
+                    if problem != nil || problems[column] != nil { problems[column] = problem }
+                    spans[column] = (start, scratch.count)
+                } else {
+                    if unknown == nil { unknown = reader.decodedKey(key) }
+                    try reader.skipValue()
+                }
+            }
+            try reader.endDocument()
         } catch {
             throw .json(error)
         }
-        guard line.count > 0 else { throw .json(JSONParseError(offset: 0, reason: "empty line")) }
-        let base = line.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let end = line.count
-        for index in spans.indices { spans[index] = (-1, -1) }
-        var unknown: String? = nil
 
-        var position = 0
-        while base[position] != UInt8(ascii: "{") { position += 1 }
-        position += 1
-        while true {
-            position = skipWhitespace(base, position, end)
-            if base[position] == UInt8(ascii: "}") { break }
-            if base[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            // A member: "key" : value
-            let keyStart = position
-            let keyEnd = JSONScan.skipString(base, from: position, end: end)
-            position = skipWhitespace(base, keyEnd, end)
-            position = skipWhitespace(base, position + 1, end)  // past ':'
-            let valueStart = position
-            position = JSONScan.skipValue(base, from: position, end: end)
-            let column = columnIndex(base, keyStart, keyEnd)
-            if let column {
-                spans[column] = (valueStart, position)
-            } else {
-                if unknown == nil { unknown = decodeKey(base, keyStart, keyEnd) }
-            }
-        }
-
+        let sampleStart = out.count
         out.append(contentsOf: repeatElement(0, count: 4 * variableColumns))
         var variable = 0
         for (index, column) in columns.enumerated() {
             let span = spans[index]
             guard span.start >= 0 else {
+                out.removeSubrange(sampleStart...)
                 throw .field(column.name, "missing (the MDS columns are \(columns.map(\.name).joined(separator: ", ")))")
             }
-            let start = out.count
-            try encodeValue(column, base, span.start, span.end, into: &out)
+            if let problem = problems[index] {
+                out.removeSubrange(sampleStart...)
+                throw .field(column.name, problem)
+            }
+            let length = span.end - span.start
             if column.encoding.fixedSize == nil {
-                let length = out.count - start
-                guard length < Int(UInt32.max) else { throw .field(column.name, "value over 4 GiB") }
+                guard length < Int(UInt32.max) else {
+                    out.removeSubrange(sampleStart...)
+                    throw .field(column.name, "value over 4 GiB")
+                }
                 withUnsafeBytes(of: UInt32(length).littleEndian) { bytes in
-                    for offset in 0..<4 { out[variable * 4 + offset] = bytes[offset] }
+                    for offset in 0..<4 { out[sampleStart + variable * 4 + offset] = bytes[offset] }
                 }
                 variable += 1
             }
+            scratch.withUnsafeBufferPointer { buffer in
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[span.start..<span.end]))
+            }
         }
         if let unknown {
+            out.removeSubrange(sampleStart...)
             throw .field(unknown, "not one of the MDS columns (\(columns.map(\.name).joined(separator: ", ")))")
         }
     }
 
-    private func encodeValue(_ column: MDSColumn, _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, into out: inout [UInt8]) throws(Failure) {
-        switch column.encoding {
-        case .str:
-            guard base[start] == UInt8(ascii: "\"") else {
-                throw .field(column.name, "expected a string for a str column, found \(kind(base, start, end))")
-            }
-            unescape(base, start, end, into: &out)
+    /// Validates the value at the reader and appends its encoding to `scratch`; returns why it
+    /// does not fit the column (after validating it all the same), or nil.
+    private mutating func encodeValue(_ encoding: MDSEncoding, _ reader: inout Reader) throws(JSONParseError) -> String? {
+        switch encoding {
         case .json:
-            PythonJSONTranscoder.transcode(base, from: start, to: end, into: &out)
+            try reader.transcodeValue(depth: 1, into: &scratch)
+            return nil
+        case .str:
+            guard reader.peek == UInt8(ascii: "\"") else {
+                let start = reader.position
+                try reader.skipValue()
+                return "expected a string for a str column, found \(reader.kind(from: start))"
+            }
+            try reader.unescapeString(into: &scratch)
+            return nil
         default:
             // Numbers and the rarer encodings: through the parsed value (cheap for scalars).
+            let start = reader.position
+            try reader.skipValue()
             let value: JSONValue
             do {
-                value = try JSONValue(parsing: UnsafeRawBufferPointer(start: base + start, count: end - start))
+                value = try JSONValue(parsing: reader.bytes(from: start))
             } catch {
-                throw .json(error)
+                throw error
             }
             do {
-                try column.encoding.encode(value, into: &out)
+                try encoding.encode(value, into: &scratch)
+                return nil
             } catch {
-                throw .field(column.name, error.reason)
+                return error.reason
             }
         }
     }
 
-    /// The kind name `JSONValue.kindName` would give the token at `start`.
-    private func kind(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
-        switch base[start] {
-        case UInt8(ascii: "{"): return "object"
-        case UInt8(ascii: "["): return "array"
-        case UInt8(ascii: "\""): return "string"
-        case UInt8(ascii: "t"), UInt8(ascii: "f"): return "boolean"
-        case UInt8(ascii: "n"): return "null"
-        default:
-            let value = try? JSONValue(parsing: UnsafeRawBufferPointer(start: base + start, count: end - start))
-            return value?.kindName ?? "number"
-        }
-    }
-
-    /// The UTF-8 content of a string token, escapes decoded.
-    private func unescape(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, into out: inout [UInt8]) {
-        var position = start + 1
-        while true {
-            var plainEnd = position
-            while true {
-                plainEnd = JSONScan.skipPlainStringBytes(base, from: plainEnd, end: end)
-                // Non-ASCII and DEL need nothing here: copy them along.
-                if plainEnd < end, base[plainEnd] >= 0x80 { plainEnd += 1 } else { break }
-            }
-            if plainEnd > position { out.append(contentsOf: UnsafeBufferPointer(start: base + position, count: plainEnd - position)) }
-            position = plainEnd
-            guard position < end, base[position] == UInt8(ascii: "\\") else { return }
-            let escape = base[position + 1]
-            var scalar: UInt32
-            switch escape {
-            case UInt8(ascii: "u"):
-                let decoded = JSONScan.decodeUnicodeEscape(base, at: position, end: end)
-                scalar = decoded.scalar
-                position += decoded.length
-            case UInt8(ascii: "b"): scalar = 0x08; position += 2
-            case UInt8(ascii: "f"): scalar = 0x0C; position += 2
-            case UInt8(ascii: "n"): scalar = 0x0A; position += 2
-            case UInt8(ascii: "r"): scalar = 0x0D; position += 2
-            case UInt8(ascii: "t"): scalar = 0x09; position += 2
-            default: scalar = UInt32(escape); position += 2
-            }
-            appendUTF8(&scalar, &out)
-        }
-    }
-
-    @inline(__always)
-    private func appendUTF8(_ scalar: inout UInt32, _ out: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80: out.append(UInt8(scalar))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | (scalar >> 6)))
-            out.append(UInt8(0x80 | (scalar & 0x3F)))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | (scalar >> 12)))
-            out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (scalar & 0x3F)))
-        default:
-            out.append(UInt8(0xF0 | (scalar >> 18)))
-            out.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-            out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (scalar & 0x3F)))
-        }
-    }
-
-    /// Which column a key token names (comparing raw bytes; keys with escapes are decoded first).
-    private func columnIndex(_ base: UnsafePointer<UInt8>, _ keyStart: Int, _ keyEnd: Int) -> Int? {
-        let contentStart = keyStart + 1
-        let length = keyEnd - 1 - contentStart
-        if memchr(base + contentStart, 0x5C, length) != nil {
-            var decoded: [UInt8] = []
-            unescape(base, keyStart, keyEnd, into: &decoded)
-            return names.firstIndex(of: decoded)
-        }
-        for (index, name) in names.enumerated() where name.count == length {
-            if name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + contentStart, length) == 0 }) { return index }
-        }
-        return nil
-    }
-
-    private func decodeKey(_ base: UnsafePointer<UInt8>, _ keyStart: Int, _ keyEnd: Int) -> String {
+    /// Which column a key names (keys with escapes are decoded first).
+    private func columnIndex(_ key: Range<Int>, _ reader: Reader) -> Int? {
+        var contentStart = key.lowerBound + 1
+        var length = key.upperBound - 1 - contentStart
         var decoded: [UInt8] = []
-        unescape(base, keyStart, keyEnd, into: &decoded)
-        return String(decoding: decoded, as: UTF8.self)
+        if memchr(reader.base + contentStart, 0x5C, length) != nil {
+            decoded = Array(reader.decodedKey(key).utf8)
+            contentStart = 0
+            length = decoded.count
+        }
+        return nameBytes.withUnsafeBufferPointer { names in
+            decoded.withUnsafeBufferPointer { decodedBytes in
+                let key = decodedBytes.isEmpty && length > 0 ? reader.base + contentStart : decodedBytes.baseAddress
+                for index in nameRanges.indices {
+                    let range = nameRanges[index]
+                    if range.count == length, length == 0 || memcmp(names.baseAddress! + range.lowerBound, key!, length) == 0 { return index }
+                }
+                return nil
+            }
+        }
     }
 
-    @inline(__always)
-    private func skipWhitespace(_ base: UnsafePointer<UInt8>, _ position: Int, _ end: Int) -> Int {
-        var position = position
-        while position < end {
-            let byte = base[position]
-            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return position }
-            position += 1
+    /// A validating reader over one line; every error is the one `JSONValidator` reports.
+    struct Reader {
+        let base: UnsafePointer<UInt8>
+        let end: Int
+        private(set) var position = 0
+        /// Whether a member was started (so a separator comes next), and the object ended.
+        private var inMember = false
+        private var objectClosed = false
+
+        init(_ bytes: UnsafeRawBufferPointer) {
+            base = (bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 0x1)!).assumingMemoryBound(to: UInt8.self)
+            end = bytes.count
         }
-        return position
+
+        var peek: UInt8? { position < end ? base[position] : nil }
+
+        func bytes(from start: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: base + start, count: position - start)
+        }
+
+        private func error(_ reason: String) -> JSONParseError {
+            JSONParseError(offset: position, reason: reason)
+        }
+
+        @inline(__always)
+        private mutating func skipWhitespace() {
+            while position < end {
+                let byte = base[position]
+                guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+                position += 1
+            }
+        }
+
+        /// Opens the line's top-level object.
+        mutating func beginObject() throws(JSONParseError) {
+            skipWhitespace()
+            guard position < end, base[position] == UInt8(ascii: "{") else { throw error("expected a JSON object") }
+            position += 1
+            skipWhitespace()
+            if position < end, base[position] == UInt8(ascii: "}") {
+                position += 1
+                objectClosed = true
+            }
+        }
+
+        /// The next member's key token (its range), leaving the reader at its value, which the
+        /// caller must consume; nil after the object's closing brace.
+        mutating func nextKey() throws(JSONParseError) -> Range<Int>? {
+            if objectClosed { return nil }
+            if inMember {
+                skipWhitespace()
+                guard position < end else { throw error("unexpected end of input inside an object") }
+                let byte = base[position]
+                position += 1
+                if byte == UInt8(ascii: "}") {
+                    objectClosed = true
+                    return nil
+                }
+                guard byte == UInt8(ascii: ",") else {
+                    position -= 1
+                    throw error("expected ',' or '}' in an object")
+                }
+            }
+            skipWhitespace()
+            guard position < end, base[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let keyStart = position
+            try skipString()
+            let key = keyStart..<position
+            skipWhitespace()
+            guard position < end, base[position] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
+            position += 1
+            skipWhitespace()
+            guard position < end else { throw error("unexpected end of input, expected a value") }
+            inMember = true
+            return key
+        }
+
+        /// Checks that nothing but whitespace follows the object.
+        mutating func endDocument() throws(JSONParseError) {
+            skipWhitespace()
+            if position < end { throw error("unexpected content after the JSON value") }
+        }
+
+        /// Validates the value here (inside the top-level object) and moves past it.
+        mutating func skipValue() throws(JSONParseError) {
+            position = try JSONValidator.skipValue(base, from: position, end: end, depth: 1)
+        }
+
+        /// Validates the value here and appends it as Python's `json.dumps` writes it.
+        mutating func transcodeValue(depth: Int, into out: inout [UInt8]) throws(JSONParseError) {
+            guard position < end else { throw error("unexpected end of input, expected a value") }
+            let byte = base[position]
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let isObject = byte == UInt8(ascii: "{")
+                let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                position += 1
+                if depth + 1 > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+                out.append(byte)
+                skipWhitespace()
+                if position < end, base[position] == close {
+                    position += 1
+                    out.append(close)
+                    return
+                }
+                while true {
+                    skipWhitespace()
+                    if isObject {
+                        guard position < end, base[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                        try transcodeString(into: &out)
+                        skipWhitespace()
+                        guard position < end, base[position] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
+                        position += 1
+                        out.append(UInt8(ascii: ":"))
+                        out.append(0x20)
+                        skipWhitespace()
+                    }
+                    try transcodeValue(depth: depth + 1, into: &out)
+                    skipWhitespace()
+                    guard position < end else {
+                        throw error(isObject ? "unexpected end of input inside an object" : "unexpected end of input inside an array")
+                    }
+                    let next = base[position]
+                    position += 1
+                    if next == UInt8(ascii: ",") {
+                        out.append(UInt8(ascii: ","))
+                        out.append(0x20)
+                        continue
+                    }
+                    if next == close {
+                        out.append(close)
+                        return
+                    }
+                    position -= 1
+                    throw error(isObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+                }
+            case UInt8(ascii: "\""):
+                try transcodeString(into: &out)
+            case UInt8(ascii: "t"): try literal("true", into: &out)
+            case UInt8(ascii: "f"): try literal("false", into: &out)
+            case UInt8(ascii: "n"): try literal("null", into: &out)
+            case UInt8(ascii: "N"): try literal("NaN", into: &out)
+            case UInt8(ascii: "I"): try literal("Infinity", into: &out)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                try number(into: &out)
+            default:
+                throw error("unexpected character, expected a value")
+            }
+        }
+
+        private mutating func literal(_ text: StaticString, into out: inout [UInt8]) throws(JSONParseError) {
+            let count = text.utf8CodeUnitCount
+            guard position + count <= end, memcmp(base + position, text.utf8Start, count) == 0 else {
+                throw error("invalid literal, expected '\(text)'")
+            }
+            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: count))
+            position += count
+        }
+
+        /// A number token, validated, written as Python prints the value `JSONParser` makes of it.
+        private mutating func number(into out: inout [UInt8]) throws(JSONParseError) {
+            let start = position
+            if base[position] == UInt8(ascii: "-") {
+                position += 1
+                if position < end, base[position] == UInt8(ascii: "I") {
+                    out.append(UInt8(ascii: "-"))
+                    try literal("Infinity", into: &out)
+                    return
+                }
+            }
+            guard position < end, JSONScan.isDigit(base[position]) else { throw error("invalid number: expected a digit") }
+            if base[position] == UInt8(ascii: "0") {
+                position += 1
+                if position < end, JSONScan.isDigit(base[position]) { throw error("invalid number: leading zero") }
+            } else {
+                while position < end, JSONScan.isDigit(base[position]) { position += 1 }
+            }
+            var integer = true
+            if position < end, base[position] == UInt8(ascii: ".") {
+                integer = false
+                position += 1
+                guard position < end, JSONScan.isDigit(base[position]) else { throw error("invalid number: expected a digit after '.'") }
+                while position < end, JSONScan.isDigit(base[position]) { position += 1 }
+            }
+            if position < end, base[position] | 0x20 == UInt8(ascii: "e") {
+                integer = false
+                position += 1
+                if position < end, base[position] == UInt8(ascii: "+") || base[position] == UInt8(ascii: "-") { position += 1 }
+                guard position < end, JSONScan.isDigit(base[position]) else { throw error("invalid number: expected a digit in the exponent") }
+                while position < end, JSONScan.isDigit(base[position]) { position += 1 }
+            }
+            let length = position - start
+            let digits = base[start] == UInt8(ascii: "-") ? length - 1 : length
+            if integer, digits < 19 {
+                if length == 2, base[start] == UInt8(ascii: "-"), base[start + 1] == UInt8(ascii: "0") {
+                    out.append(UInt8(ascii: "0"))  // Python prints int(-0) as 0
+                } else {
+                    out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
+                }
+                return
+            }
+            // Floats, and integers that may not fit Int64: through the parser's value, printed as Python.
+            if let value = try? JSONValue(parsing: UnsafeRawBufferPointer(start: base + start, count: length)) {
+                value.write(to: &out, style: .python)
+            }
+        }
+
+        /// Validates the string token here and appends it re-escaped as Python's ASCII-only
+        /// `json.dumps` writes it.
+        mutating func transcodeString(into out: inout [UInt8]) throws(JSONParseError) {
+            out.append(UInt8(ascii: "\""))
+            position += 1
+            while true {
+                let plainEnd = JSONScan.skipPlainStringBytes(base, from: position, end: end, stopAtDelete: true)
+                if plainEnd > position {
+                    out.append(contentsOf: UnsafeBufferPointer(start: base + position, count: plainEnd - position))
+                }
+                position = plainEnd
+                guard position < end else { throw error("unterminated string") }
+                let byte = base[position]
+                if byte == UInt8(ascii: "\"") {
+                    out.append(UInt8(ascii: "\""))
+                    position += 1
+                    return
+                }
+                let scalar: UInt32
+                if byte == UInt8(ascii: "\\") {
+                    scalar = try escape()
+                } else if byte < 0x20 {
+                    throw error("raw control character in a string (escape it)")
+                } else if byte == 0x7F {
+                    scalar = 0x7F
+                    position += 1
+                } else {
+                    guard let length = JSONScan.utf8SequenceLength(base, at: position, end: end) else {
+                        throw error("invalid UTF-8 in a string")
+                    }
+                    scalar = JSONScan.decodeScalar(base, at: position).scalar
+                    position += length
+                }
+                PythonJSONTranscoder.appendEscaped(scalar, to: &out)
+            }
+        }
+
+        /// Validates the string token here and appends its UTF-8 content, escapes decoded.
+        mutating func unescapeString(into out: inout [UInt8]) throws(JSONParseError) {
+            position += 1
+            var run = position
+            while true {
+                position = JSONScan.skipPlainStringBytes(base, from: position, end: end)
+                guard position < end else { throw error("unterminated string") }
+                let byte = base[position]
+                if byte >= 0x80 {
+                    guard let length = JSONScan.utf8SequenceLength(base, at: position, end: end) else {
+                        throw error("invalid UTF-8 in a string")
+                    }
+                    position += length
+                    continue
+                }
+                if position > run { out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: position - run)) }
+                if byte == UInt8(ascii: "\"") {
+                    position += 1
+                    return
+                }
+                guard byte == UInt8(ascii: "\\") else { throw error("raw control character in a string (escape it)") }
+                var scalar = try escape()
+                Self.appendUTF8(&scalar, &out)
+                run = position
+            }
+        }
+
+        /// Validates and decodes the escape at the backslash here, moving past it; a `\u` pair
+        /// of surrogates gives one scalar, a lone surrogate U+FFFD (as `JSONParser` does).
+        private mutating func escape() throws(JSONParseError) -> UInt32 {
+            guard position + 1 < end else { throw error("unterminated string") }
+            let kind = base[position + 1]
+            switch kind {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
+                position += 2
+                return UInt32(kind)
+            case UInt8(ascii: "b"): position += 2; return 0x08
+            case UInt8(ascii: "f"): position += 2; return 0x0C
+            case UInt8(ascii: "n"): position += 2; return 0x0A
+            case UInt8(ascii: "r"): position += 2; return 0x0D
+            case UInt8(ascii: "t"): position += 2; return 0x09
+            case UInt8(ascii: "u"):
+                let unit = try hex4(at: position)
+                if (0xD800...0xDBFF).contains(unit), position + 12 <= end, base[position + 6] == 0x5C, base[position + 7] == UInt8(ascii: "u"),
+                    (8..<12).allSatisfy({ JSONScan.isHexDigit(base[position + $0]) })
+                {
+                    let low = Self.hexValue(base, position + 8)
+                    if (0xDC00...0xDFFF).contains(low) {
+                        position += 12
+                        return 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                }
+                position += 6
+                return (0xD800...0xDFFF).contains(unit) ? 0xFFFD : unit
+            default:
+                throw error("invalid escape in a string")
+            }
+        }
+
+        /// The four hex digits of the `\u` escape at `at` (the backslash).
+        private mutating func hex4(at start: Int) throws(JSONParseError) -> UInt32 {
+            guard start + 6 <= end else { throw error("incomplete \\u escape") }
+            for offset in 2..<6 where !JSONScan.isHexDigit(base[start + offset]) {
+                position = start + offset
+                throw error("invalid hex digit in a \\u escape")
+            }
+            return Self.hexValue(base, start + 2)
+        }
+
+        private static func hexValue(_ base: UnsafePointer<UInt8>, _ at: Int) -> UInt32 {
+            JSONScan.hexValue(base[at]) << 12 | JSONScan.hexValue(base[at + 1]) << 8 | JSONScan.hexValue(base[at + 2]) << 4 | JSONScan.hexValue(base[at + 3])
+        }
+
+        /// Skips a (not yet validated) string token.
+        private mutating func skipString() throws(JSONParseError) {
+            position += 1
+            while true {
+                position = JSONScan.skipPlainStringBytes(base, from: position, end: end)
+                guard position < end else { throw error("unterminated string") }
+                let byte = base[position]
+                if byte == UInt8(ascii: "\"") {
+                    position += 1
+                    return
+                }
+                if byte == UInt8(ascii: "\\") {
+                    _ = try escape()
+                } else if byte < 0x20 {
+                    throw error("raw control character in a string (escape it)")
+                } else {
+                    guard let length = JSONScan.utf8SequenceLength(base, at: position, end: end) else {
+                        throw error("invalid UTF-8 in a string")
+                    }
+                    position += length
+                }
+            }
+        }
+
+        /// A key token's content, escapes decoded.
+        func decodedKey(_ key: Range<Int>) -> String {
+            var reader = self
+            reader.position = key.lowerBound
+            var decoded: [UInt8] = []
+            try? reader.unescapeString(into: &decoded)
+            return String(decoding: decoded, as: UTF8.self)
+        }
+
+        /// The kind name `JSONValue.kindName` gives the (validated) value from `start` to here.
+        func kind(from start: Int) -> String {
+            switch base[start] {
+            case UInt8(ascii: "{"): return "object"
+            case UInt8(ascii: "["): return "array"
+            case UInt8(ascii: "\""): return "string"
+            case UInt8(ascii: "t"), UInt8(ascii: "f"): return "boolean"
+            case UInt8(ascii: "n"): return "null"
+            default:
+                let value = try? JSONValue(parsing: bytes(from: start))
+                return value?.kindName ?? "number"
+            }
+        }
+
+        @inline(__always)
+        static func appendUTF8(_ scalar: inout UInt32, _ out: inout [UInt8]) {
+            switch scalar {
+            case 0..<0x80: out.append(UInt8(scalar))
+            case 0x80..<0x800:
+                out.append(UInt8(0xC0 | (scalar >> 6)))
+                out.append(UInt8(0x80 | (scalar & 0x3F)))
+            case 0x800..<0x10000:
+                out.append(UInt8(0xE0 | (scalar >> 12)))
+                out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                out.append(UInt8(0x80 | (scalar & 0x3F)))
+            default:
+                out.append(UInt8(0xF0 | (scalar >> 18)))
+                out.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+                out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                out.append(UInt8(0x80 | (scalar & 0x3F)))
+            }
+        }
     }
 }
-
-import Foundation

@@ -10,90 +10,119 @@ final class MDSShardData {
     let columns: [MDSColumn]
     let sampleCount: Int
     private var bytes: [UInt8]
-    /// Verified by a hash against a Prefab manifest's directory: the bytes are exactly what
-    /// Prefab's writer produced, which always writes valid UTF-8 and single-line JSON, so
-    /// `writeSampleJSON` need not re-validate column text.
-    private(set) var trusted = false
+    let decoder: MDSSampleDecoder
+    /// Verified by a hash against a Prefab manifest's directory (see `MDSSampleDecoder.trusted`).
+    var trusted: Bool { decoder.trusted }
     var byteCount: Int { bytes.count }
     private let offsets: [Int]
-    private let variableColumns: Int
-    /// `"name":` for each column, ready to append.
-    private let keyPrefixes: [[UInt8]]
 
-    /// Loads the shard described by `entry` from `directory`.
     /// Gives up the shard's buffer so the next shard can decompress into the same memory.
     func takeBuffer() -> [UInt8] {
         defer { bytes = [] }
         return bytes
     }
 
-    static func load(directory: String, entry: MDSIndex.Shard, manifest: ShardManifest?, verification: Verification, reusing spare: inout [UInt8]) throws(ShardError) -> MDSShardData {
-        var stored = entry.storedFile
-        var compressed = entry.compression.isCompressed
-        var path = directory + "/" + stored.basename
-        if compressed, !FileManager.default.fileExists(atPath: path), FileManager.default.fileExists(atPath: directory + "/" + entry.rawData.basename) {
-            // StreamingDataset leaves the decompressed copy beside (or instead of) the compressed one.
-            stored = entry.rawData
-            compressed = false
-            path = directory + "/" + stored.basename
-        }
-        let file = try ReadableFile(path: path)
-        if verification != .minimal, file.size != stored.bytes {
-            let reason = "\(file.size) bytes, index.json says \(stored.bytes)"
-            throw file.size < stored.bytes ? .truncated(path: path, reason: reason) : .corrupt(path: path, reason: reason)
-        }
-        let manifestEntry = manifest?.shard(named: stored.basename)
-        if let manifestEntry, verification != .minimal, file.size != manifestEntry.bytes {
-            throw .corrupt(path: path, reason: "\(file.size) bytes, manifest.json says \(manifestEntry.bytes)")
+    /// A shard's stored file, opened, and what to check it against: its size (index.json and
+    /// manifest.json, checked on opening) and the hashes the verification level asks for.
+    struct Source {
+        let path: String
+        let file: ReadableFile
+        let compressed: Bool
+        /// Size of the decompressed shard.
+        let rawBytes: Int
+        let samples: Int
+        let columns: [MDSColumn]
+        /// Hashes of the stored file, and of the decompressed bytes, to check.
+        let storedChecks: [ShardHashAlgorithm: String]
+        let rawChecks: [ShardHashAlgorithm: String]
+        /// Hash-checked against a Prefab manifest's directory (see `MDSSampleDecoder.trusted`).
+        let trusted: Bool
+
+        static func open(directory: String, entry: MDSIndex.Shard, manifest: ShardManifest?, verification: Verification) throws(ShardError) -> Source {
+            var stored = entry.storedFile
+            var compressed = entry.compression.isCompressed
+            var path = directory + "/" + stored.basename
+            if compressed, !FileManager.default.fileExists(atPath: path), FileManager.default.fileExists(atPath: directory + "/" + entry.rawData.basename) {
+                // StreamingDataset leaves the decompressed copy beside (or instead of) the compressed one.
+                stored = entry.rawData
+                compressed = false
+                path = directory + "/" + stored.basename
+            }
+            let file = try ReadableFile(path: path)
+            if verification != .minimal, file.size != stored.bytes {
+                let reason = "\(file.size) bytes, index.json says \(stored.bytes)"
+                throw file.size < stored.bytes ? .truncated(path: path, reason: reason) : .corrupt(path: path, reason: reason)
+            }
+            let manifestEntry = manifest?.shard(named: stored.basename)
+            if let manifestEntry, verification != .minimal, file.size != manifestEntry.bytes {
+                throw .corrupt(path: path, reason: "\(file.size) bytes, manifest.json says \(manifestEntry.bytes)")
+            }
+
+            // Which hashes to check, of the stored file and of the decompressed bytes.
+            var storedChecks: [ShardHashAlgorithm: String] = [:]
+            var rawChecks: [ShardHashAlgorithm: String] = [:]
+            func supported(_ hashes: [String: String]) -> [ShardHashAlgorithm: String] {
+                var result: [ShardHashAlgorithm: String] = [:]
+                for (name, value) in hashes {
+                    if let algorithm = ShardHashAlgorithm(rawValue: name), algorithm.isSupported { result[algorithm] = value.lowercased() }
+                }
+                return result
+            }
+            let listed = supported(stored.hashes)
+            switch verification {
+            case .minimal:
+                break
+            case .standard:
+                if let cheapest = listed.keys.min(by: { ($0.cost, $0.rawValue) < ($1.cost, $1.rawValue) }) {
+                    storedChecks[cheapest] = listed[cheapest]
+                } else if let manifestEntry {
+                    storedChecks[.sha256] = manifestEntry.sha256
+                }
+            case .full:
+                storedChecks = listed
+                if let manifestEntry { storedChecks[.sha256] = manifestEntry.sha256 }
+                if compressed { rawChecks = supported(entry.rawData.hashes) }
+            case .hash(let algorithm):
+                guard let expected = stored.hashes[algorithm.rawValue] else {
+                    throw .invalidIndex(path: directory + "/" + MDSIndex.fileName, reason: "\(stored.basename) lists no \(algorithm) hash to validate (it has: \(stored.hashes.keys.sorted().joined(separator: ", ")))")
+                }
+                guard algorithm.isSupported else { throw .unsupported(path: path, reason: "cannot compute \(algorithm)") }
+                storedChecks[algorithm] = expected.lowercased()
+            }
+            return Source(path: path, file: file, compressed: compressed, rawBytes: entry.rawData.bytes, samples: entry.samples,
+                          columns: entry.columns, storedChecks: storedChecks, rawChecks: rawChecks,
+                          trusted: manifestEntry != nil && !storedChecks.isEmpty)
         }
 
-        // Which hashes to check, of the stored file and of the decompressed bytes.
-        var storedChecks: [ShardHashAlgorithm: String] = [:]
-        var rawChecks: [ShardHashAlgorithm: String] = [:]
-        func supported(_ hashes: [String: String]) -> [ShardHashAlgorithm: String] {
-            var result: [ShardHashAlgorithm: String] = [:]
-            for (name, value) in hashes {
-                if let algorithm = ShardHashAlgorithm(rawValue: name), algorithm.isSupported { result[algorithm] = value.lowercased() }
-            }
-            return result
-        }
-        let listed = supported(stored.hashes)
-        switch verification {
-        case .minimal:
-            break
-        case .standard:
-            if let cheapest = listed.keys.min(by: { ($0.cost, $0.rawValue) < ($1.cost, $1.rawValue) }) {
-                storedChecks[cheapest] = listed[cheapest]
-            } else if let manifestEntry {
-                storedChecks[.sha256] = manifestEntry.sha256
-            }
-        case .full:
-            storedChecks = listed
-            if let manifestEntry { storedChecks[.sha256] = manifestEntry.sha256 }
-            if compressed { rawChecks = supported(entry.rawData.hashes) }
-        case .hash(let algorithm):
-            guard let expected = stored.hashes[algorithm.rawValue] else {
-                throw .invalidIndex(path: directory + "/" + MDSIndex.fileName, reason: "\(stored.basename) lists no \(algorithm) hash to validate (it has: \(stored.hashes.keys.sorted().joined(separator: ", ")))")
-            }
-            guard algorithm.isSupported else { throw .unsupported(path: path, reason: "cannot compute \(algorithm)") }
-            storedChecks[algorithm] = expected.lowercased()
-        }
-        let storedHasher = storedChecks.isEmpty ? nil : StreamingHasher(Array(storedChecks.keys))
-        let rawHasher = rawChecks.isEmpty ? nil : StreamingHasher(Array(rawChecks.keys))
+        /// Whether samples may be handed out while the shard is still being decompressed: only
+        /// when the stored bytes are checked by a hash before decompression starts, and no hash
+        /// of the decompressed bytes remains to be checked at the end.
+        var canStream: Bool { compressed && !storedChecks.isEmpty && rawChecks.isEmpty }
+    }
+
+    /// Loads the shard described by `entry` from `directory`.
+    static func load(directory: String, entry: MDSIndex.Shard, manifest: ShardManifest?, verification: Verification, reusing spare: inout [UInt8]) throws(ShardError) -> MDSShardData {
+        try load(Source.open(directory: directory, entry: entry, manifest: manifest, verification: verification), reusing: &spare)
+    }
+
+    /// Loads a shard whole: reads and hashes the stored file, decompresses it, checks it all.
+    static func load(_ source: Source, reusing spare: inout [UInt8]) throws(ShardError) -> MDSShardData {
+        let path = source.path
+        let file = source.file
+        let storedHasher = source.storedChecks.isEmpty ? nil : StreamingHasher(Array(source.storedChecks.keys))
+        let rawHasher = source.rawChecks.isEmpty ? nil : StreamingHasher(Array(source.rawChecks.keys))
 
         let bytes: [UInt8]
-        if compressed {
-            bytes = try decompress(file, expectedSize: entry.rawData.bytes, hasher: storedHasher, reusing: &spare)
+        if source.compressed {
+            bytes = try decompress(file, expectedSize: source.rawBytes, hasher: storedHasher, reusing: &spare)
         } else {
             bytes = try file.read(count: file.size, at: 0)
             storedHasher?.update(bytes)
         }
-        try check(storedHasher, against: storedChecks, path: path, what: "")
+        try check(storedHasher, against: source.storedChecks, path: path, what: "")
         rawHasher?.update(bytes)
-        try check(rawHasher, against: rawChecks, path: path, what: " (decompressed)")
-        let data = try MDSShardData(path: path, bytes: bytes, columns: entry.columns, expectedSamples: entry.samples)
-        data.trusted = manifestEntry != nil && !storedChecks.isEmpty
-        return data
+        try check(rawHasher, against: source.rawChecks, path: path, what: " (decompressed)")
+        return try MDSShardData(path: path, bytes: bytes, columns: source.columns, expectedSamples: source.samples, trusted: source.trusted)
     }
 
     /// Loads a lone shard file (no index): columns come from the config embedded in the shard.
@@ -126,10 +155,10 @@ final class MDSShardData {
             throw .corrupt(path: path, reason: "embedded shard config is not JSON: \(error)")
         }
         let entry = try MDSIndex.shard(config, position: 0, path: path, embedded: true)
-        return try MDSShardData(path: path, bytes: bytes, columns: entry.columns, expectedSamples: count)
+        return try MDSShardData(path: path, bytes: bytes, columns: entry.columns, expectedSamples: count, trusted: false)
     }
 
-    private static func check(_ hasher: StreamingHasher?, against expected: [ShardHashAlgorithm: String], path: String, what: String) throws(ShardError) {
+    static func check(_ hasher: StreamingHasher?, against expected: [ShardHashAlgorithm: String], path: String, what: String) throws(ShardError) {
         guard let hasher else { return }
         let actual = hasher.finalize()
         for algorithm in expected.keys.sorted() where actual[algorithm] != expected[algorithm] {
@@ -193,156 +222,62 @@ final class MDSShardData {
         return output
     }
 
-    private init(path: String, bytes: [UInt8], columns: [MDSColumn], expectedSamples: Int) throws(ShardError) {
+    private init(path: String, bytes: [UInt8], columns: [MDSColumn], expectedSamples: Int, trusted: Bool) throws(ShardError) {
         self.path = path
         self.columns = columns
-        variableColumns = columns.filter { $0.encoding.fixedSize == nil }.count
-        keyPrefixes = columns.map { column in
-            var prefix: [UInt8] = []
-            JSONValue.string(column.name).write(to: &prefix)
-            prefix.append(UInt8(ascii: ":"))
-            return prefix
-        }
+        decoder = MDSSampleDecoder(path: path, columns: columns, trusted: trusted)
         guard bytes.count >= 8 else { throw .truncated(path: path, reason: "shorter than an MDS header (\(bytes.count) bytes)") }
         let count = Int(Self.load32(bytes, 0))
         guard count == expectedSamples else {
             throw .corrupt(path: path, reason: "holds \(count) samples, index.json says \(expectedSamples)")
         }
+        offsets = try bytes.withBytes { raw throws(ShardError) in
+            try Self.offsets(raw, count: count, shardSize: bytes.count, path: path)
+        }
+        self.bytes = bytes
+        sampleCount = count
+    }
+
+    /// The sample offsets of a shard of `shardSize` bytes that holds `count` samples, from the
+    /// shard's first bytes (`raw` holds at least the count and the offset table), checked:
+    /// in order, the first after the table, the last at the end of the shard.
+    static func offsets(_ raw: UnsafeRawBufferPointer, count: Int, shardSize: Int, path: String) throws(ShardError) -> [Int] {
         let tableEnd = 4 + 4 * (count + 1)
-        guard tableEnd <= bytes.count else { throw .corrupt(path: path, reason: "offset table runs past the end of the shard") }
+        guard tableEnd <= shardSize, tableEnd <= raw.count else { throw .corrupt(path: path, reason: "offset table runs past the end of the shard") }
         var offsets: [Int] = []
         offsets.reserveCapacity(count + 1)
         var previous = tableEnd
         for index in 0...count {
-            let offset = Int(Self.load32(bytes, 4 + 4 * index))
-            guard offset >= previous, offset <= bytes.count else {
+            let offset = Int(raw.loadUnaligned(fromByteOffset: 4 + 4 * index, as: UInt32.self).littleEndian)
+            guard offset >= previous, offset <= shardSize else {
                 throw .corrupt(path: path, reason: "sample offset \(index) (\(offset)) is out of order or past the end")
             }
             offsets.append(offset)
             previous = offset
         }
-        guard offsets.last == bytes.count else {
-            throw .corrupt(path: path, reason: "last offset \(offsets.last!) is not the shard size \(bytes.count)")
+        guard offsets.last == shardSize else {
+            throw .corrupt(path: path, reason: "last offset \(offsets.last!) is not the shard size \(shardSize)")
         }
-        self.offsets = offsets
-        self.bytes = bytes
-        sampleCount = count
+        return offsets
     }
 
     /// Decodes sample `index` (0-based within this shard).
     func sample(_ index: Int) throws(ShardError) -> JSONObject {
-        let start = offsets[index]
-        let end = offsets[index + 1]
-        let position = RecordPosition.sample(index)
-        return try bytes.withBytes { raw throws(ShardError) -> JSONObject in
-            var cursor = start + 4 * variableColumns
-            guard cursor <= end else { throw .corrupt(path: path, reason: "sample \(index) is too short for its column lengths") }
-            var variable = 0
-            var keys: [String] = []
-            var values: [JSONValue] = []
-            keys.reserveCapacity(columns.count)
-            values.reserveCapacity(columns.count)
-            for column in columns {
-                let size: Int
-                if let fixed = column.encoding.fixedSize {
-                    size = fixed
-                } else {
-                    size = Int(raw.loadUnaligned(fromByteOffset: start + 4 * variable, as: UInt32.self).littleEndian)
-                    variable += 1
-                }
-                guard size <= end - cursor else {
-                    throw .corrupt(path: path, reason: "sample \(index), column \"\(column.name)\": \(size) bytes run past the sample end")
-                }
-                do throws(MDSValueError) {
-                    values.append(try column.encoding.decode(UnsafeRawBufferPointer(rebasing: raw[cursor..<(cursor + size)])))
-                } catch {
-                    throw .invalidRecord(path: path, position: position, field: column.name, reason: error.reason)
-                }
-                keys.append(column.name)
-                cursor += size
-            }
-            guard cursor == end else {
-                throw .corrupt(path: path, reason: "sample \(index) has \(end - cursor) bytes beyond its columns")
-            }
-            return JSONObject(uncheckedKeys: keys, values: values)
-        }
-    }
-
-    /// Appends sample `index` as compact JSON text (an object, columns in order), without
-    /// building a value: `str` columns are escaped, `json` columns copied as stored (after
-    /// validation; re-serialised if they hold a line break), others printed from their value.
-    func writeSampleJSON(_ index: Int, into out: inout [UInt8]) throws(ShardError) {
-        let start = offsets[index]
-        let end = offsets[index + 1]
-        let position = RecordPosition.sample(index)
         try bytes.withBytes { raw throws(ShardError) in
-            let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            var cursor = start + 4 * variableColumns
-            guard cursor <= end else { throw .corrupt(path: path, reason: "sample \(index) is too short for its column lengths") }
-            var variable = 0
-            out.append(UInt8(ascii: "{"))
-            for (number, column) in columns.enumerated() {
-                let size: Int
-                if let fixed = column.encoding.fixedSize {
-                    size = fixed
-                } else {
-                    size = Int(raw.loadUnaligned(fromByteOffset: start + 4 * variable, as: UInt32.self).littleEndian)
-                    variable += 1
-                }
-                guard size <= end - cursor else {
-                    throw .corrupt(path: path, reason: "sample \(index), column \"\(column.name)\": \(size) bytes run past the sample end")
-                }
-                if number > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: keyPrefixes[number])
-                let value = UnsafeRawBufferPointer(start: base + cursor, count: size)
-                switch column.encoding {
-                case .str:
-                    guard trusted || Self.isValidUTF8(base + cursor, count: size) else {
-                        throw .invalidRecord(path: path, position: position, field: column.name, reason: "str value is not valid UTF-8")
-                    }
-                    JSONSerializer.appendCompactString(UnsafeBufferPointer(start: base + cursor, count: size), to: &out)
-                case .json:
-                    if !trusted {
-                        do {
-                            try JSONValidator.validate(value)
-                        } catch {
-                            throw .invalidRecord(path: path, position: position, field: column.name, reason: "json value is not valid JSON: \(error)")
-                        }
-                    }
-                    if trusted || (size > 0 && memchr(base + cursor, 0x0A, size) == nil) {
-                        out.append(contentsOf: UnsafeBufferPointer(start: base + cursor, count: size))
-                    } else {
-                        (try? JSONValue(parsing: value))?.write(to: &out)
-                    }
-                default:
-                    do throws(MDSValueError) {
-                        try column.encoding.decode(value).write(to: &out)
-                    } catch {
-                        throw .invalidRecord(path: path, position: position, field: column.name, reason: error.reason)
-                    }
-                }
-                cursor += size
-            }
-            guard cursor == end else {
-                throw .corrupt(path: path, reason: "sample \(index) has \(end - cursor) bytes beyond its columns")
-            }
-            out.append(UInt8(ascii: "}"))
+            try decoder.record(raw, from: offsets[index], to: offsets[index + 1], sample: index)
         }
     }
 
-    private static func isValidUTF8(_ base: UnsafePointer<UInt8>, count: Int) -> Bool {
-        var position = 0
-        while position < count {
-            position = JSONScan.skipPlainStringBytes(base, from: position, end: count)
-            guard position < count else { return true }
-            if base[position] < 0x80 {
-                position += 1
-            } else {
-                guard let length = JSONScan.utf8SequenceLength(base, at: position, end: count) else { return false }
-                position += length
-            }
+    /// Calls `body` with the shard's bytes and the bounds of sample `index` in them.
+    func withSample<R>(_ index: Int, _ body: (UnsafeRawBufferPointer, Int, Int) throws(ShardError) -> R) throws(ShardError) -> R {
+        try bytes.withBytes { raw throws(ShardError) in try body(raw, offsets[index], offsets[index + 1]) }
+    }
+
+    /// Appends sample `index` as compact JSON text (see `MDSSampleDecoder.writeJSON`).
+    func writeSampleJSON(_ index: Int, into out: inout [UInt8]) throws(ShardError) {
+        try bytes.withBytes { raw throws(ShardError) in
+            try decoder.writeJSON(raw, from: offsets[index], to: offsets[index + 1], sample: index, into: &out)
         }
-        return true
     }
 
     private static func load32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {

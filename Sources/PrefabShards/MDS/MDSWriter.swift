@@ -3,10 +3,15 @@ import Foundation
 /// Writes records as MosaicML Streaming MDS shards (`specs/mds.md`), byte for byte as the
 /// reference `MDSWriter` lays them out, plus Prefab's `manifest.json`.
 ///
-/// A shard is built in memory (at most `shardSizeLimit` bytes, 64 MiB by default), then
-/// compressed as one zstd frame that declares its content size (streamed to the file, so the
-/// compressed copy is never held whole), hashed, and renamed into place. `index.json` and the
-/// manifest are written last.
+/// Each JSON line is validated and encoded in one pass (`MDSLineEncoder`), straight into 1 MiB
+/// chunks; each full chunk goes to the background (`MDSShardSink`, two zstd workers) and is
+/// compressed while the next fills. A shard's header (its sample offsets) is known only when
+/// the shard is complete, so it goes in front of the compressed samples as stored blocks of the
+/// same zstd frame (`ZstdPrefixedFrame`), which declares its content size. The chunks stay until
+/// their shard is on disk (its raw hashes cover the header first), so memory is about one shard
+/// (`shardSizeLimit`, 64 MiB by default) plus up to 16 MiB of its compressed form. Each shard is
+/// written under a temporary name, fsynced and renamed; `index.json` and the manifest are
+/// written last.
 public final class MDSWriter: ShardWriter {
     public let directory: String
     public var format: ShardFormat { .mds }
@@ -16,15 +21,19 @@ public final class MDSWriter: ShardWriter {
 
     private let options: ShardWriterOptions
     private let hashNames: [String]
-    private let compressor: ZstdCompressor?
+    private let rawHashes: [ShardHashAlgorithm]
+    private let sink: MDSShardSink
     private var config: [UInt8] = []
     private var variableColumns = 0
-    /// Samples of the shard being built, back to back, and where each ends.
-    private var data: [UInt8] = []
+    /// The chunk being filled, the current shard's full chunks (already handed to the sink),
+    /// its sample bytes and where each sample ends.
+    private var chunk: [UInt8]
+    private var shardChunks: [[UInt8]] = []
+    private var shardBytes = 0
     private var sampleEnds: [Int] = []
-    private var scratch: [UInt8] = []
-    private var outputScratch: [UInt8]
-    private var lineEncoder: MDSLineEncoder?
+    private var shardCount = 0
+    /// Set with the columns (not optional: mutating it in place must not copy it per line).
+    private var lineEncoder = MDSLineEncoder(columns: [])
     private var index = MDSIndex(shards: [])
     private var manifestShards: [ShardManifest.Shard] = []
     private var closed = false
@@ -41,15 +50,16 @@ public final class MDSWriter: ShardWriter {
         self.directory = directory
         self.options = options
         hashNames = Array(Set(options.hashes.map(\.rawValue))).sorted()
-        // Two zstd worker threads compress a shard in parallel jobs (one frame, content size
-        // still declared): the shard is built first, so this is where a second core helps.
-        compressor = options.compression.isCompressed ? ZstdCompressor(level: options.compression.level, workers: 2) : nil
-        outputScratch = [UInt8](repeating: 0, count: ZstdCompressor.recommendedOutputSize)
-        // Reserve the whole shard once: no regrowth copies, and pages are reused shard after shard.
-        if let limit = options.shardSizeLimit { data.reserveCapacity(min(limit, 1 << 30)) }
+        rawHashes = options.hashes.uniqued()
+        sink = MDSShardSink(directory: directory, compression: options.compression, hashes: rawHashes, sizeLimit: options.shardSizeLimit)
+        chunk = sink.takeChunk()
         if let columns = options.columns {
             try setColumns(columns)
         }
+    }
+
+    deinit {
+        if !closed { sink.cancel() }
     }
 
     private func setColumns(_ given: [MDSColumn]) throws(ShardError) {
@@ -69,18 +79,19 @@ public final class MDSWriter: ShardWriter {
     public func write(_ record: JSONObject) throws(ShardError) {
         guard !closed else { throw .writerClosed(path: directory) }
         if columns == nil { try setColumns(MDSColumn.inferred(from: record)) }
-        try encode(record)
-        do {
-            try append()
+        let start = chunk.count
+        do throws(ShardError) {
+            try encode(record)
         } catch {
-            closed = true
+            chunk.removeSubrange(start...)
             throw error
         }
+        try accept(from: start)
     }
 
     public func write(jsonLine: UnsafeRawBufferPointer) throws(ShardError) {
         guard !closed else { throw .writerClosed(path: directory) }
-        guard lineEncoder != nil else {
+        guard columns != nil else {
             // The first record fixes inferred columns; parse it the ordinary way.
             let record: JSONObject
             do {
@@ -91,10 +102,11 @@ public final class MDSWriter: ShardWriter {
             try write(record)
             return
         }
-        scratch.removeAll(keepingCapacity: true)
+        let start = chunk.count
         do {
-            try lineEncoder!.encode(jsonLine, into: &scratch)
+            try lineEncoder.encode(jsonLine, into: &chunk)
         } catch {
+            chunk.removeSubrange(start...)
             switch error {
             case .json(let reason):
                 throw .invalidJSON(path: directory, position: .record(recordCount + 1), reason: reason.description)
@@ -102,39 +114,34 @@ public final class MDSWriter: ShardWriter {
                 throw .invalidRecord(path: directory, position: .record(recordCount + 1), field: field, reason: reason)
             }
         }
-        do {
-            try append()
-        } catch {
-            closed = true
-            throw error
-        }
+        try accept(from: start)
     }
 
-    /// Encodes `record` into `scratch`: a u32 length per variable-width column, then the values.
+    /// Appends `record`'s sample to `chunk`: a u32 length per variable-width column, then the values.
     private func encode(_ record: JSONObject) throws(ShardError) {
         let columns = columns!
         let position = RecordPosition.record(recordCount + 1)
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: repeatElement(0, count: 4 * variableColumns))
+        let sampleStart = chunk.count
+        chunk.append(contentsOf: repeatElement(0, count: 4 * variableColumns))
         var variable = 0
         for column in columns {
             guard let value = record[column.name] else {
                 throw .invalidRecord(path: directory, position: position, field: column.name,
                                      reason: "missing (the MDS columns are \(columns.map(\.name).joined(separator: ", ")))")
             }
-            let start = scratch.count
+            let start = chunk.count
             do {
-                try column.encoding.encode(value, into: &scratch)
+                try column.encoding.encode(value, into: &chunk)
             } catch {
                 throw .invalidRecord(path: directory, position: position, field: column.name, reason: error.reason)
             }
             if column.encoding.fixedSize == nil {
-                let length = scratch.count - start
+                let length = chunk.count - start
                 guard length < Int(UInt32.max) else {
                     throw .invalidRecord(path: directory, position: position, field: column.name, reason: "value over 4 GiB")
                 }
                 withUnsafeBytes(of: UInt32(length).littleEndian) { bytes in
-                    for offset in 0..<4 { scratch[variable * 4 + offset] = bytes[offset] }
+                    for offset in 0..<4 { chunk[sampleStart + variable * 4 + offset] = bytes[offset] }
                 }
                 variable += 1
             }
@@ -146,26 +153,44 @@ public final class MDSWriter: ShardWriter {
         }
     }
 
-    /// Adds the encoded sample to the current shard, first flushing the shard if the sample
-    /// would push it past the limit (counted as the reference writer counts: header + config +
-    /// every sample and its 4-byte offset). Like the reference, a first sample larger than the
-    /// limit flushes an empty shard before it.
-    private func append() throws(ShardError) {
-        let sampleSize = scratch.count + 4
-        if let limit = options.shardSizeLimit {
-            let shardSize = 8 + config.count + data.count + 4 * sampleEnds.count
-            if limit < shardSize + sampleSize { try flushShard() }
+    /// Takes the sample just encoded at `chunk[start...]` into the current shard, first closing
+    /// the shard if the sample would push it past the limit (counted as the reference writer
+    /// counts: header + config + every sample and its 4-byte offset). Like the reference, a
+    /// first sample larger than the limit closes an empty shard before it.
+    private func accept(from start: Int) throws(ShardError) {
+        let sampleLength = chunk.count - start
+        do throws(ShardError) {
+            if let limit = options.shardSizeLimit, limit < 8 + config.count + shardBytes + 4 * sampleEnds.count + sampleLength + 4 {
+                let sample = Array(chunk[start...])
+                chunk.removeSubrange(start...)
+                try closeShard()
+                chunk.append(contentsOf: sample)
+            }
+            shardBytes += sampleLength
+            sampleEnds.append(shardBytes)
+            recordCount += 1
+            if chunk.count >= sink.chunkSize {
+                if let failure = sink.firstFailure { throw failure }
+                shardChunks.append(chunk)
+                sink.add(chunk)
+                chunk = []
+                chunk = sink.takeChunk()
+            }
+        } catch {
+            closed = true
+            sink.cancel()
+            throw error
         }
-        data.append(contentsOf: scratch)
-        sampleEnds.append(data.count)
-        recordCount += 1
     }
 
-    private func flushShard() throws(ShardError) {
-        let number = index.shards.count
+    /// Hands the current shard to the sink: its header, its last chunk and its raw hashes
+    /// (computed here, where there is time to spare, over the header and then the samples).
+    private func closeShard() throws(ShardError) {
+        if let failure = sink.firstFailure { throw failure }
+        let number = shardCount
         let count = sampleEnds.count
         let headerSize = 4 + 4 * (count + 1) + config.count
-        let total = headerSize + data.count
+        let total = headerSize + shardBytes
         guard total <= Int(UInt32.max) else {
             throw .invalidRecord(path: directory, position: .record(recordCount + 1), field: nil,
                                  reason: "shard \(number) would be \(total) bytes; MDS offsets are 32-bit (set a size limit)")
@@ -178,75 +203,77 @@ public final class MDSWriter: ShardWriter {
         for end in sampleEnds { append32(headerSize + end) }
         header.append(contentsOf: config)
 
-        let rawName = String(format: "shard.%05d.mds", number)
-        let storedName = compressor == nil ? rawName : rawName + ".zstd"
-        let path = directory + "/" + storedName
-        let file = try AtomicFileWriter(path: path)
-        let rawHasher = StreamingHasher(options.hashes.filter { hashNames.contains($0.rawValue) }.uniqued())
-        let fileHasher = StreamingHasher([.sha256])
-        let storedHasher = compressor == nil ? nil : StreamingHasher(rawHasher.algorithms)
-        header.withUnsafeBytes { rawHasher.update($0) }
-        data.withUnsafeBytes { rawHasher.update($0) }
-
-        if let compressor {
-            do {
-                try compressor.beginFrame(pledgedSize: total)
-                let sink: (UnsafeRawBufferPointer) throws -> Void = { chunk in
-                    try file.write(chunk)
-                    storedHasher!.update(chunk)
-                    fileHasher.update(chunk)
-                }
-                try header.withUnsafeBytes { try compressor.compress($0, finish: false, scratch: &outputScratch, sink: sink) }
-                try data.withUnsafeBytes { try compressor.compress($0, finish: true, scratch: &outputScratch, sink: sink) }
-            } catch let error as ShardError {
-                throw error
-            } catch {
-                throw .io(path: path, operation: "compress (\(error))", errno: EIO)
-            }
-        } else {
-            try file.write(header)
-            try file.write(data)
-            header.withUnsafeBytes { fileHasher.update($0) }
-            data.withUnsafeBytes { fileHasher.update($0) }
+        let rawHasher = StreamingHasher(rawHashes)
+        let compressed = options.compression.isCompressed
+        var contentHash = compressed && !rawHashes.contains(.xxh64) ? XXH64() : nil
+        func hash(_ bytes: UnsafeRawBufferPointer) {
+            rawHasher.update(bytes)
+            contentHash?.update(bytes)
         }
-        try file.commit()
+        header.withUnsafeBytes(hash)
+        for full in shardChunks { full.withUnsafeBytes(hash) }
+        chunk.withUnsafeBytes(hash)
+        let rawDigests = rawHasher.finalize()
+        let checksum = compressed ? contentHash?.finalize() ?? UInt64(rawDigests[.xxh64]!, radix: 16)! : 0
 
-        let rawInfo = MDSIndex.FileInfo(basename: rawName, bytes: total, hashes: Self.named(rawHasher.finalize()))
-        let zipInfo = storedHasher.map { MDSIndex.FileInfo(basename: storedName, bytes: file.bytesWritten, hashes: Self.named($0.finalize())) }
-        index.shards.append(MDSIndex.Shard(
-            columns: columns!, compression: options.compression, hashes: hashNames, sizeLimit: options.shardSizeLimit,
-            samples: count, rawData: rawInfo, zipData: zipInfo
+        shardChunks.removeAll()
+        if !chunk.isEmpty {
+            let last = chunk
+            chunk = []
+            sink.add(last)
+        }
+        sink.close(MDSShardSink.ClosedShard(
+            number: number, header: header, samples: count, rawBytes: total,
+            rawHashes: MDSShardSink.named(rawDigests), contentHash: checksum
         ))
-        manifestShards.append(ShardManifest.Shard(
-            file: storedName, bytes: file.bytesWritten, rawBytes: total, records: count,
-            sha256: fileHasher.finalize()[.sha256]!
-        ))
-        data.removeAll(keepingCapacity: true)
+        shardCount += 1
+        shardBytes = 0
         sampleEnds.removeAll(keepingCapacity: true)
-    }
-
-    private static func named(_ digests: [ShardHashAlgorithm: String]) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: digests.map { ($0.key.rawValue, $0.value) })
+        if chunk.capacity == 0 { chunk = sink.takeChunk() }
     }
 
     @discardableResult
     public func finish() throws(ShardError) -> ShardManifest {
         guard !closed else { throw .writerClosed(path: directory) }
         closed = true
-        if !sampleEnds.isEmpty { try flushShard() }
+        do {
+            if !sampleEnds.isEmpty { try closeShard() }
+        } catch {
+            sink.cancel()
+            throw error
+        }
+        let committed = sink.drain()
+        if let failure = sink.firstFailure { throw failure }
+        for shard in committed { record(shard) }
         try AtomicFileWriter.write(index.serialized, to: directory + "/" + MDSIndex.fileName)
         let manifest = ShardManifest(format: .mds, configHash: options.configHash, compression: options.compression, shards: manifestShards)
         try manifest.write(to: directory)
         return manifest
     }
 
+    /// Adds a shard the sink has written to the index and manifest.
+    private func record(_ shard: MDSShardSink.CommittedShard) {
+        let summary = shard.closed
+        let rawInfo = MDSIndex.FileInfo(basename: String(format: "shard.%05d.mds", summary.number), bytes: summary.rawBytes, hashes: summary.rawHashes)
+        let zipInfo = shard.storedHashes.map { MDSIndex.FileInfo(basename: shard.storedName, bytes: shard.storedBytes, hashes: $0) }
+        index.shards.append(MDSIndex.Shard(
+            columns: columns!, compression: options.compression, hashes: hashNames, sizeLimit: options.shardSizeLimit,
+            samples: summary.samples, rawData: rawInfo, zipData: zipInfo
+        ))
+        manifestShards.append(ShardManifest.Shard(
+            file: shard.storedName, bytes: shard.storedBytes, rawBytes: summary.rawBytes, records: summary.samples, sha256: shard.sha256
+        ))
+    }
+
     public func abandon() {
         closed = true
-        data = []
+        sink.cancel()
+        chunk = []
+        shardChunks = []
         sampleEnds = []
     }
 
-    /// The index as written so far (complete after `finish`).
+    /// The index of the shards written (complete after `finish`).
     public var writtenIndex: MDSIndex { index }
 }
 

@@ -9,20 +9,25 @@ final class ZstdCompressor {
     private let context: OpaquePointer
     let level: Int
 
-    /// `workers` > 0 makes streamed frames compress on that many libzstd threads (one-shot
-    /// `compressFrame` is unaffected in output format either way).
-    init(level: Int, checksum: Bool = true, workers: Int = 0) {
+    /// `contentSize: false` leaves the content size out of streamed frames of unknown size
+    /// (only `ZstdPrefixedFrame` wants that: it writes the frame header itself). `sizeHint`
+    /// tunes the parameters for input of about that size when the exact size is not pledged.
+    /// `workers` > 0 compresses streamed input on that many libzstd threads, in jobs of
+    /// `jobSize` bytes (0: libzstd's default); the frame format is the same either way.
+    init(level: Int, checksum: Bool = true, contentSize: Bool = true, sizeHint: Int? = nil, workers: Int = 0, jobSize: Int = 0) {
         guard let context = ZSTD_createCCtx() else { fatalError("zstd could not allocate a compression context") }
         self.context = context
         self.level = level
         ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, Int32(level))
-        ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 1)
+        ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, contentSize ? 1 : 0)
         ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, checksum ? 1 : 0)
+        if let sizeHint, sizeHint > 0 {
+            // ZSTD_c_srcSizeHint (a macro Swift does not import).
+            ZSTD_CCtx_setParameter(context, ZSTD_c_experimentalParam7, Int32(min(sizeHint, Int(Int32.max))))
+        }
         if workers > 0 {
-            // Fails harmlessly (stays single-threaded) when libzstd was built without threads.
             ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, Int32(workers))
-            // Small jobs keep the worker buffers (and so peak memory) to a few MiB.
-            ZSTD_CCtx_setParameter(context, ZSTD_c_jobSize, 1 << 20)
+            if jobSize > 0 { ZSTD_CCtx_setParameter(context, ZSTD_c_jobSize, Int32(jobSize)) }
         }
     }
 
@@ -48,29 +53,27 @@ final class ZstdCompressor {
         return written
     }
 
-    /// Starts a streamed frame whose size is known up front (so the header carries it).
-    func beginFrame(pledgedSize: Int) throws(ZstdError) {
+    /// Starts a streamed frame whose size is known up front (so the header carries it), or of
+    /// unknown size when `pledgedSize` is nil.
+    func beginFrame(pledgedSize: Int?) throws(ZstdError) {
         ZSTD_CCtx_reset(context, ZSTD_reset_session_only)
+        guard let pledgedSize else { return }
         let result = ZSTD_CCtx_setPledgedSrcSize(context, UInt64(pledgedSize))
         if ZSTD_isError(result) != 0 { throw ZstdError(code: result) }
     }
 
-    /// Feeds part of a streamed frame; `finish` ends the frame. Compressed output goes to `sink`
-    /// in pieces of up to `scratch.count` bytes.
-    func compress(_ source: UnsafeRawBufferPointer, finish: Bool, scratch: inout [UInt8], sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Feeds part of a streamed frame, compressing straight into `output` (grown as needed);
+    /// `finish` ends the frame.
+    func compress(_ source: UnsafeRawBufferPointer, finish: Bool, into output: ByteBuffer) throws(ZstdError) {
         var input = ZSTD_inBuffer(src: source.baseAddress, size: source.count, pos: 0)
         let directive = finish ? ZSTD_e_end : ZSTD_e_continue
-        let scratchCount = scratch.count
+        let room = ZSTD_CStreamOutSize()
         while true {
-            var remaining = 0
-            var produced = 0
-            try scratch.withUnsafeMutableBytes { buffer in
-                var output = ZSTD_outBuffer(dst: buffer.baseAddress, size: scratchCount, pos: 0)
-                remaining = ZSTD_compressStream2(context, &output, &input, directive)
-                if ZSTD_isError(remaining) != 0 { throw ZstdError(code: remaining) }
-                produced = output.pos
-                if produced > 0 { try sink(UnsafeRawBufferPointer(start: buffer.baseAddress, count: produced)) }
-            }
+            let free = output.reserveFree(room)
+            var out = ZSTD_outBuffer(dst: free.baseAddress, size: free.count, pos: 0)
+            let remaining = ZSTD_compressStream2(context, &out, &input, directive)
+            if ZSTD_isError(remaining) != 0 { throw ZstdError(code: remaining) }
+            output.commit(out.pos)
             if finish {
                 if remaining == 0 { return }
             } else if input.pos == input.size {
@@ -78,7 +81,4 @@ final class ZstdCompressor {
             }
         }
     }
-
-    /// The output size that always holds one call's worth of streamed output.
-    static var recommendedOutputSize: Int { ZSTD_CStreamOutSize() }
 }
