@@ -122,7 +122,9 @@ import Testing
 
     @Test func hangPastTheTimeoutIsRetriedAsATimeout() async throws {
         try await SimFixture.with { sim in
-            let client = try client(sim, fault: "hang", failTimes: 1, timeouts: Timeouts(connect: 2, request: 0.3))
+            // Long enough that the retried (answered) request never times out on a loaded machine;
+            // the hung one always does.
+            let client = try client(sim, fault: "hang", failTimes: 1, timeouts: Timeouts(connect: 2, request: 3))
 
             let response = try await client.chat(SimFixture.ask("Hello."))
 
