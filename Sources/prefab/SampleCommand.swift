@@ -71,7 +71,7 @@ struct SampleCommand: AsyncParsableCommand {
             if !quiet { Self.note("\(input.path): \(checked.prompts) prompts, \(checked.duplicates) duplicates") }
         }
 
-        let responseCache = try noCache ? nil : ResponseCache(path: Self.cachePath(cache))
+        let responseCache = try openCache(noCache: noCache, path: cache)
         let clients = try Sampler.makeClients(for: setup.configuration.endpoints, cache: responseCache)
         let run = SamplingRun(
             sampler: try Sampler(setup: setup, clients: clients), window: window,
@@ -92,14 +92,6 @@ struct SampleCommand: AsyncParsableCommand {
         try await responseCache?.close()
         Self.report(summary, directory: directory)
         if !summary.incompletePrompts.isEmpty { throw ExitCode(3) }
-    }
-
-    static func cachePath(_ given: String?) throws -> String {
-        if let given { return given }
-        let environment = ProcessInfo.processInfo.environment
-        let home = environment["PREFAB_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ".prefab"
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        return (home as NSString).appendingPathComponent("cache.sqlite")
     }
 
     static func note(_ line: String) {
