@@ -55,6 +55,7 @@ let package = Package(
             name: "Prefab",
             dependencies: [
                 "PrefabShards", "PrefabLLM",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),

@@ -9,6 +9,8 @@ struct PrefabCommand: AsyncParsableCommand {
         abstract: "Build preference and alignment datasets: sample, judge, pair, and write training shards.",
         version: PrefabVersion.string,
         subcommands: [
+            RunCommand.self,
+            ValidateCommand.self,
             CatCommand.self,
             InspectCommand.self,
             ConvertCommand.self,

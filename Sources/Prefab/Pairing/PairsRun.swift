@@ -59,18 +59,14 @@ public struct PairsRun: Sendable {
     }
 
     private func write(rated: String, into directory: String) throws(PairsRunError) -> PairingSummary {
-        var summary = PairingSummary(
-            strategy: options.strategy.rawValue, format: builder.format.rawValue, score: options.score.description,
-            minMargin: options.minMargin, testRatio: split.testRatio, seed: options.seed)
-        let sides: [DatasetSplit.Side] = split.testRatio > 0 ? [.train, .test] : [.train]
-        var writers: [DatasetSplit.Side: StageShardWriter] = [:]
+        let writer: PairsWriter
         do {
-            for side in sides {
-                writers[side] = try layout.makeWriter(
-                    directory: (directory as NSString).appendingPathComponent(side.rawValue), compression: compression)
-            }
+            writer = try PairsWriter(run: self, directory: directory)
+        } catch {
+            throw .shards(error)
+        }
+        do {
             let cursor = try Shards.open(rated).cursor()
-            let pairer = Pairer(options: options)
             var index = 0
             while let object = try cursor.next() {
                 index += 1
@@ -80,44 +76,19 @@ public struct PairsRun: Sendable {
                 } catch {
                     throw PairsRunError.invalidRecord(path: rated, record: index, reason: "\(error)")
                 }
-                summary.prompts += 1
-                let outcome = pairer.outcome(for: record)
-                let rows = builder.rows(for: record, outcome: outcome)
-                if case .thresholds = builder.kto, builder.format.isUnpaired {
-                    let scored = record.completions.filter { options.score.score(of: $0) != nil }.count
-                    summary.unlabelled += scored - rows.count
-                }
-                if rows.isEmpty {
-                    let reason: DropReason = if case .dropped(let reason) = outcome { reason } else { .missingScores }
-                    summary.dropped[reason.rawValue, default: 0] += 1
-                    continue
-                }
-                summary.promptsWithRows += 1
-                let side = split.side(of: record.promptID)
-                for row in rows {
-                    try writers[side]!.write(jsonLine: Self.line(row))
-                    summary.rows[side.rawValue, default: 0] += 1
-                }
+                try writer.add(record)
             }
-            for side in sides { try writers[side]!.finish() }
+            return try writer.finish(directory: directory)
         } catch let error as PairsRunError {
-            for writer in writers.values { writer.abandon() }
+            writer.abandon()
             throw error
         } catch let error as ShardError {
-            for writer in writers.values { writer.abandon() }
+            writer.abandon()
             throw .shards(error)
         } catch {
-            for writer in writers.values { writer.abandon() }
+            writer.abandon()
             throw .io(path: directory, reason: "\(error)")
         }
-        let encoder = StageShards.encoder()
-        encoder.outputFormatting.insert(.prettyPrinted)
-        do {
-            try encoder.encode(summary).write(to: URL(fileURLWithPath: directory).appendingPathComponent(Self.summaryName))
-        } catch {
-            throw .io(path: directory, reason: "cannot write \(Self.summaryName): \(error.localizedDescription)")
-        }
-        return summary
     }
 
     /// A row as one line of JSON, its keys in the format's column order.

@@ -162,7 +162,7 @@ struct RunReportBuilder {
             }
             for (judge, figures) in summary.agreement.judges.sorted(by: { $0.key < $1.key }) {
                 report.tokens.append(RunReportTokenRow(
-                    stage: "judging", name: judge, calls: figures.calls, cachedCalls: figures.cachedCalls,
+                    stage: "judging", name: judge, calls: figures.calls, cachedCalls: figures.cachedCalls > 0 ? figures.cachedCalls : nil,
                     promptTokens: figures.promptTokens, completionTokens: figures.completionTokens))
             }
         } else {

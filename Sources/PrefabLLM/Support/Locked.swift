@@ -3,15 +3,15 @@ import Foundation
 /// A value guarded by a lock, for state that synchronous code must touch: libcurl's thread, task
 /// cancellation handlers, and counters read from anywhere. Actors cannot serve those callers
 /// because they cannot wait.
-final class Locked<Value>: @unchecked Sendable {
+public final class Locked<Value>: @unchecked Sendable {
     private var value: Value
     private let lock = NSLock()
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         self.value = value
     }
 
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)

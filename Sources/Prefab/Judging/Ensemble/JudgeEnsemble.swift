@@ -123,27 +123,42 @@ public struct JudgeEnsemble: Sendable {
         }
         let byName = Dictionary(endpoints.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var clients: [String: any ChatClient] = [:]
-        var rewardModels: [String: any RewardModelClient] = [:]
         for judge in configuration.judges {
-            guard let name = judge.endpoint else { continue }
-            guard let endpoint = byName[name] else {
-                throw .unknownEndpoint(judge: judge.name, endpoint: name, known: byName.keys.sorted())
+            guard case .llm(let llm) = judge.kind, clients[llm.endpoint] == nil else { continue }
+            guard let endpoint = byName[llm.endpoint] else {
+                throw .unknownEndpoint(judge: judge.name, endpoint: llm.endpoint, known: byName.keys.sorted())
             }
             do {
-                switch judge.kind {
-                case .rewardModel(let scorer):
-                    rewardModels[name] = try HTTPRewardModelClient(configuration: endpoint, path: scorer.path, engine: engine, environment: environment)
-                default:
-                    if clients[name] == nil {
-                        let client = try EndpointClient(configuration: endpoint, engine: engine, ledger: ledger, environment: environment)
-                        clients[name] = cache.map { CachedChatClient(client, cache: $0) } ?? client
-                    }
-                }
+                let client = try EndpointClient(configuration: endpoint, engine: engine, ledger: ledger, environment: environment)
+                clients[llm.endpoint] = cache.map { CachedChatClient(client, cache: $0) } ?? client
             } catch {
-                throw .endpoint(name: name, reason: error.description)
+                throw .endpoint(name: llm.endpoint, reason: error.description)
             }
         }
+        let rewardModels = try rewardModelClients(for: configuration, endpoints: endpoints, engine: engine, environment: environment)
         return try load(file: file, clients: clients, rewardModels: rewardModels, rubrics: rubrics, seed: seed)
+    }
+
+    /// HTTP clients for the ensemble's reward-model scorers, by endpoint name.
+    public static func rewardModelClients(
+        for configuration: EnsembleConfiguration, endpoints: [EndpointConfiguration], engine: HTTPEngine = .shared,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(JudgeSetupError) -> [String: any RewardModelClient] {
+        let byName = Dictionary(endpoints.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var clients: [String: any RewardModelClient] = [:]
+        for judge in configuration.judges {
+            guard case .rewardModel(let scorer) = judge.kind else { continue }
+            guard let endpoint = byName[scorer.endpoint] else {
+                throw .unknownEndpoint(judge: judge.name, endpoint: scorer.endpoint, known: byName.keys.sorted())
+            }
+            do {
+                clients[scorer.endpoint] = try HTTPRewardModelClient(
+                    configuration: endpoint, path: scorer.path, engine: engine, environment: environment)
+            } catch {
+                throw .endpoint(name: scorer.endpoint, reason: error.description)
+            }
+        }
+        return clients
     }
 
     /// Checks names across the file: rubric files exist, aggregation keys name aspects the

@@ -98,7 +98,8 @@ public struct JudgeFigures: Codable, Hashable, Sendable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(calls, forKey: .calls)
-        try c.encode(cachedCalls, forKey: .cachedCalls)
+        // Records leave it at 0 (see `RatedRecord.encode`); run-level figures keep it.
+        if cachedCalls > 0 { try c.encode(cachedCalls, forKey: .cachedCalls) }
         try c.encode(promptTokens, forKey: .promptTokens)
         try c.encode(completionTokens, forKey: .completionTokens)
         try c.encode(votes, forKey: .votes)

@@ -11,7 +11,7 @@
 /// ```
 ///
 /// The run config (`prefab run`) has these same keys plus the later stages'; this type accepts
-/// those (`RunConfigurationKeys.laterStages`) without reading them, so one file drives both
+/// those (`laterStageKeys`, which `RunConfiguration` reads) without reading them, so one file drives both
 /// commands, and rejects any other unknown key with its line.
 public struct SamplingConfiguration: Codable, Hashable, Sendable {
     public var seed: UInt64
@@ -37,7 +37,7 @@ public struct SamplingConfiguration: Codable, Hashable, Sendable {
 
     /// Top-level keys of a run config that belong to later stages.
     public static let laterStageKeys: Set<String> = [
-        "judges", "pairing", "pairs", "budget", "budgets", "cache", "report", "diversity", "progress", "window",
+        "judges", "pairing", "budget", "cache", "window", "diversity",
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {

@@ -1,0 +1,77 @@
+import Foundation
+import PrefabShards
+
+/// Writes the rows of rated records, one record at a time, into `DIR/train` and `DIR/test`
+/// (JSONL.zst and MDS each), counting what went where: the pairing stage as a sink, so
+/// `prefab pairs` (over a rated directory) and `prefab run` (as records are rated) write the
+/// same rows.
+public final class PairsWriter {
+    public let run: PairsRun
+    public private(set) var summary: PairingSummary
+    private let pairer: Pairer
+    private var writers: [DatasetSplit.Side: StageShardWriter] = [:]
+
+    /// Opens the writers under `directory` (created if missing).
+    public init(run: PairsRun, directory: String) throws(ShardError) {
+        self.run = run
+        pairer = Pairer(options: run.options)
+        summary = PairingSummary(
+            strategy: run.options.strategy.rawValue, format: run.builder.format.rawValue, score: run.options.score.description,
+            minMargin: run.options.minMargin, testRatio: run.split.testRatio, seed: run.options.seed)
+        let sides: [DatasetSplit.Side] = run.split.testRatio > 0 ? [.train, .test] : [.train]
+        do throws(ShardError) {
+            for side in sides {
+                writers[side] = try run.layout.makeWriter(
+                    directory: (directory as NSString).appendingPathComponent(side.rawValue), compression: run.compression)
+            }
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    /// Writes `record`'s rows (none when it is dropped, counted by reason).
+    public func add(_ record: RatedRecord) throws(ShardError) {
+        summary.prompts += 1
+        let outcome = pairer.outcome(for: record)
+        let rows = run.builder.rows(for: record, outcome: outcome)
+        if case .thresholds = run.builder.kto, run.builder.format.isUnpaired {
+            let scored = record.completions.filter { run.options.score.score(of: $0) != nil }.count
+            summary.unlabelled += scored - rows.count
+        }
+        if rows.isEmpty {
+            let reason: DropReason = if case .dropped(let reason) = outcome { reason } else { .missingScores }
+            summary.dropped[reason.rawValue, default: 0] += 1
+            return
+        }
+        summary.promptsWithRows += 1
+        let side = run.split.side(of: record.promptID)
+        for row in rows {
+            try writers[side]!.write(jsonLine: PairsRun.line(row))
+            summary.rows[side.rawValue, default: 0] += 1
+        }
+    }
+
+    /// Finishes the shards and writes `pairs-summary.json` beside the splits.
+    @discardableResult
+    public func finish(directory: String) throws(PairsRunError) -> PairingSummary {
+        do {
+            for writer in writers.values { try writer.finish() }
+        } catch {
+            throw .shards(error)
+        }
+        let encoder = StageShards.encoder()
+        encoder.outputFormatting.insert(.prettyPrinted)
+        do {
+            try encoder.encode(summary).write(to: URL(fileURLWithPath: directory).appendingPathComponent(PairsRun.summaryName))
+        } catch {
+            throw .io(path: directory, reason: "cannot write \(PairsRun.summaryName): \(error.localizedDescription)")
+        }
+        return summary
+    }
+
+    /// Stops, removing the shards being written.
+    public func abandon() {
+        for writer in writers.values { writer.abandon() }
+    }
+}

@@ -1,0 +1,41 @@
+/// Live counters for one endpoint during a run, for the progress display: calls in flight,
+/// calls made, answers from the cache, tokens and failures. Shared by every client of the
+/// endpoint (the pool's models and the judges).
+public final class EndpointActivity: Sendable {
+    public struct Counts: Sendable, Hashable {
+        public var inFlight = 0
+        public var requests = 0
+        public var cacheHits = 0
+        public var tokens = 0
+        public var failures = 0
+    }
+
+    public let name: String
+    private let counts = Locked(Counts())
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    public var snapshot: Counts { counts.withLock { $0 } }
+
+    func started() {
+        counts.withLock { $0.inFlight += 1 }
+    }
+
+    func finished(_ response: ChatResponse?) {
+        counts.withLock { counts in
+            counts.inFlight -= 1
+            guard let response else {
+                counts.failures += 1
+                return
+            }
+            if response.cached {
+                counts.cacheHits += 1
+            } else {
+                counts.requests += 1
+                counts.tokens += response.usage.totalTokens
+            }
+        }
+    }
+}

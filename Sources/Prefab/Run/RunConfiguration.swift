@@ -1,0 +1,105 @@
+import Foundation
+
+/// Everything `prefab run` needs, from one YAML file: the sampling blocks (`seed`, `prompts`,
+/// `output`, `endpoints`, `pool`, `principles`, as `prefab sample` reads them) plus the later
+/// stages'.
+///
+/// ```yaml
+/// judges: ../judges/ultrafeedback.yaml   # the ensemble file; its endpoint names are this file's
+/// pairing: {format: h4, test_ratio: 0.2} # RunPairingConfiguration
+/// budget: {max_requests: 10000, max_tokens: 5000000, max_cost: 20}
+/// cache: ../.prefab/cache.sqlite         # default $PREFAB_HOME/cache.sqlite
+/// window: 32                             # prompts in flight
+/// diversity: {...}                       # RunDiversityConfiguration (the report's metrics)
+/// ```
+///
+/// Decoding checks shapes and unknown keys; `RunSetup` then checks files and names, so every
+/// mistake is reported with its line before anything is paid for.
+public struct RunConfiguration: Codable, Hashable, Sendable {
+    public var sampling: SamplingConfiguration
+    /// The judge ensemble file, as written (relative to the config file).
+    public var judges: String
+    public var pairing: RunPairingConfiguration
+    /// Spending ceiling for the whole run, across resumed sessions.
+    public var budget: Budget
+    /// The response cache, as written; nil for the default place.
+    public var cache: String?
+    /// Prompts in flight at once.
+    public var window: Int
+    public var diversity: RunDiversityConfiguration?
+
+    public static let defaultWindow = 32
+
+    public init(
+        sampling: SamplingConfiguration, judges: String, pairing: RunPairingConfiguration = RunPairingConfiguration(),
+        budget: Budget = Budget(), cache: String? = nil, window: Int = Self.defaultWindow,
+        diversity: RunDiversityConfiguration? = nil
+    ) {
+        self.sampling = sampling
+        self.judges = judges
+        self.pairing = pairing
+        self.budget = budget
+        self.cache = cache
+        self.window = window
+        self.diversity = diversity
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case seed, prompts, output, endpoints, pool, principles
+        case judges, pairing, budget, cache, window, diversity
+    }
+
+    /// `budget:` with its keys checked (the ledger's `Budget` decodes leniently).
+    private struct BudgetBlock: Decodable {
+        var budget: Budget
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case maxRequests = "max_requests"
+            case maxTokens = "max_tokens"
+            case maxCost = "max_cost"
+        }
+
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            budget = Budget(
+                maxRequests: try c.decodeIfPresent(Int.self, forKey: .maxRequests),
+                maxTokens: try c.decodeIfPresent(Int.self, forKey: .maxTokens),
+                maxCost: try c.decodeIfPresent(Double.self, forKey: .maxCost))
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        sampling = try SamplingConfiguration(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        judges = try c.decode(String.self, forKey: .judges)
+        pairing = try c.decodeIfPresent(RunPairingConfiguration.self, forKey: .pairing) ?? RunPairingConfiguration()
+        budget = try c.decodeIfPresent(BudgetBlock.self, forKey: .budget)?.budget ?? Budget()
+        cache = try c.decodeIfPresent(String.self, forKey: .cache)
+        window = try c.decodeIfPresent(Int.self, forKey: .window) ?? Self.defaultWindow
+        if window < 1 {
+            throw DecodingError.dataCorruptedError(forKey: .window, in: c, debugDescription: "window must be at least 1, got \(window)")
+        }
+        diversity = try c.decodeIfPresent(RunDiversityConfiguration.self, forKey: .diversity)
+        if sampling.output == nil {
+            throw DecodingError.keyNotFound(
+                CodingKeys.output, .init(codingPath: decoder.codingPath, debugDescription: "a run needs an output directory"))
+        }
+        if sampling.prompts == nil {
+            throw DecodingError.keyNotFound(
+                CodingKeys.prompts, .init(codingPath: decoder.codingPath, debugDescription: "a run needs prompts"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try sampling.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(judges, forKey: .judges)
+        try c.encode(pairing, forKey: .pairing)
+        try c.encode(budget, forKey: .budget)
+        try c.encodeIfPresent(cache, forKey: .cache)
+        try c.encode(window, forKey: .window)
+        try c.encodeIfPresent(diversity, forKey: .diversity)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+/// What `prefab run --dry-run` prints: the calls a run will make and an estimate of their tokens
+/// and cost, per endpoint, counting only prompts the journal does not already have. Sampling
+/// requests are built exactly as the run builds them, so those the response cache already
+/// answers are counted as free; judge calls depend on the answers and are estimated.
+///
+/// Prompt tokens are estimated from text length (about four characters a token); completion
+/// tokens assume every answer runs to its `max_tokens`, so figures are ceilings, not forecasts.
+public struct RunEstimate: Codable, Hashable, Sendable {
+    public struct EndpointEstimate: Codable, Hashable, Sendable {
+        public var endpoint: String
+        public var calls = 0
+        /// Of `calls`, those the response cache already answers (checked for sampling calls).
+        public var cachedCalls = 0
+        public var promptTokens = 0
+        public var completionTokens = 0
+        /// Nil without a price table.
+        public var cost: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case endpoint, calls
+            case cachedCalls = "cached_calls"
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+            case cost
+        }
+    }
+
+    public var prompts = 0
+    /// Prompts already finished by earlier sessions (the journal's).
+    public var finished = 0
+    public var endpoints: [EndpointEstimate] = []
+    public var notes: [String] = []
+
+    /// Completion tokens assumed when neither the pool model nor the endpoint sets `max_tokens`.
+    public static let assumedMaxTokens = 512
+    static let charactersPerToken = 4
+
+    /// Estimates `setup`'s run without calling any model.
+    public static func make(
+        setup: RunSetup, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws(RunError) -> RunEstimate {
+        var estimate = RunEstimate()
+        let endpoints = setup.configuration.sampling.endpoints
+        let byName = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.name, $0) })
+        var figures = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.name, EndpointEstimate(endpoint: $0.name)) })
+
+        let finished = try RunJournal.finishedOrdinals(path: setup.journalPath, identity: setup.identity)
+        if finished == nil, FileManager.default.fileExists(atPath: setup.journalPath) {
+            estimate.notes.append("the journal was started with another config: `prefab run --fresh` would start over")
+        }
+
+        // Identities for cache lookups; an endpoint whose client cannot be made (no API key,
+        // local server not started) is estimated without them.
+        let cache = FileManager.default.fileExists(atPath: setup.cachePath) ? try? ResponseCache(path: setup.cachePath) : nil
+        var identities: [String: ModelIdentity] = [:]
+        var unconnected: [String: any ChatClient] = [:]
+        for endpoint in endpoints {
+            unconnected[endpoint.name] = UnconnectedClient(endpoint: endpoint.name)
+            do {
+                identities[endpoint.name] = try EndpointClient(configuration: endpoint, environment: environment).identity
+            } catch {
+                estimate.notes.append("endpoint '\(endpoint.name)': cache not checked (\(error))")
+            }
+        }
+        let sampler: Sampler
+        do {
+            sampler = try Sampler(setup: setup.sampling, clients: unconnected)
+        } catch {
+            throw .endpoint("\(error)")
+        }
+
+        let reader: PromptReader
+        do {
+            reader = try PromptReader(setup.prompts)
+        } catch {
+            throw .input(error)
+        }
+        let judgeOverhead = judgeOverheadTokens(setup)
+        var ordinal = 0
+        while true {
+            let next: PromptRecord?
+            do { next = try reader.next() } catch { throw .input(error) }
+            guard let prompt = next else { break }
+            defer { ordinal += 1 }
+            estimate.prompts += 1
+            if finished?.contains(ordinal) == true {
+                estimate.finished += 1
+                continue
+            }
+            let promptTokens = tokens(prompt.messages.map(\.content).joined()) + 4 * prompt.messages.count
+            var completionBudget = 0
+            let plan = sampler.planner.plan(promptID: prompt.promptID, source: prompt.source)
+            for planned in plan {
+                let request = sampler.request(for: planned, prompt)
+                let model = setup.configuration.sampling.pool.model(named: planned.model)!
+                let maxTokens = request.parameters.maxTokens ?? byName[model.endpoint]?.parameters.maxTokens ?? assumedMaxTokens
+                completionBudget += maxTokens
+                var cached = false
+                if let cache, let identity = identities[model.endpoint] {
+                    cached = ((try? await cache.lookup(CacheKey.chat(request, identity: identity))) ?? nil) != nil
+                }
+                figures[model.endpoint]!.calls += 1
+                if cached {
+                    figures[model.endpoint]!.cachedCalls += 1
+                } else {
+                    figures[model.endpoint]!.promptTokens += promptTokens + tokens(planned.systemPrompt)
+                    figures[model.endpoint]!.completionTokens += maxTokens
+                }
+            }
+            for judge in setup.ensemble.judges {
+                guard case .llm(let llm) = judge.kind else { continue }
+                let calls = judgeCalls(llm, completions: plan.count, rubrics: setup.rubrics)
+                let perCall = promptTokens + judgeOverhead + (llm.mode == .multi ? completionBudget : completionBudget / max(1, plan.count) * 2)
+                figures[llm.endpoint]!.calls += calls
+                figures[llm.endpoint]!.promptTokens += calls * perCall
+                figures[llm.endpoint]!.completionTokens += calls * llm.maxTokens * max(1, llm.samples)
+            }
+        }
+        try? await cache?.close()
+        estimate.endpoints = endpoints.map { endpoint in
+            var figure = figures[endpoint.name]!
+            figure.cost = endpoint.price?.cost(of: TokenUsage(promptTokens: figure.promptTokens, completionTokens: figure.completionTokens))
+            return figure
+        }.filter { $0.calls > 0 }
+        return estimate
+    }
+
+    /// Calls one LLM judge makes for a prompt with `completions` answers.
+    static func judgeCalls(_ judge: LLMJudgeConfiguration, completions: Int, rubrics: RubricLibrary) -> Int {
+        guard completions > 0 else { return 0 }
+        var calls = 0
+        for name in judge.rubrics {
+            let kind = (try? rubrics.rubric(named: name))?.kind ?? .aspect
+            switch (judge.mode, kind) {
+            case (.multi, .aspect): calls += 1
+            case (.multi, .critique), (.single, _): calls += completions
+            case (.pairwise, _):
+                let pairs = judge.pairs == .all ? completions * (completions - 1) / 2 : completions - 1
+                calls += judge.orders == .both ? 2 * pairs : pairs
+            }
+        }
+        return calls
+    }
+
+    /// Tokens of rubric and template text a judge call carries besides the prompt and answers.
+    static func judgeOverheadTokens(_ setup: RunSetup) -> Int {
+        let directory = setup.rubrics.directory
+        var bytes = 0
+        for case .llm(let llm) in setup.ensemble.judges.map(\.kind) {
+            for name in llm.rubrics {
+                let size = (try? FileManager.default.attributesOfItem(atPath: "\(directory)/\(name).yaml")[.size] as? Int) ?? 2000
+                bytes = max(bytes, size)
+            }
+        }
+        return bytes / charactersPerToken + 200
+    }
+
+    static func tokens(_ text: String) -> Int {
+        (text.utf8.count + charactersPerToken - 1) / charactersPerToken
+    }
+}

@@ -1,0 +1,19 @@
+/// Why a prompt did not finish: one failed call (after the endpoint layer's retries), with the
+/// stage it belonged to. A prompt with any failure is left out of the output and asked again by
+/// the next `prefab run` (the calls that did succeed come back from the response cache).
+public struct RunFailure: Codable, Hashable, Sendable {
+    /// `sample` or `judge`.
+    public var stage: String
+    /// A short class for tables: `http_status`, `transport`, `malformed_response`, `judge`...
+    public var kind: String
+    public var reason: String
+    /// The pool model or judge whose call failed.
+    public var source: String?
+
+    public init(stage: String, kind: String, reason: String, source: String? = nil) {
+        self.stage = stage
+        self.kind = kind
+        self.reason = reason
+        self.source = source
+    }
+}

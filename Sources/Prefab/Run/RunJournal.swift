@@ -1,0 +1,249 @@
+import Foundation
+import GRDB
+
+/// The run journal: which prompts of a run are finished (with the records written for them)
+/// and which failed (with why), plus what each session spent. SQLite in WAL mode, beside the
+/// response cache, one database per output directory.
+///
+/// The pipeline commits finished prompts in small transactions as they complete. A prompt
+/// counts as done only once its row is committed, so after `kill -9` at any moment the next
+/// session finds every committed prompt here, writes its records into the new shards as they
+/// were, and asks only for the rest (whose answered calls the response cache still has). The
+/// output of a resumed run is therefore the same as an uninterrupted one: same prompts, same
+/// order, same bytes.
+///
+/// Records are kept zstd-compressed. The journal holds a lock file for as long as it is open,
+/// so two processes never run the same run at once.
+public final class RunJournal: Sendable {
+    public let path: String
+    private let queue: DatabaseQueue
+    private let lock: Int32
+    private let session: Int64
+    /// What earlier sessions of this run spent (per endpoint and model), for the run's budget.
+    public let earlierUsage: [UsageRecord]
+    /// Seconds earlier sessions ran.
+    public let earlierSeconds: Double
+
+    /// Opens (or creates) the journal at `path` for a run with `identity` (`RunSetup.identity`).
+    /// `fresh` deletes whatever was journaled before.
+    public init(path: String, identity: String, fresh: Bool = false) throws(RunError) {
+        self.path = path
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        } catch {
+            throw .journal(path: path, reason: "cannot create its directory: \(error.localizedDescription)")
+        }
+        lock = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard lock >= 0 else { throw .journal(path: path, reason: "cannot open the lock file: \(String(cString: strerror(errno)))") }
+        guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+            close(lock)
+            throw .journalBusy(path: path)
+        }
+        do {
+            if fresh {
+                for suffix in ["", "-wal", "-shm"] { try? manager.removeItem(atPath: path + suffix) }
+            }
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                // WAL with NORMAL keeps every committed transaction when the process dies.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            var migrator = DatabaseMigrator()
+            migrator.registerMigration("journal-v1") { db in
+                try db.execute(sql: """
+                    CREATE TABLE run (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                    CREATE TABLE prompts (
+                        ordinal INTEGER PRIMARY KEY NOT NULL,
+                        prompt_id TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        sample BLOB,
+                        rated BLOB,
+                        failures TEXT,
+                        attempts INTEGER NOT NULL,
+                        session INTEGER NOT NULL
+                    );
+                    CREATE INDEX prompts_status ON prompts(status);
+                    CREATE TABLE sessions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        started_at REAL NOT NULL,
+                        seconds REAL NOT NULL DEFAULT 0,
+                        outcome TEXT,
+                        usage TEXT NOT NULL DEFAULT '[]'
+                    );
+                    """)
+            }
+            try migrator.migrate(queue)
+            let started = Date().timeIntervalSince1970
+            let opened = try queue.write { db -> (stored: String?, session: Int64, usage: [String], seconds: Double) in
+                let stored = try String.fetchOne(db, sql: "SELECT value FROM run WHERE key = 'identity'")
+                if stored == nil {
+                    try db.execute(sql: "INSERT INTO run (key, value) VALUES ('identity', ?)", arguments: [identity])
+                }
+                let usage = try String.fetchAll(db, sql: "SELECT usage FROM sessions")
+                let seconds = try Double.fetchOne(db, sql: "SELECT COALESCE(SUM(seconds), 0) FROM sessions") ?? 0
+                try db.execute(sql: "INSERT INTO sessions (started_at) VALUES (?)", arguments: [started])
+                return (stored, db.lastInsertedRowID, usage, seconds)
+            }
+            if let stored = opened.stored, stored != identity {
+                throw RunError.configChanged(journal: path)
+            }
+            session = opened.session
+            earlierSeconds = opened.seconds
+            earlierUsage = Self.merge(opened.usage.flatMap { (try? JSONDecoder().decode([UsageRecord].self, from: Data($0.utf8))) ?? [] })
+        } catch let error as RunError {
+            close(lock)
+            throw error
+        } catch {
+            close(lock)
+            throw .journal(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The ordinals the journal at `path` has finished, without opening a session or taking
+    /// the lock (for `--dry-run`); empty when there is no journal, nil when it belongs to a run
+    /// with another identity.
+    public static func finishedOrdinals(path: String, identity: String) throws(RunError) -> Set<Int>? {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            return try queue.read { db -> Set<Int>? in
+                guard try String.fetchOne(db, sql: "SELECT value FROM run WHERE key = 'identity'") == identity else { return nil }
+                return Set(try Int.fetchAll(db, sql: "SELECT ordinal FROM prompts WHERE status = 'done'"))
+            }
+        } catch {
+            throw .journal(path: path, reason: "\(error)")
+        }
+    }
+
+    deinit {
+        close(lock)
+    }
+
+    /// The journal's entry for the prompt at `ordinal`, if any.
+    public func entry(ordinal: Int) throws(RunError) -> RunJournalEntry? {
+        do {
+            return try queue.read { db -> RunJournalEntry? in
+                guard let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT prompt_id, status, sample, rated, failures, attempts FROM prompts WHERE ordinal = ?"),
+                    arguments: [ordinal])
+                else { return nil }
+                return try Self.entry(ordinal: ordinal, row: row)
+            }
+        } catch let error as RunError {
+            throw error
+        } catch {
+            throw .journal(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Commits finished and failed prompts and this session's spending so far, in one transaction.
+    public func commit(_ entries: [RunJournalEntry], usage: [UsageRecord], seconds: Double) throws(RunError) {
+        do {
+            let usageJSON = String(decoding: try JSONEncoder().encode(usage), as: UTF8.self)
+            let failureEncoder = JSONEncoder()
+            try queue.write { db in
+                let statement = try db.cachedStatement(sql: """
+                    INSERT INTO prompts (ordinal, prompt_id, status, sample, rated, failures, attempts, session)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(ordinal) DO UPDATE SET
+                        prompt_id = excluded.prompt_id, status = excluded.status, sample = excluded.sample,
+                        rated = excluded.rated, failures = excluded.failures, attempts = prompts.attempts + 1,
+                        session = excluded.session
+                    """)
+                for entry in entries {
+                    let failures = entry.failures.isEmpty ? nil : String(decoding: try failureEncoder.encode(entry.failures), as: UTF8.self)
+                    try statement.execute(arguments: [
+                        entry.ordinal, entry.promptID, entry.status.rawValue,
+                        entry.sample.map { Data(ZstdBlob.compress($0)) }, entry.rated.map { Data(ZstdBlob.compress($0)) },
+                        failures, 1, session,
+                    ])
+                }
+                try db.execute(
+                    sql: "UPDATE sessions SET usage = ?, seconds = ? WHERE id = ?", arguments: [usageJSON, seconds, session])
+            }
+        } catch {
+            throw .journal(path: path, reason: "cannot commit: \(error)")
+        }
+    }
+
+    /// Records how this session ended (`complete`, `failures`, `budget`, `interrupted`).
+    public func endSession(outcome: String, usage: [UsageRecord], seconds: Double) throws(RunError) {
+        try commit([], usage: usage, seconds: seconds)
+        do {
+            try queue.write { db in
+                try db.execute(sql: "UPDATE sessions SET outcome = ? WHERE id = ?", arguments: [outcome, session])
+            }
+        } catch {
+            throw .journal(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Prompts done and failed.
+    public func counts() throws(RunError) -> (done: Int, failed: Int) {
+        do {
+            return try queue.read { db in
+                let done = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prompts WHERE status = 'done'") ?? 0
+                let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prompts WHERE status = 'failed'") ?? 0
+                return (done, failed)
+            }
+        } catch {
+            throw .journal(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Every failed prompt, in input order, one at a time.
+    public func forEachFailure(_ body: (RunJournalEntry) throws -> Void) throws(RunError) {
+        do {
+            try queue.read { db in
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT ordinal, prompt_id, status, NULL, NULL, failures, attempts FROM prompts WHERE status = 'failed' ORDER BY ordinal")
+                while let row = try rows.next() {
+                    try body(try Self.entry(ordinal: row[0], row: row, offset: 1))
+                }
+            }
+        } catch let error as RunError {
+            throw error
+        } catch {
+            throw .journal(path: path, reason: "\(error)")
+        }
+    }
+
+    private static func entry(ordinal: Int, row: Row, offset: Int = 0) throws -> RunJournalEntry {
+        guard let status = RunJournalEntry.Status(rawValue: row[offset + 1]) else {
+            throw RunError.journal(path: "", reason: "unknown status '\(String(describing: row[offset + 1] as String?))' for prompt \(ordinal)")
+        }
+        func blob(_ index: Int) throws -> [UInt8]? {
+            guard let data = row[offset + index] as Data? else { return nil }
+            guard let bytes = ZstdBlob.decompress([UInt8](data)) else {
+                throw RunError.journal(path: "", reason: "damaged record for prompt \(ordinal + 1); run with --fresh")
+            }
+            return bytes
+        }
+        let failures = (row[offset + 4] as String?).flatMap { try? JSONDecoder().decode([RunFailure].self, from: Data($0.utf8)) } ?? []
+        return RunJournalEntry(
+            ordinal: ordinal, promptID: row[offset], status: status, sample: try blob(2), rated: try blob(3),
+            failures: failures, attempts: row[offset + 5])
+    }
+
+    /// Per endpoint and model totals.
+    static func merge(_ records: [UsageRecord]) -> [UsageRecord] {
+        var merged: [String: UsageRecord] = [:]
+        for record in records {
+            let key = record.endpoint + "\u{1F}" + record.model
+            var total = merged[key] ?? UsageRecord(endpoint: record.endpoint, model: record.model)
+            total.requests += record.requests
+            total.failures += record.failures
+            total.retries += record.retries
+            total.promptTokens += record.promptTokens
+            total.completionTokens += record.completionTokens
+            total.cost += record.cost
+            merged[key] = total
+        }
+        return merged.values.sorted { ($0.endpoint, $0.model) < ($1.endpoint, $1.model) }
+    }
+}

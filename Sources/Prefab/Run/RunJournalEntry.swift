@@ -1,0 +1,31 @@
+/// What the journal knows about one prompt of a run: finished (with the lines written for it)
+/// or failed (with why).
+public struct RunJournalEntry: Sendable, Hashable {
+    public enum Status: String, Sendable {
+        case done, failed
+    }
+
+    /// The prompt's position among the input's valid, distinct prompts: the order of the output.
+    public var ordinal: Int
+    public var promptID: String
+    public var status: Status
+    /// The samples and rated records as written to the shards (one JSON line each); nil when failed.
+    public var sample: [UInt8]?
+    public var rated: [UInt8]?
+    public var failures: [RunFailure]
+    /// Sessions that have tried the prompt.
+    public var attempts: Int
+
+    public init(
+        ordinal: Int, promptID: String, status: Status, sample: [UInt8]? = nil, rated: [UInt8]? = nil,
+        failures: [RunFailure] = [], attempts: Int = 1
+    ) {
+        self.ordinal = ordinal
+        self.promptID = promptID
+        self.status = status
+        self.sample = sample
+        self.rated = rated
+        self.failures = failures
+        self.attempts = attempts
+    }
+}

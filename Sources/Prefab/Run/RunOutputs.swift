@@ -1,0 +1,92 @@
+import Foundation
+import PrefabShards
+
+/// The shard writers of one session: samples, rated records and pairs, written as prompts
+/// complete into a staging directory inside the output (`OUT/.partial/`), and moved into place
+/// (`OUT/samples`, `OUT/rated`, `OUT/pairs`) only when the session ends. A killed session leaves
+/// the previous output as it was; the next one removes the staging directory and rebuilds it
+/// from the journal.
+final class RunOutputs {
+    static let stages = ["samples", "rated", "pairs"]
+    static let stagingName = ".partial"
+
+    let output: String
+    let staging: String
+    let samples: StageShardWriter
+    let rated: StageShardWriter
+    let pairs: PairsWriter
+
+    init(output: String, pairing: PairsRun, configHash: String) throws(RunError) {
+        self.output = output
+        let staging = (output as NSString).appendingPathComponent(Self.stagingName)
+        self.staging = staging
+        let manager = FileManager.default
+        try? manager.removeItem(atPath: staging)
+        do {
+            try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        } catch {
+            throw .output(path: staging, reason: "cannot create the directory: \(error.localizedDescription)")
+        }
+        let path = { (stage: String) in (staging as NSString).appendingPathComponent(stage) }
+        var opened: [StageShardWriter] = []
+        do throws(ShardError) {
+            samples = try SampleShards.layout.makeWriter(directory: path("samples"), configHash: configHash)
+            opened.append(samples)
+            rated = try RatedShards.layout.makeWriter(directory: path("rated"), configHash: configHash)
+            opened.append(rated)
+            pairs = try PairsWriter(run: pairing, directory: path("pairs"))
+        } catch {
+            for writer in opened { writer.abandon() }
+            throw .output(path: staging, reason: "\(error)")
+        }
+    }
+
+    /// Finishes every writer and the stage reports, then swaps the stage directories into place.
+    func finish(judgeReport: JudgeRunSummary) throws(RunError) -> PairingSummary {
+        let summary: PairingSummary
+        do {
+            try samples.finish()
+            try rated.finish()
+        } catch {
+            abandon()
+            throw .output(path: staging, reason: "\(error)")
+        }
+        do {
+            summary = try pairs.finish(directory: (staging as NSString).appendingPathComponent("pairs"))
+            try JudgeRun.writeAtomically(judgeReport, to: (staging as NSString).appendingPathComponent("rated/\(JudgeRun.reportName)"))
+        } catch {
+            abandon()
+            throw .output(path: staging, reason: "\(error)")
+        }
+        let manager = FileManager.default
+        for stage in Self.stages {
+            let target = (output as NSString).appendingPathComponent(stage)
+            let new = (staging as NSString).appendingPathComponent(stage)
+            let old = (staging as NSString).appendingPathComponent("old-" + stage)
+            if manager.fileExists(atPath: target), rename(target, old) != 0 {
+                throw .output(path: target, reason: "cannot move the old output aside: \(String(cString: strerror(errno)))")
+            }
+            guard rename(new, target) == 0 else {
+                throw .output(path: target, reason: "cannot move the new output into place: \(String(cString: strerror(errno)))")
+            }
+        }
+        Self.syncDirectory(output)
+        try? manager.removeItem(atPath: staging)
+        return summary
+    }
+
+    /// Stops every writer and removes the staging directory.
+    func abandon() {
+        samples.abandon()
+        rated.abandon()
+        pairs.abandon()
+        try? FileManager.default.removeItem(atPath: staging)
+    }
+
+    static func syncDirectory(_ path: String) {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+}

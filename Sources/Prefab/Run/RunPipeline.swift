@@ -1,0 +1,429 @@
+import Foundation
+import PrefabShards
+
+/// `prefab run`: sample → judge → pair for every prompt of a run config, streaming, resumable.
+///
+/// Prompts flow through a bounded window (`window` prompts in flight, each sampled then judged
+/// as soon as its answers are in), so the stages overlap and the servers stay busy however
+/// large the input. Finished prompts are committed to the `RunJournal` and written, in input
+/// order, to the samples, rated and pairs shards. Every call goes through the response cache.
+///
+/// After a crash or `kill -9`, running again continues: journaled prompts are written from the
+/// journal (no calls), the rest are asked for (answers the cache already holds are free), and
+/// the output is the same as an uninterrupted run's. A prompt whose calls fail after the
+/// endpoint layer's retries is left out, listed in `failures.jsonl` with why, and retried by the
+/// next run. A spent budget or `RunControl.stop` ends the session cleanly: what finished is
+/// written, and the next run goes on from there.
+public struct RunPipeline: Sendable {
+    public let setup: RunSetup
+    public var fresh = false
+    /// Without the cache a resumed run still skips journaled prompts but pays again for the
+    /// answers of prompts that were in flight.
+    public var useCache = true
+    /// Whether to write `report.json` and `report.html` at the end.
+    public var writeReport = true
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
+    public var engine: HTTPEngine = .shared
+    public let control: RunControl
+    public let monitor: RunMonitor
+
+    /// Journal commits: at most this many prompts or this long apart.
+    static let commitEvery = 64
+    static let commitInterval: Duration = .milliseconds(250)
+
+    public static let summaryName = "run-summary.json"
+    public static let failuresName = "failures.jsonl"
+
+    public init(setup: RunSetup, control: RunControl = RunControl(), monitor: RunMonitor = RunMonitor()) {
+        self.setup = setup
+        self.control = control
+        self.monitor = monitor
+    }
+
+    /// Runs (or continues) the run and returns what this session did.
+    public func run() async throws(RunError) -> RunSummary {
+        monitor.update { $0.phase = "checking prompts" }
+        let total: Int
+        do {
+            // Every prompt record is checked before the first call.
+            total = try SamplingRun.validate { () throws(PromptInputError) in try PromptReader(setup.prompts) }.prompts
+        } catch {
+            throw .input(error)
+        }
+        monitor.update { $0.total = total }
+
+        let journal = try RunJournal(path: setup.journalPath, identity: setup.identity, fresh: fresh)
+        let cache: ResponseCache?
+        do {
+            cache = useCache ? try Self.openCache(setup.cachePath) : nil
+        } catch {
+            throw .cache(error)
+        }
+        do {
+            let summary = try await run(journal: journal, cache: cache, total: total)
+            try? await cache?.close()
+            return summary
+        } catch {
+            try? await cache?.close()
+            throw error
+        }
+    }
+
+    private func run(journal: RunJournal, cache: ResponseCache?, total: Int) async throws(RunError) -> RunSummary {
+        let ledger = UsageLedger(budget: Self.remaining(setup.configuration.budget, after: journal.earlierUsage))
+        let endpoints = setup.configuration.sampling.endpoints
+        var clients: [String: any ChatClient] = [:]
+        var activities: [EndpointActivity] = []
+        for endpoint in endpoints {
+            let client: EndpointClient
+            do {
+                client = try EndpointClient(configuration: endpoint, engine: engine, ledger: ledger, environment: environment)
+            } catch {
+                throw .endpoint("endpoint '\(endpoint.name)': \(error)")
+            }
+            let activity = EndpointActivity(name: endpoint.name)
+            activities.append(activity)
+            clients[endpoint.name] = TrackedChatClient(base: cache.map { CachedChatClient(client, cache: $0) } ?? client, activity: activity)
+        }
+        monitor.attach(activities: activities, ledger: ledger, cache: cache)
+        let sampler: Sampler
+        let ensemble: JudgeEnsemble
+        do {
+            sampler = try Sampler(setup: setup.sampling, clients: clients)
+            ensemble = try JudgeEnsemble(
+                configuration: setup.ensemble, clients: clients,
+                rewardModels: try JudgeEnsemble.rewardModelClients(
+                    for: setup.ensemble, endpoints: endpoints, engine: engine, environment: environment),
+                rubrics: setup.rubrics, seed: setup.configuration.sampling.seed, file: setup.judgesFile)
+        } catch let error as SamplerError {
+            throw .endpoint("\(error)")
+        } catch let error as JudgeSetupError {
+            throw .judges(error)
+        } catch {
+            throw .endpoint("\(error)")
+        }
+
+        let outputs = try RunOutputs(
+            output: setup.outputDirectory, pairing: setup.pairing, configHash: String(setup.identity.prefix(16)))
+        var state = SessionState(journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger)
+        monitor.update { $0.phase = "running" }
+        do {
+            try await stream(into: &state, sampler: sampler, ensemble: ensemble)
+            try await state.commit(force: true, seconds: journal.earlierSeconds + monitor.elapsed)
+        } catch {
+            outputs.abandon()
+            throw error
+        }
+
+        monitor.update { $0.phase = "finishing" }
+        var summary = state.summary
+        summary.output = setup.outputDirectory
+        summary.prompts = total
+        summary.stopReason = control.stopReason
+        summary.usage = ledger.records
+        summary.runUsage = RunJournal.merge(journal.earlierUsage + ledger.records)
+        summary.cacheHits = cache?.statistics.hits ?? 0
+        summary.journal = journal.path
+        let judgeReport = JudgeRunSummary(
+            ensemble: ensemble.configuration.name, samples: "samples", output: "rated", prompts: summary.done + summary.failed,
+            rated: summary.done, failures: state.judgeFailures, agreement: state.reliability.figures)
+        summary.pairs = try outputs.finish(judgeReport: judgeReport)
+        try writeFailures(journal)
+        summary.seconds = monitor.elapsed
+
+        if writeReport {
+            let seconds = journal.earlierSeconds + monitor.elapsed
+            let priced = Set(endpoints.filter { $0.price != nil }.map(\.name))
+            let usage = summary.runUsage.map { RunReportEndpointUsage($0, priced: priced.contains($0.endpoint), seconds: seconds) }
+            do {
+                let report = try await RunReport.build(runDirectory: setup.outputDirectory, endpoints: usage)
+                summary.report = try report.write(to: setup.outputDirectory).html
+            } catch {
+                throw .report(error)
+            }
+        }
+        try Self.writeJSON(summary, to: (setup.outputDirectory as NSString).appendingPathComponent(Self.summaryName))
+        let outcome = summary.stopReason?.rawValue ?? (summary.failed > 0 ? "failures" : "complete")
+        try journal.endSession(outcome: outcome, usage: ledger.records, seconds: journal.earlierSeconds + monitor.elapsed)
+        monitor.update { $0.phase = summary.stopReason.map { "stopped: \($0.rawValue)" } ?? "done" }
+        return summary
+    }
+
+    /// What one prompt came to in this session.
+    private enum Outcome: Sendable {
+        /// Finished now, or earlier (from the journal): the lines to write, and the rated record
+        /// when it is at hand (replayed ones are decoded when written).
+        case done(sample: [UInt8], rated: [UInt8], record: RatedRecord?, replayed: Bool)
+        case failed([RunFailure])
+        /// Not finished because the run is stopping (budget or interrupt): neither written nor journaled.
+        case notFinished
+    }
+
+    private func stream(into state: inout SessionState, sampler: Sampler, ensemble: JudgeEnsemble) async throws(RunError) {
+        let reader: PromptReader
+        do {
+            reader = try PromptReader(setup.prompts)
+        } catch {
+            throw .input(error)
+        }
+        let window = setup.configuration.window
+        let control = self.control
+        let monitor = self.monitor
+        let journal = state.journal
+        // Results come back in any order; they are written in input order. `ahead` bounds what
+        // waits for an earlier prompt, replayed prompts included, so memory stays flat.
+        let ahead = window * 4
+        let result: Result<Void, RunError> = await withTaskGroup(of: (Int, String, Outcome).self) { group in
+            var next = 0
+            var written = 0
+            var running = 0
+            var exhausted = false
+            var pending: [Int: (String, Outcome)] = [:]
+
+            func fill() throws(RunError) {
+                while !exhausted, running < window, next - written < ahead {
+                    let prompt: PromptRecord?
+                    do {
+                        prompt = try reader.next()
+                    } catch {
+                        throw .input(error)
+                    }
+                    guard let prompt else {
+                        exhausted = true
+                        return
+                    }
+                    let ordinal = next
+                    next += 1
+                    if let entry = try journal.entry(ordinal: ordinal) {
+                        guard entry.promptID == prompt.promptID else {
+                            throw .inputChanged(journal: journal.path, ordinal: ordinal, expected: entry.promptID, found: prompt.promptID)
+                        }
+                        if entry.status == .done, let sample = entry.sample, let rated = entry.rated {
+                            pending[ordinal] = (prompt.promptID, .done(sample: sample, rated: rated, record: nil, replayed: true))
+                            continue
+                        }
+                    }
+                    if control.stopReason != nil {
+                        pending[ordinal] = (prompt.promptID, .notFinished)
+                        continue
+                    }
+                    running += 1
+                    monitor.update { $0.inFlight = running }
+                    group.addTask { (ordinal, prompt.promptID, await Self.process(prompt, sampler: sampler, ensemble: ensemble)) }
+                }
+            }
+
+            func drain() async throws(RunError) {
+                while let (promptID, outcome) = pending.removeValue(forKey: written) {
+                    try state.write(ordinal: written, promptID: promptID, outcome: outcome)
+                    written += 1
+                }
+                try await state.commit(force: false, seconds: journal.earlierSeconds + monitor.elapsed)
+            }
+
+            do throws(RunError) {
+                while true {
+                    try fill()
+                    try await drain()
+                    if running == 0 {
+                        if exhausted { break }
+                        continue
+                    }
+                    guard let (ordinal, promptID, outcome) = await group.next() else { break }
+                    running -= 1
+                    monitor.update { $0.inFlight = running }
+                    if case .notFinished = outcome { control.stop(.budget) }
+                    pending[ordinal] = (promptID, outcome)
+                }
+                return .success(())
+            } catch {
+                group.cancelAll()
+                return .failure(error)
+            }
+        }
+        if case .failure(let error) = result { throw error }
+    }
+
+    /// Samples and judges one prompt.
+    private static func process(_ prompt: PromptRecord, sampler: Sampler, ensemble: JudgeEnsemble) async -> Outcome {
+        let sample = await sampler.sample(prompt)
+        if sample.failures.contains(where: { $0.kind == "budget" }) { return .notFinished }
+        if !sample.failures.isEmpty {
+            return .failed(sample.failures.map {
+                RunFailure(stage: "sample", kind: $0.kind, reason: $0.reason, source: $0.model)
+            })
+        }
+        let rated: RatedRecord
+        do {
+            rated = try await ensemble.rate(JudgeInput(sample))
+        } catch JudgeError.budgetExhausted {
+            return .notFinished
+        } catch JudgeError.requestFailed(let judge, _, let reason) {
+            return .failed([RunFailure(stage: "judge", kind: "judge_call", reason: reason, source: judge)])
+        } catch {
+            return .failed([RunFailure(stage: "judge", kind: "judge", reason: "\(error)")])
+        }
+        let encoder = StageShards.encoder()
+        do {
+            return .done(
+                sample: [UInt8](try encoder.encode(sample)), rated: [UInt8](try encoder.encode(rated)), record: rated, replayed: false)
+        } catch {
+            return .failed([RunFailure(stage: "judge", kind: "encoding", reason: "\(error)")])
+        }
+    }
+
+    /// What this session writes and journals, in input order.
+    private struct SessionState {
+        let journal: RunJournal
+        let outputs: RunOutputs
+        let monitor: RunMonitor
+        let cache: ResponseCache?
+        let ledger: UsageLedger
+        var summary = RunSummary(output: "")
+        var reliability = ReliabilityAccumulator()
+        var judgeFailures: [JudgeRunSummary.Failure] = []
+        var uncommitted: [RunJournalEntry] = []
+        var lastCommit = ContinuousClock.now
+        let decoder = JSONDecoder()
+
+        mutating func write(ordinal: Int, promptID: String, outcome: Outcome) throws(RunError) {
+            switch outcome {
+            case .done(let sampleLine, let ratedLine, let known, let replayed):
+                let record: RatedRecord
+                if let known {
+                    record = known
+                } else {
+                    do {
+                        record = try decoder.decode(RatedRecord.self, from: Data(ratedLine))
+                    } catch {
+                        throw .journal(path: journal.path, reason: "prompt \(ordinal + 1) (\(promptID)): unreadable rated record; run with --fresh")
+                    }
+                }
+                do {
+                    try outputs.samples.write(jsonLine: sampleLine)
+                    try outputs.rated.write(jsonLine: ratedLine)
+                    try outputs.pairs.add(record)
+                } catch {
+                    throw .output(path: outputs.staging, reason: "\(error)")
+                }
+                // Figures from the record as written (no cache counts), so judge-report.json is
+                // the same however the run was resumed.
+                var written = record
+                if let judges = written.agreement?.judges {
+                    written.agreement?.judges = judges.mapValues { var judge = $0; judge.cachedCalls = 0; return judge }
+                }
+                reliability.add(written)
+                summary.done += 1
+                summary.completions += record.completions.count
+                if replayed {
+                    summary.resumed += 1
+                } else {
+                    uncommitted.append(RunJournalEntry(ordinal: ordinal, promptID: promptID, status: .done, sample: sampleLine, rated: ratedLine))
+                }
+                monitor.update {
+                    $0.done += 1
+                    if replayed { $0.resumed += 1 }
+                }
+            case .failed(let failures):
+                summary.failed += 1
+                for failure in failures { summary.failuresByKind[failure.kind, default: 0] += 1 }
+                for failure in failures where failure.stage == "judge" {
+                    judgeFailures.append(.init(promptID: promptID, reason: failure.reason))
+                }
+                uncommitted.append(RunJournalEntry(ordinal: ordinal, promptID: promptID, status: .failed, failures: failures))
+                monitor.update {
+                    $0.failed += 1
+                    for failure in failures { $0.failuresByKind[failure.kind, default: 0] += 1 }
+                }
+            case .notFinished:
+                summary.notFinished += 1
+            }
+        }
+
+        /// Commits what finished since the last commit, once enough has gathered or enough time
+        /// has passed (`force`: now). The cache is flushed first, so a journaled prompt's answers
+        /// are never lost from the cache either.
+        mutating func commit(force: Bool, seconds: Double) async throws(RunError) {
+            guard force || uncommitted.count >= RunPipeline.commitEvery
+                || (!uncommitted.isEmpty && ContinuousClock.now - lastCommit >= RunPipeline.commitInterval)
+            else { return }
+            if let cache {
+                do { try await cache.flush() } catch { throw .cache(error) }
+            }
+            try journal.commit(uncommitted, usage: ledger.records, seconds: seconds)
+            uncommitted.removeAll(keepingCapacity: true)
+            lastCommit = ContinuousClock.now
+        }
+    }
+
+    /// `failures.jsonl` in the output: one line per failed prompt (the journal's current list),
+    /// or no file when nothing failed.
+    private func writeFailures(_ journal: RunJournal) throws(RunError) {
+        let path = (setup.outputDirectory as NSString).appendingPathComponent(Self.failuresName)
+        var lines: [UInt8] = []
+        let encoder = StageShards.encoder()
+        struct Line: Encodable {
+            var ordinal: Int
+            var prompt_id: String
+            var attempts: Int
+            var failures: [RunFailure]
+        }
+        try journal.forEachFailure { entry in
+            lines += [UInt8](try encoder.encode(Line(ordinal: entry.ordinal, prompt_id: entry.promptID, attempts: entry.attempts, failures: entry.failures)))
+            lines.append(0x0A)
+        }
+        if lines.isEmpty {
+            try? FileManager.default.removeItem(atPath: path)
+            return
+        }
+        try Self.writeAtomically(Data(lines), to: path)
+    }
+
+    static func writeJSON(_ value: some Encodable, to path: String) throws(RunError) {
+        let encoder = StageShards.encoder()
+        encoder.outputFormatting.insert(.prettyPrinted)
+        do {
+            try writeAtomically(try encoder.encode(value), to: path)
+        } catch let error as RunError {
+            throw error
+        } catch {
+            throw .output(path: path, reason: "\(error)")
+        }
+    }
+
+    static func writeAtomically(_ data: Data, to path: String) throws(RunError) {
+        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
+        do {
+            try data.write(to: URL(fileURLWithPath: temporary))
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw .output(path: path, reason: "cannot write: \(error.localizedDescription)")
+        }
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw .output(path: path, reason: "cannot rename into place: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func openCache(_ path: String) throws(ResponseCacheError) -> ResponseCache {
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        return try ResponseCache(path: path)
+    }
+
+    /// The budget left for this session after what earlier sessions spent.
+    static func remaining(_ budget: Budget, after spent: [UsageRecord]) -> Budget {
+        let total = RunJournal.merge(spent).reduce(into: UsageRecord(endpoint: "*", model: "*")) { total, record in
+            total.requests += record.requests
+            total.promptTokens += record.promptTokens
+            total.completionTokens += record.completionTokens
+            total.cost += record.cost
+        }
+        return Budget(
+            maxRequests: budget.maxRequests.map { max(0, $0 - total.requests) },
+            maxTokens: budget.maxTokens.map { max(0, $0 - total.totalTokens) },
+            maxCost: budget.maxCost.map { max(0, $0 - total.cost) })
+    }
+}

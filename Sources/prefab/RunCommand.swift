@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import Prefab
+
+/// `prefab run`: the whole pipeline from one config. Parses options and calls `RunPipeline`.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Sample, judge and pair every prompt of a run config, streaming into shards; resumes where it stopped.",
+        discussion: """
+            Writes OUT/samples, OUT/rated and OUT/pairs (JSONL.zst, and MDS in mds/), \
+            OUT/report.html and report.json, OUT/run-summary.json, and OUT/failures.jsonl when \
+            prompts failed. Killed or stopped runs continue when run again: finished prompts come \
+            from the run journal, answered calls from the response cache. Exit status: 0 every \
+            prompt done; 3 some prompts failed (run again to retry them); 4 the budget is spent \
+            (raise it and run again); 130 interrupted.
+            """
+    )
+
+    @Argument(help: "The run config (YAML).")
+    var file: String
+
+    @Flag(help: "Forget this run's journal and start over (the response cache still answers what it has).")
+    var fresh = false
+
+    @Flag(help: "Print the calls and the estimated tokens and cost per endpoint, and stop.")
+    var dryRun = false
+
+    @Flag(help: "Call the endpoints without the response cache.")
+    var noCache = false
+
+    @Flag(help: "Skip report.json and report.html.")
+    var noReport = false
+
+    @Flag(help: "No progress output; only errors and the final summary.")
+    var quiet = false
+
+    @Flag(help: "Progress as one JSON object per line on stderr.")
+    var jsonProgress = false
+
+    @Option(help: "Seconds between progress lines when not on a terminal.")
+    var progressInterval: Double = 10
+
+    func validate() throws {
+        if progressInterval <= 0 { throw ValidationError("--progress-interval must be above 0") }
+    }
+
+    func run() async throws {
+        let setup: RunSetup
+        do {
+            setup = try RunSetup.load(file: file)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+        if dryRun {
+            try await printEstimate(setup)
+            return
+        }
+        var pipeline = RunPipeline(setup: setup)
+        pipeline.fresh = fresh
+        pipeline.useCache = !noCache
+        pipeline.writeReport = !noReport
+        let signals = StopSignals(control: pipeline.control)
+        defer { signals.cancel() }
+
+        let reporter = ProgressReporter(
+            style: .automatic(quiet: quiet, json: jsonProgress, isTerminal: ProgressReporter.isTerminal(STDERR_FILENO)),
+            plainInterval: progressInterval)
+        let summary: RunSummary
+        do {
+            summary = try await reporter.run(snapshot: { [monitor = pipeline.monitor] in monitor.snapshot() }) {
+                try await pipeline.run()
+            }
+        } catch {
+            printError("prefab run: \(error)")
+            throw ExitCode(1)
+        }
+        print(Self.describe(summary))
+        switch summary.stopReason {
+        case .interrupted: throw ExitCode(130)
+        case .budget: throw ExitCode(4)
+        case nil: if summary.failed > 0 { throw ExitCode(3) }
+        }
+    }
+
+    private func printEstimate(_ setup: RunSetup) async throws {
+        let estimate = try await RunEstimate.make(setup: setup)
+        print("\(estimate.prompts) prompts, \(estimate.finished) already finished (journal), \(estimate.prompts - estimate.finished) to run")
+        let header = ["endpoint", "calls", "cached", "prompt tok", "completion tok", "cost"]
+        var rows = [header]
+        for e in estimate.endpoints {
+            rows.append([
+                e.endpoint, "\(e.calls)", "\(e.cachedCalls)", "≈\(e.promptTokens)", "≤\(e.completionTokens)",
+                e.cost.map { String(format: "≤%.4f", $0) } ?? "no price",
+            ])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max()! }
+        for row in rows {
+            print(row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+        }
+        for note in estimate.notes { print("note: \(note)") }
+        print("prompt tokens are estimated from text length; completion tokens assume every answer reaches max_tokens")
+    }
+
+    static func describe(_ s: RunSummary) -> String {
+        var lines: [String] = []
+        let resumed = s.resumed > 0 ? " (\(s.resumed) from the journal)" : ""
+        lines.append("\(s.done) of \(s.prompts) prompts done\(resumed), \(s.completions) answers, in \(String(format: "%.1f", s.seconds))s")
+        if let pairs = s.pairs {
+            let rows = pairs.rows.sorted { $0.key > $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append("rows (\(pairs.format)): \(rows.isEmpty ? "none" : rows)")
+        }
+        let total = s.usage.reduce(into: (0, 0, 0.0)) { $0.0 += $1.requests; $0.1 += $1.totalTokens; $0.2 += $1.cost }
+        lines.append("calls \(total.0), tokens \(total.1)\(total.2 > 0 ? String(format: ", cost %.4f", total.2) : ""), cache hits \(s.cacheHits)")
+        if s.failed > 0 {
+            let kinds = s.failuresByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append("failed prompts: \(s.failed) (\(kinds)); listed in \(s.output)/\(RunPipeline.failuresName); run again to retry them")
+        }
+        switch s.stopReason {
+        case .budget: lines.append("stopped: the budget is spent (\(s.notFinished) prompts not finished); raise it in the config and run again")
+        case .interrupted: lines.append("stopped: interrupted (\(s.notFinished) prompts not finished); run again to continue")
+        case nil: break
+        }
+        lines.append("output: \(s.output)/{samples,rated,pairs}")
+        if let report = s.report { lines.append("report: \(report)") }
+        return lines.joined(separator: "\n")
+    }
+}
