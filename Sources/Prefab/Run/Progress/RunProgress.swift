@@ -1,0 +1,152 @@
+/// A snapshot of a `prefab run`: what the progress display draws and what `--json-progress`
+/// prints, one object a line. The pipeline builds one whenever the reporter asks (it is cheap:
+/// counters only), so the display never reaches into the pipeline's state itself.
+///
+/// Counts are for prompts unless named otherwise. `done` includes the prompts `resumed` from the
+/// journal, so `done/total` is the whole job's progress; the rate and ETA use only this session's
+/// own work (`done - resumed`), which is what predicts how long the rest will take.
+public struct RunProgress: Hashable, Sendable {
+    /// Prompts in the input; nil while the input is still being counted.
+    public var total: Int?
+    /// Finished prompts, those resumed from the journal included.
+    public var done: Int
+    /// Prompts the journal already had finished when this session started.
+    public var resumed: Int
+    /// Prompts that failed (after retries) in this session; a later run retries them.
+    public var failed: Int
+    /// Prompts in the pipeline's window now.
+    public var inFlight: Int
+    /// Seconds since this session started.
+    public var elapsed: Double
+    public var promptTokens: Int
+    public var completionTokens: Int
+    /// Calls issued in this session, those answered from the response cache included.
+    public var requests: Int
+    /// Calls answered from the response cache.
+    public var cacheHits: Int
+    /// Spent in this session, in the price table's currency; nil when no endpoint has prices.
+    public var cost: Double?
+    /// Failed prompts by kind (`http_status`, `transport`, `parse`...).
+    public var failuresByKind: [String: Int]
+    public var endpoints: [EndpointProgress]
+    /// What the run is doing: "validating", "resuming", "running", "finishing", "stopped: budget"...
+    public var phase: String
+    /// Prompts per second of this session's own work, smoothed over the last half minute.
+    /// The reporter fills it (it keeps the history a smoothed rate needs); nil until known.
+    public var rate: Double?
+    /// Seconds until every prompt is done at `rate`; filled by the reporter, nil when unknown.
+    public var etaSeconds: Double?
+
+    public init(
+        total: Int? = nil, done: Int = 0, resumed: Int = 0, failed: Int = 0, inFlight: Int = 0, elapsed: Double = 0,
+        promptTokens: Int = 0, completionTokens: Int = 0, requests: Int = 0, cacheHits: Int = 0, cost: Double? = nil,
+        failuresByKind: [String: Int] = [:], endpoints: [EndpointProgress] = [], phase: String = "running",
+        rate: Double? = nil, etaSeconds: Double? = nil
+    ) {
+        self.total = total
+        self.done = done
+        self.resumed = resumed
+        self.failed = failed
+        self.inFlight = inFlight
+        self.elapsed = elapsed
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.requests = requests
+        self.cacheHits = cacheHits
+        self.cost = cost
+        self.failuresByKind = failuresByKind
+        self.endpoints = endpoints
+        self.phase = phase
+        self.rate = rate
+        self.etaSeconds = etaSeconds
+    }
+
+    /// Prompts finished by this session's own work.
+    public var sessionDone: Int { max(0, done - resumed) }
+
+    /// Prompts neither finished nor failed; nil while `total` is unknown. Failed prompts are not
+    /// waited for: this session will not retry them.
+    public var remaining: Int? { total.map { max(0, $0 - done - failed) } }
+
+    /// `done / total`, nil while `total` is unknown or zero.
+    public var fraction: Double? {
+        guard let total, total > 0 else { return nil }
+        return min(1, Double(done) / Double(total))
+    }
+
+    /// This session's rate averaged over its whole life: the fallback before a smoothed rate exists.
+    public var averageRate: Double? {
+        guard elapsed > 0, sessionDone > 0 else { return nil }
+        return Double(sessionDone) / elapsed
+    }
+
+    /// Seconds to finish the remaining prompts at `rate`; 0 when none remain, nil when it cannot be told.
+    public func secondsRemaining(at rate: Double?) -> Double? {
+        guard let remaining else { return nil }
+        if remaining == 0 { return 0 }
+        guard let rate, rate.isFinite, rate > 0 else { return nil }
+        return Double(remaining) / rate
+    }
+
+    /// `cacheHits / requests`, nil before the first request.
+    public var cacheHitFraction: Double? {
+        requests > 0 ? Double(cacheHits) / Double(requests) : nil
+    }
+
+    public var totalTokens: Int { promptTokens + completionTokens }
+}
+
+extension RunProgress: Codable {
+    enum CodingKeys: String, CodingKey {
+        case total, done, resumed, failed, elapsed, requests, cost, endpoints, phase, rate
+        case inFlight = "in_flight"
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case cacheHits = "cache_hits"
+        case failuresByKind = "failures_by_kind"
+        case etaSeconds = "eta_seconds"
+    }
+
+    /// Unknown values are written as `null` rather than left out, so a script reading
+    /// `--json-progress` sees the same keys on every line.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(total, forKey: .total)
+        try container.encode(done, forKey: .done)
+        try container.encode(resumed, forKey: .resumed)
+        try container.encode(failed, forKey: .failed)
+        try container.encode(inFlight, forKey: .inFlight)
+        try container.encode(elapsed, forKey: .elapsed)
+        try container.encode(promptTokens, forKey: .promptTokens)
+        try container.encode(completionTokens, forKey: .completionTokens)
+        try container.encode(requests, forKey: .requests)
+        try container.encode(cacheHits, forKey: .cacheHits)
+        try container.encode(cost, forKey: .cost)
+        try container.encode(failuresByKind, forKey: .failuresByKind)
+        try container.encode(endpoints, forKey: .endpoints)
+        try container.encode(phase, forKey: .phase)
+        try container.encode(rate, forKey: .rate)
+        try container.encode(etaSeconds, forKey: .etaSeconds)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            total: try container.decodeIfPresent(Int.self, forKey: .total),
+            done: try container.decode(Int.self, forKey: .done),
+            resumed: try container.decodeIfPresent(Int.self, forKey: .resumed) ?? 0,
+            failed: try container.decodeIfPresent(Int.self, forKey: .failed) ?? 0,
+            inFlight: try container.decodeIfPresent(Int.self, forKey: .inFlight) ?? 0,
+            elapsed: try container.decode(Double.self, forKey: .elapsed),
+            promptTokens: try container.decodeIfPresent(Int.self, forKey: .promptTokens) ?? 0,
+            completionTokens: try container.decodeIfPresent(Int.self, forKey: .completionTokens) ?? 0,
+            requests: try container.decodeIfPresent(Int.self, forKey: .requests) ?? 0,
+            cacheHits: try container.decodeIfPresent(Int.self, forKey: .cacheHits) ?? 0,
+            cost: try container.decodeIfPresent(Double.self, forKey: .cost),
+            failuresByKind: try container.decodeIfPresent([String: Int].self, forKey: .failuresByKind) ?? [:],
+            endpoints: try container.decodeIfPresent([EndpointProgress].self, forKey: .endpoints) ?? [],
+            phase: try container.decode(String.self, forKey: .phase),
+            rate: try container.decodeIfPresent(Double.self, forKey: .rate),
+            etaSeconds: try container.decodeIfPresent(Double.self, forKey: .etaSeconds))
+    }
+}
