@@ -64,7 +64,11 @@ let package = Package(
 
         .executableTarget(
             name: "prefab",
-            dependencies: ["Prefab", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Prefab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "prefab-sim",

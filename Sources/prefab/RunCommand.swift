@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Prefab
 
 /// `prefab run`: the whole pipeline from one config. Parses options and calls `RunPipeline`.
@@ -38,11 +39,11 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Progress as one JSON object per line on stderr.")
     var jsonProgress = false
 
-    @Option(help: "Seconds between progress lines when not on a terminal.")
-    var progressInterval: Double = 10
+    @Option(help: "Seconds between progress lines when not on a terminal (default 10; 1 with --json-progress).")
+    var progressInterval: Double?
 
     func validate() throws {
-        if progressInterval <= 0 { throw ValidationError("--progress-interval must be above 0") }
+        if let progressInterval, progressInterval <= 0 { throw ValidationError("--progress-interval must be above 0") }
     }
 
     func run() async throws {
@@ -61,16 +62,21 @@ struct RunCommand: AsyncParsableCommand {
         pipeline.fresh = fresh
         pipeline.useCache = !noCache
         pipeline.writeReport = !noReport
-        let signals = StopSignals(control: pipeline.control)
+        let monitor = pipeline.monitor
+        let style = ProgressStyle.automatic(quiet: quiet, json: jsonProgress, isTerminal: ProgressTerminal.isTerminal(STDERR_FILENO))
+        let interval = style == .live ? nil : progressInterval.map { Duration.milliseconds(Int($0 * 1000)) }
+        let reporter = ProgressReporter(style: style, interval: interval) { monitor.snapshot() }
+        // Warnings from the endpoint layer go through the display instead of breaking into it.
+        LoggingSystem.bootstrap { ProgressLogHandler(label: $0, reporter: reporter) }
+        let signals = StopSignals(control: pipeline.control) { reporter.log($0) }
         defer { signals.cancel() }
 
-        let reporter = ProgressReporter(
-            style: .automatic(quiet: quiet, json: jsonProgress, isTerminal: ProgressReporter.isTerminal(STDERR_FILENO)),
-            plainInterval: progressInterval)
         let summary: RunSummary
         do {
-            summary = try await reporter.run(snapshot: { [monitor = pipeline.monitor] in monitor.snapshot() }) {
-                try await pipeline.run()
+            summary = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await reporter.run() }
+                defer { reporter.finish(final: monitor.snapshot()) }
+                return try await pipeline.run()
             }
         } catch {
             printError("prefab run: \(error)")

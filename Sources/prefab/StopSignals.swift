@@ -7,7 +7,8 @@ import Prefab
 final class StopSignals {
     private let sources: [any DispatchSourceSignal]
 
-    init(control: RunControl) {
+    /// `notify` tells the user what the first signal did.
+    init(control: RunControl, notify: @escaping @Sendable (String) -> Void) {
         var sources: [any DispatchSourceSignal] = []
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
@@ -15,7 +16,7 @@ final class StopSignals {
             source.setEventHandler {
                 if control.stopReason != nil { exit(130) }
                 control.stop(.interrupted)
-                FileHandle.standardError.write(Data("\nstopping: finishing the prompts in flight (again to quit at once)\n".utf8))
+                notify("stopping: finishing the prompts in flight (interrupt again to quit at once)")
             }
             source.resume()
             sources.append(source)

@@ -68,7 +68,7 @@ enum RunFixtures {
             guard let walker = FileManager.default.enumerator(atPath: root) else { continue }
             for case let path as String in walker {
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
                 if !isDirectory.boolValue { files[stage + "/" + path] = try Data(contentsOf: URL(fileURLWithPath: root + "/" + path)) }
             }
         }

@@ -47,8 +47,9 @@ public final class RunMonitor: Sendable {
         progress.elapsed = elapsed
         progress.promptTokens = total?.promptTokens ?? 0
         progress.completionTokens = total?.completionTokens ?? 0
-        progress.requests = total?.requests ?? 0
+        // Calls issued, cache hits included (the display shows the share the cache answered).
         progress.cacheHits = cache?.statistics.hits ?? 0
+        progress.requests = (total?.requests ?? 0) + progress.cacheHits
         progress.cost = (total?.cost ?? 0) > 0 ? total?.cost : nil
         progress.failuresByKind = counts.failuresByKind
         progress.endpoints = activities.map { activity in
