@@ -24,6 +24,9 @@ struct FullRunEndToEndTests {
           select: all
         principles:
           directory: \(repository)/rubrics/principles
+        judges: \(repository)/judges/ultrafeedback.yaml
+        pairing: {format: trl}
+        cache: cache.sqlite
         """
 
     @Test func sampleJudgePairAndReportWriteShardsThatReadBack() async throws {
@@ -43,7 +46,7 @@ struct FullRunEndToEndTests {
 
         try Self.prefab([
             "judge", "--samples", "run/samples", "--judges", Self.repository + "/judges/ultrafeedback.yaml",
-            "--endpoints", "run.yaml", "--out", "run/rated",
+            "--endpoints", "run.yaml", "--seed", "11", "--out", "run/rated",
         ] + cache, in: directory)
         let rated = try Shards.open(directory + "/run/rated").readAll().map { try $0.decode(RatedRecord.self) }
         #expect(rated.map(\.promptID) == samples.map(\.promptID))
@@ -67,6 +70,19 @@ struct FullRunEndToEndTests {
         let report = try String(contentsOfFile: directory + "/run/report.html", encoding: .utf8)
         #expect(report.contains("<svg"))
         #expect(FileManager.default.fileExists(atPath: directory + "/run/report.json"))
+
+        // `prefab run` on the same config asks the same questions: every answer comes from the
+        // cache, and it writes the same samples, rated records and rows as the stage commands.
+        var staged: [String: Data] = [:]
+        for file in ["samples/samples-00000.jsonl.zst", "rated/rated-00000.jsonl.zst", "pairs/train/trl-00000.jsonl.zst"] {
+            staged[file] = try Data(contentsOf: URL(fileURLWithPath: directory + "/run/" + file))
+        }
+        try Self.prefab(["run", "run.yaml", "--quiet"], in: directory)
+        let run = try JSONDecoder().decode(RunSummary.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/run/run-summary.json")))
+        #expect(run.done == 3 && run.usage.reduce(0) { $0 + $1.requests } == 0)
+        for (file, bytes) in staged {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/run/" + file)) == bytes, "\(file)")
+        }
     }
 
     /// Runs the built `prefab` in `directory`; fails the test with its output on a non-zero exit.
