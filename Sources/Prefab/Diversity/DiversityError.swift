@@ -55,7 +55,7 @@ public enum DiversityError: Error, CustomStringConvertible, Equatable, Sendable 
         case .eigenvaluesDidNotConverge(let dimension):
             "the eigenvalue iteration did not converge for a \(dimension)×\(dimension) matrix (non-finite input?)"
         case .tooFewDocuments(let needed, let available):
-            "the cluster agent shows \(needed) documents per round but the corpus has \(available): lower K (--agent-k)"
+            "the cluster agent shows \(needed) documents per round but the corpus has \(available): lower K (--agent-k, or k in a run config's diversity.cluster_agent)"
         case .criteriaFailed(let seed, let reason):
             "cluster agent, seed \(seed): no usable criteria (\(reason))"
         }

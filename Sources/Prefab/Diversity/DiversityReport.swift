@@ -12,6 +12,10 @@ public struct DiversityReport: Sendable, Codable, Equatable {
     public var vendi: VendiScore?
     public var clusters: EmbeddingClusterCount?
     public var clusterAgent: ClusterAgentResult?
+    /// Metrics that were asked for but could not be measured (the endpoint was down, the corpus
+    /// too small for K...), by figure key (`vendi`, `clusters`, `cluster-agent`), with the
+    /// reason. The run report fills it rather than failing; `prefab diversity` throws instead.
+    public var failures: [String: String]?
 
     public init(label: String, documents: Int) {
         self.label = label
@@ -43,12 +47,20 @@ public struct DiversityReport: Sendable, Codable, Equatable {
                                         detail: "mean ROUGE-L F1, \(homogenization.sampleSize)-doc sample"))
         }
         if let vendi {
+            let sample = vendi.count == documents ? "" : ", \(vendi.count)-doc sample"
             rows.append(DiversityFigure(key: "vendi", value: vendi.score, higherIsMoreDiverse: true,
-                                        detail: "effective documents, d = \(vendi.dimension)"))
+                                        detail: "effective documents, d = \(vendi.dimension)\(sample)"))
+        } else if let reason = failures?["vendi"] {
+            rows.append(Self.unmeasured("vendi", higherIsMoreDiverse: true, reason: reason))
         }
         if let clusters {
             rows.append(DiversityFigure(key: "clusters", value: Double(clusters.clusters), higherIsMoreDiverse: true,
                                         detail: "average link, cos ≥ \(clusters.threshold), \(clusters.sampleSize) docs"))
+        } else if let reason = failures?["clusters"] {
+            rows.append(Self.unmeasured("clusters", higherIsMoreDiverse: true, reason: reason))
+        }
+        if clusterAgent == nil, let reason = failures?[DiversityMetric.clusterAgent.rawValue] {
+            rows.append(Self.unmeasured(DiversityMetric.clusterAgent.rawValue, higherIsMoreDiverse: true, reason: reason))
         }
         if let agent = clusterAgent {
             let rounds = agent.roundsScored + agent.roundsDiscarded
@@ -57,5 +69,13 @@ public struct DiversityReport: Sendable, Codable, Equatable {
                                         detail: "K = \(agent.samplesPerRound), mean ± sd over \(agent.seeds.count) seed\(agent.seeds.count == 1 ? "" : "s")", note: note))
         }
         return rows
+    }
+
+    /// A row for a metric that was asked for but not measured: no value, the reason as its note.
+    static func unmeasured(_ key: String, higherIsMoreDiverse: Bool, reason: String) -> DiversityFigure {
+        let line = reason.split(whereSeparator: \.isNewline).first.map(String.init) ?? reason
+        let short = line.count > 160 ? String(line.prefix(160)) + "…" : line
+        return DiversityFigure(key: key, value: nil, higherIsMoreDiverse: higherIsMoreDiverse, detail: "not measured",
+                               note: "not measured: \(short)")
     }
 }

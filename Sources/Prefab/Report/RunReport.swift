@@ -24,7 +24,8 @@ public struct RunReport: Codable, Sendable {
     public var agreement: AgreementFigures?
     public var ensemble: String?
     public var pairs: RunReportPairs?
-    /// Cheap diversity metrics of the answers and of the prompts.
+    /// Diversity of each measured field (responses, prompts, chosen answers): the cheap
+    /// metrics, and Vendi, clusters and the cluster agent when configured.
     public var diversity: [DiversityReport]
     public var failures: RunReportFailures
     public var tokens: [RunReportTokenRow]
@@ -57,9 +58,25 @@ public struct RunReport: Codable, Sendable {
     /// Reads the run directory's stages and measures them.
     /// - Parameters:
     ///   - endpoints: the pipeline's usage per endpoint, when it has one.
-    ///   - diversity: whether to compute the cheap diversity metrics (on by default).
+    ///   - diversity: whether to compute the cheap diversity metrics of the responses and
+    ///     prompts (on by default).
     public static func build(
         runDirectory: String, endpoints: [RunReportEndpointUsage] = [], diversity: Bool = true
+    ) async throws(RunReportError) -> RunReport {
+        try await build(runDirectory: runDirectory, endpoints: endpoints, diversity: diversity ? .cheap : .disabled)
+    }
+
+    /// Reads the run directory's stages and measures them, with the diversity metrics `diversity`
+    /// selects: the cheap ones on every text, and the embedding metrics (Vendi, clusters) and the
+    /// cluster agent when it has their models (`RunDiversityOptions(_:endpoints:cache:ledger:)`
+    /// makes them from a run config's `diversity:` block).
+    ///
+    /// A model-based metric that fails (endpoint down, budget spent, fewer texts than K) does not
+    /// fail the report: its row says "not measured" and a note says why. Calls the metrics make
+    /// through `diversity.ledger` are added to `tokens` (stage `diversity`) and, when `endpoints`
+    /// is given, to their endpoint's row.
+    public static func build(
+        runDirectory: String, endpoints: [RunReportEndpointUsage] = [], diversity: RunDiversityOptions
     ) async throws(RunReportError) -> RunReport {
         try await RunReportBuilder(directory: runDirectory).build(endpoints: endpoints, diversity: diversity)
     }

@@ -16,7 +16,7 @@ struct RunReportBuilder {
     /// Longest reason kept as a failure-table key.
     static let reasonLength = 120
 
-    func build(endpoints: [RunReportEndpointUsage], diversity: Bool) async throws(RunReportError) -> RunReport {
+    func build(endpoints: [RunReportEndpointUsage], diversity: RunDiversityOptions) async throws(RunReportError) -> RunReport {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .notADirectory(directory)
@@ -39,20 +39,21 @@ struct RunReportBuilder {
         } else {
             report.notes.append("no rated/ directory: scores, agreement and bias not shown")
         }
+        var chosen: [String] = []
+        var absent: [DiversityField: String] = [:]
         if exists(pairsPath) {
             report.stages.append("pairs")
-            try readPairs(into: &report)
+            try readPairs(into: &report, chosen: &chosen, chosenAbsent: &absent[.chosen], keepChosen: diversity.fields.contains(.chosen))
         } else {
             report.notes.append("no pairs/ directory: pair counts and margins not shown")
+            absent[.chosen] = "no pairs/ directory"
         }
-        if diversity {
-            for (label, texts) in [("responses", responses), ("prompts", prompts)] where texts.count >= 2 {
-                do {
-                    report.diversity.append(try await DiversityAnalyzer().analyze(texts, label: label))
-                } catch {
-                    report.notes.append("diversity of the \(label) not measured: \(error)")
-                }
-            }
+        if !diversity.fields.isEmpty {
+            let outcome = try await RunReportDiversity(options: diversity).measure(
+                [.response: responses, .prompt: prompts, .chosen: chosen], absent: absent)
+            report.diversity = outcome.reports
+            report.notes += outcome.notes
+            Self.add(outcome.usage, priced: diversity.pricedEndpoints, to: &report)
         }
         if endpoints.isEmpty {
             report.notes.append("cost and throughput per endpoint not recorded (the stage commands keep no usage ledger)")
@@ -183,7 +184,13 @@ struct RunReportBuilder {
 
     // MARK: pairs
 
-    private func readPairs(into report: inout RunReport) throws(RunReportError) {
+    /// - Parameters:
+    ///   - chosen: receives every row's chosen answer when `keepChosen` (for the diversity of
+    ///     the chosen answers).
+    ///   - chosenAbsent: why there are none, when a row has no chosen answer.
+    private func readPairs(
+        into report: inout RunReport, chosen: inout [String], chosenAbsent: inout String?, keepChosen: Bool
+    ) throws(RunReportError) {
         let summaryPath = (pairsPath as NSString).appendingPathComponent(PairsRun.summaryName)
         var summary: PairingSummary?
         if FileManager.default.fileExists(atPath: summaryPath) {
@@ -210,6 +217,15 @@ struct RunReportBuilder {
                     rows += 1
                     rowsBySplit[split, default: 0] += 1
                     if examples.count < Self.exampleCount, let example = Self.example(row) { examples.append(example) }
+                    if keepChosen, chosenAbsent == nil {
+                        do {
+                            chosen += try DiversityCorpusReader.texts(in: row, field: .chosen, path: path, position: "row \(index)")
+                        } catch {
+                            // KTO rows have a completion and a label, no chosen answer.
+                            chosenAbsent = "\(error)"
+                            chosen = []
+                        }
+                    }
                     if let margin = row["margin"]?.doubleValue {
                         margins.append(margin)
                     } else if let chosen = row["score_chosen"]?.doubleValue, let rejected = row["score_rejected"]?.doubleValue {
@@ -236,6 +252,30 @@ struct RunReportBuilder {
     }
 
     static let exampleCount = 3
+
+    /// Adds the diversity metrics' model calls: a token row per endpoint and model (stage
+    /// `diversity`), and their requests, tokens and cost to the caller's endpoint rows when it
+    /// passed any (a report without a ledger does not pretend to know a run's cost).
+    static func add(_ usage: [UsageRecord], priced: Set<String>, to report: inout RunReport) {
+        for record in usage {
+            report.tokens.append(RunReportTokenRow(
+                stage: "diversity", name: "\(record.endpoint) (\(record.model))", calls: record.requests,
+                promptTokens: record.promptTokens, completionTokens: record.completionTokens))
+            guard !report.endpoints.isEmpty else { continue }
+            if let index = report.endpoints.firstIndex(where: { $0.endpoint == record.endpoint && $0.model == record.model }) {
+                var row = report.endpoints[index]
+                row.requests += record.requests
+                row.failures += record.failures
+                row.retries += record.retries
+                row.promptTokens += record.promptTokens
+                row.completionTokens += record.completionTokens
+                if let cost = row.cost { row.cost = cost + record.cost }
+                report.endpoints[index] = row
+            } else {
+                report.endpoints.append(RunReportEndpointUsage(record, priced: priced.contains(record.endpoint), seconds: nil))
+            }
+        }
+    }
 
     /// A pair row's prompt, chosen and rejected text: strings as they are, message lists by
     /// their last message's content.

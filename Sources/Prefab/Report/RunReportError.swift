@@ -7,6 +7,9 @@ public enum RunReportError: Error, CustomStringConvertible, Sendable {
     /// A shard or JSON file could not be read or decoded.
     case unreadable(path: String, record: Int?, reason: String)
     case cannotWrite(path: String, reason: String)
+    /// The task building the report was cancelled (while the diversity metrics were calling
+    /// their models).
+    case cancelled
 
     public var description: String {
         switch self {
@@ -18,6 +21,8 @@ public enum RunReportError: Error, CustomStringConvertible, Sendable {
             "\(path)\(record.map { ": record \($0)" } ?? ""): \(reason)"
         case .cannotWrite(let path, let reason):
             "\(path): cannot write: \(reason)"
+        case .cancelled:
+            "the report was cancelled before it was complete; nothing was written"
         }
     }
 }

@@ -153,17 +153,41 @@ public enum RunReportHTML {
 
     private static func diversity(_ report: RunReport, _ page: inout Page) {
         page.heading(2, "Diversity", id: "diversity")
-        guard !report.diversity.isEmpty else { return page.absent("Not measured (fewer than two texts).") }
-        let keys = report.diversity.first?.figures.map(\.key) ?? []
+        guard !report.diversity.isEmpty else { return page.absent("Not measured (diversity off, or fewer than two texts).") }
+        // Every figure any column has, in the order the reports list them.
+        var keys: [String] = []
+        for figure in report.diversity.flatMap(\.figures) where !keys.contains(figure.key) { keys.append(figure.key) }
         var rows: [[String]] = []
         for key in keys {
             let figures = report.diversity.map { $0.figures.first { $0.key == key } }
-            guard let first = figures.compactMap({ $0 }).first else { continue }
+            let present = figures.compactMap { $0 }
+            guard let first = present.first(where: { $0.value != nil }) ?? present.first else { continue }
             rows.append([e(key)] + figures.map { e($0?.formatted ?? "–") }
                 + [first.higherIsMoreDiverse ? "higher" : "lower", e(first.detail)])
         }
+        var caption = "Cheap metrics (no model, every text): distinct-n, self-repetition, zstd compression ratio, homogenization (ROUGE-L)."
+        let models = Set(report.diversity.compactMap(\.embeddingModel)).sorted()
+        if !models.isEmpty || report.diversity.contains(where: { $0.vendi != nil || $0.clusters != nil }) {
+            caption += " Vendi and clusters from the embeddings of \(models.isEmpty ? "an embedding model" : models.joined(separator: ", "))."
+        }
+        if report.diversity.contains(where: { $0.clusterAgent != nil }) {
+            caption += " Cluster agent: D = mean of clusters ÷ mean cluster size over the rounds, 1/K (all alike) to K (all different); compare only at the same K."
+        }
         page.table(["metric"] + report.diversity.map { e("\($0.label) (\($0.documents))") } + ["more diverse", "detail"], rows,
-                   caption: "Cheap metrics (no model): distinct-n, self-repetition, zstd compression ratio, homogenization (ROUGE-L).")
+                   caption: caption)
+        for diversity in report.diversity {
+            guard let agent = diversity.clusterAgent else { continue }
+            page.heading(3, "Cluster agent: \(diversity.label)")
+            page.raw("<p>K = \(agent.samplesPerRound) texts per clustering round, J = \(agent.criteriaSamplesPerRound) per criteria round, "
+                + "M = \(agent.criteriaRounds) criteria rounds, N = \(agent.clusteringRounds) clustering rounds per seed.</p>")
+            page.table(
+                ["seed", "score", "rounds scored", "rounds discarded", "retries", "clusters removed", "criteria", "unusable answers"],
+                agent.seeds.map { seed in
+                    [String(seed.seed), x(seed.score), n(seed.roundsScored), n(seed.roundsDiscarded), n(seed.retries),
+                     n(seed.clustersRemoved), e(seed.criteria.map(\.name).joined(separator: ", ")),
+                     e(seed.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))]
+                })
+        }
     }
 
     private static func failures(_ report: RunReport, _ page: inout Page) {
