@@ -210,13 +210,10 @@ def throughput(args) -> None:
     try:
         prompts_path = os.path.join(work, "prompts.jsonl")
         write_prompts(args.prompts, prompts_path)
+        # distilabel may take the first N of the same prompts when it is slow.
         distilabel_prompts = min(args.distilabel_prompts or args.prompts, args.prompts)
-        distilabel_path = prompts_path
-        if distilabel_prompts < args.prompts:
-            distilabel_path = os.path.join(work, "prompts-distilabel.jsonl")
-            write_prompts(distilabel_prompts, distilabel_path)
         with Simulator(os.path.join(args.bin, "prefab-sim"), args.words, args.sim_threads) as sim:
-            log(f"prefab-sim at {sim.url} (zero latency, {args.sim_threads} threads)")
+            log(f"prefab-sim at {sim.url} (zero latency, {args.sim_threads or 'one per core'} event-loop threads)")
             results = {}
             order = ["prefab", "distilabel"] if args.prefab_first else ["distilabel", "prefab"]
             for tool in order:
@@ -224,7 +221,7 @@ def throughput(args) -> None:
                     results["prefab"] = run_prefab(args, sim, prompts_path, args.prompts, "throughput")
                     print(json.dumps(results["prefab"]), flush=True)
                 if tool == "distilabel":
-                    results["distilabel"] = run_distilabel(args, sim, distilabel_path, distilabel_prompts)
+                    results["distilabel"] = run_distilabel(args, sim, prompts_path, distilabel_prompts)
                     print(json.dumps(results["distilabel"]), flush=True)
         distilabel = results["distilabel"]
         print(f"distilabel {distilabel['tool'].split()[-1]}: {distilabel['prompts']} prompts in "
