@@ -38,6 +38,9 @@ struct AnswerComposer {
     var stopSequences: [String]
     /// Answer a structured request with prose instead (the injected "unparseable" fault).
     var unparseable = false
+    /// For a plain-text request under the `ultrafeedback-text` style whose prompt is an
+    /// UltraFeedback annotation prompt: the rating sections it asks for, instead of prose.
+    var ultraFeedback: UltraFeedbackTextAnswer? = nil
 
     func compose(text textGenerator: TextGenerator, generator: SeededGenerator) -> Answer {
         var textGenerator = textGenerator
@@ -47,7 +50,11 @@ struct AnswerComposer {
         case _ where unparseable:
             full = "I think the answer is fine. " + textGenerator.text(words: min(words, 24), using: &generator)
         case .text:
-            full = textGenerator.text(words: words, using: &generator)
+            if let ultraFeedback {
+                full = ultraFeedback.compose(text: &textGenerator, using: &generator)
+            } else {
+                full = textGenerator.text(words: words, using: &generator)
+            }
         case .jsonObject:
             let answer = textGenerator.text(words: min(words, 24), using: &generator)
             full = JSONValue.object([("answer", .string(answer))]).serialized

@@ -60,7 +60,8 @@ enum AnthropicMessagesEndpoint {
         let prompt = messages.last { $0.role == "user" }?.content ?? system
         let composer = AnswerComposer(
             format: format, words: context.configuration.responseWords, maxTokens: maxTokens,
-            stopSequences: stops, unparseable: context.unparseable && format.isStructured
+            stopSequences: stops, unparseable: context.unparseable && format.isStructured,
+            ultraFeedback: context.ultraFeedbackAnswer(prompt: prompt, structured: format.isStructured)
         )
         if composer.unparseable { context.recorder.recordFault(FaultPlan.Action.unparseable.name) }
         let answer = composer.compose(text: TextGenerator(prompt: prompt), generator: EndpointContext.generator(base: base, choice: 0))

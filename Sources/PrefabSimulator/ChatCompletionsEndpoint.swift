@@ -54,7 +54,8 @@ enum ChatCompletionsEndpoint {
         let textGenerator = TextGenerator(prompt: prompt)
         let composer = AnswerComposer(
             format: format, words: context.configuration.responseWords, maxTokens: maxTokens,
-            stopSequences: stops, unparseable: context.unparseable && format.isStructured
+            stopSequences: stops, unparseable: context.unparseable && format.isStructured,
+            ultraFeedback: context.ultraFeedbackAnswer(prompt: prompt, structured: format.isStructured)
         )
         if composer.unparseable { context.recorder.recordFault(FaultPlan.Action.unparseable.name) }
 

@@ -9,6 +9,15 @@ struct EndpointContext {
     let sequence: UInt64
     /// Answer structured requests with prose (the `unparseable` fault).
     let unparseable: Bool
+    /// The request's `x-sim-answer-style`, else the configuration's.
+    let answerStyle: SimulatorConfiguration.AnswerStyle
+
+    /// The UltraFeedback answer for a plain-text request under the `ultrafeedback-text` style
+    /// whose prompt has that layout; nil otherwise (prose, or JSON for a schema).
+    func ultraFeedbackAnswer(prompt: String, structured: Bool) -> UltraFeedbackTextAnswer? {
+        guard answerStyle == .ultraFeedbackText, !structured else { return nil }
+        return UltraFeedbackTextAnswer(prompt: prompt)
+    }
 
     /// Seconds since 1970, for `created` fields.
     var now: Int { Int(Date().timeIntervalSince1970) }

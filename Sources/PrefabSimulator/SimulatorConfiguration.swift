@@ -100,6 +100,8 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     public var threads: Int
     /// Requests with larger bodies get 413.
     public var maxBodyBytes: Int
+    /// Shape of plain-text chat answers; a request's `x-sim-answer-style` header overrides it.
+    public var answerStyle: AnswerStyle
 
     public init(
         host: String = "127.0.0.1",
@@ -118,7 +120,8 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         embeddingDimensions: Int = 64,
         models: [String] = ["sim-model"],
         threads: Int = 0,
-        maxBodyBytes: Int = 32 << 20
+        maxBodyBytes: Int = 32 << 20,
+        answerStyle: AnswerStyle = .plain
     ) {
         self.host = host
         self.port = port
@@ -137,6 +140,7 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         self.models = models
         self.threads = threads
         self.maxBodyBytes = maxBodyBytes
+        self.answerStyle = answerStyle
     }
 
     /// Parses the command-line form of error rates: `500=0.1,503=0.05,429=0.1`.

@@ -57,6 +57,14 @@ final class SimulatorEngine: Sendable {
             plan = randomPlan(using: &generator)
         }
         let delay = plan.latencyMilliseconds ?? (isAPI ? configuration.latency.sample(using: &generator) : 0)
+        var answerStyle = configuration.answerStyle
+        if let header = request.header("x-sim-answer-style") {
+            do {
+                answerStyle = try SimulatorConfiguration.AnswerStyle(parsing: header)
+            } catch {
+                return APIError.invalid("x-sim-answer-style: \(error.description)").reply(style: style)
+            }
+        }
 
         var reply: SimulatorReply
         switch plan.action {
@@ -84,12 +92,12 @@ final class SimulatorEngine: Sendable {
             reply = .json(200, Array(#"{"id":"chatcmpl-sim-malformed","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Th"#.utf8))
         case .truncate:
             recorder.recordFault(plan.action.name)
-            reply = route(request, sequence: sequence, unparseable: false)
+            reply = route(request, sequence: sequence, unparseable: false, answerStyle: answerStyle)
             reply.delivery = .truncated
         case .unparseable:
-            reply = route(request, sequence: sequence, unparseable: true)
+            reply = route(request, sequence: sequence, unparseable: true, answerStyle: answerStyle)
         case .none:
-            reply = route(request, sequence: sequence, unparseable: false)
+            reply = route(request, sequence: sequence, unparseable: false, answerStyle: answerStyle)
         }
         reply.delayMilliseconds = delay
         return reply
@@ -122,8 +130,12 @@ final class SimulatorEngine: Sendable {
         return plan
     }
 
-    private func route(_ request: SimulatorRequest, sequence: UInt64, unparseable: Bool) -> SimulatorReply {
-        let context = EndpointContext(configuration: configuration, recorder: recorder, sequence: sequence, unparseable: unparseable)
+    private func route(
+        _ request: SimulatorRequest, sequence: UInt64, unparseable: Bool, answerStyle: SimulatorConfiguration.AnswerStyle
+    ) -> SimulatorReply {
+        let context = EndpointContext(
+            configuration: configuration, recorder: recorder, sequence: sequence, unparseable: unparseable, answerStyle: answerStyle
+        )
         switch (request.method, request.path) {
         case ("POST", ChatCompletionsEndpoint.path):
             return ChatCompletionsEndpoint.reply(to: request, context: context)

@@ -64,6 +64,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads (0: one per core).")
     var threads: Int = 0
 
+    @Option(name: .customLong("answer-style"), help: "Plain-text answers: plain, or ultrafeedback-text (rating sections for UltraFeedback annotation prompts, as distilabel parses them).")
+    var answerStyle: String = "plain"
+
     func run() async throws {
         let configuration = try makeConfiguration()
         let server = SimulatorServer(configuration: configuration)
@@ -92,7 +95,8 @@ struct SimCommand: AsyncParsableCommand {
                 truncateRate: truncateRate, resetRate: resetRate, unparseableRate: unparseableRate,
                 apiKey: apiKey, embeddingDimensions: embeddingDimensions,
                 models: models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
-                threads: threads
+                threads: threads,
+                answerStyle: try .init(parsing: answerStyle)
             )
             try configuration.validate()
             return configuration
