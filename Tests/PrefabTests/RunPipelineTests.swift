@@ -68,6 +68,8 @@ struct RunPipelineTests {
             #expect(listed.count == 4)
             #expect(listed.first?.contains("\"prompt_id\":\"p0\"") == true && listed.first?.contains("503") == true)
             #expect(try RunFixtures.promptIDs(failing.directory + "/out/samples").isEmpty)
+            let report = try String(contentsOfFile: failing.directory + "/out/report.json", encoding: .utf8)
+            #expect(report.contains("\"http_status\" : 12") && report.contains("4 prompts failed"))
 
             // Headers are not part of the run's identity: without the fault the same run goes on.
             try RunFixtures.yaml(server).write(toFile: failing.config, atomically: true, encoding: .utf8)

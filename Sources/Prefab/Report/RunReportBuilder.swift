@@ -13,6 +13,8 @@ struct RunReportBuilder {
     /// Aspects that are not UltraFeedback aspects but are charted after them.
     static let fineGrained = "fine-grained"
     static let overall = "overall"
+    /// Most texts per field the diversity metrics read (a seeded sample beyond).
+    static let diversityTexts = 20_000
     /// Longest reason kept as a failure-table key.
     static let reasonLength = 120
 
@@ -25,21 +27,25 @@ struct RunReportBuilder {
         let exists = { (path: String) in FileManager.default.fileExists(atPath: path) }
         guard exists(samplesPath) || exists(ratedPath) || exists(pairsPath) else { throw .nothingToReport(directory) }
 
-        var responses: [String] = []
-        var prompts: [String] = []
+        // Texts for the diversity metrics: a seeded sample past `diversityTexts`, so memory does
+        // not grow with the run.
+        var responses = RunReportTextSample(capacity: Self.diversityTexts, label: "responses")
+        var prompts = RunReportTextSample(capacity: Self.diversityTexts, label: "prompts")
         if exists(samplesPath) {
             report.stages.append("samples")
             try readSamples(into: &report, responses: &responses, prompts: &prompts)
         } else {
             report.notes.append("no samples/ directory: sampling counts and failures not shown")
         }
+        let runFailures = (directory as NSString).appendingPathComponent("failures.jsonl")
+        if exists(runFailures) { try readRunFailures(runFailures, into: &report) }
         if exists(ratedPath) {
             report.stages.append("rated")
             try readRated(into: &report, responses: &responses, prompts: &prompts, takeTexts: !exists(samplesPath))
         } else {
             report.notes.append("no rated/ directory: scores, agreement and bias not shown")
         }
-        var chosen: [String] = []
+        var chosen = RunReportTextSample(capacity: Self.diversityTexts, label: "chosen")
         var absent: [DiversityField: String] = [:]
         if exists(pairsPath) {
             report.stages.append("pairs")
@@ -50,7 +56,10 @@ struct RunReportBuilder {
         }
         if !diversity.fields.isEmpty {
             let outcome = try await RunReportDiversity(options: diversity).measure(
-                [.response: responses, .prompt: prompts, .chosen: chosen], absent: absent)
+                [.response: responses.texts, .prompt: prompts.texts, .chosen: chosen.texts], absent: absent)
+            for (name, sample) in [("responses", responses), ("prompts", prompts), ("chosen answers", chosen)] where sample.isSampled {
+                report.notes.append("diversity of the \(name) measured on a random sample of \(sample.texts.count) of \(sample.seen)")
+            }
             report.diversity = outcome.reports
             report.notes += outcome.notes
             Self.add(outcome.usage, priced: diversity.pricedEndpoints, to: &report)
@@ -61,19 +70,41 @@ struct RunReportBuilder {
         return report
     }
 
+    // MARK: failures
+
+    /// `prefab run`'s `failures.jsonl`: prompts left out of the shards because a call failed.
+    /// Sampling failures are counted by kind (judge failures come from `judge-report.json`).
+    private func readRunFailures(_ path: String, into report: inout RunReport) throws(RunReportError) {
+        var prompts = 0
+        do {
+            let cursor = try Shards.open(path).cursor()
+            while let line = try cursor.next() {
+                prompts += 1
+                for failure in line["failures"]?.arrayValue ?? [] where failure["stage"]?.stringValue == "sample" {
+                    report.failures.samplingByKind[failure["kind"]?.stringValue ?? "error", default: 0] += 1
+                }
+            }
+        } catch {
+            throw .unreadable(path: path, record: prompts + 1, reason: "\(error)")
+        }
+        if prompts > 0 {
+            report.notes.append("\(prompts) prompts failed and are not in the shards (failures.jsonl); `prefab run` again retries them")
+        }
+    }
+
     // MARK: samples
 
-    private func readSamples(into report: inout RunReport, responses: inout [String], prompts: inout [String]) throws(RunReportError) {
+    private func readSamples(into report: inout RunReport, responses: inout RunReportTextSample, prompts: inout RunReportTextSample) throws(RunReportError) {
         var counts = (prompts: 0, completions: 0, failures: 0, empty: 0, truncated: 0)
         var usage: [String: (calls: Int, prompt: Int, completion: Int, latency: Double)] = [:]
         try forEach(SampleRecord.self, in: samplesPath) { record in
             counts.prompts += 1
-            prompts.append(record.instruction)
+            prompts.add(record.instruction)
             for completion in record.completions {
                 counts.completions += 1
                 if completion.isEmpty { counts.empty += 1 }
                 if completion.isTruncated { counts.truncated += 1 }
-                responses.append(completion.response)
+                responses.add(completion.response)
                 var row = usage[completion.model, default: (0, 0, 0, 0)]
                 row.calls += 1
                 row.prompt += completion.usage.promptTokens
@@ -101,7 +132,7 @@ struct RunReportBuilder {
     // MARK: rated
 
     private func readRated(
-        into report: inout RunReport, responses: inout [String], prompts: inout [String], takeTexts: Bool
+        into report: inout RunReport, responses: inout RunReportTextSample, prompts: inout RunReportTextSample, takeTexts: Bool
     ) throws(RunReportError) {
         var values: [String: [String: [Double]]] = [:]  // aspect → model → scores
         var missing: [String: Int] = [:]
@@ -113,10 +144,10 @@ struct RunReportBuilder {
         try forEach(RatedRecord.self, in: ratedPath) { record in
             ratedPrompts += 1
             if report.ensemble == nil { report.ensemble = record.ensemble }
-            if takeTexts { prompts.append(record.instruction) }
+            if takeTexts { prompts.add(record.instruction) }
             for completion in record.completions {
                 ratedCompletions += 1
-                if takeTexts { responses.append(completion.response) }
+                if takeTexts { responses.add(completion.response) }
                 aspects.formUnion(completion.annotations.keys)
                 if completion.overallScore != nil { anyOverall = true }
                 records.append((completion.model, completion.annotations.mapValues(\.score), completion.fineGrainedScore,
@@ -189,7 +220,7 @@ struct RunReportBuilder {
     ///     the chosen answers).
     ///   - chosenAbsent: why there are none, when a row has no chosen answer.
     private func readPairs(
-        into report: inout RunReport, chosen: inout [String], chosenAbsent: inout String?, keepChosen: Bool
+        into report: inout RunReport, chosen: inout RunReportTextSample, chosenAbsent: inout String?, keepChosen: Bool
     ) throws(RunReportError) {
         let summaryPath = (pairsPath as NSString).appendingPathComponent(PairsRun.summaryName)
         var summary: PairingSummary?
@@ -219,11 +250,13 @@ struct RunReportBuilder {
                     if examples.count < Self.exampleCount, let example = Self.example(row) { examples.append(example) }
                     if keepChosen, chosenAbsent == nil {
                         do {
-                            chosen += try DiversityCorpusReader.texts(in: row, field: .chosen, path: path, position: "row \(index)")
+                            for text in try DiversityCorpusReader.texts(in: row, field: .chosen, path: path, position: "row \(index)") {
+                                chosen.add(text)
+                            }
                         } catch {
                             // KTO rows have a completion and a label, no chosen answer.
                             chosenAbsent = "\(error)"
-                            chosen = []
+                            chosen = RunReportTextSample(capacity: Self.diversityTexts, label: "chosen")
                         }
                     }
                     if let margin = row["margin"]?.doubleValue {

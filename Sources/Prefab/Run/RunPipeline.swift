@@ -135,8 +135,18 @@ public struct RunPipeline: Sendable {
             let seconds = journal.earlierSeconds + monitor.elapsed
             let priced = Set(endpoints.filter { $0.price != nil }.map(\.name))
             let usage = summary.runUsage.map { RunReportEndpointUsage($0, priced: priced.contains($0.endpoint), seconds: seconds) }
+            let diversity: RunDiversityOptions
             do {
-                let report = try await RunReport.build(runDirectory: setup.outputDirectory, endpoints: usage)
+                // Model-based diversity metrics, when configured, share the run's cache; their
+                // calls show in the report's rows (the run's budget is not theirs to spend).
+                diversity = try RunDiversityOptions(
+                    setup.configuration.diversity ?? RunDiversityConfiguration(), endpoints: endpoints, cache: cache,
+                    engine: engine, environment: environment)
+            } catch {
+                throw .endpoint("diversity: \(error)")
+            }
+            do {
+                let report = try await RunReport.build(runDirectory: setup.outputDirectory, endpoints: usage, diversity: diversity)
                 summary.report = try report.write(to: setup.outputDirectory).html
             } catch {
                 throw .report(error)
