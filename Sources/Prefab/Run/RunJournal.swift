@@ -141,7 +141,7 @@ public final class RunJournal: Sendable {
         }
     }
 
-    /// Commits finished and failed prompts and this session's spending so far, in one transaction.
+    /// Commits finished and failed prompts and this session's spending and seconds so far, in one transaction.
     public func commit(_ entries: [RunJournalEntry], usage: [UsageRecord], seconds: Double) throws(RunError) {
         do {
             let usageJSON = String(decoding: try JSONEncoder().encode(usage), as: UTF8.self)

@@ -109,7 +109,7 @@ public struct RunPipeline: Sendable {
         monitor.update { $0.phase = "running" }
         do {
             try await stream(into: &state, sampler: sampler, ensemble: ensemble)
-            try await state.commit(force: true, seconds: journal.earlierSeconds + monitor.elapsed)
+            try await state.commit(force: true, seconds: monitor.elapsed)
         } catch {
             outputs.abandon()
             throw error
@@ -154,7 +154,7 @@ public struct RunPipeline: Sendable {
         }
         try Self.writeJSON(summary, to: (setup.outputDirectory as NSString).appendingPathComponent(Self.summaryName))
         let outcome = summary.stopReason?.rawValue ?? (summary.failed > 0 ? "failures" : "complete")
-        try journal.endSession(outcome: outcome, usage: ledger.records, seconds: journal.earlierSeconds + monitor.elapsed)
+        try journal.endSession(outcome: outcome, usage: ledger.records, seconds: monitor.elapsed)
         monitor.update { $0.phase = summary.stopReason.map { "stopped: \($0.rawValue)" } ?? "done" }
         return summary
     }
@@ -228,7 +228,7 @@ public struct RunPipeline: Sendable {
                     try state.write(ordinal: written, promptID: promptID, outcome: outcome)
                     written += 1
                 }
-                try await state.commit(force: false, seconds: journal.earlierSeconds + monitor.elapsed)
+                try await state.commit(force: false, seconds: monitor.elapsed)
             }
 
             do throws(RunError) {
