@@ -18,24 +18,27 @@ public struct StageShards: Sendable {
     }
 
     /// Writer options for each copy, recording `configHash` in the manifests. The JSONL.zst
-    /// writer takes the directory itself, MDS its subdirectory.
-    public func writerOptions(configHash: String = "", compression: Compression = .zstd)
+    /// writer takes the directory itself, MDS its subdirectory. `shardSizeLimit` (nil: the
+    /// writers' default, 64 MiB) also bounds memory: an MDS writer holds its current shard.
+    public func writerOptions(configHash: String = "", compression: Compression = .zstd, shardSizeLimit: Int? = nil)
         -> [(directory: String, options: ShardWriterOptions)]
     {
-        [
-            ("", ShardWriterOptions(format: .jsonlZst, compression: compression, basename: basename, configHash: configHash)),
-            (Self.mdsDirectory, ShardWriterOptions(
-                format: .mds, compression: compression, columns: mdsColumns, configHash: configHash)),
-        ]
+        var jsonl = ShardWriterOptions(format: .jsonlZst, compression: compression, basename: basename, configHash: configHash)
+        var mds = ShardWriterOptions(format: .mds, compression: compression, columns: mdsColumns, configHash: configHash)
+        if let shardSizeLimit {
+            jsonl.shardSizeLimit = shardSizeLimit
+            mds.shardSizeLimit = shardSizeLimit
+        }
+        return [("", jsonl), (Self.mdsDirectory, mds)]
     }
 
     /// Opens both copies' writers under `directory`.
-    public func makeWriter(directory: String, configHash: String = "", compression: Compression = .zstd)
-        throws(ShardError) -> StageShardWriter
-    {
+    public func makeWriter(
+        directory: String, configHash: String = "", compression: Compression = .zstd, shardSizeLimit: Int? = nil
+    ) throws(ShardError) -> StageShardWriter {
         var writers: [any ShardWriter] = []
         do throws(ShardError) {
-            for (sub, options) in writerOptions(configHash: configHash, compression: compression) {
+            for (sub, options) in writerOptions(configHash: configHash, compression: compression, shardSizeLimit: shardSizeLimit) {
                 let path = sub.isEmpty ? directory : (directory as NSString).appendingPathComponent(sub)
                 writers.append(try Shards.makeWriter(directory: path, options: options))
             }

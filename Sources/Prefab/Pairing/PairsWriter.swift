@@ -11,8 +11,9 @@ public final class PairsWriter {
     private let pairer: Pairer
     private var writers: [DatasetSplit.Side: StageShardWriter] = [:]
 
-    /// Opens the writers under `directory` (created if missing).
-    public init(run: PairsRun, directory: String) throws(ShardError) {
+    /// Opens the writers under `directory` (created if missing); `shardSizeLimit` as in
+    /// `StageShards.writerOptions`.
+    public init(run: PairsRun, directory: String, shardSizeLimit: Int? = nil) throws(ShardError) {
         self.run = run
         pairer = Pairer(options: run.options)
         summary = PairingSummary(
@@ -22,7 +23,8 @@ public final class PairsWriter {
         do throws(ShardError) {
             for side in sides {
                 writers[side] = try run.layout.makeWriter(
-                    directory: (directory as NSString).appendingPathComponent(side.rawValue), compression: run.compression)
+                    directory: (directory as NSString).appendingPathComponent(side.rawValue), compression: run.compression,
+                    shardSizeLimit: shardSizeLimit)
             }
         } catch {
             abandon()

@@ -18,6 +18,8 @@ public final class RunJournal: Sendable {
     public let path: String
     private let queue: DatabaseQueue
     private let lock: Int32
+    /// One compression context for every record (`commit` runs on one task at a time).
+    private let compressor = Locked(ZstdBlob())
     private let session: Int64
     /// What earlier sessions of this run spent (per endpoint and model), for the run's budget.
     public let earlierUsage: [UsageRecord]
@@ -146,6 +148,9 @@ public final class RunJournal: Sendable {
         do {
             let usageJSON = String(decoding: try JSONEncoder().encode(usage), as: UTF8.self)
             let failureEncoder = JSONEncoder()
+            let compressed = compressor.withLock { blob in
+                entries.map { entry in (entry.sample.map { Data(blob.compress($0)) }, entry.rated.map { Data(blob.compress($0)) }) }
+            }
             try queue.write { db in
                 let statement = try db.cachedStatement(sql: """
                     INSERT INTO prompts (ordinal, prompt_id, status, sample, rated, failures, attempts, session)
@@ -155,11 +160,11 @@ public final class RunJournal: Sendable {
                         rated = excluded.rated, failures = excluded.failures, attempts = prompts.attempts + 1,
                         session = excluded.session
                     """)
-                for entry in entries {
+                for (entry, (sample, rated)) in zip(entries, compressed) {
                     let failures = entry.failures.isEmpty ? nil : String(decoding: try failureEncoder.encode(entry.failures), as: UTF8.self)
                     try statement.execute(arguments: [
                         entry.ordinal, entry.promptID, entry.status.rawValue,
-                        entry.sample.map { Data(ZstdBlob.compress($0)) }, entry.rated.map { Data(ZstdBlob.compress($0)) },
+                        sample, rated,
                         failures, 1, session,
                     ])
                 }

@@ -8,6 +8,10 @@ import PrefabShards
 /// from the journal.
 final class RunOutputs {
     static let stages = ["samples", "rated", "pairs"]
+    /// Shards of 16 MiB: each MDS writer holds its current shard in memory, and a run has four
+    /// (samples, rated, train, test), so this keeps the writers under ~100 MB however long the
+    /// run. MosaicML Streaming reads shards of any size.
+    static let shardSizeLimit = 16 << 20
     static let stagingName = ".partial"
 
     let output: String
@@ -30,11 +34,13 @@ final class RunOutputs {
         let path = { (stage: String) in (staging as NSString).appendingPathComponent(stage) }
         var opened: [StageShardWriter] = []
         do throws(ShardError) {
-            samples = try SampleShards.layout.makeWriter(directory: path("samples"), configHash: configHash)
+            samples = try SampleShards.layout.makeWriter(
+                directory: path("samples"), configHash: configHash, shardSizeLimit: Self.shardSizeLimit)
             opened.append(samples)
-            rated = try RatedShards.layout.makeWriter(directory: path("rated"), configHash: configHash)
+            rated = try RatedShards.layout.makeWriter(
+                directory: path("rated"), configHash: configHash, shardSizeLimit: Self.shardSizeLimit)
             opened.append(rated)
-            pairs = try PairsWriter(run: pairing, directory: path("pairs"))
+            pairs = try PairsWriter(run: pairing, directory: path("pairs"), shardSizeLimit: Self.shardSizeLimit)
         } catch {
             for writer in opened { writer.abandon() }
             throw .output(path: staging, reason: "\(error)")

@@ -1,14 +1,23 @@
 import CZstd
 
-/// One small buffer compressed as one zstd frame (content size and checksum in the header),
+/// Small buffers compressed as one zstd frame each (content size and checksum in the header),
 /// for stores that keep records outside shards, such as the run journal. Shards use the
 /// streaming writers instead.
-public enum ZstdBlob {
-    /// `bytes` as one frame at `level`.
-    public static func compress(_ bytes: [UInt8], level: Int = 3) -> [UInt8] {
+///
+/// Keep one and reuse it: a compression context costs more to make than a small frame does to
+/// compress, and making one per record churns large allocations. Use from one thread at a time.
+public final class ZstdBlob {
+    private let compressor: ZstdCompressor
+
+    public init(level: Int = 3) {
+        compressor = ZstdCompressor(level: level)
+    }
+
+    /// `bytes` as one frame.
+    public func compress(_ bytes: [UInt8]) -> [UInt8] {
         var frame: [UInt8] = []
-        // A context with a bound-sized output cannot fail; an empty frame would fail `decompress`.
-        _ = bytes.withUnsafeBytes { source in try? ZstdCompressor(level: level).compressFrame(source, appendingTo: &frame) }
+        // A context with a bound-sized output cannot fail; an empty result fails `decompress`.
+        _ = bytes.withUnsafeBytes { source in try? compressor.compressFrame(source, appendingTo: &frame) }
         return frame
     }
 
