@@ -62,12 +62,6 @@ public struct RatedRecord: Codable, Hashable, Sendable {
         try c.encode(messages, forKey: .messages)
         try c.encode(reference, forKey: .reference)
         try c.encode(ensemble, forKey: .ensemble)
-        // Whether a call came from the response cache says how the run went, not what the data
-        // is: left out, so a record has the same bytes however often its run was resumed.
-        var figures = agreement
-        if let judges = figures?.judges {
-            figures?.judges = judges.mapValues { var judge = $0; judge.cachedCalls = 0; return judge }
-        }
-        try c.encode(figures, forKey: .agreement)
+        try c.encode(agreement?.withoutCacheCounts, forKey: .agreement)
     }
 }

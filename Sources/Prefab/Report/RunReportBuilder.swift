@@ -14,7 +14,7 @@ struct RunReportBuilder {
     static let fineGrained = "fine-grained"
     static let overall = "overall"
     /// Most texts per field the diversity metrics read (a seeded sample beyond).
-    static let diversityTexts = 20_000
+    static let diversityTexts = 10_000
     /// Longest reason kept as a failure-table key.
     static let reasonLength = 120
 
@@ -135,12 +135,17 @@ struct RunReportBuilder {
         into report: inout RunReport, responses: inout RunReportTextSample, prompts: inout RunReportTextSample, takeTexts: Bool
     ) throws(RunReportError) {
         var values: [String: [String: [Double]]] = [:]  // aspect → model → scores
-        var missing: [String: Int] = [:]
+        var scored: [String: Int] = [:]  // aspect → completions with a score
         var aspects = Set<String>()
-        var records: [(model: String, annotations: [String: Double?], fine: Double?, overall: Double?)] = []
         var ratedPrompts = 0
         var ratedCompletions = 0
-        var anyOverall = false
+        func add(_ score: Double?, aspect: String, model: String) {
+            guard let score else { return }
+            values[aspect, default: [:]][model, default: []].append(score)
+            scored[aspect, default: 0] += 1
+        }
+        // One pass, keeping only the scores (not the records), so memory grows by a few numbers
+        // per completion.
         try forEach(RatedRecord.self, in: ratedPath) { record in
             ratedPrompts += 1
             if report.ensemble == nil { report.ensemble = record.ensemble }
@@ -149,9 +154,9 @@ struct RunReportBuilder {
                 ratedCompletions += 1
                 if takeTexts { responses.add(completion.response) }
                 aspects.formUnion(completion.annotations.keys)
-                if completion.overallScore != nil { anyOverall = true }
-                records.append((completion.model, completion.annotations.mapValues(\.score), completion.fineGrainedScore,
-                                completion.overallScore))
+                for (aspect, annotation) in completion.annotations { add(annotation.score, aspect: aspect, model: completion.model) }
+                add(completion.fineGrainedScore, aspect: Self.fineGrained, model: completion.model)
+                add(completion.overallScore, aspect: Self.overall, model: completion.model)
                 for vote in completion.votes where vote.parse == .failed {
                     report.failures.judgeParseFailuresByJudge[vote.judge, default: 0] += 1
                     let reason = Self.shorten(vote.detail ?? "unreadable answer")
@@ -161,17 +166,10 @@ struct RunReportBuilder {
         }
         // Every completion counts toward every aspect seen anywhere, so an aspect a judge never
         // rated for some completion shows up as missing rather than vanishing.
+        let anyOverall = scored[Self.overall] != nil
         let ordered = aspects.sorted() + [Self.fineGrained] + (anyOverall ? [Self.overall] : [])
-        for entry in records {
-            for aspect in ordered {
-                let score: Double? = switch aspect {
-                case Self.fineGrained: entry.fine
-                case Self.overall: entry.overall
-                default: entry.annotations[aspect] ?? nil
-                }
-                if let score { values[aspect, default: [:]][entry.model, default: []].append(score) } else { missing[aspect, default: 0] += 1 }
-            }
-        }
+        var missing: [String: Int] = [:]
+        for aspect in ordered { missing[aspect] = ratedCompletions - (scored[aspect] ?? 0) }
         report.counts.ratedPrompts = ratedPrompts
         report.counts.ratedCompletions = ratedCompletions
         report.scores = ordered.map { aspect in

@@ -319,9 +319,7 @@ public struct RunPipeline: Sendable {
                 // Figures from the record as written (no cache counts), so judge-report.json is
                 // the same however the run was resumed.
                 var written = record
-                if let judges = written.agreement?.judges {
-                    written.agreement?.judges = judges.mapValues { var judge = $0; judge.cachedCalls = 0; return judge }
-                }
+                written.agreement = record.agreement?.withoutCacheCounts
                 reliability.add(written)
                 summary.done += 1
                 summary.completions += record.completions.count

@@ -17,6 +17,18 @@ public struct AgreementFigures: Codable, Hashable, Sendable {
         self.judges = judges
     }
 
+    /// The figures as a record keeps them: without cache counts, which say how a run went (how
+    /// often it was resumed), not what the data is, so a record's bytes do not depend on them.
+    public var withoutCacheCounts: AgreementFigures {
+        var figures = self
+        figures.judges = judges.mapValues { judge in
+            var judge = judge
+            judge.cachedCalls = 0
+            return judge
+        }
+        return figures
+    }
+
     /// Every judge's figures added together.
     public var total: JudgeFigures {
         judges.values.reduce(into: JudgeFigures()) { $0.merge($1) }
