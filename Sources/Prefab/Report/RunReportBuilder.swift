@@ -134,14 +134,14 @@ struct RunReportBuilder {
     private func readRated(
         into report: inout RunReport, responses: inout RunReportTextSample, prompts: inout RunReportTextSample, takeTexts: Bool
     ) throws(RunReportError) {
-        var values: [String: [String: [Double]]] = [:]  // aspect → model → scores
+        var values: [String: [String: [Double: Int]]] = [:]  // aspect → model → score → completions
         var scored: [String: Int] = [:]  // aspect → completions with a score
         var aspects = Set<String>()
         var ratedPrompts = 0
         var ratedCompletions = 0
         func add(_ score: Double?, aspect: String, model: String) {
             guard let score else { return }
-            values[aspect, default: [:]][model, default: []].append(score)
+            values[aspect, default: [:]][model, default: [:]][score, default: 0] += 1
             scored[aspect, default: 0] += 1
         }
         // One pass, keeping only the scores (not the records), so memory grows by a few numbers
@@ -200,15 +200,24 @@ struct RunReportBuilder {
         }
     }
 
-    static func distribution(aspect: String, byModel: [String: [Double]], missing: Int) -> RunReportScoreDistribution {
-        let all = byModel.values.flatMap { $0 }
-        let low = min(1, Int((all.min() ?? 1).rounded()))
-        let high = max(5, Int((all.max() ?? 5).rounded()))
+    static func distribution(aspect: String, byModel: [String: [Double: Int]], missing: Int) -> RunReportScoreDistribution {
+        var all: [Double: Int] = [:]
+        for tally in byModel.values { all.merge(tally, uniquingKeysWith: +) }
+        let low = min(1, Int((all.keys.min() ?? 1).rounded()))
+        let high = max(5, Int((all.keys.max() ?? 5).rounded()))
         let edges = RunReportHistogram.integerEdges(from: low, to: high)
+        func histogram(_ tally: [Double: Int]) -> RunReportHistogram {
+            RunReportHistogram(tally: tally.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, edges: edges)
+        }
         return RunReportScoreDistribution(
-            aspect: aspect, histogram: RunReportHistogram(values: all, edges: edges),
-            byModel: byModel.mapValues { RunReportHistogram(values: $0, edges: edges) },
+            aspect: aspect, histogram: histogram(all), byModel: byModel.mapValues(histogram),
             mean: mean(all), meanByModel: byModel.compactMapValues(mean), missing: missing)
+    }
+
+    static func mean(_ tally: [Double: Int]) -> Double? {
+        let count = tally.values.reduce(0, +)
+        // Summed in value order, so the mean does not depend on dictionary order.
+        return count == 0 ? nil : tally.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.key * Double($1.value) } / Double(count)
     }
 
     // MARK: pairs

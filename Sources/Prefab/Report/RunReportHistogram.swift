@@ -12,16 +12,22 @@ public struct RunReportHistogram: Codable, Hashable, Sendable {
     /// Bins `values` into `edges`; values outside the edges are left out (callers choose edges
     /// that cover their values).
     public init(values: [Double], edges: [Double]) {
+        self.init(tally: values.map { ($0, 1) }, edges: edges)
+    }
+
+    /// From how often each value occurred (scores take few distinct values, so a run's scores
+    /// are kept as a tally rather than one number per completion).
+    public init(tally: some Sequence<(Double, Int)>, edges: [Double]) {
         self.edges = edges
         var counts = [Int](repeating: 0, count: max(edges.count - 1, 0))
-        for value in values {
+        for (value, count) in tally {
             guard let last = edges.last, let first = edges.first, value >= first, value <= last else { continue }
             var bin = counts.count - 1
             for index in 0..<counts.count where value < edges[index + 1] {
                 bin = index
                 break
             }
-            counts[bin] += 1
+            counts[bin] += count
         }
         self.counts = counts
     }

@@ -8,10 +8,10 @@ import PrefabShards
 /// from the journal.
 final class RunOutputs {
     static let stages = ["samples", "rated", "pairs"]
-    /// Shards of 16 MiB: each MDS writer holds its current shard in memory, and a run has four
-    /// (samples, rated, train, test), so this keeps the writers under ~100 MB however long the
-    /// run. MosaicML Streaming reads shards of any size.
-    static let shardSizeLimit = 16 << 20
+    /// Shards of 8 MiB: each MDS writer holds its current shard in memory, and a run has four
+    /// (samples, rated, train, test), so this keeps the writers near 60 MB however long the run.
+    /// MosaicML Streaming reads shards of any size.
+    static let shardSizeLimit = 8 << 20
     static let stagingName = ".partial"
 
     let output: String
