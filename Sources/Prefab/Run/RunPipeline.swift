@@ -1,5 +1,8 @@
 import Foundation
 import PrefabShards
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `prefab run`: sample → judge → pair for every prompt of a run config, streaming, resumable.
 ///
@@ -116,6 +119,7 @@ public struct RunPipeline: Sendable {
         }
 
         monitor.update { $0.phase = "finishing" }
+        Self.releaseFreeMemory()
         var summary = state.summary
         summary.output = setup.outputDirectory
         summary.prompts = total
@@ -294,6 +298,7 @@ public struct RunPipeline: Sendable {
         var judgeFailures: [JudgeRunSummary.Failure] = []
         var uncommitted: [RunJournalEntry] = []
         var lastCommit = ContinuousClock.now
+        var commits = 0
         let decoder = JSONDecoder()
 
         mutating func write(ordinal: Int, promptID: String, outcome: Outcome) throws(RunError) {
@@ -361,6 +366,8 @@ public struct RunPipeline: Sendable {
             try journal.commit(uncommitted, usage: ledger.records, seconds: seconds)
             uncommitted.removeAll(keepingCapacity: true)
             lastCommit = ContinuousClock.now
+            commits += 1
+            if commits % 64 == 0 { RunPipeline.releaseFreeMemory() }
         }
     }
 
@@ -414,6 +421,19 @@ public struct RunPipeline: Sendable {
             try? FileManager.default.removeItem(atPath: temporary)
             throw .output(path: path, reason: "cannot rename into place: \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Hands freed heap pages back to the system. A long run allocates and frees records of
+    /// every size on many threads; without this glibc keeps the holes, and resident memory creeps
+    /// up with the number of prompts although nothing is kept.
+    static func releaseFreeMemory() {
+        #if canImport(Glibc)
+        // glibc's malloc_trim, looked up at run time: Swift's Glibc module does not import malloc.h.
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+            _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        }
+        #endif
     }
 
     static func openCache(_ path: String) throws(ResponseCacheError) -> ResponseCache {
