@@ -71,10 +71,7 @@ struct JudgeCommand: AsyncParsableCommand {
 
 /// Opens the response cache unless told not to.
 func openCache(noCache: Bool, path: String?) throws -> ResponseCache? {
-    guard !noCache else { return nil }
-    let path = path ?? EndpointsFile.defaultCachePath()
-    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    return try ResponseCache(path: path)
+    noCache ? nil : try EndpointsFile.openCache(path: path)
 }
 
 func printError(_ message: String) {

@@ -76,7 +76,7 @@ final class RunOutputs {
                 throw .output(path: target, reason: "cannot move the new output into place: \(String(cString: strerror(errno)))")
             }
         }
-        Self.syncDirectory(output)
+        SamplingRun.syncDirectory(output)
         try? manager.removeItem(atPath: staging)
         return summary
     }
@@ -87,12 +87,5 @@ final class RunOutputs {
         rated.abandon()
         pairs.abandon()
         try? FileManager.default.removeItem(atPath: staging)
-    }
-
-    static func syncDirectory(_ path: String) {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        close(descriptor)
     }
 }

@@ -58,7 +58,7 @@ public struct RunPipeline: Sendable {
         let journal = try RunJournal(path: setup.journalPath, identity: setup.identity, fresh: fresh)
         let cache: ResponseCache?
         do {
-            cache = useCache ? try Self.openCache(setup.cachePath) : nil
+            cache = useCache ? try EndpointsFile.openCache(path: setup.cachePath) : nil
         } catch {
             throw .cache(error)
         }
@@ -436,14 +436,9 @@ public struct RunPipeline: Sendable {
         #endif
     }
 
-    static func openCache(_ path: String) throws(ResponseCacheError) -> ResponseCache {
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        return try ResponseCache(path: path)
-    }
-
     /// The budget left for this session after what earlier sessions spent.
     static func remaining(_ budget: Budget, after spent: [UsageRecord]) -> Budget {
-        let total = RunJournal.merge(spent).reduce(into: UsageRecord(endpoint: "*", model: "*")) { total, record in
+        let total = spent.reduce(into: UsageRecord(endpoint: "*", model: "*")) { total, record in
             total.requests += record.requests
             total.promptTokens += record.promptTokens
             total.completionTokens += record.completionTokens

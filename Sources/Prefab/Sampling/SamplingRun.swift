@@ -156,7 +156,8 @@ public struct SamplingRun: Sendable {
         return summary
     }
 
-    private static func syncDirectory(_ path: String) {
+    /// fsyncs a directory, so renames inside it survive a power cut.
+    static func syncDirectory(_ path: String) {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { return }
         _ = fsync(descriptor)

@@ -35,6 +35,14 @@ public enum EndpointsFile {
         return endpoints
     }
 
+    /// Opens (creating it and its directory if needed) the response cache at `path`, or at the
+    /// default place when nil: what `prefab sample`, `judge`, `report` and `run` share.
+    public static func openCache(path: String? = nil) throws(ResponseCacheError) -> ResponseCache {
+        let path = path ?? defaultCachePath()
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        return try ResponseCache(path: path)
+    }
+
     /// The response cache's default place: `$PREFAB_HOME/cache.sqlite` (`.prefab/` by default).
     public static func defaultCachePath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let home = environment["PREFAB_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ".prefab"
