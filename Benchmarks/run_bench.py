@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -83,6 +84,35 @@ class Simulator:
         if ok != expected or chat.get("requests", 0) != expected:
             log(f"warning: {label}: the simulator saw {summary}, expected {expected} answered calls")
         return summary
+
+
+class RSSSampler(threading.Thread):
+    """Appends `label seconds rss_mb anon MB file MB` lines for a process every half second,
+    to see where in a run memory grows (the pipeline or the report) and of what kind."""
+
+    def __init__(self, pid: int, path: str, label: str):
+        super().__init__(daemon=True)
+        self.pid, self.path, self.label = pid, path, label
+        self.done = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        with open(self.path, "a", encoding="utf-8") as out:
+            while not self.done.wait(0.5):
+                try:
+                    with open(f"/proc/{self.pid}/status", encoding="utf-8") as status:
+                        fields = {line.split(":")[0]: int(line.split()[1]) for line in status if line.startswith("Rss")}
+                    rss = fields["RssAnon"] + fields["RssFile"] + fields["RssShmem"]
+                except (OSError, KeyError):
+                    return
+                out.write(f"{self.label} {time.perf_counter() - started:.1f} {rss / 1024:.1f}"
+                          f" anon {fields['RssAnon'] / 1024:.1f} file {fields['RssFile'] / 1024:.1f}\n")
+                out.flush()
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
 
 
 def write_prompts(count: int, path: str) -> None:
@@ -158,8 +188,11 @@ def run_prefab(args, sim: Simulator, prompts_path: str, prompts: int, label: str
             [os.path.join(args.bin, "prefab"), "run", config, "--quiet", "--fresh"],
             cwd=ROOT, env=environment, stdout=subprocess.DEVNULL if args.quiet_prefab else None,
         )
+        sampler = RSSSampler(process.pid, args.rss_timeline, label) if args.rss_timeline else None
         # wait4 gives this child's own peak RSS (ru_maxrss, KiB on Linux).
         _, status, usage = os.wait4(process.pid, 0)
+        if sampler:
+            sampler.stop()
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
@@ -280,6 +313,7 @@ def main() -> None:
     parser.add_argument("--max-concurrent", type=int, default=256, help="calls in flight per endpoint")
     parser.add_argument("--sim-threads", type=int, default=0, help="prefab-sim event-loop threads (0: one per core)")
     parser.add_argument("--keep", action="store_true", help="keep each run's directory")
+    parser.add_argument("--rss-timeline", help="append prefab run's RSS every 0.5 s to this file")
     parser.add_argument("--quiet-prefab", action="store_true", help="drop prefab run's stdout")
     args = parser.parse_args()
     if args.benchmark == "throughput" and not args.python:

@@ -47,6 +47,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ProcessMemory.configureForLongRuns()
         let setup: RunSetup
         do {
             setup = try RunSetup.load(file: file)

@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func transcoderMatchesPythonStyleSerialisationOnRandomValues() throws {
-        var generator = SystemRandomNumberGenerator()
+        var generator = TestGenerator()
         let strings = ["", "é", "😀", "\u{7F}", "\n\t\"\\", "日本", "\u{1}", "/"]
         func random(_ depth: Int) -> JSONValue {
             switch Int.random(in: 0..<(depth > 3 ? 5 : 8), using: &generator) {
@@ -81,6 +81,22 @@ import Testing
         }
     }
 
+    @Test func aRepeatedKeyInAJSONColumnKeepsOneMemberAsPythonDoes() throws {
+        // json.loads keeps the first position and the last value; json.dumps then writes one member.
+        let columns = [MDSColumn(name: "chosen", encoding: .json)]
+        var encoder = MDSLineEncoder(columns: columns)
+        for (line, expected) in [
+            (#"{"chosen": {"role": "user", "content": "a", "role": "assistant"}}"#, #"{"role": "assistant", "content": "a"}"#),
+            (#"{"chosen": [{"a": 1, "b": {"a": 2, "a": 3}}, {"a": 4}]}"#, #"[{"a": 1, "b": {"a": 3}}, {"a": 4}]"#),
+            (#"{"chosen": {"\u00e9": 1, "é": 2}}"#, #"{"\u00e9": 2}"#),
+            (#"{"chosen": {"a": {"x": 1}, "b": {"x": 2}}}"#, #"{"a": {"x": 1}, "b": {"x": 2}}"#),
+        ] {
+            var sample: [UInt8] = []
+            try Array(line.utf8).withUnsafeBytes { raw in try encoder.encode(raw, into: &sample) }
+            #expect(String(decoding: sample.dropFirst(4), as: UTF8.self) == expected, "\(line)")
+        }
+    }
+
     /// The encoder validates in the same pass as it encodes: on mutated records it must reject
     /// exactly what `JSONValidator` rejects, with the same error, and otherwise encode exactly
     /// as the parsed record encodes (or fail on the same column).
@@ -91,7 +107,7 @@ import Testing
             MDSColumn(name: "score_rejected", encoding: .int64),
         ].sorted { $0.name < $1.name }
         let seeds = RoundTripTests.records(count: 30).map { $0.serializedBytes() }
-        var generator = SystemRandomNumberGenerator()
+        var generator = TestGenerator()
         let interesting: [UInt8] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xE2, 0xF0, 0xFF, 0x30, 0x2D, 0x2E, 0x65, 0x75, 0x20, 0x44]
         var disagreements: [String] = []
         var encoder = MDSLineEncoder(columns: columns)

@@ -135,6 +135,50 @@ import Testing
         #expect(try Shards.open(scratch.sub("out")).readAll() == [big, ["text": "small"]])
     }
 
+    @Test func anMDSShardFarLargerThanTheChunkPoolIsWrittenWithoutHoldingItInMemory() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.remove() }
+        // About 24 MiB in one unbounded shard: the writer's 1 MiB chunks are compressed and
+        // moved to a scratch file as they fill, so only a handful ever exist.
+        let records = Self.records(count: 120, largeEvery: 1, largeSize: 200_000)
+        for compression in [Compression.zstd, .none] {
+            let output = scratch.sub("out-\(compression)")
+            let writer = try MDSWriter(directory: output, options: ShardWriterOptions(
+                format: .mds, compression: compression, shardSizeLimit: nil, hashes: [.xxh64, .sha1]))
+            for record in records { try writer.write(record) }
+            #expect(writer.chunksAllocated <= 6)
+            let manifest = try writer.finish()
+            #expect(manifest.shards.count == 1 && manifest.shards[0].rawBytes > 20 << 20)
+            // Full verification checks the raw hashes (header first) and the stored file's.
+            #expect(try Shards.open(output, verification: .full).readAll() == records)
+            if compression.isCompressed {
+                for file in try Self.storedFiles(output) { #expect(try zstdTest(file), "zstd -t \(file)") }
+            }
+            // Nothing is left behind by the scratch file.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: output).allSatisfy { !$0.hasPrefix(".") })
+        }
+    }
+
+    @Test(arguments: [ShardFormat.jsonlZst, .mds])
+    func eachWriterNamesTheShardHoldingTheRecordJustWritten(format: ShardFormat) throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.remove() }
+        let records = Self.records(count: 600, largeEvery: 150, largeSize: 50_000)
+        let writer = try Shards.makeWriter(directory: scratch.sub("out"), options: ShardWriterOptions(format: format, shardSizeLimit: 60_000))
+        #expect(writer.currentShard == nil)
+        var named: [String] = []
+        for record in records {
+            try writer.write(record)
+            named.append(try #require(writer.currentShard))
+        }
+        let manifest = try writer.finish()
+        #expect(writer.currentShard == named.last)
+        #expect(manifest.shards.count > 5)
+        // The manifest lists each shard's file and record count, in order.
+        let listed = manifest.shards.flatMap { shard in Array(repeating: shard.file, count: shard.records) }
+        #expect(named == listed)
+    }
+
     @Test func rawLinesAndRecordsWriteTheSameShards() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }

@@ -49,6 +49,29 @@ struct RunConfigTests {
         #expect(found.description.contains("run.yaml:5"))
     }
 
+    @Test(arguments: [
+        ("shard_size: lots", "is not a size"),
+        ("shard_size: 12parsecs", "is not a size"),
+        ("shard_size: 100", "between 4KiB and 2GiB"),
+        ("shard_size: 8GiB", "between 4KiB and 2GiB"),
+    ])
+    func aBadShardSizeIsReportedAtItsLine(line: String, message: String) async throws {
+        let found = try #require(try await config(replacing: "window: 8", with: "window: 8\n" + line))
+        #expect(found.line == 6 && found.path == "shard_size")
+        #expect(found.message.contains(message), "\(found.message)")
+    }
+
+    @Test func shardSizeTakesUnitsOrBytes() async throws {
+        try await JudgingFixtures.withSimulator { server in
+            for (written, bytes) in [("shard_size: 64MiB", 64 << 20), ("shard_size: 65536", 65536), ("", 8 << 20)] {
+                let directory = try JudgingFixtures.temporaryDirectory()
+                try RunFixtures.writePrompts(3, to: directory + "/prompts.jsonl")
+                try RunFixtures.yaml(server, extra: written).write(toFile: directory + "/run.yaml", atomically: true, encoding: .utf8)
+                #expect(try RunSetup.load(file: directory + "/run.yaml").configuration.shardSize == bytes, "\(written)")
+            }
+        }
+    }
+
     @Test func aMissingPromptsFileIsReportedAtItsKey() async throws {
         let found = try #require(try await config(replacing: "path: prompts.jsonl", with: "path: nowhere.jsonl"))
         #expect(found.path == "prompts.path" && found.line == 2 && found.message.contains("nowhere.jsonl"))

@@ -1,5 +1,6 @@
 import Foundation
 import Prefab
+import PrefabShards
 import PrefabSimulator
 import Testing
 
@@ -80,6 +81,23 @@ enum RunFixtures {
             guard case .string(let id)? = object["prompt_id"] else { return "" }
             return id
         }
+    }
+
+    /// For each prompt, the shard files (relative to `output`) holding a record of it, in every
+    /// stage and copy, from each directory's manifest (files in order, with their record counts).
+    static func shardsHoldingEachPrompt(_ output: String) throws -> [String: Set<String>] {
+        var holders: [String: Set<String>] = [:]
+        for directory in ["samples", "rated", "pairs/train", "pairs/test"] {
+            for copy in [directory, directory + "/mds"] {
+                let path = output + "/" + copy
+                guard let manifest = try ShardManifest.load(from: path) else { continue }
+                let files = manifest.shards.flatMap { shard in Array(repeating: shard.file, count: shard.records) }
+                let ids = try promptIDs(path)
+                #expect(files.count == ids.count, "\(copy)")
+                for (id, file) in zip(ids, files) { holders[id, default: []].insert(copy + "/" + file) }
+            }
+        }
+        return holders
     }
 
     static func pipeline(_ config: String) throws -> RunPipeline {

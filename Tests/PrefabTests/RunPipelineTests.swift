@@ -41,6 +41,37 @@ struct RunPipelineTests {
         }
     }
 
+    @Test func theJournalNamesTheShardsHoldingEachPromptsRecordsAndFollowsThemWhenTheyMove() async throws {
+        try await JudgingFixtures.withSimulator { server in
+            let run = try RunFixtures.makeRun(server, prompts: 12, extra: "shard_size: 1MiB")
+            let first = try await RunFixtures.pipeline(run.config).run()
+            let out = run.directory + "/out"
+            let setup = try RunSetup.load(file: run.config)
+            func check(expectMoreThanOneShard: Bool) throws {
+                let holders = try RunFixtures.shardsHoldingEachPrompt(out)
+                let journal = try RunJournal(path: setup.journalPath, identity: setup.identity)
+                for index in 0..<12 {
+                    let entry = try #require(try journal.finishedEntry(promptID: "p\(index)"))
+                    #expect(Set(entry.shards) == holders["p\(index)"], "p\(index)")
+                    // A sample and a rated record, each in JSONL.zst and MDS, and its pairs.
+                    #expect(entry.shards.count >= 6)
+                }
+                #expect(holders.values.contains { $0.contains("samples/samples-00001.jsonl.zst") } == expectMoreThanOneShard)
+            }
+            #expect(first.done == 12)
+            try check(expectMoreThanOneShard: false)
+
+            // Smaller shards: the next session replays every prompt into other files, and the
+            // journal follows.
+            let config = try String(contentsOfFile: run.config, encoding: .utf8)
+            try config.replacingOccurrences(of: "shard_size: 1MiB", with: "shard_size: 4KiB")
+                .write(toFile: run.config, atomically: true, encoding: .utf8)
+            let second = try await RunFixtures.pipeline(run.config).run()
+            #expect(second.resumed == 12)
+            try check(expectMoreThanOneShard: true)
+        }
+    }
+
     @Test func aFreshRunForgetsTheJournalButTheCacheAnswersEveryCall() async throws {
         try await JudgingFixtures.withSimulator { server in
             let run = try RunFixtures.makeRun(server, prompts: 6)

@@ -12,6 +12,11 @@ public final class StageShardWriter {
     /// Records written so far.
     public var recordCount: Int { writers.first?.recordCount ?? 0 }
 
+    /// The shard files (full paths, one per copy) holding the last record written; empty before the first.
+    public var currentShards: [String] {
+        writers.compactMap { writer in writer.currentShard.map { writer.directory + "/" + $0 } }
+    }
+
     /// Appends one record given as a line of JSON (no line break inside).
     public func write(jsonLine bytes: [UInt8]) throws(ShardError) {
         for writer in writers { try writer.write(jsonLine: bytes) }

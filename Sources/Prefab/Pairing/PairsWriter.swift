@@ -32,8 +32,10 @@ public final class PairsWriter {
         }
     }
 
-    /// Writes `record`'s rows (none when it is dropped, counted by reason).
-    public func add(_ record: RatedRecord) throws(ShardError) {
+    /// Writes `record`'s rows (none when it is dropped, counted by reason). Returns the shard
+    /// files (full paths) the rows went to.
+    @discardableResult
+    public func add(_ record: RatedRecord) throws(ShardError) -> [String] {
         summary.prompts += 1
         let outcome = pairer.outcome(for: record)
         let rows = run.builder.rows(for: record, outcome: outcome)
@@ -44,14 +46,19 @@ public final class PairsWriter {
         if rows.isEmpty {
             let reason: DropReason = if case .dropped(let reason) = outcome { reason } else { .missingScores }
             summary.dropped[reason.rawValue, default: 0] += 1
-            return
+            return []
         }
         summary.promptsWithRows += 1
         let side = run.split.side(of: record.promptID)
+        let writer = writers[side]!
+        var shards: [String] = []
         for row in rows {
-            try writers[side]!.write(jsonLine: PairsRun.line(row))
+            try writer.write(jsonLine: PairsRun.line(row))
             summary.rows[side.rawValue, default: 0] += 1
+            // A record's rows may straddle a shard boundary.
+            for shard in writer.currentShards where !shards.contains(shard) { shards.append(shard) }
         }
+        return shards
     }
 
     /// Finishes the shards and writes `pairs-summary.json` beside the splits.

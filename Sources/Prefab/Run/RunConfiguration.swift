@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// Everything `prefab run` needs, from one YAML file: the sampling blocks (`seed`, `prompts`,
 /// `output`, `endpoints`, `pool`, `principles`, as `prefab sample` reads them) plus the later
@@ -10,6 +11,7 @@ import Foundation
 /// budget: {max_requests: 10000, max_tokens: 5000000, max_cost: 20}
 /// cache: ../.prefab/cache.sqlite         # default $PREFAB_HOME/cache.sqlite
 /// window: 32                             # prompts in flight
+/// shard_size: 64MiB                      # where stage shards are cut (default 8MiB)
 /// diversity: {...}                       # RunDiversityConfiguration (the report's metrics)
 /// ```
 ///
@@ -27,13 +29,20 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
     /// Prompts in flight at once.
     public var window: Int
     public var diversity: RunDiversityConfiguration?
+    /// Uncompressed bytes per stage shard (JSONL.zst and MDS alike).
+    public var shardSize: Int
 
     public static let defaultWindow = 32
+    /// Small enough that a writer's current shard (its compressed form stays in memory until
+    /// the shard closes) costs a few MB; MosaicML Streaming and HF `datasets` read any size.
+    public static let defaultShardSize = 8 << 20
+    /// MDS sample offsets are 32-bit.
+    static let shardSizes = 4096...(Int(UInt32.max) / 2)
 
     public init(
         sampling: SamplingConfiguration, judges: String, pairing: RunPairingConfiguration = RunPairingConfiguration(),
         budget: Budget = Budget(), cache: String? = nil, window: Int = Self.defaultWindow,
-        diversity: RunDiversityConfiguration? = nil
+        diversity: RunDiversityConfiguration? = nil, shardSize: Int = Self.defaultShardSize
     ) {
         self.sampling = sampling
         self.judges = judges
@@ -42,11 +51,13 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
         self.cache = cache
         self.window = window
         self.diversity = diversity
+        self.shardSize = shardSize
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case seed, prompts, output, endpoints, pool, principles
         case judges, pairing, budget, cache, window, diversity
+        case shardSize = "shard_size"
     }
 
     /// `budget:` with its keys checked (the ledger's `Budget` decodes leniently).
@@ -82,6 +93,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
             throw DecodingError.dataCorruptedError(forKey: .window, in: c, debugDescription: "window must be at least 1, got \(window)")
         }
         diversity = try c.decodeIfPresent(RunDiversityConfiguration.self, forKey: .diversity)
+        shardSize = try Self.decodeShardSize(c)
         if sampling.output == nil {
             throw DecodingError.keyNotFound(
                 CodingKeys.output, .init(codingPath: decoder.codingPath, debugDescription: "a run needs an output directory"))
@@ -90,6 +102,28 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
             throw DecodingError.keyNotFound(
                 CodingKeys.prompts, .init(codingPath: decoder.codingPath, debugDescription: "a run needs prompts"))
         }
+    }
+
+    /// `shard_size: 64MiB` or a plain number of bytes.
+    private static func decodeShardSize(_ c: KeyedDecodingContainer<CodingKeys>) throws -> Int {
+        guard c.contains(.shardSize) else { return defaultShardSize }
+        let bytes: Int
+        if let number = try? c.decode(Int.self, forKey: .shardSize) {
+            bytes = number
+        } else {
+            let text = try c.decode(String.self, forKey: .shardSize)
+            do {
+                bytes = try ByteCount.parse(text)
+            } catch {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .shardSize, in: c, debugDescription: "'\(text)' is not a size (examples: 8MiB, 64MiB, 1GiB, 1048576)")
+            }
+        }
+        guard shardSizes.contains(bytes) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .shardSize, in: c, debugDescription: "shard_size must be between 4KiB and 2GiB, got \(bytes) bytes")
+        }
+        return bytes
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -101,5 +135,6 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
         try c.encodeIfPresent(cache, forKey: .cache)
         try c.encode(window, forKey: .window)
         try c.encodeIfPresent(diversity, forKey: .diversity)
+        try c.encode(shardSize, forKey: .shardSize)
     }
 }

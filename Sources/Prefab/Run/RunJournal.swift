@@ -77,6 +77,10 @@ public final class RunJournal: Sendable {
                     );
                     """)
             }
+            migrator.registerMigration("journal-v2: shards") { db in
+                // JSON array of the shard files (relative to the output) holding a prompt's records.
+                try db.execute(sql: "ALTER TABLE prompts ADD COLUMN shards TEXT")
+            }
             try migrator.migrate(queue)
             let started = Date().timeIntervalSince1970
             let opened = try queue.write { db -> (stored: String?, session: Int64, usage: [String], seconds: Double) in
@@ -131,7 +135,7 @@ public final class RunJournal: Sendable {
         do {
             return try queue.read { db -> RunJournalEntry? in
                 guard let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT prompt_id, status, sample, rated, failures, attempts FROM prompts WHERE ordinal = ?"),
+                    db.cachedStatement(sql: "SELECT prompt_id, status, sample, rated, failures, attempts, shards FROM prompts WHERE ordinal = ?"),
                     arguments: [ordinal])
                 else { return nil }
                 return try Self.entry(ordinal: ordinal, row: row)
@@ -143,8 +147,12 @@ public final class RunJournal: Sendable {
         }
     }
 
-    /// Commits finished and failed prompts and this session's spending and seconds so far, in one transaction.
-    public func commit(_ entries: [RunJournalEntry], usage: [UsageRecord], seconds: Double) throws(RunError) {
+    /// Commits finished and failed prompts, new shard files for prompts finished earlier (when a
+    /// retried prompt before them moved them), and this session's spending and seconds so far,
+    /// in one transaction.
+    public func commit(
+        _ entries: [RunJournalEntry], moved: [(ordinal: Int, shards: [String])] = [], usage: [UsageRecord], seconds: Double
+    ) throws(RunError) {
         do {
             let usageJSON = String(decoding: try JSONEncoder().encode(usage), as: UTF8.self)
             let failureEncoder = JSONEncoder()
@@ -153,20 +161,24 @@ public final class RunJournal: Sendable {
             }
             try queue.write { db in
                 let statement = try db.cachedStatement(sql: """
-                    INSERT INTO prompts (ordinal, prompt_id, status, sample, rated, failures, attempts, session)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO prompts (ordinal, prompt_id, status, sample, rated, failures, attempts, session, shards)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(ordinal) DO UPDATE SET
                         prompt_id = excluded.prompt_id, status = excluded.status, sample = excluded.sample,
                         rated = excluded.rated, failures = excluded.failures, attempts = prompts.attempts + 1,
-                        session = excluded.session
+                        session = excluded.session, shards = excluded.shards
                     """)
                 for (entry, (sample, rated)) in zip(entries, compressed) {
                     let failures = entry.failures.isEmpty ? nil : String(decoding: try failureEncoder.encode(entry.failures), as: UTF8.self)
                     try statement.execute(arguments: [
                         entry.ordinal, entry.promptID, entry.status.rawValue,
                         sample, rated,
-                        failures, 1, session,
+                        failures, 1, session, Self.shardsJSON(entry.shards),
                     ])
+                }
+                let move = try db.cachedStatement(sql: "UPDATE prompts SET shards = ? WHERE ordinal = ?")
+                for (ordinal, shards) in moved {
+                    try move.execute(arguments: [Self.shardsJSON(shards), ordinal])
                 }
                 try db.execute(
                     sql: "UPDATE sessions SET usage = ?, seconds = ? WHERE id = ?", arguments: [usageJSON, seconds, session])
@@ -206,7 +218,7 @@ public final class RunJournal: Sendable {
         do {
             try queue.read { db in
                 let rows = try Row.fetchCursor(
-                    db, sql: "SELECT ordinal, prompt_id, status, NULL, NULL, failures, attempts FROM prompts WHERE status = 'failed' ORDER BY ordinal")
+                    db, sql: "SELECT ordinal, prompt_id, status, NULL, NULL, failures, attempts, shards FROM prompts WHERE status = 'failed' ORDER BY ordinal")
                 while let row = try rows.next() {
                     try body(try Self.entry(ordinal: row[0], row: row, offset: 1))
                 }
@@ -230,9 +242,35 @@ public final class RunJournal: Sendable {
             return bytes
         }
         let failures = (row[offset + 4] as String?).flatMap { try? JSONDecoder().decode([RunFailure].self, from: Data($0.utf8)) } ?? []
+        let shards = (row[offset + 6] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
         return RunJournalEntry(
             ordinal: ordinal, promptID: row[offset], status: status, sample: try blob(2), rated: try blob(3),
-            failures: failures, attempts: row[offset + 5])
+            failures: failures, attempts: row[offset + 5], shards: shards)
+    }
+
+    private static func shardsJSON(_ shards: [String]) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        guard !shards.isEmpty, let data = try? encoder.encode(shards) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The journal's entry for the finished prompt `promptID` (its records and the shard files
+    /// that hold them), or nil when the journal has not finished it.
+    public func finishedEntry(promptID: String) throws(RunError) -> RunJournalEntry? {
+        do {
+            return try queue.read { db -> RunJournalEntry? in
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT ordinal, prompt_id, status, sample, rated, failures, attempts, shards FROM prompts WHERE prompt_id = ? AND status = 'done'",
+                    arguments: [promptID])
+                else { return nil }
+                return try Self.entry(ordinal: row[0], row: row, offset: 1)
+            }
+        } catch let error as RunError {
+            throw error
+        } catch {
+            throw .journal(path: path, reason: "\(error)")
+        }
     }
 
     /// Per endpoint and model totals.

@@ -15,10 +15,13 @@ public struct RunJournalEntry: Sendable, Hashable {
     public var failures: [RunFailure]
     /// Sessions that have tried the prompt.
     public var attempts: Int
+    /// The shard files holding the prompt's records, relative to the output directory: its
+    /// sample and rated record and its pairs, in each copy (JSONL.zst and MDS). Empty when failed.
+    public var shards: [String]
 
     public init(
         ordinal: Int, promptID: String, status: Status, sample: [UInt8]? = nil, rated: [UInt8]? = nil,
-        failures: [RunFailure] = [], attempts: Int = 1
+        failures: [RunFailure] = [], attempts: Int = 1, shards: [String] = []
     ) {
         self.ordinal = ordinal
         self.promptID = promptID
@@ -27,5 +30,6 @@ public struct RunJournalEntry: Sendable, Hashable {
         self.rated = rated
         self.failures = failures
         self.attempts = attempts
+        self.shards = shards
     }
 }

@@ -8,10 +8,6 @@ import PrefabShards
 /// from the journal.
 final class RunOutputs {
     static let stages = ["samples", "rated", "pairs"]
-    /// Shards of 8 MiB: each MDS writer holds its current shard in memory, and a run has four
-    /// (samples, rated, train, test), so this keeps the writers near 60 MB however long the run.
-    /// MosaicML Streaming reads shards of any size.
-    static let shardSizeLimit = 8 << 20
     static let stagingName = ".partial"
 
     let output: String
@@ -20,7 +16,7 @@ final class RunOutputs {
     let rated: StageShardWriter
     let pairs: PairsWriter
 
-    init(output: String, pairing: PairsRun, configHash: String) throws(RunError) {
+    init(output: String, pairing: PairsRun, configHash: String, shardSizeLimit: Int) throws(RunError) {
         self.output = output
         let staging = (output as NSString).appendingPathComponent(Self.stagingName)
         self.staging = staging
@@ -35,15 +31,28 @@ final class RunOutputs {
         var opened: [StageShardWriter] = []
         do throws(ShardError) {
             samples = try SampleShards.layout.makeWriter(
-                directory: path("samples"), configHash: configHash, shardSizeLimit: Self.shardSizeLimit)
+                directory: path("samples"), configHash: configHash, shardSizeLimit: shardSizeLimit)
             opened.append(samples)
             rated = try RatedShards.layout.makeWriter(
-                directory: path("rated"), configHash: configHash, shardSizeLimit: Self.shardSizeLimit)
+                directory: path("rated"), configHash: configHash, shardSizeLimit: shardSizeLimit)
             opened.append(rated)
-            pairs = try PairsWriter(run: pairing, directory: path("pairs"), shardSizeLimit: Self.shardSizeLimit)
+            pairs = try PairsWriter(run: pairing, directory: path("pairs"), shardSizeLimit: shardSizeLimit)
         } catch {
             for writer in opened { writer.abandon() }
             throw .output(path: staging, reason: "\(error)")
+        }
+    }
+
+    /// Writes one finished prompt's records: its sample, its rated record and its pairs. Returns
+    /// the shard files that hold them, relative to the output directory (where they will be
+    /// once the session ends), for the journal.
+    func write(sampleLine: [UInt8], ratedLine: [UInt8], record: RatedRecord) throws(ShardError) -> [String] {
+        try samples.write(jsonLine: sampleLine)
+        try rated.write(jsonLine: ratedLine)
+        let pairShards = try pairs.add(record)
+        let prefix = staging + "/"
+        return (samples.currentShards + rated.currentShards + pairShards).map { path in
+            path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
         }
     }
 

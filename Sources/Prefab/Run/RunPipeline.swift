@@ -107,7 +107,8 @@ public struct RunPipeline: Sendable {
         }
 
         let outputs = try RunOutputs(
-            output: setup.outputDirectory, pairing: setup.pairing, configHash: String(setup.identity.prefix(16)))
+            output: setup.outputDirectory, pairing: setup.pairing, configHash: String(setup.identity.prefix(16)),
+            shardSizeLimit: setup.configuration.shardSize)
         var state = SessionState(journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger)
         monitor.update { $0.phase = "running" }
         do {
@@ -119,7 +120,7 @@ public struct RunPipeline: Sendable {
         }
 
         monitor.update { $0.phase = "finishing" }
-        Self.releaseFreeMemory()
+        ProcessMemory.releaseFree()
         var summary = state.summary
         summary.output = setup.outputDirectory
         summary.prompts = total
@@ -165,9 +166,9 @@ public struct RunPipeline: Sendable {
 
     /// What one prompt came to in this session.
     private enum Outcome: Sendable {
-        /// Finished now, or earlier (from the journal): the lines to write, and the rated record
-        /// when it is at hand (replayed ones are decoded when written).
-        case done(sample: [UInt8], rated: [UInt8], record: RatedRecord?, replayed: Bool)
+        /// Finished now, or earlier (from the journal, with the shard files it lists): the lines
+        /// to write, and the rated record when it is at hand (replayed ones are decoded when written).
+        case done(sample: [UInt8], rated: [UInt8], record: RatedRecord?, journaled: [String]?)
         case failed([RunFailure])
         /// Not finished because the run is stopping (budget or interrupt): neither written nor journaled.
         case notFinished
@@ -213,7 +214,7 @@ public struct RunPipeline: Sendable {
                             throw .inputChanged(journal: journal.path, ordinal: ordinal, expected: entry.promptID, found: prompt.promptID)
                         }
                         if entry.status == .done, let sample = entry.sample, let rated = entry.rated {
-                            pending[ordinal] = (prompt.promptID, .done(sample: sample, rated: rated, record: nil, replayed: true))
+                            pending[ordinal] = (prompt.promptID, .done(sample: sample, rated: rated, record: nil, journaled: entry.shards))
                             continue
                         }
                     }
@@ -280,7 +281,7 @@ public struct RunPipeline: Sendable {
         let encoder = StageShards.encoder()
         do {
             return .done(
-                sample: [UInt8](try encoder.encode(sample)), rated: [UInt8](try encoder.encode(rated)), record: rated, replayed: false)
+                sample: [UInt8](try encoder.encode(sample)), rated: [UInt8](try encoder.encode(rated)), record: rated, journaled: nil)
         } catch {
             return .failed([RunFailure(stage: "judge", kind: "encoding", reason: "\(error)")])
         }
@@ -297,13 +298,16 @@ public struct RunPipeline: Sendable {
         var reliability = ReliabilityAccumulator()
         var judgeFailures: [JudgeRunSummary.Failure] = []
         var uncommitted: [RunJournalEntry] = []
+        /// Replayed prompts that landed in other shards than the journal lists (a prompt before
+        /// them, failed earlier, has been written since).
+        var moved: [(ordinal: Int, shards: [String])] = []
         var lastCommit = ContinuousClock.now
         var commits = 0
         let decoder = JSONDecoder()
 
         mutating func write(ordinal: Int, promptID: String, outcome: Outcome) throws(RunError) {
             switch outcome {
-            case .done(let sampleLine, let ratedLine, let known, let replayed):
+            case .done(let sampleLine, let ratedLine, let known, let journaled):
                 let record: RatedRecord
                 if let known {
                     record = known
@@ -314,10 +318,9 @@ public struct RunPipeline: Sendable {
                         throw .journal(path: journal.path, reason: "prompt \(ordinal + 1) (\(promptID)): unreadable rated record; run with --fresh")
                     }
                 }
+                let shards: [String]
                 do {
-                    try outputs.samples.write(jsonLine: sampleLine)
-                    try outputs.rated.write(jsonLine: ratedLine)
-                    try outputs.pairs.add(record)
+                    shards = try outputs.write(sampleLine: sampleLine, ratedLine: ratedLine, record: record)
                 } catch {
                     throw .output(path: outputs.staging, reason: "\(error)")
                 }
@@ -328,14 +331,16 @@ public struct RunPipeline: Sendable {
                 reliability.add(written)
                 summary.done += 1
                 summary.completions += record.completions.count
-                if replayed {
+                if let journaled {
                     summary.resumed += 1
+                    if journaled != shards { moved.append((ordinal, shards)) }
                 } else {
-                    uncommitted.append(RunJournalEntry(ordinal: ordinal, promptID: promptID, status: .done, sample: sampleLine, rated: ratedLine))
+                    uncommitted.append(RunJournalEntry(
+                        ordinal: ordinal, promptID: promptID, status: .done, sample: sampleLine, rated: ratedLine, shards: shards))
                 }
                 monitor.update {
                     $0.done += 1
-                    if replayed { $0.resumed += 1 }
+                    if journaled != nil { $0.resumed += 1 }
                 }
             case .failed(let failures):
                 summary.failed += 1
@@ -357,17 +362,19 @@ public struct RunPipeline: Sendable {
         /// has passed (`force`: now). The cache is flushed first, so a journaled prompt's answers
         /// are never lost from the cache either.
         mutating func commit(force: Bool, seconds: Double) async throws(RunError) {
-            guard force || uncommitted.count >= RunPipeline.commitEvery
-                || (!uncommitted.isEmpty && ContinuousClock.now - lastCommit >= RunPipeline.commitInterval)
+            let waiting = uncommitted.count + moved.count
+            guard force || waiting >= RunPipeline.commitEvery
+                || (waiting > 0 && ContinuousClock.now - lastCommit >= RunPipeline.commitInterval)
             else { return }
             if let cache {
                 do { try await cache.flush() } catch { throw .cache(error) }
             }
-            try journal.commit(uncommitted, usage: ledger.records, seconds: seconds)
+            try journal.commit(uncommitted, moved: moved, usage: ledger.records, seconds: seconds)
             uncommitted.removeAll(keepingCapacity: true)
+            moved.removeAll(keepingCapacity: true)
             lastCommit = ContinuousClock.now
             commits += 1
-            if commits % 64 == 0 { RunPipeline.releaseFreeMemory() }
+            if commits % 64 == 0 { ProcessMemory.releaseFree() }
         }
     }
 
@@ -421,19 +428,6 @@ public struct RunPipeline: Sendable {
             try? FileManager.default.removeItem(atPath: temporary)
             throw .output(path: path, reason: "cannot rename into place: \(String(cString: strerror(errno)))")
         }
-    }
-
-    /// Hands freed heap pages back to the system. A long run allocates and frees records of
-    /// every size on many threads; without this glibc keeps the holes, and resident memory creeps
-    /// up with the number of prompts although nothing is kept.
-    static func releaseFreeMemory() {
-        #if canImport(Glibc)
-        // glibc's malloc_trim, looked up at run time: Swift's Glibc module does not import malloc.h.
-        typealias Trim = @convention(c) (Int) -> Int32
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
-            _ = unsafeBitCast(symbol, to: Trim.self)(0)
-        }
-        #endif
     }
 
     /// The budget left for this session after what earlier sessions spent.

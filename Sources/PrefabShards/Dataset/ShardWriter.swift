@@ -9,6 +9,10 @@ public protocol ShardWriter: AnyObject {
     var format: ShardFormat { get }
     /// Records accepted so far.
     var recordCount: Int { get }
+    /// The file in `directory` that holds the last record accepted (nil before the first), so a
+    /// caller can note where each record went. Shards are cut deterministically: the same
+    /// records in the same order land in the same files.
+    var currentShard: String? { get }
 
     /// Appends a record.
     func write(_ record: JSONObject) throws(ShardError)

@@ -12,6 +12,7 @@ public final class JSONLZstWriter: ShardWriter {
     public let directory: String
     public var format: ShardFormat { .jsonlZst }
     public private(set) var recordCount = 0
+    public var currentShard: String? { recordCount > 0 ? Self.shardName(options.basename, shardCount - 1) : nil }
 
     private let options: ShardWriterOptions
     private var frame: [UInt8] = []
@@ -59,11 +60,11 @@ public final class JSONLZstWriter: ShardWriter {
             return failure
         }
 
-        func recycle(_ buffer: [UInt8]) {
-            var buffer = buffer
+        /// Keeps `buffer`'s allocation for the next frame (the caller passes its only reference).
+        func recycle(_ buffer: consuming [UInt8]) {
             buffer.removeAll(keepingCapacity: true)
             lock.lock()
-            pool.append(buffer)
+            pool.append(consume buffer)
             lock.unlock()
         }
 
@@ -239,13 +240,17 @@ public final class JSONLZstWriter: ShardWriter {
     }
 
     private func openShard() {
-        let name = String(format: "%@-%05d.jsonl.zst", options.basename, shardCount)
+        let name = Self.shardName(options.basename, shardCount)
         shardCount += 1
         shardOpen = true
         shardRawBytes = 0
         shardRecords = 0
         let state = state
         queue.async { state.open(name: name) }
+    }
+
+    private static func shardName(_ basename: String, _ number: Int) -> String {
+        String(format: "%@-%05d.jsonl.zst", basename, number)
     }
 
     /// Hands the current frame to the background queue (waiting while two are already queued).
@@ -260,10 +265,11 @@ public final class JSONLZstWriter: ShardWriter {
         slots.wait()
         let state = state
         let slots = slots
-        let handed = full
+        let handoff = BufferHandoff(consume full)
         queue.async {
-            state.write(frame: handed)
-            state.recycle(handed)
+            let frame = handoff.take()
+            state.write(frame: frame)
+            state.recycle(consume frame)
             slots.signal()
         }
     }

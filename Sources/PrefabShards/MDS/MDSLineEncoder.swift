@@ -21,6 +21,9 @@ struct MDSLineEncoder {
     private var spans: [(start: Int, end: Int)]
     private var problems: [String?]
     private var scratch: [UInt8] = []
+    /// Where the keys of the objects being transcoded lie in `scratch` (start, end pairs; a
+    /// stack, nested objects above their parents), to notice a repeated key.
+    private var keySpans: [Int] = []
 
     init(columns: [MDSColumn]) {
         self.columns = columns
@@ -110,7 +113,21 @@ struct MDSLineEncoder {
     private mutating func encodeValue(_ encoding: MDSEncoding, _ reader: inout Reader) throws(JSONParseError) -> String? {
         switch encoding {
         case .json:
-            try reader.transcodeValue(depth: 1, into: &scratch)
+            let start = reader.position
+            let encodedStart = scratch.count
+            var repeatedKey = false
+            try reader.transcodeValue(depth: 1, into: &scratch, keys: &keySpans, repeatedKey: &repeatedKey)
+            if repeatedKey {
+                // Rare: an object names a key twice. Python keeps one member per key (first
+                // position, last value), and so does the parsed value: encode that instead.
+                scratch.removeSubrange(encodedStart...)
+                let value = try JSONValue(parsing: reader.bytes(from: start))
+                do {
+                    try encoding.encode(value, into: &scratch)
+                } catch {
+                    return error.reason
+                }
+            }
             return nil
         case .str:
             guard reader.peek == UInt8(ascii: "\"") else {
@@ -249,8 +266,11 @@ struct MDSLineEncoder {
             position = try JSONValidator.skipValue(base, from: position, end: end, depth: 1)
         }
 
-        /// Validates the value here and appends it as Python's `json.dumps` writes it.
-        mutating func transcodeValue(depth: Int, into out: inout [UInt8]) throws(JSONParseError) {
+        /// Validates the value here and appends it as Python's `json.dumps` writes it; sets
+        /// `repeatedKey` when an object in it names a key twice (its bytes are then not Python's).
+        mutating func transcodeValue(
+            depth: Int, into out: inout [UInt8], keys: inout [Int], repeatedKey: inout Bool
+        ) throws(JSONParseError) {
             guard position < end else { throw error("unexpected end of input, expected a value") }
             let byte = base[position]
             switch byte {
@@ -266,11 +286,20 @@ struct MDSLineEncoder {
                     out.append(close)
                     return
                 }
+                let keysBase = keys.count
+                defer { keys.removeSubrange(keysBase...) }
                 while true {
                     skipWhitespace()
                     if isObject {
                         guard position < end, base[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                        let keyStart = out.count
                         try transcodeString(into: &out)
+                        if !repeatedKey {
+                            // Transcoded keys are equal exactly when their code points are.
+                            repeatedKey = Self.contains(key: keyStart..<out.count, among: keys[keysBase...], in: out)
+                            keys.append(keyStart)
+                            keys.append(out.count)
+                        }
                         skipWhitespace()
                         guard position < end, base[position] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
                         position += 1
@@ -278,7 +307,7 @@ struct MDSLineEncoder {
                         out.append(0x20)
                         skipWhitespace()
                     }
-                    try transcodeValue(depth: depth + 1, into: &out)
+                    try transcodeValue(depth: depth + 1, into: &out, keys: &keys, repeatedKey: &repeatedKey)
                     skipWhitespace()
                     guard position < end else {
                         throw error(isObject ? "unexpected end of input inside an object" : "unexpected end of input inside an array")
@@ -308,6 +337,20 @@ struct MDSLineEncoder {
                 try number(into: &out)
             default:
                 throw error("unexpected character, expected a value")
+            }
+        }
+
+        private static func contains(key: Range<Int>, among spans: ArraySlice<Int>, in out: [UInt8]) -> Bool {
+            out.withUnsafeBufferPointer { bytes in
+                var index = spans.startIndex
+                while index < spans.endIndex {
+                    let start = spans[index], end = spans[index + 1]
+                    if end - start == key.count, memcmp(bytes.baseAddress! + start, bytes.baseAddress! + key.lowerBound, key.count) == 0 {
+                        return true
+                    }
+                    index += 2
+                }
+                return false
             }
         }
 

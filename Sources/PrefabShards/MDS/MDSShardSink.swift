@@ -4,14 +4,15 @@ import Foundation
 /// the next ones, then writes the shard file (temporary name, fsync, rename).
 ///
 /// The writer fills fixed-size chunks of sample bytes and hands each full one over; the sink
-/// feeds it at once, on its serial queue, to the shard's zstd frame, which libzstd compresses
-/// on two worker threads. When the writer closes the shard it passes the header (count,
-/// offsets, config) and the raw hashes; the sink ends the frame with the header in front
-/// (`ZstdPrefixedFrame`), writes and commits the file, and gives the chunks back. So
-/// compressing overlaps encoding (as `zstd -T1` overlaps reading with compressing) and uses
-/// whatever cores are free. Memory stays at about one shard of chunks plus up to 16 MiB of
-/// its compressed form: a chunk is reused only once its shard is on disk, and the writer waits
-/// for one when `maxChunks` are in use.
+/// feeds it at once, on its serial queue, to the shard's zstd frame (libzstd compresses on two
+/// worker threads), appends it to an unlinked scratch file and gives the chunk back. When the
+/// writer closes the shard it passes the header (count, offsets, config); the sink reads the
+/// samples back from the scratch file to hash them behind the header (the raw hashes and the
+/// frame checksum cover the header first, and it is known only now), ends the frame with the
+/// header in front (`ZstdPrefixedFrame`), writes and commits the file. So compressing overlaps
+/// encoding (as `zstd -T1` overlaps reading with compressing) and memory does not grow with
+/// the shard: a few chunks, zstd's buffers and up to 16 MiB of compressed body per writer. The
+/// scratch file costs one extra write and read of each shard through the page cache.
 final class MDSShardSink: @unchecked Sendable {
     /// What the writer knows about a shard when it closes it.
     struct ClosedShard: Sendable {
@@ -19,16 +20,15 @@ final class MDSShardSink: @unchecked Sendable {
         var header: [UInt8]
         var samples: Int
         var rawBytes: Int
-        /// Hashes of the uncompressed shard, as `index.json` lists them.
-        var rawHashes: [String: String]
-        /// XXH64 of the uncompressed shard (the zstd frame checksum); 0 when uncompressed.
-        var contentHash: UInt64
     }
 
     /// A shard on disk.
     struct CommittedShard: Sendable {
-        /// As the writer closed it, less the header.
-        var closed: ClosedShard
+        var number: Int
+        var samples: Int
+        var rawBytes: Int
+        /// Hashes of the uncompressed shard, as `index.json` lists them.
+        var rawHashes: [String: String]
         var storedName: String
         var storedBytes: Int
         /// Hashes of the stored (compressed) file, as `index.json` lists them; nil when uncompressed.
@@ -43,7 +43,8 @@ final class MDSShardSink: @unchecked Sendable {
 
     // Touched only on `queue`.
     private let frame: ZstdPrefixedFrame?
-    private var chunks: [[UInt8]] = []
+    /// The current shard's sample bytes so far (opened with the first chunk).
+    private var samples: SpillFile?
     private var committed: [CommittedShard] = []
 
     // Guarded by `condition`.
@@ -51,25 +52,25 @@ final class MDSShardSink: @unchecked Sendable {
     private var pool: [[UInt8]] = []
     private var liveChunks = 0
     private let maxChunks: Int
+    /// For reading a shard's samples back (touched only on `queue`).
+    private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     private var failure: ShardError?
     private var cancelled = false
 
-    /// `sizeLimit` bounds a shard's sample bytes (nil: unbounded, and so is memory).
+    /// `sizeLimit` bounds a shard's sample bytes (nil: unbounded, which costs disk, not memory).
     init(directory: String, compression: Compression, hashes: [ShardHashAlgorithm], sizeLimit: Int?) {
         self.directory = directory
         self.hashes = hashes
         // Chunks of 1 MiB (less for small shards); a chunk closes once it holds that much, so
         // each reserves room for the sample that crosses the mark.
         chunkSize = max(4096, min(1 << 20, sizeLimit ?? (1 << 20)))
-        if let sizeLimit {
-            // Every chunk of a shard but the last is full, so a shard never needs more than
-            // this; the spare chunks let the next shard start while the last one is written.
-            maxChunks = sizeLimit / chunkSize + 2 + 4
-        } else {
-            maxChunks = Int.max
-        }
+        // One being filled, the rest queued behind the one being compressed (or behind a
+        // closing shard being written), so encoding goes on meanwhile.
+        maxChunks = 6
         frame = compression.isCompressed ? ZstdPrefixedFrame(level: compression.level, sizeHint: sizeLimit, spillDirectory: directory) : nil
     }
+
+    deinit { readBuffer.deallocate() }
 
     /// An empty chunk to fill, waiting while `maxChunks` are in use.
     func takeChunk() -> [UInt8] {
@@ -85,6 +86,13 @@ final class MDSShardSink: @unchecked Sendable {
         return chunk
     }
 
+    /// Chunks allocated so far (at most `maxChunks`): the sample bytes this writer holds in memory.
+    var chunksAllocated: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return liveChunks
+    }
+
     /// The first error the background work ran into, if any.
     var firstFailure: ShardError? {
         condition.lock()
@@ -92,23 +100,39 @@ final class MDSShardSink: @unchecked Sendable {
         return failure
     }
 
-    /// Compresses a full chunk of the current shard (in the background; keeps it for the shard's end).
-    func add(_ chunk: [UInt8]) {
+    /// Compresses a full chunk of the current shard and keeps its bytes for the shard's end
+    /// (in the background), then gives the chunk back.
+    func add(_ chunk: consuming [UInt8]) {
+        let handoff = BufferHandoff(consume chunk)
         queue.async { [self] in
-            chunks.append(chunk)
-            guard let frame, isRunning else { return }
-            do throws(ZstdFrameAssemblyError) {
-                try chunk.withBytes { raw throws(ZstdFrameAssemblyError) in try frame.append(raw) }
-            } catch {
-                fail(Self.shardError(error, path: directory))
-            }
+            let chunk = handoff.take()
+            store(chunk)
+            recycle(consume chunk)
+        }
+    }
+
+    /// Compresses `chunk` into the shard's frame and appends it to the scratch file.
+    private func store(_ chunk: borrowing [UInt8]) {
+        guard isRunning else { return }
+        do throws(ShardError) {
+            if samples == nil { samples = try SpillFile(directory: directory) }
+            try chunk.withBytes { raw throws(ShardError) in try samples!.append(raw) }
+        } catch {
+            fail(error)
+            return
+        }
+        guard let frame else { return }
+        do throws(ZstdFrameAssemblyError) {
+            try chunk.withBytes { raw throws(ZstdFrameAssemblyError) in try frame.append(raw) }
+        } catch {
+            fail(Self.shardError(error, path: directory))
         }
     }
 
     /// Ends the shard (its last chunk already `add`ed): writes and commits the file, in the background.
     func close(_ shard: ClosedShard) {
         queue.async { [self] in
-            defer { recycleChunks() }
+            defer { samples?.reset() }
             guard isRunning else { return }
             do throws(ShardError) {
                 committed.append(try write(shard))
@@ -145,19 +169,40 @@ final class MDSShardSink: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func recycleChunks() {
-        var emptied = chunks
-        chunks = []
-        for index in emptied.indices { emptied[index].removeAll(keepingCapacity: true) }
+    /// Keeps `chunk`'s allocation for the writer (the caller passes its only reference).
+    private func recycle(_ chunk: consuming [UInt8]) {
+        chunk.removeAll(keepingCapacity: true)
         condition.lock()
-        pool.append(contentsOf: emptied)
+        pool.append(consume chunk)
         condition.broadcast()
         condition.unlock()
     }
 
+    /// Passes the current shard's sample bytes, in order, to `body`.
+    private func readSamples(_ body: (UnsafeRawBufferPointer) throws(ShardError) -> Void) throws(ShardError) {
+        guard let samples else { return }
+        try samples.readBack(using: readBuffer, body)
+    }
+
+    /// The raw hashes `index.json` lists and the XXH64 for the frame checksum (0 when
+    /// uncompressed), over the header and then the samples.
+    private func rawDigests(header: [UInt8]) throws(ShardError) -> (hashes: [String: String], contentHash: UInt64) {
+        let hasher = StreamingHasher(hashes)
+        var contentHash = frame != nil && !hashes.contains(.xxh64) ? XXH64() : nil
+        let hash = { (bytes: UnsafeRawBufferPointer) throws(ShardError) in
+            hasher.update(bytes)
+            contentHash?.update(bytes)
+        }
+        try header.withBytes(hash)
+        try readSamples(hash)
+        let digests = hasher.finalize()
+        let checksum = frame == nil ? 0 : contentHash?.finalize() ?? UInt64(digests[.xxh64]!, radix: 16)!
+        return (Self.named(digests), checksum)
+    }
+
     private func write(_ shard: ClosedShard) throws(ShardError) -> CommittedShard {
-        let rawName = String(format: "shard.%05d.mds", shard.number)
-        let storedName = frame == nil ? rawName : rawName + ".zstd"
+        let (rawHashes, contentHash) = try rawDigests(header: shard.header)
+        let storedName = Self.storedName(number: shard.number, compression: frame == nil ? .none : .zstd)
         let path = directory + "/" + storedName
         let file = try AtomicFileWriter(path: path)
         let fileHasher = StreamingHasher([.sha256])
@@ -177,20 +222,19 @@ final class MDSShardSink: @unchecked Sendable {
         if let frame {
             do {
                 try shard.header.withBytes { header throws(ZstdFrameAssemblyError) in
-                    try frame.finish(prefix: header, contentSize: shard.rawBytes, contentHash: shard.contentHash, sink: sink)
+                    try frame.finish(prefix: header, contentSize: shard.rawBytes, contentHash: contentHash, sink: sink)
                 }
             } catch {
                 throw Self.shardError(error, path: path)
             }
         } else {
             try shard.header.withBytes(sink)
-            for chunk in chunks { try chunk.withBytes(sink) }
+            try readSamples(sink)
         }
         try file.commit()
-        var summary = shard
-        summary.header = []  // not needed any more; the list grows with the dataset
         return CommittedShard(
-            closed: summary, storedName: storedName, storedBytes: file.bytesWritten,
+            number: shard.number, samples: shard.samples, rawBytes: shard.rawBytes, rawHashes: rawHashes,
+            storedName: storedName, storedBytes: file.bytesWritten,
             storedHashes: storedHasher.map { Self.named($0.finalize()) }, sha256: fileHasher.finalize()[.sha256]!
         )
     }
@@ -201,6 +245,11 @@ final class MDSShardSink: @unchecked Sendable {
         case .zstd(let error): .io(path: path, operation: "compress (\(error.name))", errno: EIO)
         case .layout(let reason): .io(path: path, operation: "compress (\(reason))", errno: EIO)
         }
+    }
+
+    /// `shard.00003.mds`, or `shard.00003.mds.zstd` when compressed.
+    static func storedName(number: Int, compression: Compression) -> String {
+        String(format: "shard.%05d.mds", number) + (compression.isCompressed ? ".zstd" : "")
     }
 
     static func named(_ digests: [ShardHashAlgorithm: String]) -> [String: String] {

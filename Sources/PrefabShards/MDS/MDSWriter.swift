@@ -7,15 +7,17 @@ import Foundation
 /// chunks; each full chunk goes to the background (`MDSShardSink`, two zstd workers) and is
 /// compressed while the next fills. A shard's header (its sample offsets) is known only when
 /// the shard is complete, so it goes in front of the compressed samples as stored blocks of the
-/// same zstd frame (`ZstdPrefixedFrame`), which declares its content size. The chunks stay until
-/// their shard is on disk (its raw hashes cover the header first), so memory is about one shard
-/// (`shardSizeLimit`, 64 MiB by default) plus up to 16 MiB of its compressed form. Each shard is
-/// written under a temporary name, fsynced and renamed; `index.json` and the manifest are
-/// written last.
+/// same zstd frame (`ZstdPrefixedFrame`), which declares its content size. The raw samples wait
+/// for their header in a scratch file, not in memory, so memory is a few chunks plus up to
+/// 16 MiB of the compressed shard whatever `shardSizeLimit` is. Each shard is written under a
+/// temporary name, fsynced and renamed; `index.json` and the manifest are written last.
 public final class MDSWriter: ShardWriter {
     public let directory: String
     public var format: ShardFormat { .mds }
     public private(set) var recordCount = 0
+    public var currentShard: String? {
+        recordCount == 0 ? nil : MDSShardSink.storedName(number: sampleEnds.isEmpty ? shardCount - 1 : shardCount, compression: options.compression)
+    }
     /// The columns in shard order (sorted by name); nil until inferred from the first record.
     public private(set) var columns: [MDSColumn]?
 
@@ -25,10 +27,8 @@ public final class MDSWriter: ShardWriter {
     private let sink: MDSShardSink
     private var config: [UInt8] = []
     private var variableColumns = 0
-    /// The chunk being filled, the current shard's full chunks (already handed to the sink),
-    /// its sample bytes and where each sample ends.
+    /// The chunk being filled, the current shard's sample bytes and where each sample ends.
     private var chunk: [UInt8]
-    private var shardChunks: [[UInt8]] = []
     private var shardBytes = 0
     private var sampleEnds: [Int] = []
     private var shardCount = 0
@@ -171,10 +171,9 @@ public final class MDSWriter: ShardWriter {
             recordCount += 1
             if chunk.count >= sink.chunkSize {
                 if let failure = sink.firstFailure { throw failure }
-                shardChunks.append(chunk)
-                sink.add(chunk)
-                chunk = []
-                chunk = sink.takeChunk()
+                var full = sink.takeChunk()
+                swap(&full, &chunk)
+                sink.add(consume full)
             }
         } catch {
             closed = true
@@ -183,8 +182,7 @@ public final class MDSWriter: ShardWriter {
         }
     }
 
-    /// Hands the current shard to the sink: its header, its last chunk and its raw hashes
-    /// (computed here, where there is time to spare, over the header and then the samples).
+    /// Hands the current shard to the sink: its last chunk, then its header.
     private func closeShard() throws(ShardError) {
         if let failure = sink.firstFailure { throw failure }
         let number = shardCount
@@ -203,28 +201,13 @@ public final class MDSWriter: ShardWriter {
         for end in sampleEnds { append32(headerSize + end) }
         header.append(contentsOf: config)
 
-        let rawHasher = StreamingHasher(rawHashes)
-        let compressed = options.compression.isCompressed
-        var contentHash = compressed && !rawHashes.contains(.xxh64) ? XXH64() : nil
-        func hash(_ bytes: UnsafeRawBufferPointer) {
-            rawHasher.update(bytes)
-            contentHash?.update(bytes)
-        }
-        header.withUnsafeBytes(hash)
-        for full in shardChunks { full.withUnsafeBytes(hash) }
-        chunk.withUnsafeBytes(hash)
-        let rawDigests = rawHasher.finalize()
-        let checksum = compressed ? contentHash?.finalize() ?? UInt64(rawDigests[.xxh64]!, radix: 16)! : 0
-
-        shardChunks.removeAll()
         if !chunk.isEmpty {
-            let last = chunk
-            chunk = []
-            sink.add(last)
+            var last: [UInt8] = []
+            swap(&last, &chunk)
+            sink.add(consume last)
         }
         sink.close(MDSShardSink.ClosedShard(
-            number: number, header: header, samples: count, rawBytes: total,
-            rawHashes: MDSShardSink.named(rawDigests), contentHash: checksum
+            number: number, header: header, samples: count, rawBytes: total
         ))
         shardCount += 1
         shardBytes = 0
@@ -253,15 +236,14 @@ public final class MDSWriter: ShardWriter {
 
     /// Adds a shard the sink has written to the index and manifest.
     private func record(_ shard: MDSShardSink.CommittedShard) {
-        let summary = shard.closed
-        let rawInfo = MDSIndex.FileInfo(basename: String(format: "shard.%05d.mds", summary.number), bytes: summary.rawBytes, hashes: summary.rawHashes)
+        let rawInfo = MDSIndex.FileInfo(basename: String(format: "shard.%05d.mds", shard.number), bytes: shard.rawBytes, hashes: shard.rawHashes)
         let zipInfo = shard.storedHashes.map { MDSIndex.FileInfo(basename: shard.storedName, bytes: shard.storedBytes, hashes: $0) }
         index.shards.append(MDSIndex.Shard(
             columns: columns!, compression: options.compression, hashes: hashNames, sizeLimit: options.shardSizeLimit,
-            samples: summary.samples, rawData: rawInfo, zipData: zipInfo
+            samples: shard.samples, rawData: rawInfo, zipData: zipInfo
         ))
         manifestShards.append(ShardManifest.Shard(
-            file: shard.storedName, bytes: shard.storedBytes, rawBytes: summary.rawBytes, records: summary.samples, sha256: shard.sha256
+            file: shard.storedName, bytes: shard.storedBytes, rawBytes: shard.rawBytes, records: shard.samples, sha256: shard.sha256
         ))
     }
 
@@ -269,9 +251,11 @@ public final class MDSWriter: ShardWriter {
         closed = true
         sink.cancel()
         chunk = []
-        shardChunks = []
         sampleEnds = []
     }
+
+    /// Chunks of sample bytes allocated so far (bounded, whatever the shard size).
+    var chunksAllocated: Int { sink.chunksAllocated }
 
     /// The index of the shards written (complete after `finish`).
     public var writtenIndex: MDSIndex { index }
