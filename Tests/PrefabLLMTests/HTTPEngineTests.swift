@@ -45,7 +45,10 @@ import Testing
 
     @Test func cancellingTheTaskRemovesTheTransfer() async throws {
         try await SimFixture.with { sim in
-            let engine = HTTPEngine.shared
+            // An engine of its own: the shared one carries every other test's transfers, and on
+            // a loaded machine its thread may be busy with them for seconds.
+            let engine = HTTPEngine()
+            defer { engine.shutdown() }
             let request = HTTPRequest(
                 method: .post, url: sim.server.baseURL + "/v1/chat/completions",
                 headers: ["Content-Type": "application/json", "x-sim-fault": "hang"],
@@ -66,7 +69,9 @@ import Testing
 
     @Test func cancellingAClientCallStopsItsRetriesAndTransfer() async throws {
         try await SimFixture.with { sim in
-            let client = try EndpointClient(configuration: sim.openAI(headers: ["x-sim-fault": "hang"]))
+            let engine = HTTPEngine()
+            defer { engine.shutdown() }
+            let client = try EndpointClient(configuration: sim.openAI(headers: ["x-sim-fault": "hang"]), engine: engine)
 
             let task = Task { try await client.chat(SimFixture.ask("Hello.")) }
             try await waitUntil { sim.server.stats().inFlight == 1 }

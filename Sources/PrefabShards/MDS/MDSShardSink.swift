@@ -193,8 +193,10 @@ final class MDSShardSink: @unchecked Sendable {
             hasher.update(bytes)
             contentHash?.update(bytes)
         }
-        try header.withBytes(hash)
-        try readSamples(hash)
+        if !hashes.isEmpty || contentHash != nil {
+            try header.withBytes(hash)
+            try readSamples(hash)
+        }
         let digests = hasher.finalize()
         let checksum = frame == nil ? 0 : contentHash?.finalize() ?? UInt64(digests[.xxh64]!, radix: 16)!
         return (Self.named(digests), checksum)
