@@ -299,7 +299,7 @@ public struct RunPipeline: Sendable {
         var judgeFailures: [JudgeRunSummary.Failure] = []
         var uncommitted: [RunJournalEntry] = []
         /// Replayed prompts that landed in other shards than the journal lists (a prompt before
-        /// them, failed earlier, has been written since).
+        /// them, failed earlier, has been written since, or `shard_size` changed).
         var moved: [(ordinal: Int, shards: [String])] = []
         var lastCommit = ContinuousClock.now
         var commits = 0
