@@ -147,9 +147,9 @@ public final class RunJournal: Sendable {
         }
     }
 
-    /// Commits finished and failed prompts, new shard files for prompts finished earlier (when a
-    /// retried prompt before them moved them), and this session's spending and seconds so far,
-    /// in one transaction.
+    /// Commits finished and failed prompts, new shard files for prompts finished earlier (moved
+    /// by a retried prompt before them or a new `shard_size`), and this session's spending and
+    /// seconds so far, in one transaction.
     public func commit(
         _ entries: [RunJournalEntry], moved: [(ordinal: Int, shards: [String])] = [], usage: [UsageRecord], seconds: Double
     ) throws(RunError) {
