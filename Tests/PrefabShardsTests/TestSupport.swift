@@ -114,8 +114,8 @@ struct TestGenerator: RandomNumberGenerator {
     static let seed: UInt64 = ProcessInfo.processInfo.environment["PREFAB_TEST_SEED"].flatMap { UInt64($0) } ?? 0x5EED_2026
     private var state: UInt64
 
-    init(salt: UInt64 = 0) {
-        state = Self.seed ^ salt
+    init() {
+        state = Self.seed
     }
 
     mutating func next() -> UInt64 {

@@ -207,7 +207,7 @@ struct RunReportBuilder {
         let high = max(5, Int((all.keys.max() ?? 5).rounded()))
         let edges = RunReportHistogram.integerEdges(from: low, to: high)
         func histogram(_ tally: [Double: Int]) -> RunReportHistogram {
-            RunReportHistogram(tally: tally.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, edges: edges)
+            RunReportHistogram(tally: tally.map { ($0.key, $0.value) }, edges: edges)
         }
         return RunReportScoreDistribution(
             aspect: aspect, histogram: histogram(all), byModel: byModel.mapValues(histogram),

@@ -156,6 +156,11 @@ public final class RunJournal: Sendable {
         do {
             let usageJSON = String(decoding: try JSONEncoder().encode(usage), as: UTF8.self)
             let failureEncoder = JSONEncoder()
+            let shardsEncoder = JSONEncoder()
+            shardsEncoder.outputFormatting = .withoutEscapingSlashes
+            func shardsJSON(_ shards: [String]) throws -> String? {
+                shards.isEmpty ? nil : String(decoding: try shardsEncoder.encode(shards), as: UTF8.self)
+            }
             let compressed = compressor.withLock { blob in
                 entries.map { entry in (entry.sample.map { Data(blob.compress($0)) }, entry.rated.map { Data(blob.compress($0)) }) }
             }
@@ -173,12 +178,12 @@ public final class RunJournal: Sendable {
                     try statement.execute(arguments: [
                         entry.ordinal, entry.promptID, entry.status.rawValue,
                         sample, rated,
-                        failures, 1, session, Self.shardsJSON(entry.shards),
+                        failures, 1, session, try shardsJSON(entry.shards),
                     ])
                 }
                 let move = try db.cachedStatement(sql: "UPDATE prompts SET shards = ? WHERE ordinal = ?")
                 for (ordinal, shards) in moved {
-                    try move.execute(arguments: [Self.shardsJSON(shards), ordinal])
+                    try move.execute(arguments: [try shardsJSON(shards), ordinal])
                 }
                 try db.execute(
                     sql: "UPDATE sessions SET usage = ?, seconds = ? WHERE id = ?", arguments: [usageJSON, seconds, session])
@@ -246,13 +251,6 @@ public final class RunJournal: Sendable {
         return RunJournalEntry(
             ordinal: ordinal, promptID: row[offset], status: status, sample: try blob(2), rated: try blob(3),
             failures: failures, attempts: row[offset + 5], shards: shards)
-    }
-
-    private static func shardsJSON(_ shards: [String]) -> String? {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        guard !shards.isEmpty, let data = try? encoder.encode(shards) else { return nil }
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// The journal's entry for the finished prompt `promptID` (its records and the shard files

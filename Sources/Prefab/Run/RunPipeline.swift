@@ -1,8 +1,5 @@
 import Foundation
 import PrefabShards
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `prefab run`: sample → judge → pair for every prompt of a run config, streaming, resumable.
 ///

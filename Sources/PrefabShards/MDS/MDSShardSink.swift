@@ -184,31 +184,30 @@ final class MDSShardSink: @unchecked Sendable {
         try samples.readBack(using: readBuffer, body)
     }
 
-    /// The raw hashes `index.json` lists and the XXH64 for the frame checksum (0 when
-    /// uncompressed), over the header and then the samples.
+    /// For a compressed shard, whose raw bytes are not written as such: the raw hashes
+    /// `index.json` lists and the XXH64 for the frame checksum, over the header and then the
+    /// samples (read back from the scratch file).
     private func rawDigests(header: [UInt8]) throws(ShardError) -> (hashes: [String: String], contentHash: UInt64) {
         let hasher = StreamingHasher(hashes)
-        var contentHash = frame != nil && !hashes.contains(.xxh64) ? XXH64() : nil
+        var contentHash = hashes.contains(.xxh64) ? nil : XXH64()
         let hash = { (bytes: UnsafeRawBufferPointer) throws(ShardError) in
             hasher.update(bytes)
             contentHash?.update(bytes)
         }
-        if !hashes.isEmpty || contentHash != nil {
-            try header.withBytes(hash)
-            try readSamples(hash)
-        }
+        try header.withBytes(hash)
+        try readSamples(hash)
         let digests = hasher.finalize()
-        let checksum = frame == nil ? 0 : contentHash?.finalize() ?? UInt64(digests[.xxh64]!, radix: 16)!
-        return (Self.named(digests), checksum)
+        return (Self.named(digests), contentHash?.finalize() ?? UInt64(digests[.xxh64]!, radix: 16)!)
     }
 
     private func write(_ shard: ClosedShard) throws(ShardError) -> CommittedShard {
-        let (rawHashes, contentHash) = try rawDigests(header: shard.header)
         let storedName = Self.storedName(number: shard.number, compression: frame == nil ? .none : .zstd)
         let path = directory + "/" + storedName
         let file = try AtomicFileWriter(path: path)
         let fileHasher = StreamingHasher([.sha256])
-        let storedHasher = frame == nil ? nil : StreamingHasher(hashes)
+        // The listed hashes of what is written: the compressed file's, or (uncompressed) the raw
+        // shard's, hashed as it is written rather than read back twice.
+        let writtenHasher = StreamingHasher(hashes)
         let sink = { (bytes: UnsafeRawBufferPointer) throws(ShardError) in
             // In 1 MiB pieces: each is hashed while still in cache, and the kernel copies
             // moderate writes into the page cache faster than one huge one.
@@ -216,12 +215,16 @@ final class MDSShardSink: @unchecked Sendable {
             while start < bytes.count {
                 let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<min(bytes.count, start + (1 << 20))])
                 try file.write(piece)
-                storedHasher?.update(piece)
+                writtenHasher.update(piece)
                 fileHasher.update(piece)
                 start += piece.count
             }
         }
+        let rawHashes: [String: String]
+        let storedHashes: [String: String]?
         if let frame {
+            let contentHash: UInt64
+            (rawHashes, contentHash) = try rawDigests(header: shard.header)
             do {
                 try shard.header.withBytes { header throws(ZstdFrameAssemblyError) in
                     try frame.finish(prefix: header, contentSize: shard.rawBytes, contentHash: contentHash, sink: sink)
@@ -229,15 +232,18 @@ final class MDSShardSink: @unchecked Sendable {
             } catch {
                 throw Self.shardError(error, path: path)
             }
+            storedHashes = Self.named(writtenHasher.finalize())
         } else {
             try shard.header.withBytes(sink)
             try readSamples(sink)
+            rawHashes = Self.named(writtenHasher.finalize())
+            storedHashes = nil
         }
         try file.commit()
         return CommittedShard(
             number: shard.number, samples: shard.samples, rawBytes: shard.rawBytes, rawHashes: rawHashes,
-            storedName: storedName, storedBytes: file.bytesWritten,
-            storedHashes: storedHasher.map { Self.named($0.finalize()) }, sha256: fileHasher.finalize()[.sha256]!
+            storedName: storedName, storedBytes: file.bytesWritten, storedHashes: storedHashes,
+            sha256: fileHasher.finalize()[.sha256]!
         )
     }
 

@@ -236,7 +236,7 @@ public final class MDSWriter: ShardWriter {
 
     /// Adds a shard the sink has written to the index and manifest.
     private func record(_ shard: MDSShardSink.CommittedShard) {
-        let rawInfo = MDSIndex.FileInfo(basename: String(format: "shard.%05d.mds", shard.number), bytes: shard.rawBytes, hashes: shard.rawHashes)
+        let rawInfo = MDSIndex.FileInfo(basename: MDSShardSink.storedName(number: shard.number, compression: .none), bytes: shard.rawBytes, hashes: shard.rawHashes)
         let zipInfo = shard.storedHashes.map { MDSIndex.FileInfo(basename: shard.storedName, bytes: shard.storedBytes, hashes: $0) }
         index.shards.append(MDSIndex.Shard(
             columns: columns!, compression: options.compression, hashes: hashNames, sizeLimit: options.shardSizeLimit,
