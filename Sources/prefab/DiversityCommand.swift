@@ -103,18 +103,16 @@ struct DiversityCommand: AsyncParsableCommand {
                 name: "embeddings", provider: .openAICompatible, baseURL: embeddingsURL,
                 model: try required(embeddingsModel, "--embeddings-model", for: "--embeddings-url"),
                 apiKeyEnv: embeddingsAPIKeyEnv)
-            var client: any EmbeddingClient = try EndpointClient(configuration: endpoint)
-            if let responseCache { client = CachedEmbeddingClient(client, cache: responseCache) }
-            configuration.embeddings = EndpointEmbeddingProvider(client: client)
+            configuration.embeddings = EndpointEmbeddingProvider(
+                client: try EndpointSet([endpoint], cache: responseCache).embeddingClient(endpoint.name))
         }
         if let agentURL {
             let endpoint = EndpointConfiguration(
                 name: "cluster-agent", provider: .openAICompatible, baseURL: agentURL,
                 model: try required(agentModel, "--agent-model", for: "--agent-url"),
                 apiKeyEnv: agentAPIKeyEnv)
-            var client: any ChatClient = try EndpointClient(configuration: endpoint)
-            if let responseCache { client = CachedChatClient(client, cache: responseCache) }
-            configuration.chat = SchemaConstrainedChat(client: client, maxTokens: agentMaxTokens)
+            configuration.chat = SchemaConstrainedChat(
+                client: try EndpointSet([endpoint], cache: responseCache).chatClient(endpoint.name), maxTokens: agentMaxTokens)
         }
         configuration.clusterAgent.samplesPerRound = agentK
         configuration.clusterAgent.criteriaSamplesPerRound = agentJ

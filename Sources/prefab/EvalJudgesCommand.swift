@@ -51,7 +51,7 @@ struct EvalJudgesCommand: AsyncParsableCommand {
             // One ledger per ensemble, so each row's cost is its own.
             let ledger = UsageLedger()
             let ensemble = try JudgeEnsemble.load(
-                file: file, endpoints: endpointList, cache: responseCache, ledger: ledger,
+                file: file, endpoints: EndpointSet(endpointList, cache: responseCache, ledger: ledger),
                 rubrics: rubrics.map(RubricLibrary.init(directory:)), seed: seed)
             let priced = endpointList.contains { $0.price != nil }
             var evaluated = await evaluator.evaluate(pairs, with: ensemble)

@@ -53,7 +53,8 @@ struct JudgeCommand: AsyncParsableCommand {
         let endpointList = try endpoints.map { try EndpointsFile.load(file: $0) } ?? EndpointsFile.defaultEndpoints
         let responseCache = try openCache(noCache: noCache, path: cache)
         let ensemble = try JudgeEnsemble.load(
-            file: judges, endpoints: endpointList, cache: responseCache, rubrics: rubrics.map(RubricLibrary.init(directory:)), seed: seed)
+            file: judges, endpoints: EndpointSet(endpointList, cache: responseCache), rubrics: rubrics.map(RubricLibrary.init(directory:)),
+            seed: seed)
         let summary = try await JudgeRun(ensemble: ensemble, concurrency: concurrency)
             .run(samples: samples, output: out, limit: limit)
         try await responseCache?.close()
@@ -71,7 +72,7 @@ struct JudgeCommand: AsyncParsableCommand {
 
 /// Opens the response cache unless told not to.
 func openCache(noCache: Bool, path: String?) throws -> ResponseCache? {
-    noCache ? nil : try EndpointsFile.openCache(path: path)
+    noCache ? nil : try ResponseCache.open(path: path)
 }
 
 func printError(_ message: String) {

@@ -45,7 +45,7 @@ struct ReportCommand: AsyncParsableCommand {
                         ? nil : document.resolve(path: try document.decode(String.self, at: cacheKey))
                     responseCache = try openCache(noCache: noCache, path: cache ?? configured)
                 }
-                options = try RunDiversityOptions(diversity, endpoints: endpoints, cache: responseCache)
+                options = try RunDiversityOptions(diversity, endpoints: EndpointSet(endpoints, cache: responseCache))
             }
             let report: RunReport
             do {

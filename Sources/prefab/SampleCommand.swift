@@ -72,7 +72,7 @@ struct SampleCommand: AsyncParsableCommand {
         }
 
         let responseCache = try openCache(noCache: noCache, path: cache)
-        let clients = try Sampler.makeClients(for: setup.configuration.endpoints, cache: responseCache)
+        let clients = try EndpointSet(setup.configuration.endpoints, cache: responseCache).chatClients()
         let run = SamplingRun(
             sampler: try Sampler(setup: setup, clients: clients), window: window,
             configHash: SamplingRun.configHash(setup.configuration))

@@ -79,7 +79,7 @@ struct DiversityEndToEndTests {
             """, file: "run.yaml")
         let (settings, endpoints) = try RunDiversityConfiguration.read(from: document)
         let ledger = UsageLedger()
-        let options = try RunDiversityOptions(settings, endpoints: endpoints, ledger: ledger, environment: Self.environment)
+        let options = try RunDiversityOptions(settings, endpoints: EndpointSet(endpoints, ledger: ledger, environment: Self.environment))
 
         let started = ContinuousClock.now
         let report = try await RunReport.build(runDirectory: root, diversity: options)

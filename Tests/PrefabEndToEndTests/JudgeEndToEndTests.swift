@@ -24,7 +24,7 @@ struct JudgeEndToEndTests {
     @Test("the local model rates completions under the ultrafeedback rubrics' JSON schema; every vote is read or recorded as failed")
     func ultrafeedback() async throws {
         try await JudgeLocalModel.withServer {
-            let ensemble = try JudgeEnsemble.load(file: Self.repository + "/judges/ultrafeedback.yaml", endpoints: [Self.endpoint])
+            let ensemble = try JudgeEnsemble.load(file: Self.repository + "/judges/ultrafeedback.yaml", endpoints: EndpointSet([Self.endpoint]))
             let record = try await ensemble.rate(Self.input)
             #expect(record.completions.count == 2)
             let votes = record.completions.flatMap(\.votes)
@@ -59,7 +59,7 @@ struct JudgeEndToEndTests {
     @Test("the local model gives pairwise verdicts in both orders under the verdict schema")
     func pairwise() async throws {
         try await JudgeLocalModel.withServer {
-            let ensemble = try JudgeEnsemble.load(file: Self.repository + "/judges/pairwise.yaml", endpoints: [Self.endpoint])
+            let ensemble = try JudgeEnsemble.load(file: Self.repository + "/judges/pairwise.yaml", endpoints: EndpointSet([Self.endpoint]))
             let record = try await ensemble.rate(Self.input)
             let figures = try #require(record.agreement?.judges["pair-judge"])
             #expect(figures.calls >= 2)

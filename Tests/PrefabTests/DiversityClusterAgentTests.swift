@@ -23,6 +23,7 @@ import Testing
             case .mergeCriteria: ClusterAgentScript.merged
             case .cluster: ClusterAgentScript.clusters(groups)
             case .verifyClusters: ClusterAgentScript.verdicts(valid ?? Array(repeating: true, count: groups.count))
+            default: ""
             }
         }
     }
@@ -121,6 +122,7 @@ import Testing
             case .proposeCriteria: ClusterAgentScript.proposal
             case .mergeCriteria: ClusterAgentScript.merged
             case .verifyClusters: ClusterAgentScript.verdicts([true, true])
+            default: ""
             }
         }
         let result = try await ClusterAgent(chat: chat, configuration: configuration(rounds: 3)).measure(documents)

@@ -103,6 +103,8 @@ enum ClusterAgentScript {
                 }
             }
             return clusters(groups)
+        default:
+            return ""
         }
     }
 }

@@ -111,7 +111,7 @@ struct JudgeEnsembleTests {
                     JudgeConfiguration(name: "short", kind: .llm(LLMJudgeConfiguration(
                         endpoint: "judge", rubrics: ["helpfulness"], mode: .single, maxTokens: 6, retries: 1))),
                 ], aggregation: AggregationConfiguration())
-            let clients = try Sampler.makeClients(for: [JudgingFixtures.endpoint(server)])
+            let clients = try EndpointSet([JudgingFixtures.endpoint(server)]).chatClients()
             let ensemble = try JudgeEnsemble(configuration: configuration, clients: clients, rubrics: JudgingFixtures.rubrics)
             let record = try await ensemble.rate(JudgingFixtures.input(responses: ["42"]))
             let vote = try #require(record.completions[0].votes.first)
@@ -244,7 +244,7 @@ struct JudgeRewardModelTests {
             aggregation: {method: weighted_mean, overall: fine_grained_mean}
             """.write(toFile: file, atomically: true, encoding: .utf8)
         let endpoint = EndpointConfiguration(name: "rm", provider: .openAICompatible, baseURL: server.baseURL + "/v1", model: "sim-model")
-        return try JudgeEnsemble.load(file: file, endpoints: [endpoint], rubrics: JudgingFixtures.rubrics)
+        return try JudgeEnsemble.load(file: file, endpoints: EndpointSet([endpoint]), rubrics: JudgingFixtures.rubrics)
     }
 
     @Test("the score at the path becomes the judge's score and, with a range, a 1–5 rating")

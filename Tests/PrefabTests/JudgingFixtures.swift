@@ -41,7 +41,7 @@ enum JudgingFixtures {
         _ name: String, _ server: SimulatorServer, headers: [String: String] = [:], cache: ResponseCache? = nil, seed: UInt64 = 7
     ) throws -> JudgeEnsemble {
         try JudgeEnsemble.load(
-            file: ensembleFile(name), endpoints: [endpoint(server, headers: headers)], cache: cache, rubrics: rubrics, seed: seed)
+            file: ensembleFile(name), endpoints: EndpointSet([endpoint(server, headers: headers)], cache: cache), rubrics: rubrics, seed: seed)
     }
 
     static func input(

@@ -72,7 +72,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         try await Self.withSimulator { server, endpoint in
             let ledger = UsageLedger()
-            let options = try RunDiversityOptions(Self.settings(), endpoints: [endpoint], ledger: ledger)
+            let options = try RunDiversityOptions(Self.settings(), endpoints: EndpointSet([endpoint], ledger: ledger))
             let report = try await RunReport.build(runDirectory: root, diversity: options)
 
             #expect(report.diversity.map(\.label) == ["responses", "prompts", "chosen"])
@@ -123,7 +123,7 @@ import Testing
             let ledger = UsageLedger()
             var settings = Self.settings(fields: [.response], sample: 10)
             settings.clusterAgent = nil
-            let options = try RunDiversityOptions(settings, endpoints: [endpoint], ledger: ledger)
+            let options = try RunDiversityOptions(settings, endpoints: EndpointSet([endpoint], ledger: ledger))
             let before = RunReportEndpointUsage(
                 endpoint: "sim", model: "sim-model", requests: 5, promptTokens: 100, completionTokens: 50, cost: 0.25, seconds: 10)
             let report = try await RunReport.build(runDirectory: root, endpoints: [before], diversity: options)
@@ -134,7 +134,7 @@ import Testing
             #expect(server.stats().requests(path: "/v1/embeddings") == 2)
 
             // The same seed draws the same sample.
-            let again = try await RunReport.build(runDirectory: root, diversity: try RunDiversityOptions(settings, endpoints: [endpoint]))
+            let again = try await RunReport.build(runDirectory: root, diversity: try RunDiversityOptions(settings, endpoints: EndpointSet([endpoint])))
             #expect(again.diversity.first?.vendi == responses.vendi)
 
             let used = ledger.total
@@ -155,12 +155,12 @@ import Testing
             let settings = Self.settings(fields: [.response])
             let cache = try ResponseCache(path: cachePath)
             let first = try await RunReport.build(
-                runDirectory: root, diversity: try RunDiversityOptions(settings, endpoints: [endpoint], cache: cache))
+                runDirectory: root, diversity: try RunDiversityOptions(settings, endpoints: EndpointSet([endpoint], cache: cache)))
             let calls = server.stats().totalRequests
             #expect(calls > 0)
             let ledger = UsageLedger()
             let second = try await RunReport.build(
-                runDirectory: root, diversity: try RunDiversityOptions(settings, endpoints: [endpoint], cache: cache, ledger: ledger))
+                runDirectory: root, diversity: try RunDiversityOptions(settings, endpoints: EndpointSet([endpoint], cache: cache, ledger: ledger)))
             try await cache.close()
             #expect(server.stats().totalRequests == calls, "every answer came from the cache")
             #expect(ledger.total.requests == 0)
@@ -182,7 +182,7 @@ import Testing
             embeddings: RunDiversityEmbeddings(endpoint: "down"),
             clusterAgent: RunDiversityClusterAgent(endpoint: "local", k: 4, criteriaRounds: 1, rounds: 1, seeds: [0]))
         let options = try RunDiversityOptions(
-            settings, endpoints: [down, EndpointConfiguration(name: "local", provider: .local)], environment: ["PREFAB_HOME": home])
+            settings, endpoints: EndpointSet([down, EndpointConfiguration(name: "local", provider: .local)], environment: ["PREFAB_HOME": home]))
         let report = try await RunReport.build(runDirectory: root, diversity: options)
 
         #expect(report.diversity.map(\.label) == ["responses", "prompts"])
@@ -209,7 +209,7 @@ import Testing
         let root = try ReportTests.makeRun(pairs: false)
         defer { try? FileManager.default.removeItem(atPath: root) }
         try await Self.withSimulator { _, endpoint in
-            let options = try RunDiversityOptions(Self.settings(fields: [.response, .chosen]), endpoints: [endpoint])
+            let options = try RunDiversityOptions(Self.settings(fields: [.response, .chosen]), endpoints: EndpointSet([endpoint]))
             let report = try await RunReport.build(runDirectory: root, diversity: options)
             let responses = try #require(report.diversity.first)
             #expect(report.diversity.count == 1)

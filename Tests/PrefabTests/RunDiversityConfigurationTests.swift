@@ -82,7 +82,7 @@ import Testing
 
         let (off, _) = try Self.read("diversity: {enabled: false}\n")
         #expect(!off.enabled && off.metrics.isEmpty)
-        #expect(try RunDiversityOptions(off, endpoints: []).fields.isEmpty)
+        #expect(try RunDiversityOptions(off, endpoints: EndpointSet([])).fields.isEmpty)
     }
 
     @Test func unknownKeysAreErrorsWithTheirLine() throws {
@@ -176,7 +176,7 @@ import Testing
             embeddings: RunDiversityEmbeddings(endpoint: "embed", model: "nomic", batchSize: 7, concurrency: 3, clusterThreshold: 0.7),
             clusterAgent: RunDiversityClusterAgent(endpoint: "chat", k: 4, maxTokens: 300))
         let ledger = UsageLedger()
-        let options = try RunDiversityOptions(settings, endpoints: endpoints, ledger: ledger)
+        let options = try RunDiversityOptions(settings, endpoints: EndpointSet(endpoints, ledger: ledger))
         #expect(options.fields == [.response] && options.sample == 50)
         #expect(options.ledger === ledger)
         #expect(options.pricedEndpoints == ["embed"])
@@ -198,12 +198,12 @@ import Testing
             name: "api", provider: .openAICompatible, baseURL: "https://example.invalid/v1", model: "m", apiKeyEnv: "PREFAB_TEST_UNSET_KEY")]
         #expect {
             try RunDiversityOptions(RunDiversityConfiguration(embeddings: RunDiversityEmbeddings(endpoint: "api")),
-                                    endpoints: keyed, environment: [:])
+                                    endpoints: EndpointSet(keyed, environment: [:]))
         } throws: { error in
             "\(error)".contains("PREFAB_TEST_UNSET_KEY")
         }
         #expect {
-            try RunDiversityOptions(RunDiversityConfiguration(clusterAgent: RunDiversityClusterAgent(endpoint: "nope")), endpoints: keyed)
+            try RunDiversityOptions(RunDiversityConfiguration(clusterAgent: RunDiversityClusterAgent(endpoint: "nope")), endpoints: EndpointSet(keyed))
         } throws: { error in
             "\(error)" == "diversity.cluster_agent.endpoint: unknown endpoint 'nope'; the config's endpoints are: api"
         }
@@ -211,8 +211,8 @@ import Testing
         let home = NSTemporaryDirectory() + "prefab-no-local-\(UUID().uuidString)"
         let options = try RunDiversityOptions(
             RunDiversityConfiguration(embeddings: RunDiversityEmbeddings(endpoint: "local")),
-            endpoints: [EndpointConfiguration(name: "local", provider: .local)], environment: ["PREFAB_HOME": home])
-        #expect(options.configuration.embeddings is UnreachableModel)
+            endpoints: EndpointSet([EndpointConfiguration(name: "local", provider: .local)], environment: ["PREFAB_HOME": home]))
+        #expect(options.configuration.embeddings is UnavailableEndpoint)
     }
 }
 

@@ -44,7 +44,7 @@ import Testing
     }
 
     static func sampler(_ setup: SamplingSetup, cache: ResponseCache? = nil) throws -> Sampler {
-        try Sampler(setup: setup, clients: Sampler.makeClients(for: setup.configuration.endpoints, cache: cache))
+        try Sampler(setup: setup, clients: EndpointSet(setup.configuration.endpoints, cache: cache).chatClients())
     }
 
     static let prompts = (0..<24).map { PromptRecord(prompt: "Question number \($0): why is the sky blue?", source: $0 % 2 == 0 ? "flan" : "") }

@@ -46,7 +46,7 @@ import Testing
         let setup = SamplingSetup(
             configuration: configuration,
             principles: PrincipleLibrary([Principle(name: "helpfulness", systemPrompts: ["Help."])]))
-        let sampler = try Sampler(setup: setup, clients: Sampler.makeClients(for: configuration.endpoints))
+        let sampler = try Sampler(setup: setup, clients: EndpointSet(configuration.endpoints).chatClients())
         return SamplingRun(sampler: sampler, window: 4, configHash: SamplingRun.configHash(configuration))
     }
 

@@ -1,5 +1,13 @@
 import Foundation
 
+/// The cluster agent's steps, as its `StructuredChatRequest`s name them.
+extension StructuredChatRequest.Purpose {
+    public static let proposeCriteria = Self(rawValue: "propose_criteria")
+    public static let mergeCriteria = Self(rawValue: "merge_criteria")
+    public static let cluster = Self(rawValue: "cluster")
+    public static let verifyClusters = Self(rawValue: "verify_clusters")
+}
+
 /// The cluster agent's prompts and JSON schemas, written for Prefab. Every schema bounds its
 /// strings (`maxLength`) and arrays, so a small model cannot ramble past `max_tokens` inside a
 /// field and return cut-off JSON.

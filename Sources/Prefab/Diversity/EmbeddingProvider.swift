@@ -46,3 +46,11 @@ extension EmbeddingProvider {
         return results.flatMap { $0 }
     }
 }
+
+/// A report's embedding metrics against an endpoint whose server is not there fail as a call
+/// would, and become a note beside the metric.
+extension UnavailableEndpoint: EmbeddingProvider {
+    public var embeddingModelName: String { name }
+
+    public func embed(_ texts: [String]) async throws -> [[Float]] { throw reason }
+}

@@ -3,7 +3,7 @@ import Foundation
 /// What the run report measures for diversity, with working models: the texts (`fields`), the
 /// analyzer settings with its embedding provider and chat model, and how many texts per field
 /// the model-based metrics see. Made from a run config's `RunDiversityConfiguration` by
-/// `init(_:endpoints:cache:ledger:)`, or by hand (any `EmbeddingProvider`, any `StructuredChat`).
+/// `init(_:endpoints:)`, or by hand (any `EmbeddingProvider`, any `StructuredChat`).
 ///
 /// The report measures the cheap metrics in `configuration.metrics` on every text, and the
 /// embedding metrics and the cluster agent on a seeded sample of `sample` texts, each group on
@@ -41,17 +41,13 @@ public struct RunDiversityOptions: Sendable {
     public static let cheap = RunDiversityOptions()
 
     /// Builds real clients for the configured endpoints: an `EndpointEmbeddingProvider` and a
-    /// `SchemaConstrainedChat` over `EndpointClient`s that count into `ledger` (share the run's,
-    /// so its budget covers these calls and the report's cost includes them), each answered
-    /// from `cache` when one is given.
+    /// `SchemaConstrainedChat` made by `endpoints`, counting into its ledger (share the run's, so
+    /// its budget covers these calls and the report's cost includes them) and answered from its
+    /// cache.
     ///
     /// A `local` endpoint whose server is not running does not fail here: its metrics fail when
     /// measured, and the report says so. A missing API key or an unknown endpoint does.
-    public init(
-        _ settings: RunDiversityConfiguration, endpoints: [EndpointConfiguration], cache: ResponseCache? = nil,
-        ledger: UsageLedger = UsageLedger(), engine: HTTPEngine = .shared,
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws(RunDiversityError) {
+    public init(_ settings: RunDiversityConfiguration, endpoints: EndpointSet) throws(RunDiversityError) {
         guard settings.enabled else {
             self = .disabled
             return
@@ -61,48 +57,41 @@ public struct RunDiversityOptions: Sendable {
         configuration.clusterSampleSize = settings.sample
         var priced: Set<String> = []
 
-        func endpoint(_ name: String, model: String?, role: String) throws(RunDiversityError) -> EndpointConfiguration {
-            guard var endpoint = endpoints.first(where: { $0.name == name }) else {
-                throw .unknownEndpoint(name: name, role: role, known: endpoints.map(\.name))
-            }
-            if let model { endpoint.model = model }
-            if endpoint.price != nil { priced.insert(endpoint.name) }
-            return endpoint
-        }
-        /// The client, or nil with the reason when the server is not there.
-        func client(_ endpoint: EndpointConfiguration) throws(RunDiversityError) -> Result<EndpointClient, EndpointError> {
+        /// The client, or a stand-in that fails every call when the server is not there.
+        func client<Client>(
+            _ name: String, model: String?, role: String, _ make: (String, String?) throws(EndpointSetError) -> Client
+        ) throws(RunDiversityError) -> (client: Client?, unavailable: UnavailableEndpoint?) {
+            let endpoint: EndpointConfiguration
             do {
-                return .success(try EndpointClient(configuration: endpoint, engine: engine, ledger: ledger, environment: environment))
+                endpoint = try endpoints.configuration(name, model: model)
+                if endpoint.price != nil { priced.insert(endpoint.name) }
+                return (try make(name, model), nil)
+            } catch .unknownEndpoint(_, let known) {
+                throw .unknownEndpoint(name: name, role: role, known: known)
+            } catch .client(let error) {
+                guard case .localServerUnavailable = error else { throw .endpoint(error) }
+                let shown = (try? endpoints.configuration(name, model: model))?.model ?? name
+                return (nil, UnavailableEndpoint(name: shown, reason: error))
             } catch {
-                if case .localServerUnavailable = error { return .failure(error) }
-                throw .endpoint(error)
+                throw .endpoint(error.endpointError ?? .invalidConfiguration(endpoint: name, message: error.description))
             }
         }
 
         if let embeddings = settings.embeddings {
-            let endpoint = try endpoint(embeddings.endpoint, model: embeddings.model, role: "embeddings")
-            switch try client(endpoint) {
-            case .success(let base):
-                let client: any EmbeddingClient = cache.map { CachedEmbeddingClient(base, cache: $0) } ?? base
-                configuration.embeddings = EndpointEmbeddingProvider(
-                    client: client, batchSize: embeddings.batchSize, dimensions: embeddings.dimensions)
-            case .failure(let reason):
-                configuration.embeddings = UnreachableModel(name: endpoint.model ?? endpoint.name, reason: reason)
-            }
+            let made = try client(embeddings.endpoint, model: embeddings.model, role: "embeddings", endpoints.embeddingClient)
+            configuration.embeddings = made.client.map {
+                EndpointEmbeddingProvider(client: $0, batchSize: embeddings.batchSize, dimensions: embeddings.dimensions)
+            } ?? made.unavailable
             configuration.embeddingConcurrency = embeddings.concurrency
             configuration.clusterThreshold = embeddings.clusterThreshold
         }
         if let agent = settings.clusterAgent {
-            let endpoint = try endpoint(agent.endpoint, model: agent.model, role: "cluster_agent")
-            switch try client(endpoint) {
-            case .success(let base):
-                let client: any ChatClient = cache.map { CachedChatClient(base, cache: $0) } ?? base
-                configuration.chat = SchemaConstrainedChat(client: client, maxTokens: agent.maxTokens)
-            case .failure(let reason):
-                configuration.chat = UnreachableModel(name: endpoint.model ?? endpoint.name, reason: reason)
-            }
+            let made = try client(agent.endpoint, model: agent.model, role: "cluster_agent", endpoints.chatClient)
+            configuration.chat = made.client.map { SchemaConstrainedChat(client: $0, maxTokens: agent.maxTokens) } ?? made.unavailable
             configuration.clusterAgent = agent.agentConfiguration
         }
-        self.init(fields: settings.fields, configuration: configuration, sample: settings.sample, ledger: ledger, pricedEndpoints: priced)
+        self.init(
+            fields: settings.fields, configuration: configuration, sample: settings.sample, ledger: endpoints.ledger,
+            pricedEndpoints: priced)
     }
 }

@@ -68,7 +68,7 @@ public struct RunReport: Codable, Sendable {
 
     /// Reads the run directory's stages and measures them, with the diversity metrics `diversity`
     /// selects: the cheap ones on every text, and the embedding metrics (Vendi, clusters) and the
-    /// cluster agent when it has their models (`RunDiversityOptions(_:endpoints:cache:ledger:)`
+    /// cluster agent when it has their models (`RunDiversityOptions(_:endpoints:)`
     /// makes them from a run config's `diversity:` block).
     ///
     /// A model-based metric that fails (endpoint down, budget spent, fewer texts than K) does not

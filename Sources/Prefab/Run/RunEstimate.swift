@@ -54,15 +54,19 @@ public struct RunEstimate: Codable, Hashable, Sendable {
         // Identities for cache lookups; an endpoint whose client cannot be made (no API key,
         // local server not started) is estimated without them.
         let cache = FileManager.default.fileExists(atPath: setup.cachePath) ? try? ResponseCache(path: setup.cachePath) : nil
-        var identities: [String: ModelIdentity] = [:]
         var unconnected: [String: any ChatClient] = [:]
-        for endpoint in endpoints {
-            unconnected[endpoint.name] = UnconnectedClient(endpoint: endpoint.name)
-            do {
-                identities[endpoint.name] = try EndpointClient(configuration: endpoint, environment: environment).identity
-            } catch {
-                estimate.notes.append("endpoint '\(endpoint.name)': cache not checked (\(error))")
+        for endpoint in endpoints { unconnected[endpoint.name] = UnavailableEndpoint.checkingOnly(endpoint.name) }
+        var identities: [String: ModelIdentity] = [:]
+        do {
+            let found = try EndpointSet(endpoints, environment: environment).identities()
+            identities = found.identities
+            for endpoint in endpoints {
+                if let reason = found.unavailable[endpoint.name] {
+                    estimate.notes.append("endpoint '\(endpoint.name)': cache not checked (\(reason))")
+                }
             }
+        } catch {
+            throw .endpoint("\(error)")
         }
         let sampler: Sampler
         do {

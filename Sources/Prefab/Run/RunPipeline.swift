@@ -55,7 +55,7 @@ public struct RunPipeline: Sendable {
         let journal = try RunJournal(path: setup.journalPath, identity: setup.identity, fresh: fresh)
         let cache: ResponseCache?
         do {
-            cache = useCache ? try EndpointsFile.openCache(path: setup.cachePath) : nil
+            cache = useCache ? try ResponseCache.open(path: setup.cachePath) : nil
         } catch {
             throw .cache(error)
         }
@@ -72,18 +72,18 @@ public struct RunPipeline: Sendable {
     private func run(journal: RunJournal, cache: ResponseCache?, total: Int) async throws(RunError) -> RunSummary {
         let ledger = UsageLedger(budget: Self.remaining(setup.configuration.budget, after: journal.earlierUsage))
         let endpoints = setup.configuration.sampling.endpoints
+        let endpointSet: EndpointSet
         var clients: [String: any ChatClient] = [:]
         var activities: [EndpointActivity] = []
-        for endpoint in endpoints {
-            let client: EndpointClient
-            do {
-                client = try EndpointClient(configuration: endpoint, engine: engine, ledger: ledger, environment: environment)
-            } catch {
-                throw .endpoint("endpoint '\(endpoint.name)': \(error)")
+        do {
+            endpointSet = try EndpointSet(endpoints, cache: cache, ledger: ledger, engine: engine, environment: environment)
+            for name in endpointSet.names {
+                let activity = EndpointActivity(name: name)
+                activities.append(activity)
+                clients[name] = TrackedChatClient(base: try endpointSet.chatClient(name), activity: activity)
             }
-            let activity = EndpointActivity(name: endpoint.name)
-            activities.append(activity)
-            clients[endpoint.name] = TrackedChatClient(base: cache.map { CachedChatClient(client, cache: $0) } ?? client, activity: activity)
+        } catch {
+            throw .endpoint("\(error)")
         }
         monitor.attach(activities: activities, ledger: ledger, cache: cache)
         let sampler: Sampler
@@ -92,8 +92,7 @@ public struct RunPipeline: Sendable {
             sampler = try Sampler(setup: setup.sampling, clients: clients)
             ensemble = try JudgeEnsemble(
                 configuration: setup.ensemble, clients: clients,
-                rewardModels: try JudgeEnsemble.rewardModelClients(
-                    for: setup.ensemble, endpoints: endpoints, engine: engine, environment: environment),
+                rewardModels: try JudgeEnsemble.clients(for: setup.ensemble, from: endpointSet).rewardModels,
                 rubrics: setup.rubrics, seed: setup.configuration.sampling.seed, file: setup.judgesFile)
         } catch let error as SamplerError {
             throw .endpoint("\(error)")
@@ -142,8 +141,8 @@ public struct RunPipeline: Sendable {
                 // Model-based diversity metrics, when configured, share the run's cache; their
                 // calls show in the report's rows (the run's budget is not theirs to spend).
                 diversity = try RunDiversityOptions(
-                    setup.configuration.diversity ?? RunDiversityConfiguration(), endpoints: endpoints, cache: cache,
-                    engine: engine, environment: environment)
+                    setup.configuration.diversity ?? RunDiversityConfiguration(),
+                    endpoints: EndpointSet(endpoints, cache: cache, engine: engine, environment: environment))
             } catch {
                 throw .endpoint("diversity: \(error)")
             }

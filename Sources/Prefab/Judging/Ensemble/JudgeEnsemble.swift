@@ -108,12 +108,10 @@ public struct JudgeEnsemble: Sendable {
             file: file)
     }
 
-    /// Loads an ensemble file and makes its clients from endpoint configurations: chat clients
-    /// (answered from `cache` when given) for LLM judges, HTTP clients for reward models.
+    /// Loads an ensemble file and makes its clients from `endpoints`: chat clients (answered
+    /// from the set's cache) for LLM judges, reward-model clients for `reward_model` scorers.
     public static func load(
-        file: String, endpoints: [EndpointConfiguration], cache: ResponseCache? = nil, ledger: UsageLedger = UsageLedger(),
-        rubrics: RubricLibrary? = nil, seed: UInt64 = 0, engine: HTTPEngine = .shared,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        file: String, endpoints: EndpointSet, rubrics: RubricLibrary? = nil, seed: UInt64 = 0
     ) throws(JudgeSetupError) -> JudgeEnsemble {
         let configuration: EnsembleConfiguration
         do {
@@ -121,44 +119,32 @@ public struct JudgeEnsemble: Sendable {
         } catch {
             throw .config(error)
         }
-        let byName = Dictionary(endpoints.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var clients: [String: any ChatClient] = [:]
-        for judge in configuration.judges {
-            guard case .llm(let llm) = judge.kind, clients[llm.endpoint] == nil else { continue }
-            guard let endpoint = byName[llm.endpoint] else {
-                throw .unknownEndpoint(judge: judge.name, endpoint: llm.endpoint, known: byName.keys.sorted())
-            }
-            do {
-                let client = try EndpointClient(configuration: endpoint, engine: engine, ledger: ledger, environment: environment)
-                clients[llm.endpoint] = cache.map { CachedChatClient(client, cache: $0) } ?? client
-            } catch {
-                throw .endpoint(name: llm.endpoint, reason: error.description)
-            }
-        }
-        let rewardModels = try rewardModelClients(for: configuration, endpoints: endpoints, engine: engine, environment: environment)
-        return try load(file: file, clients: clients, rewardModels: rewardModels, rubrics: rubrics, seed: seed)
+        let clients = try clients(for: configuration, from: endpoints)
+        return try load(file: file, clients: clients.chat, rewardModels: clients.rewardModels, rubrics: rubrics, seed: seed)
     }
 
-    /// HTTP clients for the ensemble's reward-model scorers, by endpoint name.
-    public static func rewardModelClients(
-        for configuration: EnsembleConfiguration, endpoints: [EndpointConfiguration], engine: HTTPEngine = .shared,
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws(JudgeSetupError) -> [String: any RewardModelClient] {
-        let byName = Dictionary(endpoints.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var clients: [String: any RewardModelClient] = [:]
+    /// The clients `configuration`'s judges name, made by `endpoints`: chat clients for LLM
+    /// judges, reward-model clients for `reward_model` scorers.
+    static func clients(
+        for configuration: EnsembleConfiguration, from endpoints: EndpointSet
+    ) throws(JudgeSetupError) -> (chat: [String: any ChatClient], rewardModels: [String: any RewardModelClient]) {
+        var chat: [String: any ChatClient] = [:]
+        var rewardModels: [String: any RewardModelClient] = [:]
         for judge in configuration.judges {
-            guard case .rewardModel(let scorer) = judge.kind else { continue }
-            guard let endpoint = byName[scorer.endpoint] else {
-                throw .unknownEndpoint(judge: judge.name, endpoint: scorer.endpoint, known: byName.keys.sorted())
-            }
             do {
-                clients[scorer.endpoint] = try HTTPRewardModelClient(
-                    configuration: endpoint, path: scorer.path, engine: engine, environment: environment)
+                switch judge.kind {
+                case .llm(let llm) where chat[llm.endpoint] == nil:
+                    chat[llm.endpoint] = try endpoints.chatClient(llm.endpoint)
+                case .rewardModel(let scorer):
+                    rewardModels[scorer.endpoint] = try endpoints.rewardModelClient(scorer.endpoint, path: scorer.path)
+                default:
+                    continue
+                }
             } catch {
-                throw .endpoint(name: scorer.endpoint, reason: error.description)
+                throw JudgeSetupError(judge: judge, endpointError: error)
             }
         }
-        return clients
+        return (chat, rewardModels)
     }
 
     /// Checks names across the file: rubric files exist, aggregation keys name aspects the

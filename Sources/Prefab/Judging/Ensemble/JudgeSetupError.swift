@@ -29,3 +29,17 @@ public enum JudgeSetupError: Error, CustomStringConvertible, Sendable, Equatable
         }
     }
 }
+
+extension JudgeSetupError {
+    /// What `judge` could not get from the endpoints: the endpoint it names is not defined, or
+    /// its client could not be made.
+    init(judge: JudgeConfiguration, endpointError: EndpointSetError) {
+        let endpoint = judge.endpoint ?? ""
+        switch endpointError {
+        case .unknownEndpoint(_, let known):
+            self = .unknownEndpoint(judge: judge.name, endpoint: endpoint, known: known.sorted())
+        default:
+            self = .endpoint(name: endpoint, reason: endpointError.description)
+        }
+    }
+}

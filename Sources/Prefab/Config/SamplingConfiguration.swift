@@ -63,23 +63,19 @@ public struct SamplingConfiguration: Codable, Hashable, Sendable {
         func fail(_ path: [any CodingKey], _ message: String) -> DecodingError {
             .dataCorrupted(DecodingError.Context(codingPath: c.codingPath + path, debugDescription: message))
         }
-        var seen: Set<String> = []
-        for (index, endpoint) in endpoints.enumerated() {
-            let at: [any CodingKey] = [CodingKeys.endpoints, ConfigKey(intValue: index)]
-            if !seen.insert(endpoint.name).inserted {
-                throw fail(at + [ConfigKey(stringValue: "name")], "endpoint name '\(endpoint.name)' is used twice")
-            }
-            do {
-                try endpoint.validate()
-            } catch {
-                throw fail(at, "\(error)")
-            }
+        do {
+            try EndpointSet.validate(endpoints)
+        } catch {
+            var at: [any CodingKey] = [CodingKeys.endpoints]
+            if let index = error.index { at.append(ConfigKey(intValue: index)) }
+            if case .duplicateName = error { at.append(ConfigKey(stringValue: "name")) }
+            throw fail(at, error.description)
         }
-        let names = endpoints.map(\.name).sorted().joined(separator: ", ")
-        for (index, model) in pool.models.enumerated() where !seen.contains(model.endpoint) {
+        let names = endpoints.map(\.name)
+        for (index, model) in pool.models.enumerated() where !names.contains(model.endpoint) {
             throw fail(
                 [CodingKeys.pool, ConfigKey(stringValue: "models"), ConfigKey(intValue: index), ConfigKey(stringValue: "endpoint")],
-                "unknown endpoint '\(model.endpoint)'; the config's endpoints are: \(names.isEmpty ? "(none)" : names)")
+                EndpointSetError.unknownEndpoint(name: model.endpoint, known: names).description)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// A reward-model endpoint over the shared HTTP engine: `POST base_url + path` with a JSON body,
 /// the API key from the endpoint's `api_key_env`, transient failures retried with the

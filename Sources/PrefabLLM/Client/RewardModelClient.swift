@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// Something that scores a prompt and response: a reward-model endpoint, or a test double.
 public protocol RewardModelClient: Sendable {
     /// POSTs `body` and returns the JSON answer.

@@ -84,18 +84,7 @@ public struct RunDiversityConfiguration: Codable, Hashable, Sendable {
         let diversityKey = ConfigKey(stringValue: "diversity")
         let endpoints = document.node(at: [endpointsKey]) == nil
             ? [] : try document.decode([EndpointConfiguration].self, at: [endpointsKey])
-        var seen: Set<String> = []
-        for (index, endpoint) in endpoints.enumerated() {
-            let path = [endpointsKey, ConfigKey(intValue: index)]
-            if !seen.insert(endpoint.name).inserted {
-                throw document.error(at: path + [ConfigKey(stringValue: "name")], "endpoint name '\(endpoint.name)' is used twice")
-            }
-            do {
-                try endpoint.validate()
-            } catch {
-                throw document.error(at: path, "\(error)")
-            }
-        }
+        try document.validate(endpoints: endpoints, at: [endpointsKey])
         let diversity = document.node(at: [diversityKey]) == nil
             ? RunDiversityConfiguration() : try document.decode(RunDiversityConfiguration.self, at: [diversityKey])
         if let problem = diversity.check(endpoints: endpoints) {

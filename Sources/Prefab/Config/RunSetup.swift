@@ -98,7 +98,7 @@ public struct RunSetup: Sendable {
             throw document.error(at: key("diversity") + problem.path, problem.message)
         }
 
-        cachePath = configuration.cache.map { document.resolve(path: $0) } ?? EndpointsFile.defaultCachePath(environment: environment)
+        cachePath = configuration.cache.map { document.resolve(path: $0) } ?? ResponseCache.defaultPath(environment: environment)
         identity = Self.identity(configuration, sampling: sampling, ensembleFile: judgesFile)
     }
 
@@ -151,7 +151,7 @@ public struct RunSetup: Sendable {
     private static func unconnectedClients(_ ensemble: EnsembleConfiguration) -> [String: any ChatClient] {
         var clients: [String: any ChatClient] = [:]
         for judge in ensemble.judges {
-            if case .llm(let llm) = judge.kind { clients[llm.endpoint] = UnconnectedClient(endpoint: llm.endpoint) }
+            if case .llm(let llm) = judge.kind { clients[llm.endpoint] = UnavailableEndpoint.checkingOnly(llm.endpoint) }
         }
         return clients
     }
@@ -159,7 +159,7 @@ public struct RunSetup: Sendable {
     private static func unconnectedRewardModels(_ ensemble: EnsembleConfiguration) -> [String: any RewardModelClient] {
         var clients: [String: any RewardModelClient] = [:]
         for judge in ensemble.judges {
-            if case .rewardModel(let scorer) = judge.kind { clients[scorer.endpoint] = UnconnectedClient(endpoint: scorer.endpoint) }
+            if case .rewardModel(let scorer) = judge.kind { clients[scorer.endpoint] = UnavailableEndpoint.checkingOnly(scorer.endpoint) }
         }
         return clients
     }

@@ -1,15 +1,14 @@
 import Foundation
 
-/// One call of the cluster agent: a system and a user message, the JSON schema the answer must
-/// follow, and the seed to sample with. Retries of a round change the seed, so a model that
+/// One call whose answer must be JSON following a schema: a system and a user message, the
+/// schema, and the seed to sample with. Callers that retry change the seed, so a model that
 /// answered badly once is not asked the identical question again.
 public struct StructuredChatRequest: Sendable, Hashable {
-    /// Which step of the cluster agent this call is, for logs, caches and fakes.
-    public enum Purpose: String, Sendable, Hashable, Codable {
-        case proposeCriteria = "propose_criteria"
-        case mergeCriteria = "merge_criteria"
-        case cluster
-        case verifyClusters = "verify_clusters"
+    /// Which step of the caller's work this call is (the cluster agent's `cluster`, say), for
+    /// logs, caches and fakes. Callers declare their own as static members.
+    public struct Purpose: RawRepresentable, Sendable, Hashable, Codable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
     }
 
     public var purpose: Purpose

@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// The cluster agent's `StructuredChat` over any Prefab `ChatClient` (an `EndpointClient`, a
 /// `CachedChatClient`): system and user message, the schema as `response_format: json_schema`,

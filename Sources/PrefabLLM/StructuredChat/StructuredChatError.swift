@@ -1,5 +1,5 @@
 /// What a `StructuredChat` conformer throws for an answer that is the model's fault rather than
-/// the transport's: the cluster agent counts it and retries, as it does for bad JSON.
+/// the transport's: callers count it and retry, as they do for bad JSON.
 public enum StructuredChatError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The model hit its token limit (`finish_reason: length`), so its JSON is cut off.
     case truncated
