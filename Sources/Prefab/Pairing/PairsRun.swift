@@ -43,13 +43,10 @@ public struct PairsRun: Sendable {
         }
         do throws(PairsRunError) {
             let summary = try write(rated: rated, into: staging.path)
-            if manager.fileExists(atPath: target.path) {
-                do { try manager.removeItem(at: target) } catch {
-                    throw .io(path: target.path, reason: "cannot replace the old output: \(error.localizedDescription)")
-                }
-            }
-            guard rename(staging.path, target.path) == 0 else {
-                throw .io(path: target.path, reason: "rename failed: \(String(cString: strerror(errno)))")
+            do {
+                try AtomicFileWriter.replaceDirectory(target.path, with: staging.path)
+            } catch {
+                throw .io(path: target.path, reason: error.description)
             }
             return summary
         } catch {

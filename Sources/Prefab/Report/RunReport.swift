@@ -100,25 +100,10 @@ public struct RunReport: Codable, Sendable {
     }
 
     static func writeAtomically(_ data: Data, to path: String) throws(RunReportError) {
-        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent
-            + ".tmp-\(getpid())"
         do {
-            guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-                throw RunReportError.cannotWrite(path: path, reason: "cannot create \(temporary)")
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary, path) == 0 else {
-                throw RunReportError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-            }
-        } catch let error as RunReportError {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error
+            try AtomicFileWriter.write(data, to: path)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw .cannotWrite(path: path, reason: error.localizedDescription)
+            throw .cannotWrite(path: path, reason: error.description)
         }
     }
 }

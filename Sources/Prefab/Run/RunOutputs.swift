@@ -73,20 +73,15 @@ final class RunOutputs {
             abandon()
             throw .output(path: staging, reason: "\(error)")
         }
-        let manager = FileManager.default
         for stage in Self.stages {
             let target = (output as NSString).appendingPathComponent(stage)
-            let new = (staging as NSString).appendingPathComponent(stage)
-            let old = (staging as NSString).appendingPathComponent("old-" + stage)
-            if manager.fileExists(atPath: target), rename(target, old) != 0 {
-                throw .output(path: target, reason: "cannot move the old output aside: \(String(cString: strerror(errno)))")
-            }
-            guard rename(new, target) == 0 else {
-                throw .output(path: target, reason: "cannot move the new output into place: \(String(cString: strerror(errno)))")
+            do {
+                try AtomicFileWriter.replaceDirectory(target, with: (staging as NSString).appendingPathComponent(stage))
+            } catch {
+                throw .output(path: target, reason: error.description)
             }
         }
-        SamplingRun.syncDirectory(output)
-        try? manager.removeItem(atPath: staging)
+        try? FileManager.default.removeItem(atPath: staging)
         return summary
     }
 

@@ -410,19 +410,10 @@ public struct RunPipeline: Sendable {
     }
 
     static func writeAtomically(_ data: Data, to path: String) throws(RunError) {
-        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
         do {
-            try data.write(to: URL(fileURLWithPath: temporary))
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            try handle.synchronize()
-            try handle.close()
+            try AtomicFileWriter.write(data, to: path)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw .output(path: path, reason: "cannot write: \(error.localizedDescription)")
-        }
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw .output(path: path, reason: "cannot rename into place: \(String(cString: strerror(errno)))")
+            throw .output(path: path, reason: error.description)
         }
     }
 

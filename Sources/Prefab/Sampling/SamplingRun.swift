@@ -59,15 +59,11 @@ public struct SamplingRun: Sendable {
         }
         do throws(SamplingRunError) {
             let summary = try await write(reader, into: staging.path, progress: progress)
-            let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
-            if manager.fileExists(atPath: target.path), rename(target.path, old.path) != 0 {
-                throw SamplingRunError.output(.io(path: target.path, operation: "rename", errno: errno))
+            do {
+                try AtomicFileWriter.replaceDirectory(target.path, with: staging.path)
+            } catch {
+                throw SamplingRunError.output(error)
             }
-            guard rename(staging.path, target.path) == 0 else {
-                throw SamplingRunError.output(.io(path: target.path, operation: "rename", errno: errno))
-            }
-            Self.syncDirectory(parent.path)
-            try? manager.removeItem(at: old)
             return summary
         } catch {
             try? manager.removeItem(at: staging)
@@ -154,13 +150,5 @@ public struct SamplingRun: Sendable {
         }
         summary.input = reader.statistics
         return summary
-    }
-
-    /// fsyncs a directory, so renames inside it survive a power cut.
-    static func syncDirectory(_ path: String) {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        close(descriptor)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// Re-judges existing samples with an ensemble: reads a samples shard directory (or file),
 /// rates each prompt, and writes rated records in input order to a new directory (JSONL.zst,
@@ -81,21 +82,13 @@ public struct JudgeRun: Sendable {
         return summary
     }
 
-    /// Writes JSON under a temporary name, fsyncs and renames it into place.
+    /// Writes the stage report as pretty, key-sorted JSON, atomically.
     static func writeAtomically(_ value: some Encodable, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(value)
-        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-            throw JudgeRunError.cannotWrite(path: path)
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
-        try handle.close()
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
+        do {
+            try AtomicFileWriter.write(try encoder.encode(value), to: path)
+        } catch {
             throw JudgeRunError.cannotWrite(path: path)
         }
     }
