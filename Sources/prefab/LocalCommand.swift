@@ -11,9 +11,10 @@ struct LocalCommand: AsyncParsableCommand {
         discussion: """
             State lives under --home (default: $PREFAB_HOME, else .prefab in the current \
             directory): the venv, the model, and local/server.json, which `provider: local` \
-            endpoints read to find the server.
+            endpoints read to find the server. install, start and stop run the local-server \
+            script installed with prefab (share/prefab/libexec/local) or the checkout's scripts/local.
             """,
-        subcommands: [Install.self, Start.self, Stop.self, Status.self]
+        subcommands: [Install.self, Start.self, Stop.self, Status.self, Model.self]
     )
 
     struct HomeOption: ParsableArguments {
@@ -105,12 +106,12 @@ struct LocalCommand: AsyncParsableCommand {
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                     print(String(decoding: try encoder.encode(record), as: UTF8.self))
                 } else {
-                    print("running: \(record.baseURL) model \(record.model) pid \(record.pid) since \(record.startedAt)")
-                    print("log: \(record.log)")
+                    print("running: \(record.baseURL) model \(record.model) pid \(record.pid) since \(record.startedAt ?? "?")")
+                    print("log: \(record.log ?? "?")")
                 }
             case .unhealthy(let record):
                 if !json {
-                    print("not answering: pid \(record.pid) runs but \(record.baseURL.replacingOccurrences(of: "/v1", with: ""))/health does not answer (log: \(record.log))")
+                    print("not answering: pid \(record.pid) runs but \(record.baseURL.replacingOccurrences(of: "/v1", with: ""))/health does not answer (log: \(record.log ?? "?"))")
                 }
                 throw ExitCode(3)
             case .stopped(let installed):
@@ -119,6 +120,30 @@ struct LocalCommand: AsyncParsableCommand {
                     print(installed ? "installed: \(server.home.path)" : "not installed (run: prefab local install)")
                 }
                 throw ExitCode(3)
+            }
+        }
+    }
+
+    /// `prefab local model`: the model alias and file name, defined once in `LocalServer`, for the
+    /// local-server script when it runs on its own (Prefab passes them in its environment otherwise).
+    struct Model: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the local model's alias and file name (the local-server script reads them here).")
+
+        enum Field: String, ExpressibleByArgument, CaseIterable {
+            case alias, file
+        }
+
+        @Option(help: "Print only this field's value: alias or file.")
+        var field: Field?
+
+        func run() {
+            switch field {
+            case .alias: print(LocalServer.modelAlias)
+            case .file: print(LocalServer.modelFileName)
+            case nil:
+                print("alias: \(LocalServer.modelAlias)")
+                print("file: \(LocalServer.modelFileName)")
             }
         }
     }

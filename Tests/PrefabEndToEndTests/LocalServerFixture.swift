@@ -17,10 +17,10 @@ actor LocalServerFixture {
     static let shared = LocalServerFixture()
 
     /// The record of the server the current test uses (set by `LocalServerTrait`).
-    @TaskLocal static var current: LocalServerRecord?
+    @TaskLocal static var current: LocalServerState?
 
     enum Availability: Sendable {
-        case available(LocalServerRecord)
+        case available(LocalServerState)
         case unavailable(reason: String)
     }
 
@@ -28,13 +28,10 @@ actor LocalServerFixture {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `$PREFAB_HOME` when set (relative to the current directory), else the repository's `.prefab`,
-    /// which is where `scripts/local` installs by default.
+    /// The Prefab home as a run from the repository root resolves it (`PrefabHome`): `$PREFAB_HOME`
+    /// when set, else the repository's `.prefab`, where `scripts/test` installs the server.
     static var home: URL {
-        if let home = ProcessInfo.processInfo.environment["PREFAB_HOME"], !home.isEmpty {
-            return LocalServer.defaultHome()
-        }
-        return repositoryRoot.appendingPathComponent(".prefab", isDirectory: true)
+        PrefabHome.resolve(currentDirectory: repositoryRoot.path).url
     }
 
     static var server: LocalServer {

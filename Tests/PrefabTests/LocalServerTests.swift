@@ -18,20 +18,27 @@ import Testing
         return try await body(home)
     }
 
-    @Test func stateFileContractDecodesAndFeedsTheEndpointLayer() throws {
+    @Test func stateFileContractDecodesAndRoundTrips() throws {
         let json = """
             {"pid": 4242, "port": 8123, "base_url": "http://127.0.0.1:8123/v1",
              "model": "smollm2-135m-instruct", "started_at": "2026-01-02T03:04:05Z",
              "log": "/x/.prefab/local/server.log"}
             """
-        let record = try JSONDecoder().decode(LocalServerRecord.self, from: Data(json.utf8))
-        #expect(record == LocalServerRecord(
+        let record = try JSONDecoder().decode(LocalServerState.self, from: Data(json.utf8))
+        #expect(record == LocalServerState(
             pid: 4242, port: 8123, baseURL: "http://127.0.0.1:8123/v1", model: "smollm2-135m-instruct",
             startedAt: "2026-01-02T03:04:05Z", log: "/x/.prefab/local/server.log"))
-        let state = try JSONDecoder().decode(LocalServerState.self, from: Data(json.utf8))
-        #expect(state == record.endpointState)
         let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: Any]
         #expect(Set(encoded?.keys ?? [:].keys) == ["pid", "port", "base_url", "model", "started_at", "log"])
+    }
+
+    /// A state file written by hand for a server Prefab did not start has only what the endpoint
+    /// layer needs.
+    @Test func stateFileWithoutStartTimeAndLogStillDecodes() throws {
+        let json = #"{"pid": 7, "port": 8123, "base_url": "http://127.0.0.1:8123/v1", "model": "m"}"#
+        let state = try JSONDecoder().decode(LocalServerState.self, from: Data(json.utf8))
+        #expect(state == LocalServerState(pid: 7, port: 8123, baseURL: "http://127.0.0.1:8123/v1", model: "m"))
+        #expect(state.startedAt == nil && state.log == nil)
     }
 
     @Test func emptyHomeIsStoppedAndNotInstalled() async throws {
@@ -57,7 +64,7 @@ import Testing
     @Test func stateFileNamingAnotherProcessIsNotRunning() async throws {
         try await withHome { home in
             // Our own pid is alive but is not llama-server: a stale file after a pid was reused.
-            let record = LocalServerRecord(
+            let record = LocalServerState(
                 pid: getpid(), port: 1, baseURL: "http://127.0.0.1:1/v1", model: "m", startedAt: "", log: "")
             try JSONEncoder().encode(record).write(to: home.appendingPathComponent("local/server.json"))
             let server = LocalServer(home: home, script: Self.script)
@@ -104,6 +111,7 @@ import Testing
     }
 
     @Test func locatesTheScriptFromTheEnvironmentOrTheCheckout() throws {
+        // (An installed prefab finds share/prefab/libexec/local: InstalledPrefabTests.)
         #expect(try LocalServer.locateScript(environment: ["PREFAB_LOCAL_SCRIPT": Self.script.path]) == Self.script)
         #expect(throws: LocalServerError.self) {
             try LocalServer.locateScript(environment: ["PREFAB_LOCAL_SCRIPT": "/nonexistent/scripts/local"])
@@ -113,11 +121,18 @@ import Testing
         #expect(found.standardizedFileURL.path == Self.script.standardizedFileURL.path)
     }
 
-    @Test func defaultHomeIsPrefabHomeElseDotPrefab() {
+    @Test func homeDefaultsToThePrefabHome() {
         let cwd = FileManager.default.currentDirectoryPath
-        #expect(LocalServer.defaultHome(environment: [:]).path == cwd + "/.prefab")
-        #expect(LocalServer.defaultHome(environment: ["PREFAB_HOME": "/srv/prefab"]).path == "/srv/prefab")
-        #expect(LocalServer.defaultHome(environment: ["PREFAB_HOME": "state"]).path == cwd + "/state")
+        #expect(LocalServer(environment: [:]).home.path == cwd + "/.prefab")
+        #expect(LocalServer(environment: ["PREFAB_HOME": "/srv/prefab"]).home.path == "/srv/prefab")
+        #expect(LocalServer(environment: ["PREFAB_HOME": "/srv/prefab"]).stateFile.path == "/srv/prefab/local/server.json")
+    }
+
+    /// The script takes the model's alias and file name from Prefab, which defines them once.
+    @Test func scriptIsHandedTheModelAliasAndFile() {
+        #expect(LocalServer.modelEnvironment == [
+            "PREFAB_LOCAL_MODEL_ALIAS": LocalServer.modelAlias, "PREFAB_LOCAL_MODEL_FILE": LocalServer.modelFileName,
+        ])
     }
 
     @Test func optionsBecomeTheScriptsEnvironment() throws {

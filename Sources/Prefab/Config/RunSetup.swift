@@ -65,7 +65,7 @@ public struct RunSetup: Sendable {
         ensemble = try ensembleDocument.decode(EnsembleConfiguration.self)
         guard let library = RubricLibrary.find(from: judgesFile) else {
             throw document.error(
-                at: key("judges"), "cannot find the rubrics/ directory beside \(judgesFile) or above it")
+                at: key("judges"), "cannot find the rubrics/ directory beside \(judgesFile), above it, or with prefab's installed data (scripts/install)")
         }
         rubrics = library
         do {

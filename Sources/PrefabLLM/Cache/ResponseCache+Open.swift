@@ -11,10 +11,8 @@ extension ResponseCache {
         return try ResponseCache(path: path)
     }
 
-    /// The response cache's default place: `$PREFAB_HOME/cache.sqlite` (`.prefab/` by default).
+    /// The response cache's default place: `cache.sqlite` in the Prefab home (`PrefabHome`).
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let home = environment["PREFAB_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ".prefab"
-        let base = home.hasPrefix("/") ? home : FileManager.default.currentDirectoryPath + "/" + home
-        return base + "/cache.sqlite"
+        PrefabHome.resolve(environment: environment).cachePath
     }
 }

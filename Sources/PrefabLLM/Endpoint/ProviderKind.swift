@@ -4,8 +4,8 @@ public enum ProviderKind: String, Codable, Sendable, Hashable, CaseIterable {
     case openAICompatible = "openai-compatible"
     /// Anthropic's Messages API.
     case anthropic
-    /// The local llama.cpp server Prefab starts (`$PREFAB_HOME/local/server.json`), spoken to as
-    /// OpenAI-compatible.
+    /// The local llama.cpp server Prefab starts (its state file is `PrefabHome.localServerStatePath`),
+    /// spoken to as OpenAI-compatible.
     case local
 
     public init(from decoder: any Decoder) throws {

@@ -25,7 +25,7 @@ public enum JudgeSetupError: Error, CustomStringConvertible, Sendable, Equatable
         case .endpoint(_, let reason):
             reason
         case .rubricsNotFound(let start):
-            "cannot find the bundled rubrics/ directory beside \(start), above it, or in the current directory; pass the rubrics directory explicitly"
+            "cannot find the bundled rubrics/ directory beside \(start), above it, in the current directory, or with prefab's installed data (scripts/install); pass the rubrics directory explicitly"
         }
     }
 }

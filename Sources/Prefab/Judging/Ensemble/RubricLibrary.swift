@@ -10,7 +10,9 @@ public struct RubricLibrary: Sendable {
     }
 
     /// `rubrics/` beside `start` (a file or directory), in a directory above it, or in the
-    /// current directory: how a bundled ensemble finds the bundled rubrics.
+    /// current directory: how a bundled ensemble finds the bundled rubrics. Else Prefab's own
+    /// (`PrefabResources`: installed, or the source checkout), so an ensemble file copied
+    /// anywhere still loads with an installed `prefab`.
     public static func find(from start: String) -> RubricLibrary? {
         var url = URL(fileURLWithPath: start).standardizedFileURL
         if !Self.isDirectory(url.path) { url = url.deletingLastPathComponent() }
@@ -22,7 +24,11 @@ public struct RubricLibrary: Sendable {
             url = parent
         }
         let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("rubrics")
-        return Self.isDirectory(current.appendingPathComponent("templates").path) ? RubricLibrary(directory: current.path) : nil
+        if Self.isDirectory(current.appendingPathComponent("templates").path) { return RubricLibrary(directory: current.path) }
+        guard let bundled = try? PrefabResources.locate().rubrics,
+              Self.isDirectory(bundled.appendingPathComponent("templates").path)
+        else { return nil }
+        return RubricLibrary(directory: bundled.path)
     }
 
     public func rubric(named name: String) throws(JudgeSetupError) -> Rubric {
