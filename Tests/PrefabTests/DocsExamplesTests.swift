@@ -94,7 +94,7 @@ import Testing
             let endpoints = names.sorted().map {
                 EndpointConfiguration(name: $0, provider: .openAICompatible, baseURL: "http://127.0.0.1:9/v1", model: "docs")
             }
-            _ = try JudgeEnsemble.load(file: file, endpoints: endpoints, environment: [:])
+            _ = try JudgeEnsemble.load(file: file, endpoints: EndpointSet(endpoints, environment: [:]))
             return "a judge ensemble"
         }
         if has("endpoints") {

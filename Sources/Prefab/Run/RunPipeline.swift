@@ -177,82 +177,42 @@ public struct RunPipeline: Sendable {
         } catch {
             throw .input(error)
         }
-        let window = setup.configuration.window
         let control = self.control
         let monitor = self.monitor
         let journal = state.journal
-        // Results come back in any order; they are written in input order. `ahead` bounds what
-        // waits for an earlier prompt, replayed prompts included, so memory stays flat.
-        let ahead = window * 4
-        let result: Result<Void, RunError> = await withTaskGroup(of: (Int, String, Outcome).self) { group in
-            var next = 0
-            var written = 0
-            var running = 0
-            var exhausted = false
-            var pending: [Int: (String, Outcome)] = [:]
-
-            func fill() throws(RunError) {
-                while !exhausted, running < window, next - written < ahead {
-                    let prompt: PromptRecord?
-                    do {
-                        prompt = try reader.next()
-                    } catch {
-                        throw .input(error)
-                    }
-                    guard let prompt else {
-                        exhausted = true
-                        return
-                    }
-                    let ordinal = next
-                    next += 1
-                    if let entry = try journal.entry(ordinal: ordinal) {
-                        guard entry.promptID == prompt.promptID else {
-                            throw .inputChanged(journal: journal.path, ordinal: ordinal, expected: entry.promptID, found: prompt.promptID)
-                        }
-                        if entry.status == .done, let sample = entry.sample, let rated = entry.rated {
-                            pending[ordinal] = (prompt.promptID, .done(sample: sample, rated: rated, record: nil, journaled: entry.shards))
-                            continue
-                        }
-                    }
-                    if control.stopReason != nil {
-                        pending[ordinal] = (prompt.promptID, .notFinished)
-                        continue
-                    }
-                    running += 1
-                    monitor.update { $0.inFlight = running }
-                    group.addTask { (ordinal, prompt.promptID, await Self.process(prompt, sampler: sampler, ensemble: ensemble)) }
+        // Results come back in any order; they are written in input order. At most `window`
+        // prompts run at once, and `ahead` bounds what waits for an earlier prompt, replayed
+        // prompts included, so memory stays flat.
+        let window = setup.configuration.window
+        try await OrderedWindow<(String, Outcome)>(inFlight: window, ahead: window * 4).run(
+            admit: { ordinal throws(RunError) in
+                let prompt: PromptRecord?
+                do throws(PromptInputError) {
+                    prompt = try reader.next()
+                } catch {
+                    throw .input(error)
                 }
-            }
-
-            func drain() async throws(RunError) {
-                while let (promptID, outcome) = pending.removeValue(forKey: written) {
-                    try state.write(ordinal: written, promptID: promptID, outcome: outcome)
-                    written += 1
-                }
-                try await state.commit(force: false, seconds: monitor.elapsed)
-            }
-
-            do throws(RunError) {
-                while true {
-                    try fill()
-                    try await drain()
-                    if running == 0 {
-                        if exhausted { break }
-                        continue
+                guard let prompt else { return .end }
+                if let entry = try journal.entry(ordinal: ordinal) {
+                    guard entry.promptID == prompt.promptID else {
+                        throw .inputChanged(journal: journal.path, ordinal: ordinal, expected: entry.promptID, found: prompt.promptID)
                     }
-                    guard let (ordinal, promptID, outcome) = await group.next() else { break }
-                    running -= 1
-                    monitor.update { $0.inFlight = running }
+                    if entry.status == .done, let sample = entry.sample, let rated = entry.rated {
+                        return .ready((prompt.promptID, .done(sample: sample, rated: rated, record: nil, journaled: entry.shards)))
+                    }
+                }
+                if control.stopReason != nil { return .ready((prompt.promptID, .notFinished)) }
+                return .run {
+                    let outcome = await Self.process(prompt, sampler: sampler, ensemble: ensemble)
                     if case .notFinished = outcome { control.stop(.budget) }
-                    pending[ordinal] = (promptID, outcome)
+                    return (prompt.promptID, outcome)
                 }
-                return .success(())
-            } catch {
-                group.cancelAll()
-                return .failure(error)
-            }
-        }
-        if case .failure(let error) = result { throw error }
+            },
+            emit: { ordinal, result throws(RunError) in
+                try state.write(ordinal: ordinal, promptID: result.0, outcome: result.1)
+            },
+            settle: { () throws(RunError) in try await state.commit(force: false, seconds: monitor.elapsed) },
+            running: { running in monitor.update { $0.inFlight = running } })
     }
 
     /// Samples and judges one prompt.

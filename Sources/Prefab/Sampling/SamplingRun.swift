@@ -100,46 +100,20 @@ public struct SamplingRun: Sendable {
         }
 
         let sampler = self.sampler
-        let window = self.window
-        let outcome: Result<Void, SamplingRunError> = await withTaskGroup(of: (Int, SampleRecord).self) { group in
-            var started = 0
-            var written = 0
-            var exhausted = false
-            var pending: [Int: SampleRecord] = [:]
-            func fill() throws(SamplingRunError) {
-                while !exhausted, started - written < window {
+        do throws(SamplingRunError) {
+            try await OrderedWindow<SampleRecord>(inFlight: window).run(
+                admit: { _ throws(SamplingRunError) in
                     let prompt: PromptRecord?
-                    do {
+                    do throws(PromptInputError) {
                         prompt = try reader.next()
                     } catch {
                         throw .input(error)
                     }
-                    guard let prompt else {
-                        exhausted = true
-                        return
-                    }
-                    let index = started
-                    group.addTask { (index, await sampler.sample(prompt)) }
-                    started += 1
-                }
-            }
-            do throws(SamplingRunError) {
-                try fill()
-                while let (index, record) = await group.next() {
-                    pending[index] = record
-                    while let next = pending.removeValue(forKey: written) {
-                        try emit(next)
-                        written += 1
-                    }
-                    try fill()
-                }
-                return .success(())
-            } catch {
-                group.cancelAll()
-                return .failure(error)
-            }
-        }
-        if case .failure(let error) = outcome {
+                    guard let prompt else { return .end }
+                    return .run { await sampler.sample(prompt) }
+                },
+                emit: { _, record throws(SamplingRunError) in try emit(record) })
+        } catch {
             writer.abandon()
             throw error
         }

@@ -28,48 +28,42 @@ public struct JudgeRun: Sendable {
         var read = 0
         do {
             let ensemble = self.ensemble
-            // Reads lazily: at most `concurrency` prompts in flight plus those waiting their turn.
-            try await withThrowingTaskGroup(of: (Int, String, Result<RatedRecord, JudgeError>).self) { group in
-                func submit() throws {
-                    if let limit, read >= limit { return }
-                    guard let object = try cursor.next() else { return }
+            // Reads lazily: at most `concurrency` prompts in flight or waiting their turn; results
+            // arrive in any order and are written in input order.
+            try await OrderedWindow<(String, Result<RatedRecord, any Error>)>(inFlight: concurrency).run(
+                admit: { index throws in
+                    if let limit, read >= limit { return .end }
+                    guard let object = try cursor.next() else { return .end }
                     read += 1
-                    let index = read - 1
                     let input: JudgeInput
                     do {
                         input = try object.decode(JudgeInput.self)
                     } catch {
                         throw JudgeRunError.invalidSample(path: samples, record: read, reason: Self.describe(error))
                     }
-                    group.addTask {
+                    return .run {
                         do {
-                            return (index, input.promptID, .success(try await ensemble.rate(input)))
-                        } catch let error as JudgeError {
-                            if case .budgetExhausted = error { throw error }
-                            return (index, input.promptID, .failure(error))
+                            return (input.promptID, .success(try await ensemble.rate(input)))
+                        } catch {
+                            return (input.promptID, .failure(error))
                         }
                     }
-                }
-                for _ in 0..<concurrency { try submit() }
-                // Results arrive in any order; records are written in input order.
-                var pending: [Int: (String, Result<RatedRecord, JudgeError>)] = [:]
-                var written = 0
-                for try await (index, promptID, result) in group {
-                    pending[index] = (promptID, result)
-                    while let (id, ready) = pending.removeValue(forKey: written) {
-                        switch ready {
-                        case .success(let record):
-                            accumulator.add(record)
-                            let line = [UInt8](try encoder.encode(record))
-                            try writer.write(jsonLine: line)
-                        case .failure(let error):
-                            failures.append(.init(promptID: id, reason: error.description))
-                        }
-                        written += 1
+                },
+                emit: { _, rated throws in
+                    let (id, result) = rated
+                    switch result {
+                    case .success(let record):
+                        accumulator.add(record)
+                        let line = [UInt8](try encoder.encode(record))
+                        try writer.write(jsonLine: line)
+                    case .failure(let error):
+                        // A failed call leaves the prompt out; a spent budget, or anything that
+                        // is not a judge's failure, ends the stage.
+                        guard let failure = error as? JudgeError else { throw error }
+                        if case .budgetExhausted = failure { throw failure }
+                        failures.append(.init(promptID: id, reason: failure.description))
                     }
-                    try submit()
-                }
-            }
+                })
             try writer.finish()
         } catch {
             writer.abandon()
