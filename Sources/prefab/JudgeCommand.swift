@@ -55,7 +55,7 @@ struct JudgeCommand: AsyncParsableCommand {
         let ensemble = try JudgeEnsemble.load(
             file: judges, endpoints: EndpointSet(endpointList, cache: responseCache), rubrics: rubrics.map(RubricLibrary.init(directory:)),
             seed: seed)
-        let summary = try await JudgeRun(ensemble: ensemble, concurrency: concurrency)
+        let summary = try await JudgeStage(ensemble: ensemble, concurrency: concurrency)
             .run(samples: samples, output: out, limit: limit)
         try await responseCache?.close()
         let figures = summary.agreement

@@ -75,7 +75,7 @@ struct PairsCommand: ParsableCommand {
             }
             let options = PairingOptions(
                 strategy: strategy, score: score, minMargin: minMargin, missingScores: missing, minimumScore: minScore, seed: seed)
-            let run = PairsRun(
+            let run = PairStage(
                 options: options, builder: try PairRowBuilder(format: format, strategy: strategy, kto: kto, score: score),
                 split: try DatasetSplit(testRatio: testRatio), compression: try Compression(parsing: compression))
             let summary = try run.run(rated: rated, output: out, replacing: force)

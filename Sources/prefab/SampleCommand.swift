@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Prefab
 
-/// `prefab sample`: the sampling stage on its own. Parses options and calls `SamplingRun`.
+/// `prefab sample`: the sampling stage on its own. Parses options and calls `SampleStage`.
 struct SampleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
@@ -67,15 +67,15 @@ struct SampleCommand: AsyncParsableCommand {
 
         // Every invalid record is reported before any call is paid for.
         if !input.skipInvalid {
-            let checked = try SamplingRun.validate { () throws(PromptInputError) in try PromptReader(input) }
+            let checked = try SampleStage.validate { () throws(PromptInputError) in try PromptReader(input) }
             if !quiet { Self.note("\(input.path): \(checked.prompts) prompts, \(checked.duplicates) duplicates") }
         }
 
         let responseCache = try openCache(noCache: noCache, path: cache)
         let clients = try EndpointSet(setup.configuration.endpoints, cache: responseCache).chatClients()
-        let run = SamplingRun(
+        let run = SampleStage(
             sampler: try Sampler(setup: setup, clients: clients), window: window,
-            configHash: SamplingRun.configHash(setup.configuration))
+            configHash: SampleStage.configHash(setup.configuration))
         let reader = try PromptReader(input)
         var lastNote = Date()
         let summary: SamplingSummary

@@ -16,7 +16,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         do {
             let setup = try RunSetup.load(file: file)
-            let statistics = try SamplingRun.validate { () throws(PromptInputError) in try PromptReader(setup.prompts) }
+            let statistics = try SampleStage.validate { () throws(PromptInputError) in try PromptReader(setup.prompts) }
             let pool = setup.configuration.sampling.pool
             print("\(file): valid")
             print("  prompts: \(statistics.prompts) (\(setup.prompts.path)\(statistics.duplicates > 0 ? ", \(statistics.duplicates) duplicates skipped" : ""))")

@@ -44,7 +44,7 @@ struct SamplerEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let cache = try ResponseCache(path: directory.appendingPathComponent("cache.sqlite").path)
         let clients = try EndpointSet(setup.configuration.endpoints, cache: cache).chatClients()
-        let run = SamplingRun(sampler: try Sampler(setup: setup, clients: clients), window: 2)
+        let run = SampleStage(sampler: try Sampler(setup: setup, clients: clients), window: 2)
         let out = directory.appendingPathComponent("samples").path
         let summary = try await run.run(try PromptReader(path: setup.promptsPath!, limit: 3), into: out)
         #expect(summary.prompts == 3)

@@ -34,7 +34,7 @@ import Testing
         }
         _ = try samples.finish()
         _ = try rated.finish()
-        _ = try PairsRun(
+        _ = try PairStage(
             options: PairingOptions(strategy: .bestVsRandom, seed: 1),
             builder: try PairRowBuilder(format: .h4, strategy: .bestVsRandom), split: try DatasetSplit(testRatio: 0)
         ).run(rated: root + "/rated", output: root + "/pairs")

@@ -85,13 +85,13 @@ import Testing
         for record in ratedRecords() { try writer.write(jsonLine: [UInt8](try encoder.encode(record))) }
         _ = try writer.finish()
         if rated {
-            let summary = JudgeRunSummary(
+            let summary = JudgeStageSummary(
                 ensemble: "test-ensemble", samples: root + "/samples", output: ratedDirectory, prompts: 3, rated: 2,
                 failures: [.init(promptID: "p3", reason: "timeout after 3 attempts")], agreement: agreement())
-            try JSONEncoder().encode(summary).write(to: URL(fileURLWithPath: ratedDirectory + "/" + JudgeRun.reportName))
+            try JSONEncoder().encode(summary).write(to: URL(fileURLWithPath: ratedDirectory + "/" + JudgeStage.reportName))
         }
         if pairs {
-            _ = try PairsRun(
+            _ = try PairStage(
                 options: PairingOptions(strategy: .bestVsRandom, seed: 1),
                 builder: try PairRowBuilder(format: .h4, strategy: .bestVsRandom), split: try DatasetSplit(testRatio: 0)
             ).run(rated: ratedDirectory, output: root + "/pairs")

@@ -80,7 +80,7 @@ public struct RunPairingConfiguration: Codable, Hashable, Sendable {
     }
 
     /// The pairing stage this block describes, or the key whose value is wrong and why.
-    public func resolve(seed: UInt64) -> Result<PairsRun, Problem> {
+    public func resolve(seed: UInt64) -> Result<PairStage, Problem> {
         let strategy: PairingStrategy
         let format: PairFormat
         let score: ScoreSource
@@ -103,6 +103,6 @@ public struct RunPairingConfiguration: Codable, Hashable, Sendable {
         }
         let options = PairingOptions(
             strategy: strategy, score: score, minMargin: minMargin, missingScores: missing, minimumScore: minScore, seed: seed)
-        return .success(PairsRun(options: options, builder: builder, split: split, compression: compression))
+        return .success(PairStage(options: options, builder: builder, split: split, compression: compression))
     }
 }

@@ -19,7 +19,7 @@ public struct RunSetup: Sendable {
     public let ensemble: EnsembleConfiguration
     public let rubrics: RubricLibrary
     /// The pairing stage (its options carry the run seed).
-    public let pairing: PairsRun
+    public let pairing: PairStage
     /// The response cache file, absolute.
     public let cachePath: String
     /// What decides the run's records: sampling config, principle texts, endpoint identities

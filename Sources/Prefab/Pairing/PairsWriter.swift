@@ -6,14 +6,14 @@ import PrefabShards
 /// `prefab pairs` (over a rated directory) and `prefab run` (as records are rated) write the
 /// same rows.
 public final class PairsWriter {
-    public let run: PairsRun
+    public let run: PairStage
     public private(set) var summary: PairingSummary
     private let pairer: Pairer
     private var writers: [DatasetSplit.Side: StageShardWriter] = [:]
 
     /// Opens the writers under `directory` (created if missing); `shardSizeLimit` as in
     /// `StageShards.writerOptions`.
-    public init(run: PairsRun, directory: String, shardSizeLimit: Int? = nil) throws(ShardError) {
+    public init(run: PairStage, directory: String, shardSizeLimit: Int? = nil) throws(ShardError) {
         self.run = run
         pairer = Pairer(options: run.options)
         summary = PairingSummary(
@@ -53,7 +53,7 @@ public final class PairsWriter {
         let writer = writers[side]!
         var shards: [String] = []
         for row in rows {
-            try writer.write(jsonLine: PairsRun.line(row))
+            try writer.write(jsonLine: PairStage.line(row))
             summary.rows[side.rawValue, default: 0] += 1
             // A record's rows may straddle a shard boundary.
             for shard in writer.currentShards where !shards.contains(shard) { shards.append(shard) }
@@ -63,7 +63,7 @@ public final class PairsWriter {
 
     /// Finishes the shards and writes `pairs-summary.json` beside the splits.
     @discardableResult
-    public func finish(directory: String) throws(PairsRunError) -> PairingSummary {
+    public func finish(directory: String) throws(PairStageError) -> PairingSummary {
         do {
             for writer in writers.values { try writer.finish() }
         } catch {
@@ -72,9 +72,9 @@ public final class PairsWriter {
         let encoder = StageShards.encoder()
         encoder.outputFormatting.insert(.prettyPrinted)
         do {
-            try encoder.encode(summary).write(to: URL(fileURLWithPath: directory).appendingPathComponent(PairsRun.summaryName))
+            try encoder.encode(summary).write(to: URL(fileURLWithPath: directory).appendingPathComponent(PairStage.summaryName))
         } catch {
-            throw .io(path: directory, reason: "cannot write \(PairsRun.summaryName): \(error.localizedDescription)")
+            throw .io(path: directory, reason: "cannot write \(PairStage.summaryName): \(error.localizedDescription)")
         }
         return summary
     }

@@ -176,11 +176,11 @@ struct RunReportBuilder {
             Self.distribution(aspect: aspect, byModel: values[aspect] ?? [:], missing: missing[aspect] ?? 0)
         }
 
-        let judgeReport = (ratedPath as NSString).appendingPathComponent(JudgeRun.reportName)
+        let judgeReport = (ratedPath as NSString).appendingPathComponent(JudgeStage.reportName)
         if FileManager.default.fileExists(atPath: judgeReport) {
-            let summary: JudgeRunSummary
+            let summary: JudgeStageSummary
             do {
-                summary = try JSONDecoder().decode(JudgeRunSummary.self, from: Data(contentsOf: URL(fileURLWithPath: judgeReport)))
+                summary = try JSONDecoder().decode(JudgeStageSummary.self, from: Data(contentsOf: URL(fileURLWithPath: judgeReport)))
             } catch {
                 throw .unreadable(path: judgeReport, record: nil, reason: "\(error)")
             }
@@ -196,7 +196,7 @@ struct RunReportBuilder {
                     promptTokens: figures.promptTokens, completionTokens: figures.completionTokens))
             }
         } else {
-            report.notes.append("no rated/\(JudgeRun.reportName): judge agreement, bias and judge tokens not shown")
+            report.notes.append("no rated/\(JudgeStage.reportName): judge agreement, bias and judge tokens not shown")
         }
     }
 
@@ -229,7 +229,7 @@ struct RunReportBuilder {
     private func readPairs(
         into report: inout RunReport, chosen: inout RunReportTextSample, chosenAbsent: inout String?, keepChosen: Bool
     ) throws(RunReportError) {
-        let summaryPath = (pairsPath as NSString).appendingPathComponent(PairsRun.summaryName)
+        let summaryPath = (pairsPath as NSString).appendingPathComponent(PairStage.summaryName)
         var summary: PairingSummary?
         if FileManager.default.fileExists(atPath: summaryPath) {
             do {
@@ -238,7 +238,7 @@ struct RunReportBuilder {
                 throw .unreadable(path: summaryPath, record: nil, reason: "\(error)")
             }
         } else {
-            report.notes.append("no pairs/\(PairsRun.summaryName): dropped prompts by reason not shown")
+            report.notes.append("no pairs/\(PairStage.summaryName): dropped prompts by reason not shown")
         }
         var margins: [Double] = []
         var rows = 0
@@ -352,7 +352,7 @@ struct RunReportBuilder {
             guard let object else { return }
             let value: T
             do { value = try object.decode(T.self) } catch {
-                throw .unreadable(path: path, record: index, reason: JudgeRun.describe(error))
+                throw .unreadable(path: path, record: index, reason: JudgeStage.describe(error))
             }
             try body(value)
         }

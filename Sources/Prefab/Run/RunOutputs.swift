@@ -16,7 +16,7 @@ final class RunOutputs {
     let rated: StageShardWriter
     let pairs: PairsWriter
 
-    init(output: String, pairing: PairsRun, configHash: String, shardSizeLimit: Int) throws(RunError) {
+    init(output: String, pairing: PairStage, configHash: String, shardSizeLimit: Int) throws(RunError) {
         self.output = output
         let staging = (output as NSString).appendingPathComponent(Self.stagingName)
         self.staging = staging
@@ -57,7 +57,7 @@ final class RunOutputs {
     }
 
     /// Finishes every writer and the stage reports, then swaps the stage directories into place.
-    func finish(judgeReport: JudgeRunSummary) throws(RunError) -> PairingSummary {
+    func finish(judgeReport: JudgeStageSummary) throws(RunError) -> PairingSummary {
         let summary: PairingSummary
         do {
             try samples.finish()
@@ -68,7 +68,7 @@ final class RunOutputs {
         }
         do {
             summary = try pairs.finish(directory: (staging as NSString).appendingPathComponent("pairs"))
-            try JudgeRun.writeAtomically(judgeReport, to: (staging as NSString).appendingPathComponent("rated/\(JudgeRun.reportName)"))
+            try JudgeStage.writeAtomically(judgeReport, to: (staging as NSString).appendingPathComponent("rated/\(JudgeStage.reportName)"))
         } catch {
             abandon()
             throw .output(path: staging, reason: "\(error)")

@@ -46,7 +46,7 @@ public struct RunPipeline: Sendable {
         let total: Int
         do {
             // Every prompt record is checked before the first call.
-            total = try SamplingRun.validate { () throws(PromptInputError) in try PromptReader(setup.prompts) }.prompts
+            total = try SampleStage.validate { () throws(PromptInputError) in try PromptReader(setup.prompts) }.prompts
         } catch {
             throw .input(error)
         }
@@ -125,7 +125,7 @@ public struct RunPipeline: Sendable {
         summary.runUsage = RunJournal.merge(journal.earlierUsage + ledger.records)
         summary.cacheHits = cache?.statistics.hits ?? 0
         summary.journal = journal.path
-        let judgeReport = JudgeRunSummary(
+        let judgeReport = JudgeStageSummary(
             ensemble: ensemble.configuration.name, samples: "samples", output: "rated", prompts: summary.done + summary.failed,
             rated: summary.done, failures: state.judgeFailures, agreement: state.reliability.figures)
         summary.pairs = try outputs.finish(judgeReport: judgeReport)
@@ -252,7 +252,7 @@ public struct RunPipeline: Sendable {
         let ledger: UsageLedger
         var summary = RunSummary(output: "")
         var reliability = ReliabilityAccumulator()
-        var judgeFailures: [JudgeRunSummary.Failure] = []
+        var judgeFailures: [JudgeStageSummary.Failure] = []
         var uncommitted: [RunJournalEntry] = []
         /// Replayed prompts that landed in other shards than the journal lists (a prompt before
         /// them, failed earlier, has been written since, or `shard_size` changed).

@@ -33,7 +33,7 @@ import Testing
 
     func run(_ format: PairFormat, strategy: PairingStrategy = .bestVsRandom, testRatio: Double = 0, into out: String, rated: String) throws -> PairingSummary {
         let options = PairingOptions(strategy: strategy, seed: 3)
-        return try PairsRun(
+        return try PairStage(
             options: options, builder: try PairRowBuilder(format: format, strategy: strategy),
             split: try DatasetSplit(testRatio: testRatio)
         ).run(rated: rated, output: out)
@@ -67,7 +67,7 @@ import Testing
         #expect(summary.rows == ["train": 8])
         #expect(summary.dropped == ["tied_scores": 1, "too_few_completions": 1])
         let written = try JSONDecoder().decode(
-            PairingSummary.self, from: Data(contentsOf: URL(fileURLWithPath: root + "/out/" + PairsRun.summaryName)))
+            PairingSummary.self, from: Data(contentsOf: URL(fileURLWithPath: root + "/out/" + PairStage.summaryName)))
         #expect(written == summary)
     }
 
@@ -96,7 +96,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         try Self.writeRated(Self.ratedRecords(), to: root + "/rated")
         _ = try run(.trl, into: root + "/out", rated: root + "/rated")
-        #expect(throws: PairsRunError.self) { try run(.trl, into: root + "/out", rated: root + "/rated") }
+        #expect(throws: PairStageError.self) { try run(.trl, into: root + "/out", rated: root + "/rated") }
 
         let writer = try Shards.makeWriter(directory: root + "/broken", options: .init(format: .jsonlZst))
         try writer.write(jsonLine: #"{"instruction": "x", "completions": [{"model": "a", "response": "r", "fine-grained_score": 2}]}"#)
@@ -105,7 +105,7 @@ import Testing
         do {
             _ = try run(.trl, into: root + "/never", rated: root + "/broken")
             Issue.record("expected an error")
-        } catch let error as PairsRunError {
+        } catch let error as PairStageError {
             #expect(error.description.contains("record 2"))
         }
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.contains("never") }

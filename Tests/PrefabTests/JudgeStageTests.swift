@@ -18,8 +18,8 @@ struct JudgeRunTests {
             let cache = try ResponseCache(path: directory + "/cache.sqlite")
             let ultrafeedback = try JudgingFixtures.ensemble("ultrafeedback", server, cache: cache)
             let pairwise = try JudgingFixtures.ensemble("pairwise", server, cache: cache)
-            let first = try await JudgeRun(ensemble: ultrafeedback, concurrency: 3).run(samples: directory + "/samples", output: directory + "/uf")
-            let second = try await JudgeRun(ensemble: pairwise, concurrency: 3).run(samples: directory + "/samples", output: directory + "/pw")
+            let first = try await JudgeStage(ensemble: ultrafeedback, concurrency: 3).run(samples: directory + "/samples", output: directory + "/uf")
+            let second = try await JudgeStage(ensemble: pairwise, concurrency: 3).run(samples: directory + "/samples", output: directory + "/pw")
             #expect(first.rated == 5 && first.failures.isEmpty)
             #expect(second.rated == 5 && second.failures.isEmpty)
             let uf = try JudgingFixtures.readAll(directory + "/uf")
@@ -36,13 +36,13 @@ struct JudgeRunTests {
             #expect(pw.allSatisfy { $0.ensemble == "pairwise" && $0.completions.allSatisfy { $0.annotations.isEmpty && $0.scores["pair-judge"] != nil } })
             #expect(first.agreement.judges["uf-judge"]?.calls == 20)
             #expect(second.agreement.judges["pair-judge"]?.orderPairs == 15)
-            let report = try JSONDecoder().decode(JudgeRunSummary.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/uf/" + JudgeRun.reportName)))
+            let report = try JSONDecoder().decode(JudgeStageSummary.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/uf/" + JudgeStage.reportName)))
             #expect(report == first)
             // The world knowledge the samples carried reached the judge's prompt.
             #expect(uf[0].completions[0].votes.allSatisfy { !$0.raw.isEmpty })
 
             let requests = server.stats().totalRequests
-            let again = try await JudgeRun(ensemble: ultrafeedback).run(samples: directory + "/samples", output: directory + "/uf-again")
+            let again = try await JudgeStage(ensemble: ultrafeedback).run(samples: directory + "/samples", output: directory + "/uf-again")
             #expect(server.stats().totalRequests == requests)
             #expect(again.agreement.judges["uf-judge"]?.cachedCalls == 20)
             // The same ratings; only the cached-call counts in the agreement figures differ.

@@ -1,6 +1,6 @@
 /// What `prefab judge` did: counts, the prompts that failed and why, and the ensemble's
 /// reliability figures over the whole run (written as `judge-report.json` beside the shards).
-public struct JudgeRunSummary: Codable, Hashable, Sendable {
+public struct JudgeStageSummary: Codable, Hashable, Sendable {
     public struct Failure: Codable, Hashable, Sendable {
         public var promptID: String
         public var reason: String

@@ -1,5 +1,5 @@
 /// Why `prefab judge` could not run.
-public enum JudgeRunError: Error, CustomStringConvertible, Sendable {
+public enum JudgeStageError: Error, CustomStringConvertible, Sendable {
     /// A samples record that is not a samples record.
     case invalidSample(path: String, record: Int, reason: String)
     case cannotWrite(path: String)

@@ -1,5 +1,5 @@
 /// Why a sampling run stopped without writing its output.
-public enum SamplingRunError: Error, CustomStringConvertible, Sendable {
+public enum SampleStageError: Error, CustomStringConvertible, Sendable {
     case input(PromptInputError)
     case output(ShardError)
     /// The samples directory already holds files: Prefab never mixes two runs' output.

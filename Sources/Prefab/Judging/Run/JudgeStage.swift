@@ -5,7 +5,7 @@ import PrefabShards
 /// rates each prompt, and writes rated records in input order to a new directory (JSONL.zst,
 /// and MDS in `mds/`: `RatedShards`), with a `judge-report.json` of the run's agreement figures. Nothing is sampled again, and with a
 /// response cache nothing already answered is paid for again.
-public struct JudgeRun: Sendable {
+public struct JudgeStage: Sendable {
     public var ensemble: JudgeEnsemble
     /// Prompts rated at the same time.
     public var concurrency: Int
@@ -19,11 +19,11 @@ public struct JudgeRun: Sendable {
 
     /// Runs over `samples`, writing to `output` (which must be absent or empty). A prompt whose
     /// calls fail is left out of the shards and listed in the summary's failures.
-    public func run(samples: String, output: String, limit: Int? = nil) async throws -> JudgeRunSummary {
+    public func run(samples: String, output: String, limit: Int? = nil) async throws -> JudgeStageSummary {
         let cursor = try Shards.open(samples).cursor()
         let writer = try RatedShards.layout.makeWriter(directory: output)
         let encoder = StageShards.encoder()
-        var failures: [JudgeRunSummary.Failure] = []
+        var failures: [JudgeStageSummary.Failure] = []
         var accumulator = ReliabilityAccumulator()
         var read = 0
         do {
@@ -39,7 +39,7 @@ public struct JudgeRun: Sendable {
                     do {
                         input = try object.decode(JudgeInput.self)
                     } catch {
-                        throw JudgeRunError.invalidSample(path: samples, record: read, reason: Self.describe(error))
+                        throw JudgeStageError.invalidSample(path: samples, record: read, reason: Self.describe(error))
                     }
                     return .run {
                         do {
@@ -69,7 +69,7 @@ public struct JudgeRun: Sendable {
             writer.abandon()
             throw error
         }
-        let summary = JudgeRunSummary(
+        let summary = JudgeStageSummary(
             ensemble: ensemble.configuration.name, samples: samples, output: output, prompts: read,
             rated: read - failures.count, failures: failures, agreement: accumulator.figures)
         try Self.writeAtomically(summary, to: (output as NSString).appendingPathComponent(Self.reportName))
@@ -83,7 +83,7 @@ public struct JudgeRun: Sendable {
         do {
             try AtomicFileWriter.write(try encoder.encode(value), to: path)
         } catch {
-            throw JudgeRunError.cannotWrite(path: path)
+            throw JudgeStageError.cannotWrite(path: path)
         }
     }
 

@@ -41,13 +41,13 @@ import Testing
                 select: .count(2)))
     }
 
-    static func run(_ server: SimulatorServer, headers: [String: String] = [:]) throws -> SamplingRun {
+    static func run(_ server: SimulatorServer, headers: [String: String] = [:]) throws -> SampleStage {
         let configuration = Self.configuration(server, headers: headers)
         let setup = SamplingSetup(
             configuration: configuration,
             principles: PrincipleLibrary([Principle(name: "helpfulness", systemPrompts: ["Help."])]))
         let sampler = try Sampler(setup: setup, clients: EndpointSet(configuration.endpoints).chatClients())
-        return SamplingRun(sampler: sampler, window: 4, configHash: SamplingRun.configHash(configuration))
+        return SampleStage(sampler: sampler, window: 4, configHash: SampleStage.configHash(configuration))
     }
 
     /// A prompts file of `count` lines.
@@ -80,7 +80,7 @@ import Testing
             #expect(mds == records)
             let dataset = try Shards.open(out)
             #expect(dataset.format == .jsonlZst)
-            #expect(dataset.manifest?.configHash == SamplingRun.configHash(Self.configuration(server)))
+            #expect(dataset.manifest?.configHash == SampleStage.configHash(Self.configuration(server)))
         }
     }
 
@@ -90,14 +90,14 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let prompts = try Self.promptsFile(in: directory, count: 20, badLine: 17)
             let out = (directory as NSString).appendingPathComponent("samples")
-            await #expect(throws: SamplingRunError.self) {
+            await #expect(throws: SampleStageError.self) {
                 try await Self.run(server).run(try PromptReader(path: prompts), into: out)
             }
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["prompts.jsonl"])
             // Validating first reports it before any call.
             let before = server.stats().totalRequests
             #expect(throws: PromptInputError.self) {
-                try SamplingRun.validate { () throws(PromptInputError) in try PromptReader(path: prompts) }
+                try SampleStage.validate { () throws(PromptInputError) in try PromptReader(path: prompts) }
             }
             #expect(server.stats().totalRequests == before)
         }
@@ -145,7 +145,7 @@ import Testing
             let prompts = try Self.promptsFile(in: directory, count: 3)
             let out = (directory as NSString).appendingPathComponent("samples")
             _ = try await Self.run(server).run(try PromptReader(path: prompts), into: out)
-            await #expect(throws: SamplingRunError.self) {
+            await #expect(throws: SampleStageError.self) {
                 try await Self.run(server).run(try PromptReader(path: prompts), into: out)
             }
             let replaced = try await Self.run(server).run(try PromptReader(path: prompts, limit: 2), into: out, replacing: true)

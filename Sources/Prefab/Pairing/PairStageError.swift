@@ -1,7 +1,7 @@
 import PrefabShards
 
 /// Why a pairing run stopped. Nothing is left at the output path when it does.
-public enum PairsRunError: Error, CustomStringConvertible {
+public enum PairStageError: Error, CustomStringConvertible {
     case outputExists(String)
     case invalidRecord(path: String, record: Int, reason: String)
     case shards(ShardError)

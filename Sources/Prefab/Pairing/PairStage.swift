@@ -7,7 +7,7 @@ import PrefabShards
 /// as JSONL.zst (`FORMAT-00000.jsonl.zst`, for HF `datasets`) and as MDS in `mds/` (for MosaicML
 /// `StreamingDataset`), plus `OUT/pairs-summary.json`. Everything is written under a temporary
 /// name beside OUT and renamed into place at the end, so OUT is either complete or absent.
-public struct PairsRun: Sendable {
+public struct PairStage: Sendable {
     public var options: PairingOptions
     public var builder: PairRowBuilder
     public var split: DatasetSplit
@@ -29,7 +29,7 @@ public struct PairsRun: Sendable {
             mdsColumns: builder.format.columns.map { MDSColumn(name: $0.name, encoding: MDSEncoding(rawValue: $0.encoding)!) })
     }
 
-    public func run(rated: String, output: String, replacing: Bool = false) throws(PairsRunError) -> PairingSummary {
+    public func run(rated: String, output: String, replacing: Bool = false) throws(PairStageError) -> PairingSummary {
         let manager = FileManager.default
         let target = URL(fileURLWithPath: output).standardizedFileURL
         if manager.fileExists(atPath: target.path), !replacing { throw .outputExists(output) }
@@ -41,7 +41,7 @@ public struct PairsRun: Sendable {
         } catch {
             throw .io(path: staging.path, reason: "cannot create the output directory: \(error.localizedDescription)")
         }
-        do throws(PairsRunError) {
+        do throws(PairStageError) {
             let summary = try write(rated: rated, into: staging.path)
             do {
                 try AtomicFileWriter.replaceDirectory(target.path, with: staging.path)
@@ -55,7 +55,7 @@ public struct PairsRun: Sendable {
         }
     }
 
-    private func write(rated: String, into directory: String) throws(PairsRunError) -> PairingSummary {
+    private func write(rated: String, into directory: String) throws(PairStageError) -> PairingSummary {
         let writer: PairsWriter
         do {
             writer = try PairsWriter(run: self, directory: directory)
@@ -71,12 +71,12 @@ public struct PairsRun: Sendable {
                 do {
                     record = try object.decode(RatedRecord.self)
                 } catch {
-                    throw PairsRunError.invalidRecord(path: rated, record: index, reason: "\(error)")
+                    throw PairStageError.invalidRecord(path: rated, record: index, reason: "\(error)")
                 }
                 try writer.add(record)
             }
             return try writer.finish(directory: directory)
-        } catch let error as PairsRunError {
+        } catch let error as PairStageError {
             writer.abandon()
             throw error
         } catch let error as ShardError {

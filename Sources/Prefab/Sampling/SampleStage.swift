@@ -10,7 +10,7 @@ import PrefabShards
 /// shards are written under a temporary sibling and renamed into place, so a failed or killed
 /// run never leaves a half-written samples directory (its answered calls are in the response
 /// cache, and the next run gets them back for free).
-public struct SamplingRun: Sendable {
+public struct SampleStage: Sendable {
     public let sampler: Sampler
     /// Prompts sampled at once.
     public let window: Int
@@ -43,7 +43,7 @@ public struct SamplingRun: Sendable {
     public func run(
         _ reader: PromptReader, into directory: String, replacing: Bool = false,
         progress: (SamplingSummary) -> Void = { _ in }
-    ) async throws(SamplingRunError) -> SamplingSummary {
+    ) async throws(SampleStageError) -> SamplingSummary {
         let manager = FileManager.default
         let target = URL(fileURLWithPath: directory).standardizedFileURL
         if !replacing, let contents = try? manager.contentsOfDirectory(atPath: target.path), !contents.isEmpty {
@@ -57,12 +57,12 @@ public struct SamplingRun: Sendable {
         } catch {
             throw .output(.io(path: staging.path, operation: "create directory", errno: EACCES))
         }
-        do throws(SamplingRunError) {
+        do throws(SampleStageError) {
             let summary = try await write(reader, into: staging.path, progress: progress)
             do {
                 try AtomicFileWriter.replaceDirectory(target.path, with: staging.path)
             } catch {
-                throw SamplingRunError.output(error)
+                throw SampleStageError.output(error)
             }
             return summary
         } catch {
@@ -73,7 +73,7 @@ public struct SamplingRun: Sendable {
 
     private func write(
         _ reader: PromptReader, into directory: String, progress: (SamplingSummary) -> Void
-    ) async throws(SamplingRunError) -> SamplingSummary {
+    ) async throws(SampleStageError) -> SamplingSummary {
         let writer: StageShardWriter
         do {
             writer = try SampleShards.layout.makeWriter(directory: directory, configHash: configHash)
@@ -82,7 +82,7 @@ public struct SamplingRun: Sendable {
         }
         let encoder = StageShards.encoder()
         var summary = SamplingSummary()
-        func emit(_ record: SampleRecord) throws(SamplingRunError) {
+        func emit(_ record: SampleRecord) throws(SampleStageError) {
             let line: Data
             do {
                 line = try encoder.encode(record)
@@ -100,9 +100,9 @@ public struct SamplingRun: Sendable {
         }
 
         let sampler = self.sampler
-        do throws(SamplingRunError) {
+        do throws(SampleStageError) {
             try await OrderedWindow<SampleRecord>(inFlight: window).run(
-                admit: { _ throws(SamplingRunError) in
+                admit: { _ throws(SampleStageError) in
                     let prompt: PromptRecord?
                     do throws(PromptInputError) {
                         prompt = try reader.next()
@@ -112,7 +112,7 @@ public struct SamplingRun: Sendable {
                     guard let prompt else { return .end }
                     return .run { await sampler.sample(prompt) }
                 },
-                emit: { _, record throws(SamplingRunError) in try emit(record) })
+                emit: { _, record throws(SampleStageError) in try emit(record) })
         } catch {
             writer.abandon()
             throw error
