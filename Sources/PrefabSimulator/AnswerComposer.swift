@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// Composes one simulated answer: plain text, a JSON object or JSON valid for a schema, then
 /// cut at the first stop sequence or at `max_tokens`, whichever comes first.
 struct AnswerComposer {
@@ -42,7 +44,7 @@ struct AnswerComposer {
     /// UltraFeedback annotation prompt: the rating sections it asks for, instead of prose.
     var ultraFeedback: UltraFeedbackTextAnswer? = nil
 
-    func compose(text textGenerator: TextGenerator, generator: SeededGenerator) -> Answer {
+    func compose(text textGenerator: TextGenerator, generator: SplitMix64) -> Answer {
         var textGenerator = textGenerator
         var generator = generator
         var full: String

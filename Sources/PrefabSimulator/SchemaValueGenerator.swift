@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// Makes a JSON value valid for a JSON schema, the way a server with constrained decoding would
 /// answer a `response_format: json_schema` request, so judges can be tested end to end.
@@ -14,10 +15,10 @@ import Foundation
 struct SchemaValueGenerator {
     private let root: JSONValue
     private var text: TextGenerator
-    private var generator: SeededGenerator
+    private var generator: SplitMix64
     private static let maximumDepth = 24
 
-    init(root: JSONValue, text: TextGenerator, generator: SeededGenerator) {
+    init(root: JSONValue, text: TextGenerator, generator: SplitMix64) {
         self.root = root
         self.text = text
         self.generator = generator
@@ -199,7 +200,7 @@ struct SchemaValueGenerator {
         var lo = b.low ?? ((b.high ?? 1) - 1), hi = b.high ?? (lo + (b.low == nil ? 1 : 100))
         if b.low == nil, b.high == nil { lo = 0; hi = 1 }
         guard lo <= hi else { return .double(lo) }
-        let raw = lo + (hi - lo) * generator.unit()
+        let raw = lo + (hi - lo) * generator.nextUnit()
         var value = (raw * 100).rounded() / 100
         func inside(_ v: Double) -> Bool {
             (b.lowExclusive ? v > lo : v >= lo) && (b.highExclusive ? v < hi : v <= hi)

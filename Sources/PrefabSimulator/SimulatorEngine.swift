@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// Decides the reply to every request: counts it, checks the API key, picks a fault (from the
 /// `x-sim-fault` header or at random from the configured rates), routes it to its endpoint, and
@@ -40,7 +41,7 @@ final class SimulatorEngine: Sendable {
         if isAPI, let failure = authenticationFailure(request) {
             return failure.reply(style: style)
         }
-        var generator = SeededGenerator(seed: SeededGenerator.mix(configuration.seed ^ SeededGenerator.mix(sequence &+ 1)))
+        var generator = SplitMix64(seed: SplitMix64.mix(configuration.seed ^ SplitMix64.mix(sequence &+ 1)))
         var plan = FaultPlan()
         if let header = request.header("x-sim-fault") {
             do {
@@ -105,8 +106,8 @@ final class SimulatorEngine: Sendable {
 
     /// One uniform draw against the cumulative fault rates, then an independent draw for the
     /// unparseable-content fault.
-    private func randomPlan(using generator: inout SeededGenerator) -> FaultPlan {
-        let draw = generator.unit()
+    private func randomPlan(using generator: inout SplitMix64) -> FaultPlan {
+        let draw = generator.nextUnit()
         var threshold = 0.0
         var action = FaultPlan.Action.none
         let candidates: [(Double, FaultPlan.Action)] = [
@@ -120,7 +121,7 @@ final class SimulatorEngine: Sendable {
                 break
             }
         }
-        if action == .none, configuration.unparseableRate > 0, generator.unit() < configuration.unparseableRate {
+        if action == .none, configuration.unparseableRate > 0, generator.nextUnit() < configuration.unparseableRate {
             action = .unparseable
         }
         var plan = FaultPlan(action: action)

@@ -108,21 +108,8 @@ func fileSize(_ path: String) -> Int {
     ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? -1
 }
 
-/// SplitMix64 from a fixed seed, so a randomized test checks the same cases on every run and a
-/// failure reproduces. `PREFAB_TEST_SEED=N swift test` explores other cases.
-struct TestGenerator: RandomNumberGenerator {
-    static let seed: UInt64 = ProcessInfo.processInfo.environment["PREFAB_TEST_SEED"].flatMap { UInt64($0) } ?? 0x5EED_2026
-    private var state: UInt64
-
-    init() {
-        state = Self.seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The seed randomized tests give `SplitMix64`: fixed, so they check the same cases on every run
+/// and a failure reproduces. `PREFAB_TEST_SEED=N swift test` explores other cases.
+enum TestSeed {
+    static let value: UInt64 = ProcessInfo.processInfo.environment["PREFAB_TEST_SEED"].flatMap { UInt64($0) } ?? 0x5EED_2026
 }
