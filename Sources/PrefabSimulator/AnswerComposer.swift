@@ -59,10 +59,10 @@ struct AnswerComposer {
             }
         case .jsonObject:
             let answer = textGenerator.text(words: min(words, 24), using: &generator)
-            full = JSONValue.object([("answer", .string(answer))]).serialized
+            full = JSONValue.object(["answer": .string(answer)]).serialized()
         case .jsonSchema(let schema):
             var schemaGenerator = SchemaValueGenerator(root: schema, text: textGenerator, generator: generator)
-            full = schemaGenerator.generate().serialized
+            full = schemaGenerator.generate().serialized()
         }
         var ending = Ending.natural
         if let (range, sequence) = firstStop(in: full) {

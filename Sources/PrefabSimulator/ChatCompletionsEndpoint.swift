@@ -172,7 +172,8 @@ enum ChatCompletionsEndpoint {
         writer.raw("\"token\":")
         writer.string(token)
         writer.raw(",\"logprob\":")
-        writer.double((logprob * 10_000).rounded() / 10_000)
+        let rounded = (logprob * 10_000).rounded() / 10_000
+        writer.double(rounded == 0 ? 0 : rounded)  // 0.0, as OpenAI writes it, never -0.0
         writer.raw(",\"bytes\":[")
         for (offset, byte) in token.utf8.enumerated() {
             if offset > 0 { writer.raw(",") }

@@ -145,10 +145,10 @@ final class SimulatorEngine: Sendable {
         case ("POST", EmbeddingsEndpoint.path):
             return EmbeddingsEndpoint.reply(to: request, context: context)
         case ("GET", "/v1/models"):
-            return .json(200, .object([
-                ("object", .string("list")),
-                ("data", .array(configuration.models.map(Self.modelObject))),
-            ]))
+            return .json(200, [
+                "object": "list",
+                "data": .array(configuration.models.map(Self.modelObject)),
+            ])
         case ("GET", let path) where path.hasPrefix("/v1/models/"):
             let id = String(path.dropFirst("/v1/models/".count))
             guard configuration.models.contains(id) else {
@@ -156,7 +156,7 @@ final class SimulatorEngine: Sendable {
             }
             return .json(200, Self.modelObject(id))
         case ("GET", "/health"):
-            return .json(200, .object([("status", .string("ok"))]))
+            return .json(200, ["status": "ok"])
         case (_, ChatCompletionsEndpoint.path), (_, AnthropicMessagesEndpoint.path), (_, EmbeddingsEndpoint.path):
             return APIError(405, "Method \(request.method) is not allowed on \(request.path); use POST.")
                 .reply(style: .openAI, headers: [("allow", "POST")])
@@ -174,7 +174,7 @@ final class SimulatorEngine: Sendable {
             return .json(200, recorder.snapshot().json)
         case ("POST", "/sim/reset"):
             recorder.reset()
-            return .json(200, .object([("status", .string("reset"))]))
+            return .json(200, ["status": "reset"])
         default:
             return APIError(404, "Unknown simulator path \(request.path); use GET /sim/stats or POST /sim/reset.").reply(style: .openAI)
         }
@@ -211,10 +211,7 @@ final class SimulatorEngine: Sendable {
     }
 
     private static func modelObject(_ id: String) -> JSONValue {
-        .object([
-            ("id", .string(id)), ("object", .string("model")),
-            ("created", .int(1_700_000_000)), ("owned_by", .string("prefab-sim")),
-        ])
+        ["id": .string(id), "object": "model", "created": 1_700_000_000, "owned_by": "prefab-sim"]
     }
 
     private static func message(forStatus code: Int) -> String {
