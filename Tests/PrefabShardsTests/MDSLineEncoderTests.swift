@@ -1,4 +1,5 @@
 import Foundation
+import PrefabTestSupport
 import Testing
 @testable import PrefabShards
 
@@ -106,7 +107,7 @@ import Testing
             MDSColumn(name: "rejected", encoding: .json), MDSColumn(name: "score_chosen", encoding: .float64),
             MDSColumn(name: "score_rejected", encoding: .int64),
         ].sorted { $0.name < $1.name }
-        let seeds = RoundTripTests.records(count: 30).map { $0.serializedBytes() }
+        let seeds = Fixtures.records(count: 30).map { $0.serializedBytes() }
         var generator = SplitMix64(seed: TestSeed.value)
         let interesting: [UInt8] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xE2, 0xF0, 0xFF, 0x30, 0x2D, 0x2E, 0x65, 0x75, 0x20, 0x44]
         var disagreements: [String] = []
@@ -175,7 +176,7 @@ import Testing
     @Test func mdsRecordsReadBackAsTheSameCompactJSONTextWhetherParsedOrNot() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        let records = RoundTripTests.records(count: 50)
+        let records = Fixtures.records(count: 50)
         let writer = try Shards.makeWriter(directory: scratch.sub("out"), options: ShardWriterOptions(format: .mds))
         for record in records { try writer.write(jsonLine: record.serialized()) }
         try writer.finish()

@@ -1,5 +1,6 @@
 import CZstd
 import Foundation
+import PrefabTestSupport
 import Testing
 @testable import PrefabShards
 

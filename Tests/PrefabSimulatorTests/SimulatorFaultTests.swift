@@ -1,4 +1,5 @@
 import Foundation
+import PrefabTestSupport
 import PrefabShards
 @testable import PrefabSimulator
 import Testing
