@@ -83,10 +83,17 @@ let package = Package(
             path: "Benchmarks/PrefabBench"
         ),
 
-        .testTarget(name: "PrefabShardsTests", dependencies: ["PrefabShards"]),
-        .testTarget(name: "PrefabLLMTests", dependencies: ["PrefabLLM", "PrefabSimulator"]),
-        .testTarget(name: "PrefabTests", dependencies: ["Prefab", "PrefabSimulator"]),
+        // What the test targets share, once: built binaries, processes, scratch directories, shard
+        // fixtures, an in-process simulator and a curl client for it.
+        .target(name: "PrefabTestSupport", dependencies: ["PrefabShards", "PrefabSimulator"], path: "Tests/PrefabTestSupport"),
+
+        .testTarget(name: "PrefabShardsTests", dependencies: ["PrefabShards", "PrefabTestSupport"]),
+        .testTarget(name: "PrefabLLMTests", dependencies: ["PrefabLLM", "PrefabSimulator", "PrefabTestSupport"]),
+        .testTarget(name: "PrefabSimulatorTests", dependencies: ["PrefabSimulator", "PrefabShards", "PrefabTestSupport"]),
+        .testTarget(name: "PrefabTests", dependencies: ["Prefab", "PrefabSimulator", "PrefabTestSupport"]),
+        // The built `prefab` and `prefab-sim` executables, run as a user runs them.
+        .testTarget(name: "PrefabCLITests", dependencies: ["PrefabShards", "PrefabTestSupport"]),
         // Tests against the real local llama.cpp server; they skip, saying why, when it is not installed.
-        .testTarget(name: "PrefabEndToEndTests", dependencies: ["Prefab", "PrefabLLM"]),
+        .testTarget(name: "PrefabEndToEndTests", dependencies: ["Prefab", "PrefabLLM", "PrefabTestSupport"]),
     ]
 )

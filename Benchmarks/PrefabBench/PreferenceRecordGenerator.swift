@@ -5,9 +5,9 @@ import PrefabShards
 /// drawn Zipf-style from a fixed vocabulary plus some numbers, code and non-ASCII words, so
 /// zstd sees a realistic compression ratio (about 3–4× at level 3).
 struct PreferenceRecordGenerator {
-    private var state: UInt64
+    private var random: SplitMix64
 
-    init(seed: UInt64 = 0x5EED) { state = seed }
+    init(seed: UInt64 = 0x5EED) { random = SplitMix64(seed: seed) }
 
     private static let vocabulary: [String] = {
         let common = """
@@ -43,11 +43,7 @@ struct PreferenceRecordGenerator {
     }()
 
     private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        random.next()
     }
 
     private mutating func uniform(_ range: ClosedRange<Int>) -> Int {

@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// An error answer in the shape the client expects: OpenAI's `{"error": {message, type, param,
 /// code}}` or Anthropic's `{"type": "error", "error": {type, message}}`.
 ///
@@ -27,19 +29,19 @@ struct APIError: Error {
     func reply(style: Style, headers: [(String, String)] = []) -> SimulatorReply {
         switch style {
         case .openAI:
-            return .json(status, .object([
-                ("error", .object([
-                    ("message", .string(message)),
-                    ("type", .string(openAIType)),
-                    ("param", param.map(JSONValue.string) ?? .null),
-                    ("code", (code ?? openAICode).map(JSONValue.string) ?? .null),
-                ])),
-            ]), headers: headers)
+            return .json(status, [
+                "error": [
+                    "message": .string(message),
+                    "type": .string(openAIType),
+                    "param": param.map(JSONValue.string) ?? .null,
+                    "code": (code ?? openAICode).map(JSONValue.string) ?? .null,
+                ],
+            ], headers: headers)
         case .anthropic:
-            return .json(status, .object([
-                ("type", .string("error")),
-                ("error", .object([("type", .string(anthropicType)), ("message", .string(message))])),
-            ]), headers: headers)
+            return .json(status, [
+                "type": "error",
+                "error": ["type": .string(anthropicType), "message": .string(message)],
+            ], headers: headers)
         }
     }
 

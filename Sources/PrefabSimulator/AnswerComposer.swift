@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// Composes one simulated answer: plain text, a JSON object or JSON valid for a schema, then
 /// cut at the first stop sequence or at `max_tokens`, whichever comes first.
 struct AnswerComposer {
@@ -42,7 +44,7 @@ struct AnswerComposer {
     /// UltraFeedback annotation prompt: the rating sections it asks for, instead of prose.
     var ultraFeedback: UltraFeedbackTextAnswer? = nil
 
-    func compose(text textGenerator: TextGenerator, generator: SeededGenerator) -> Answer {
+    func compose(text textGenerator: TextGenerator, generator: SplitMix64) -> Answer {
         var textGenerator = textGenerator
         var generator = generator
         var full: String
@@ -57,10 +59,10 @@ struct AnswerComposer {
             }
         case .jsonObject:
             let answer = textGenerator.text(words: min(words, 24), using: &generator)
-            full = JSONValue.object([("answer", .string(answer))]).serialized
+            full = JSONValue.object(["answer": .string(answer)]).serialized()
         case .jsonSchema(let schema):
             var schemaGenerator = SchemaValueGenerator(root: schema, text: textGenerator, generator: generator)
-            full = schemaGenerator.generate().serialized
+            full = schemaGenerator.generate().serialized()
         }
         var ending = Ending.natural
         if let (range, sequence) = firstStop(in: full) {

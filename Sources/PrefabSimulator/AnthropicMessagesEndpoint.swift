@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// `POST /v1/messages`, Anthropic's Messages API: a top-level `system`, `messages`, a required
 /// `max_tokens`, temperature, top_p, top_k, stop_sequences, and (for structured answers)
 /// `output_format: {type: json_schema, schema}`. Requires the `anthropic-version` header.
@@ -78,15 +80,15 @@ enum AnthropicMessagesEndpoint {
             model: model, promptTokens: inputTokens, completionTokens: answer.tokens,
             seeded: false, structured: format.isStructured
         )
-        return .json(200, .object([
-            ("id", .string(context.identifier("msg_sim", hash: base))),
-            ("type", .string("message")),
-            ("role", .string("assistant")),
-            ("model", .string(model)),
-            ("content", .array([.object([("type", .string("text")), ("text", .string(answer.text))])])),
-            ("stop_reason", .string(stopReason)),
-            ("stop_sequence", stopSequence),
-            ("usage", .object([("input_tokens", .int(inputTokens)), ("output_tokens", .int(answer.tokens))])),
-        ]))
+        return .json(200, [
+            "id": .string(context.identifier("msg_sim", hash: base)),
+            "type": "message",
+            "role": "assistant",
+            "model": .string(model),
+            "content": [["type": "text", "text": .string(answer.text)]],
+            "stop_reason": .string(stopReason),
+            "stop_sequence": stopSequence,
+            "usage": ["input_tokens": .int(Int64(inputTokens)), "output_tokens": .int(Int64(answer.tokens))],
+        ])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// `POST /v1/chat/completions`, OpenAI's shape: messages, model, temperature, top_p,
 /// max_tokens / max_completion_tokens, n, seed, stop, logprobs / top_logprobs and
@@ -79,7 +80,7 @@ enum ChatCompletionsEndpoint {
             writer.string(answer.text)
             writer.raw(",\"refusal\":null},\"logprobs\":")
             if logprobs {
-                var logprobGenerator = SeededGenerator(seed: SeededGenerator.mix(base &+ UInt64(index) &+ 0x106))
+                var logprobGenerator = SplitMix64(seed: SplitMix64.mix(base &+ UInt64(index) &+ 0x106))
                 writeLogprobs(answer.text, top: topLogprobs ?? 0, into: &writer, using: &logprobGenerator)
             } else {
                 writer.raw("null")
@@ -128,11 +129,11 @@ enum ChatCompletionsEndpoint {
 
     /// OpenAI's `logprobs.content`: one entry per token with plausible log-probabilities, the
     /// chosen token first among `top_logprobs` alternatives.
-    private static func writeLogprobs(_ text: String, top: Int, into writer: inout JSONWriter, using generator: inout SeededGenerator) {
+    private static func writeLogprobs(_ text: String, top: Int, into writer: inout JSONWriter, using generator: inout SplitMix64) {
         writer.raw("{\"content\":[")
         for (offset, token) in SimulatedTokenizer.tokens(text).enumerated() {
             if offset > 0 { writer.raw(",") }
-            let logprob = -(generator.unit() * generator.unit() * 2.5)
+            let logprob = -(generator.nextUnit() * generator.nextUnit() * 2.5)
             writeToken(token, logprob: logprob, into: &writer)
             writer.raw(",\"top_logprobs\":[")
             // Alternatives share what probability the chosen token leaves, each less likely
@@ -146,7 +147,7 @@ enum ChatCompletionsEndpoint {
                 if rank == 0 {
                     candidate = token
                 } else {
-                    let share = max(min(previous * (0.2 + 0.7 * generator.unit()), remaining * 0.8), 1e-9)
+                    let share = max(min(previous * (0.2 + 0.7 * generator.nextUnit()), remaining * 0.8), 1e-9)
                     remaining -= share
                     previous = share
                     alternative = log(share)
@@ -171,7 +172,8 @@ enum ChatCompletionsEndpoint {
         writer.raw("\"token\":")
         writer.string(token)
         writer.raw(",\"logprob\":")
-        writer.double((logprob * 10_000).rounded() / 10_000)
+        let rounded = (logprob * 10_000).rounded() / 10_000
+        writer.double(rounded == 0 ? 0 : rounded)  // 0.0, as OpenAI writes it, never -0.0
         writer.raw(",\"bytes\":[")
         for (offset, byte) in token.utf8.enumerated() {
             if offset > 0 { writer.raw(",") }

@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// `POST /v1/embeddings`: deterministic unit vectors.
 ///
@@ -108,7 +109,7 @@ enum EmbeddingsEndpoint {
             let hash = hasher.finalize()
             vector[Int(hash % UInt64(dimensions))] += (hash >> 63) == 0 ? 1 : -1
             // A second, weaker feature per word keeps short texts from collapsing onto one axis.
-            let second = SeededGenerator.mix(hash)
+            let second = SplitMix64.mix(hash)
             vector[Int(second % UInt64(dimensions))] += (second >> 63) == 0 ? 0.5 : -0.5
             words += 1
             word = String.UnicodeScalarView()
@@ -126,8 +127,8 @@ enum EmbeddingsEndpoint {
             // No words (or features that cancelled out): a direction derived from the raw text.
             var hasher = StableHasher(seed: seed)
             hasher.combine(text)
-            var generator = SeededGenerator(seed: hasher.finalize())
-            for index in vector.indices { vector[index] = generator.normal() }
+            var generator = SplitMix64(seed: hasher.finalize())
+            for index in vector.indices { vector[index] = generator.nextNormal() }
             norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
         }
         return vector.map { $0 / norm }

@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// What an endpoint needs besides the request: the configuration, the counters, and the
 /// per-request decisions the engine already made.
@@ -28,7 +29,7 @@ struct EndpointContext {
     }
 
     /// A generator for choice `index` of a request whose content hashes to `base`.
-    static func generator(base: UInt64, choice index: Int) -> SeededGenerator {
-        SeededGenerator(seed: SeededGenerator.mix(base ^ SeededGenerator.mix(UInt64(index) &+ 0x5EED)))
+    static func generator(base: UInt64, choice index: Int) -> SplitMix64 {
+        SplitMix64(seed: SplitMix64.mix(base ^ SplitMix64.mix(UInt64(index) &+ 0x5EED)))
     }
 }

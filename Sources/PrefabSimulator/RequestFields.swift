@@ -1,9 +1,11 @@
+import PrefabShards
+
 /// Reads and checks request fields, answering 400 with the field's name the way the real APIs do.
 enum RequestFields {
     static func body(_ bytes: [UInt8]) throws(APIError) -> JSONValue {
         let value: JSONValue
         do {
-            value = try JSONParser.parse(bytes)
+            value = try JSONValue(parsing: bytes)
         } catch {
             throw APIError.invalid("We could not parse the JSON body of your request: \(error.description)")
         }
@@ -43,7 +45,7 @@ enum RequestFields {
         case nil, .null?:
             return nil
         case let value? where value.intValue != nil:
-            let number = value.intValue!
+            let number = Int(value.intValue!)
             guard range.contains(number) else {
                 throw APIError.invalid("Invalid '\(key)': \(number) is not in \(range.lowerBound)...\(range.upperBound).", param: key)
             }

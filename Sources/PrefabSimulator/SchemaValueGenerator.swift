@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// Makes a JSON value valid for a JSON schema, the way a server with constrained decoding would
 /// answer a `response_format: json_schema` request, so judges can be tested end to end.
@@ -14,10 +15,10 @@ import Foundation
 struct SchemaValueGenerator {
     private let root: JSONValue
     private var text: TextGenerator
-    private var generator: SeededGenerator
+    private var generator: SplitMix64
     private static let maximumDepth = 24
 
-    init(root: JSONValue, text: TextGenerator, generator: SeededGenerator) {
+    init(root: JSONValue, text: TextGenerator, generator: SplitMix64) {
         self.root = root
         self.text = text
         self.generator = generator
@@ -48,7 +49,7 @@ struct SchemaValueGenerator {
             return value(for: merged(siblingsOf: schema, with: first, dropping: ["anyOf", "oneOf"]), depth: depth + 1)
         }
         if let parts = schema["allOf"]?.arrayValue, !parts.isEmpty {
-            var combined = merged(siblingsOf: schema, with: .object([]), dropping: ["allOf"])
+            var combined = merged(siblingsOf: schema, with: .object([:]), dropping: ["allOf"])
             for part in parts {
                 let resolved = part["$ref"]?.stringValue.flatMap(resolve) ?? part
                 combined = merge(combined, resolved)
@@ -104,8 +105,8 @@ struct SchemaValueGenerator {
 
     /// `branch` with the keywords of `schema` that it does not set itself (other than `dropping`).
     private func merged(siblingsOf schema: JSONValue, with branch: JSONValue, dropping: Set<String>) -> JSONValue {
-        let siblings = (schema.objectValue ?? []).filter { !dropping.contains($0.0) && $0.0 != "description" && $0.0 != "title" }
-        return merge(.object(siblings), branch)
+        let siblings = (schema.objectValue ?? [:]).filter { !dropping.contains($0.key) && $0.key != "description" && $0.key != "title" }
+        return merge(.object(JSONObject(siblings.map { ($0.key, $0.value) })), branch)
     }
 
     /// Merges two object schemas: `properties` and `required` are combined, other keys of `b` win.
@@ -113,18 +114,15 @@ struct SchemaValueGenerator {
         guard var members = a.objectValue else { return b }
         guard let other = b.objectValue else { return a }
         for (key, value) in other {
-            let existing = members.firstIndex { $0.0 == key }
             var newValue = value
-            if key == "properties", let index = existing, let old = members[index].1.objectValue, let new = value.objectValue {
+            if key == "properties", let old = members[key]?.objectValue, let new = value.objectValue {
                 var combined = old
-                for member in new {
-                    if let at = combined.firstIndex(where: { $0.0 == member.0 }) { combined[at] = member } else { combined.append(member) }
-                }
+                for (name, property) in new { combined[name] = property }
                 newValue = .object(combined)
-            } else if key == "required", let index = existing, let old = members[index].1.arrayValue, let new = value.arrayValue {
+            } else if key == "required", let old = members[key]?.arrayValue, let new = value.arrayValue {
                 newValue = .array(old + new.filter { !old.contains($0) })
             }
-            if let index = existing { members[index] = (key, newValue) } else { members.append((key, newValue)) }
+            members[key] = newValue
         }
         return .object(members)
     }
@@ -173,45 +171,53 @@ struct SchemaValueGenerator {
         case (nil, let h?): low = h - 100
         default: break
         }
-        guard var lo = low, var hi = high, lo <= hi else { return .int(low ?? high ?? 0) }
+        guard var lo = low, var hi = high, lo <= hi else { return .int(Int64(low ?? high ?? 0)) }
         if let step = schema["multipleOf"]?.doubleValue, step > 0, step.rounded() == step {
             let m = Int(step)
             let first = Int((Double(lo) / Double(m)).rounded(.up)), last = Int((Double(hi) / Double(m)).rounded(.down))
-            guard first <= last else { return .int(lo) }
+            guard first <= last else { return .int(Int64(lo)) }
             lo = first; hi = last
-            return .int(m * (lo + Int(generator.next() % UInt64(hi - lo + 1))))
+            return .int(Int64(m * (lo + Int(generator.next() % UInt64(hi - lo + 1)))))
         }
-        return .int(lo + Int(generator.next() % UInt64(hi - lo + 1)))
+        return .int(Int64(lo + Int(generator.next() % UInt64(hi - lo + 1))))
     }
 
+    /// A number for a `number` schema. A zero that came out negative (a range around 0, rounded)
+    /// is made +0.0: `JSONWriter` spells -0.0 as Python does, and a constrained decoder never
+    /// writes `-0.0`, so answers keep reading `0.0`.
     private mutating func number(_ schema: JSONValue) -> JSONValue {
+        let value = numberValue(schema)
+        return .double(value == 0 ? 0 : value)
+    }
+
+    private mutating func numberValue(_ schema: JSONValue) -> Double {
         if schema["type"]?.stringValue == "number", let step = schema["multipleOf"]?.doubleValue, step > 0 {
             let b = bounds(schema)
             let lo = (b.low ?? 0) / step, hi = (b.high ?? ((b.low ?? 0) + 100 * step)) / step
             var first = lo.rounded(.up), last = hi.rounded(.down)
             if b.lowExclusive, first == lo { first += 1 }
             if b.highExclusive, last == hi { last -= 1 }
-            guard first <= last else { return .double(b.low ?? 0) }
+            guard first <= last else { return b.low ?? 0 }
             let k = first + Double(generator.next() % UInt64(last - first + 1))
-            return .double(k * step)
+            return k * step
         }
         let b = bounds(schema)
         var lo = b.low ?? ((b.high ?? 1) - 1), hi = b.high ?? (lo + (b.low == nil ? 1 : 100))
         if b.low == nil, b.high == nil { lo = 0; hi = 1 }
-        guard lo <= hi else { return .double(lo) }
-        let raw = lo + (hi - lo) * generator.unit()
+        guard lo <= hi else { return lo }
+        let raw = lo + (hi - lo) * generator.nextUnit()
         var value = (raw * 100).rounded() / 100
         func inside(_ v: Double) -> Bool {
             (b.lowExclusive ? v > lo : v >= lo) && (b.highExclusive ? v < hi : v <= hi)
         }
         if !inside(value) { value = raw }
         if !inside(value) { value = (lo + hi) / 2 }
-        return .double(value)
+        return value
     }
 
     private mutating func string(_ schema: JSONValue) -> JSONValue {
-        let minLength = max(0, schema["minLength"]?.intValue ?? 0)
-        let maxLength = schema["maxLength"]?.intValue
+        let minLength = max(0, schema["minLength"]?.intValue.map(Int.init) ?? 0)
+        let maxLength = schema["maxLength"]?.intValue.map(Int.init)
         if let format = schema["format"]?.stringValue, let formatted = formatted(format) {
             if formatted.count >= minLength, maxLength.map({ formatted.count <= $0 }) ?? true { return .string(formatted) }
         }
@@ -251,10 +257,10 @@ struct SchemaValueGenerator {
         let prefix = schema["prefixItems"]?.arrayValue ?? []
         let itemSchema: JSONValue? = {
             if case .bool(false)? = schema["items"] { return nil }
-            return schema["items"] ?? .object([])
+            return schema["items"] ?? .object([:])
         }()
-        let minItems = max(0, schema["minItems"]?.intValue ?? 0)
-        var maxItems = schema["maxItems"]?.intValue
+        let minItems = max(0, schema["minItems"]?.intValue.map(Int.init) ?? 0)
+        var maxItems = schema["maxItems"]?.intValue.map(Int.init)
         if itemSchema == nil { maxItems = min(maxItems ?? prefix.count, prefix.count) }
         let high = max(maxItems ?? (max(minItems, 1) + 2), 0)
         // Without minItems, prefer a non-empty array.
@@ -263,7 +269,7 @@ struct SchemaValueGenerator {
         let unique = schema["uniqueItems"]?.boolValue == true
         var elements: [JSONValue] = []
         for index in 0..<count {
-            let elementSchema = index < prefix.count ? prefix[index] : (itemSchema ?? .object([]))
+            let elementSchema = index < prefix.count ? prefix[index] : (itemSchema ?? .object([:]))
             var element = value(for: elementSchema, depth: depth + 1)
             if unique {
                 var attempts = 0
@@ -279,14 +285,14 @@ struct SchemaValueGenerator {
 
     private mutating func object(_ schema: JSONValue, depth: Int) -> JSONValue {
         var members: [(String, JSONValue)] = []
-        let properties = schema["properties"]?.objectValue ?? []
+        let properties = schema["properties"]?.objectValue ?? [:]
         for (name, propertySchema) in properties {
             if case .bool(false) = propertySchema { continue }
             members.append((name, value(for: propertySchema, depth: depth + 1)))
         }
         // Required names that no property describes still have to appear.
         for case .string(let name) in schema["required"]?.arrayValue ?? [] where !members.contains(where: { $0.0 == name }) {
-            let extra = schema["additionalProperties"].flatMap { $0.objectValue != nil ? $0 : nil } ?? .object([])
+            let extra = schema["additionalProperties"].flatMap { $0.objectValue != nil ? $0 : nil } ?? .object([:])
             members.append((name, value(for: extra, depth: depth + 1)))
         }
         let additional = schema["additionalProperties"]
@@ -294,7 +300,7 @@ struct SchemaValueGenerator {
             if case .bool(false)? = additional { return false }
             return true
         }()
-        var wanted = max(0, schema["minProperties"]?.intValue ?? 0)
+        var wanted = max(0, schema["minProperties"]?.intValue.map(Int.init) ?? 0)
         if properties.isEmpty, schema["required"] == nil, case .object? = additional, wanted == 0 { wanted = 1 }
         if additionalAllowed {
             var index = 1
@@ -302,17 +308,17 @@ struct SchemaValueGenerator {
                 let name = "\(text.word(using: &generator))_\(index)"
                 index += 1
                 if members.contains(where: { $0.0 == name }) { continue }
-                let extra = additional.flatMap { $0.objectValue != nil ? $0 : nil } ?? .object([("type", .string("string"))])
+                let extra = additional.flatMap { $0.objectValue != nil ? $0 : nil } ?? ["type": "string"]
                 members.append((name, value(for: extra, depth: depth + 1)))
             }
         }
-        if let maxProperties = schema["maxProperties"]?.intValue, members.count > maxProperties {
+        if let maxProperties = schema["maxProperties"]?.intValue.map(Int.init), members.count > maxProperties {
             let required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
             var kept: [(String, JSONValue)] = members.filter { required.contains($0.0) }
             for member in members where !required.contains(member.0) && kept.count < maxProperties { kept.append(member) }
             members = members.filter { m in kept.contains { $0.0 == m.0 } }
         }
-        return .object(members)
+        return .object(JSONObject(members))
     }
 }
 

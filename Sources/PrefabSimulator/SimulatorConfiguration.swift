@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// Everything that shapes how a `SimulatorServer` answers: where it listens, how long and how
 /// varied its answers are, and which faults it injects at random.
@@ -55,12 +56,12 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         }
 
         /// Draws one delay in milliseconds.
-        func sample(using generator: inout SeededGenerator) -> Double {
+        func sample(using generator: inout SplitMix64) -> Double {
             switch self {
             case .none: 0
             case .fixed(let ms): ms
-            case .uniform(let low, let high): low + (high - low) * generator.unit()
-            case .logNormal(let median, let sigma): median * exp(sigma * generator.normal())
+            case .uniform(let low, let high): low + (high - low) * generator.nextUnit()
+            case .logNormal(let median, let sigma): median * exp(sigma * generator.nextNormal())
             }
         }
     }

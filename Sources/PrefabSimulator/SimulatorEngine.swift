@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// Decides the reply to every request: counts it, checks the API key, picks a fault (from the
 /// `x-sim-fault` header or at random from the configured rates), routes it to its endpoint, and
@@ -40,7 +41,7 @@ final class SimulatorEngine: Sendable {
         if isAPI, let failure = authenticationFailure(request) {
             return failure.reply(style: style)
         }
-        var generator = SeededGenerator(seed: SeededGenerator.mix(configuration.seed ^ SeededGenerator.mix(sequence &+ 1)))
+        var generator = SplitMix64(seed: SplitMix64.mix(configuration.seed ^ SplitMix64.mix(sequence &+ 1)))
         var plan = FaultPlan()
         if let header = request.header("x-sim-fault") {
             do {
@@ -105,8 +106,8 @@ final class SimulatorEngine: Sendable {
 
     /// One uniform draw against the cumulative fault rates, then an independent draw for the
     /// unparseable-content fault.
-    private func randomPlan(using generator: inout SeededGenerator) -> FaultPlan {
-        let draw = generator.unit()
+    private func randomPlan(using generator: inout SplitMix64) -> FaultPlan {
+        let draw = generator.nextUnit()
         var threshold = 0.0
         var action = FaultPlan.Action.none
         let candidates: [(Double, FaultPlan.Action)] = [
@@ -120,7 +121,7 @@ final class SimulatorEngine: Sendable {
                 break
             }
         }
-        if action == .none, configuration.unparseableRate > 0, generator.unit() < configuration.unparseableRate {
+        if action == .none, configuration.unparseableRate > 0, generator.nextUnit() < configuration.unparseableRate {
             action = .unparseable
         }
         var plan = FaultPlan(action: action)
@@ -144,10 +145,10 @@ final class SimulatorEngine: Sendable {
         case ("POST", EmbeddingsEndpoint.path):
             return EmbeddingsEndpoint.reply(to: request, context: context)
         case ("GET", "/v1/models"):
-            return .json(200, .object([
-                ("object", .string("list")),
-                ("data", .array(configuration.models.map(Self.modelObject))),
-            ]))
+            return .json(200, [
+                "object": "list",
+                "data": .array(configuration.models.map(Self.modelObject)),
+            ])
         case ("GET", let path) where path.hasPrefix("/v1/models/"):
             let id = String(path.dropFirst("/v1/models/".count))
             guard configuration.models.contains(id) else {
@@ -155,7 +156,7 @@ final class SimulatorEngine: Sendable {
             }
             return .json(200, Self.modelObject(id))
         case ("GET", "/health"):
-            return .json(200, .object([("status", .string("ok"))]))
+            return .json(200, ["status": "ok"])
         case (_, ChatCompletionsEndpoint.path), (_, AnthropicMessagesEndpoint.path), (_, EmbeddingsEndpoint.path):
             return APIError(405, "Method \(request.method) is not allowed on \(request.path); use POST.")
                 .reply(style: .openAI, headers: [("allow", "POST")])
@@ -173,7 +174,7 @@ final class SimulatorEngine: Sendable {
             return .json(200, recorder.snapshot().json)
         case ("POST", "/sim/reset"):
             recorder.reset()
-            return .json(200, .object([("status", .string("reset"))]))
+            return .json(200, ["status": "reset"])
         default:
             return APIError(404, "Unknown simulator path \(request.path); use GET /sim/stats or POST /sim/reset.").reply(style: .openAI)
         }
@@ -210,10 +211,7 @@ final class SimulatorEngine: Sendable {
     }
 
     private static func modelObject(_ id: String) -> JSONValue {
-        .object([
-            ("id", .string(id)), ("object", .string("model")),
-            ("created", .int(1_700_000_000)), ("owned_by", .string("prefab-sim")),
-        ])
+        ["id": .string(id), "object": "model", "created": 1_700_000_000, "owned_by": "prefab-sim"]
     }
 
     private static func message(forStatus code: Int) -> String {

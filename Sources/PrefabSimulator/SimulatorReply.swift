@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// What the connection handler must do for one request.
 struct SimulatorReply {
     enum Delivery: Equatable {
@@ -33,8 +35,6 @@ struct SimulatorReply {
     }
 
     static func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> SimulatorReply {
-        var writer = JSONWriter()
-        writer.write(value)
-        return json(status, writer.bytes, headers: headers)
+        json(status, value.serializedBytes(), headers: headers)
     }
 }

@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// What the simulator has seen since it started (or since the last reset), so tests can count
 /// calls: a cache hit makes no call, a resumed run pays for nothing twice, a retry policy makes
 /// exactly the attempts it should.
@@ -85,22 +87,23 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
 
     /// The stats as the `/sim/stats` endpoint writes them.
     var json: JSONValue {
+        func int(_ value: Int) -> JSONValue { .int(Int64(value)) }
         func counts(_ dictionary: [String: Int]) -> JSONValue {
-            .object(dictionary.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
+            .object(JSONObject(dictionary.sorted { $0.key < $1.key }.map { ($0.key, int($0.value)) }))
         }
-        return .object([
-            ("total_requests", .int(totalRequests)),
-            ("in_flight", .int(inFlight)),
-            ("paths", .object(paths.sorted { $0.key < $1.key }.map {
-                ($0.key, .object([("requests", .int($0.value.requests)), ("statuses", counts($0.value.statuses))]))
+        return [
+            "total_requests": int(totalRequests),
+            "in_flight": int(inFlight),
+            "paths": .object(JSONObject(paths.sorted { $0.key < $1.key }.map {
+                ($0.key, ["requests": int($0.value.requests), "statuses": counts($0.value.statuses)])
             })),
-            ("models", counts(models)),
-            ("faults", counts(faults)),
-            ("unique_bodies", .int(uniqueBodies)),
-            ("prompt_tokens", .int(promptTokens)),
-            ("completion_tokens", .int(completionTokens)),
-            ("seeded_requests", .int(seededRequests)),
-            ("structured_requests", .int(structuredRequests)),
-        ])
+            "models": counts(models),
+            "faults": counts(faults),
+            "unique_bodies": int(uniqueBodies),
+            "prompt_tokens": int(promptTokens),
+            "completion_tokens": int(completionTokens),
+            "seeded_requests": int(seededRequests),
+            "structured_requests": int(structuredRequests),
+        ]
     }
 }

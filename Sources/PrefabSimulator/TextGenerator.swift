@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// Makes the words of a simulated answer: sentences drawn from the simulator's vocabulary mixed
 /// with words taken from the prompt, so answers to different prompts differ in vocabulary (what
 /// distinct-n, compression and embedding metrics look at) and not only in order.
@@ -31,17 +33,17 @@ struct TextGenerator {
         promptWords = words
     }
 
-    mutating func word(using generator: inout SeededGenerator) -> String {
+    mutating func word(using generator: inout SplitMix64) -> String {
         // Few prompt words get a smaller share, so they do not repeat in every sentence.
         let share = Self.promptShare * min(1, Double(promptWords.count) / 8)
-        if !promptWords.isEmpty, generator.unit() < share {
+        if !promptWords.isEmpty, generator.nextUnit() < share {
             return promptWords[Int(generator.next() % UInt64(promptWords.count))]
         }
         return Vocabulary.words[Int(generator.next() % UInt64(Vocabulary.words.count))]
     }
 
     /// `count` words as sentences of 5–14 words, each capitalised and ending with a period.
-    mutating func text(words count: Int, using generator: inout SeededGenerator) -> String {
+    mutating func text(words count: Int, using generator: inout SplitMix64) -> String {
         var output = ""
         output.reserveCapacity(count * 8)
         var remainingInSentence = 0
@@ -56,7 +58,7 @@ struct TextGenerator {
             remainingInSentence -= 1
             if remainingInSentence == 0 || index == count - 1 {
                 output += "."
-            } else if generator.unit() < 0.06 {
+            } else if generator.nextUnit() < 0.06 {
                 output += ","
             }
         }
@@ -66,7 +68,7 @@ struct TextGenerator {
     /// A phrase whose length in characters lies in `minLength...maxLength` (as far as the bounds
     /// allow), for JSON-schema strings. `targetWords` sets the length when the bounds are loose.
     mutating func phrase(
-        minLength: Int, maxLength: Int?, targetWords: Int, using generator: inout SeededGenerator
+        minLength: Int, maxLength: Int?, targetWords: Int, using generator: inout SplitMix64
     ) -> String {
         let limit = maxLength ?? Int.max
         if limit <= 0 { return "" }

@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// The free-text answer an UltraFeedback judge prompt asks for, as the `ultrafeedback-text`
 /// answer style writes it.
 ///
@@ -28,14 +30,14 @@ struct UltraFeedbackTextAnswer: Equatable {
     }
 
     /// The sections for every text, ratings drawn uniformly from 1–5.
-    func compose(text: inout TextGenerator, using generator: inout SeededGenerator) -> String {
+    func compose(text: inout TextGenerator, using generator: inout SplitMix64) -> String {
         var sections: [String] = []
         sections.reserveCapacity(texts)
         for index in 1...texts {
             var lines = ["#### Output for Text \(index)"]
             if typed {
                 let first = 1 + Int(generator.next() % 3)
-                let types = generator.unit() < 0.5 ? "\(first)" : "\(first), \(1 + (first % 3))"
+                let types = generator.nextUnit() < 0.5 ? "\(first)" : "\(first), \(1 + (first % 3))"
                 lines.append("Type: \(types)")
                 lines.append("Rationale: " + rationale(&text, &generator))
             }
@@ -47,7 +49,7 @@ struct UltraFeedbackTextAnswer: Equatable {
     }
 
     /// One short sentence on a single line.
-    private func rationale(_ text: inout TextGenerator, _ generator: inout SeededGenerator) -> String {
+    private func rationale(_ text: inout TextGenerator, _ generator: inout SplitMix64) -> String {
         text.text(words: 6 + Int(generator.next() % 7), using: &generator)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PrefabTestSupport
 import Testing
 @testable import Prefab
 
@@ -87,16 +88,7 @@ struct FullRunEndToEndTests {
 
     /// Runs the built `prefab` in `directory`; fails the test with its output on a non-zero exit.
     static func prefab(_ arguments: [String], in directory: String) throws {
-        let runner = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
-        var candidates: [String] = []
-        var folder = runner
-        while folder.path != "/" {
-            folder.deleteLastPathComponent()
-            candidates.append(folder.appendingPathComponent("prefab").path)
-            if folder.lastPathComponent == ".build" { break }
-        }
-        candidates.append(repository + "/.build/debug/prefab")
-        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "prefab is not built")
+        let binary = try BuiltProduct.path("prefab")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PrefabSimulator
+import PrefabTestSupport
 @testable import PrefabLLM
 
 /// A simulator started for one test, and endpoint configurations that point at it.
@@ -22,15 +23,7 @@ struct SimFixture {
         _ configuration: SimulatorConfiguration = SimulatorConfiguration(threads: 2),
         _ body: (SimFixture) async throws -> T
     ) async throws -> T {
-        let sim = try await start(configuration)
-        do {
-            let result = try await body(sim)
-            try await sim.stop()
-            return result
-        } catch {
-            try? await sim.stop()
-            throw error
-        }
+        try await SimulatorHarness.run(configuration) { server in try await body(SimFixture(server: server)) }
     }
 
     /// An OpenAI-compatible endpoint on the simulator with fast retries.

@@ -1,11 +1,12 @@
 import Foundation
+import PrefabTestSupport
 import Testing
 @testable import PrefabShards
 
 /// A flipped byte or a cut file is reported as damage naming the file, and never turns into
 /// wrong records.
 @Suite struct CorruptionTests {
-    static let records = RoundTripTests.records(count: 400)
+    static let records = Fixtures.records(count: 400)
 
     /// Reads everything, returning the records read before an error, and the error.
     static func readUntilError(_ path: String, verification: Verification = .standard) -> (records: [JSONObject], error: ShardError?) {

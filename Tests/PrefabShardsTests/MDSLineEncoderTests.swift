@@ -1,4 +1,5 @@
 import Foundation
+import PrefabTestSupport
 import Testing
 @testable import PrefabShards
 
@@ -50,7 +51,7 @@ import Testing
     }
 
     @Test func transcoderMatchesPythonStyleSerialisationOnRandomValues() throws {
-        var generator = TestGenerator()
+        var generator = SplitMix64(seed: TestSeed.value)
         let strings = ["", "é", "😀", "\u{7F}", "\n\t\"\\", "日本", "\u{1}", "/"]
         func random(_ depth: Int) -> JSONValue {
             switch Int.random(in: 0..<(depth > 3 ? 5 : 8), using: &generator) {
@@ -106,8 +107,8 @@ import Testing
             MDSColumn(name: "rejected", encoding: .json), MDSColumn(name: "score_chosen", encoding: .float64),
             MDSColumn(name: "score_rejected", encoding: .int64),
         ].sorted { $0.name < $1.name }
-        let seeds = RoundTripTests.records(count: 30).map { $0.serializedBytes() }
-        var generator = TestGenerator()
+        let seeds = Fixtures.records(count: 30).map { $0.serializedBytes() }
+        var generator = SplitMix64(seed: TestSeed.value)
         let interesting: [UInt8] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xE2, 0xF0, 0xFF, 0x30, 0x2D, 0x2E, 0x65, 0x75, 0x20, 0x44]
         var disagreements: [String] = []
         var encoder = MDSLineEncoder(columns: columns)
@@ -175,7 +176,7 @@ import Testing
     @Test func mdsRecordsReadBackAsTheSameCompactJSONTextWhetherParsedOrNot() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        let records = RoundTripTests.records(count: 50)
+        let records = Fixtures.records(count: 50)
         let writer = try Shards.makeWriter(directory: scratch.sub("out"), options: ShardWriterOptions(format: .mds))
         for record in records { try writer.write(jsonLine: record.serialized()) }
         try writer.finish()

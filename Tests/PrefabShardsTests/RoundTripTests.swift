@@ -1,30 +1,11 @@
 import Foundation
+import PrefabTestSupport
 import Testing
 @testable import PrefabShards
 
 /// Records written by Prefab read back equal, in both formats, across awkward content and
 /// shard/frame boundaries; every file written passes `zstd -t`.
 @Suite struct RoundTripTests {
-    /// Preference-pair-like records with non-ASCII, emoji, empty strings, control characters,
-    /// and a few large ones.
-    static func records(count: Int, largeEvery: Int = 0, largeSize: Int = 200_000) -> [JSONObject] {
-        let words = ["naïve", "café", "日本語のテキスト", "😀🎉", "", "plain ascii", "tab\there", "quote \" and \\", "Ωμέγα", "line\nbreak"]
-        return (0..<count).map { index in
-            var prompt = "Q\(index): " + words[index % words.count]
-            if largeEvery > 0, index % largeEvery == largeEvery - 1 {
-                prompt += String(repeating: "long é😀 text ", count: largeSize / 16)
-            }
-            return [
-                "prompt": .string(prompt),
-                "chosen": [["role": "user", "content": .string(prompt)], ["role": "assistant", "content": .string(words[(index + 3) % words.count])]],
-                "rejected": [["role": "assistant", "content": ""]],
-                "score_chosen": .double(Double(index % 10) + 0.5),
-                "score_rejected": .int(Int64(index % 7)),
-                "empty": "",
-            ]
-        }
-    }
-
     static func storedFiles(_ directory: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory)
             .filter { $0.hasSuffix(".zst") || $0.hasSuffix(".zstd") }
@@ -34,7 +15,7 @@ import Testing
     @Test func jsonlZstRoundTripsAcrossFramesAndShards() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        let records = Self.records(count: 3000, largeEvery: 700)
+        let records = Fixtures.records(count: 3000, largeEvery: 700)
         let options = ShardWriterOptions(format: .jsonlZst, shardSizeLimit: 400_000, frameSize: 16 << 10, configHash: "abc123")
         let writer = try Shards.makeWriter(directory: scratch.sub("out"), options: options)
         for record in records { try writer.write(record) }
@@ -64,7 +45,7 @@ import Testing
     @Test func framesEndOnLineBoundariesSoReadingCanStartAtAnyFrame() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        let records = Self.records(count: 500)
+        let records = Fixtures.records(count: 500)
         let writer = try JSONLZstWriter(directory: scratch.sub("out"), options: ShardWriterOptions(format: .jsonlZst, shardSizeLimit: nil, frameSize: 4096))
         for record in records { try writer.write(record) }
         try writer.finish()
@@ -100,7 +81,7 @@ import Testing
     @Test func mdsRoundTripsWithInferredColumnsOverTheSizeLimit() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        let records = Self.records(count: 3000, largeEvery: 1000, largeSize: 300_000)
+        let records = Fixtures.records(count: 3000, largeEvery: 1000, largeSize: 300_000)
         for compression in [Compression.zstd, .none, .zstd(level: 9)] {
             let output = scratch.sub("out-\(compression)")
             let writer = try MDSWriter(directory: output, options: ShardWriterOptions(format: .mds, compression: compression, shardSizeLimit: 200_000))
@@ -140,7 +121,7 @@ import Testing
         defer { scratch.remove() }
         // About 24 MiB in one unbounded shard: the writer's 1 MiB chunks are compressed and
         // moved to a scratch file as they fill, so only a handful ever exist.
-        let records = Self.records(count: 120, largeEvery: 1, largeSize: 200_000)
+        let records = Fixtures.records(count: 120, largeEvery: 1, largeSize: 200_000)
         for compression in [Compression.zstd, .none] {
             let output = scratch.sub("out-\(compression)")
             let writer = try MDSWriter(directory: output, options: ShardWriterOptions(
@@ -163,7 +144,7 @@ import Testing
     func eachWriterNamesTheShardHoldingTheRecordJustWritten(format: ShardFormat) throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        let records = Self.records(count: 600, largeEvery: 150, largeSize: 50_000)
+        let records = Fixtures.records(count: 600, largeEvery: 150, largeSize: 50_000)
         let writer = try Shards.makeWriter(directory: scratch.sub("out"), options: ShardWriterOptions(format: format, shardSizeLimit: 60_000))
         #expect(writer.currentShard == nil)
         var named: [String] = []
@@ -182,7 +163,7 @@ import Testing
     @Test func rawLinesAndRecordsWriteTheSameShards() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        let records = Self.records(count: 200)
+        let records = Fixtures.records(count: 200)
         for format in [ShardFormat.jsonlZst, .mds] {
             let fromRecords = try Shards.makeWriter(directory: scratch.sub("\(format)-records"), options: ShardWriterOptions(format: format))
             let fromLines = try Shards.makeWriter(directory: scratch.sub("\(format)-lines"), options: ShardWriterOptions(format: format))
@@ -214,11 +195,11 @@ import Testing
         defer { scratch.remove() }
         let output = scratch.sub("out")
         let writer = try Shards.makeWriter(directory: output, options: ShardWriterOptions(format: format, shardSizeLimit: 20_000, frameSize: 2048))
-        for record in Self.records(count: 50) { try writer.write(record) }
+        for record in Fixtures.records(count: 50) { try writer.write(record) }
         // The directory disappears under the writer (a full or unmounted disk looks the same).
         try FileManager.default.removeItem(atPath: output)
         #expect {
-            for record in Self.records(count: 500) { try writer.write(record) }
+            for record in Fixtures.records(count: 500) { try writer.write(record) }
             try writer.finish()
         } throws: { error in
             guard let error = error as? ShardError, case .io(let path, _, _) = error else { return false }

@@ -1,5 +1,6 @@
 import CZstd
 import Foundation
+import PrefabTestSupport
 import Testing
 @testable import PrefabShards
 
@@ -90,7 +91,7 @@ import Testing
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         try FileManager.default.createDirectory(atPath: scratch.sub("spill"), withIntermediateDirectories: true)
-        var generator = TestGenerator()
+        var generator = SplitMix64(seed: TestSeed.value)
         let words = (ZstdPrefixedFrame.spillThreshold + (3 << 20)) / 8
         let body = [UInt8](unsafeUninitializedCapacity: words * 8) { buffer, count in
             let raw = UnsafeMutableRawBufferPointer(buffer)

@@ -1,5 +1,6 @@
 import Foundation
 import PrefabSimulator
+import PrefabTestSupport
 import Testing
 
 @testable import Prefab
@@ -24,16 +25,7 @@ enum JudgingFixtures {
         _ configuration: SimulatorConfiguration = SimulatorConfiguration(seed: 11, threads: 2),
         _ body: (SimulatorServer) async throws -> T
     ) async throws -> T {
-        let server = SimulatorServer(configuration: configuration)
-        _ = try await server.start()
-        do {
-            let result = try await body(server)
-            try await server.stop()
-            return result
-        } catch {
-            try? await server.stop()
-            throw error
-        }
+        try await SimulatorHarness.run(configuration, body)
     }
 
     /// A bundled ensemble pointed at the simulator.
@@ -125,35 +117,11 @@ extension JudgingFixtures {
 
     /// The built `prefab` executable.
     static var prefab: String {
-        get throws {
-            let runner = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
-            var candidates = [runner.deletingLastPathComponent().appendingPathComponent("prefab").path]
-            var directory = runner
-            while directory.path != "/" {
-                directory.deleteLastPathComponent()
-                candidates.append(directory.appendingPathComponent("prefab").path)
-                if directory.lastPathComponent == ".build" { break }
-            }
-            candidates.append(repository + "/.build/debug/prefab")
-            return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "the prefab binary is not built (swift build --build-tests)")
-        }
+        get throws { try BuiltProduct.path("prefab") }
     }
 
     /// Runs the CLI and returns its status and output.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try prefab)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        try runProcess(try prefab, arguments, environment: environment)
     }
 }

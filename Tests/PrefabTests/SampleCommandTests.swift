@@ -1,5 +1,6 @@
 import Foundation
 import PrefabSimulator
+import PrefabTestSupport
 import Testing
 @testable import Prefab
 
@@ -9,22 +10,9 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    struct Missing: Error, CustomStringConvertible {
-        var description: String { "the prefab binary is not built (run swift build --build-tests)" }
-    }
-
     /// The `prefab` executable built beside the test bundle.
     static func prefab() throws -> String {
-        var directory = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
-        var candidates: [String] = []
-        while directory.path != "/" {
-            directory.deleteLastPathComponent()
-            candidates.append(directory.appendingPathComponent("prefab").path)
-            if directory.lastPathComponent == ".build" { break }
-        }
-        candidates.append(root.appendingPathComponent(".build/debug/prefab").path)
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { throw Missing() }
-        return found
+        try BuiltProduct.path("prefab")
     }
 
     static func run(_ arguments: [String], in directory: String) throws -> (status: Int32, stdout: String, stderr: String) {

@@ -1,4 +1,6 @@
 import Foundation
+import PrefabTestSupport
+import PrefabShards
 @testable import PrefabSimulator
 import Testing
 
@@ -206,7 +208,7 @@ import Testing
     }
 
     @Test func configuredLatencyDistributionsStayInTheirBounds() {
-        var generator = SeededGenerator(seed: 1)
+        var generator = SplitMix64(seed: 1)
         let uniform = SimulatorConfiguration.Latency.uniform(minMilliseconds: 10, maxMilliseconds: 20)
         #expect((0..<1000).map { _ in uniform.sample(using: &generator) }.allSatisfy { (10...20).contains($0) })
         let logNormal = SimulatorConfiguration.Latency.logNormal(medianMilliseconds: 100, sigma: 0.5)

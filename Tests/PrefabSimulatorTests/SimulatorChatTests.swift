@@ -1,4 +1,5 @@
 import Foundation
+import PrefabTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -1,5 +1,3 @@
-import PrefabShards
-
 /// A deterministic random number generator (xoshiro256**) whose state derives from the run seed
 /// and a key such as a prompt id.
 ///
@@ -7,6 +5,10 @@ import PrefabShards
 /// judge sees completions in, which completion is the rejected one) draws from a generator made
 /// for that prompt and that purpose. So the same config gives the same choices on any machine, in
 /// any order, after any resume: nothing depends on how many draws happened before.
+///
+/// It lives here, beside the SHA-256 it is keyed with, so every module draws from the same
+/// generator; `SplitMix64` is the one for a bare 64-bit seed. Its sequence is part of what a run
+/// chooses, so it must never change.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 
@@ -39,11 +41,6 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         state.2 ^= shifted
         state.3 = rotate(state.3, 45)
         return result
-    }
-
-    /// A uniform double in [0, 1) with 53 bits of randomness.
-    public mutating func nextUnit() -> Double {
-        Double(next() >> 11) * 0x1.0p-53
     }
 
     private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 {

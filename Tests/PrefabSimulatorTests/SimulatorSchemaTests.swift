@@ -1,4 +1,6 @@
 import Foundation
+import PrefabTestSupport
+import PrefabShards
 @testable import PrefabSimulator
 import Testing
 
@@ -66,15 +68,15 @@ import Testing
 
     @Test func generatedValuesAreValidForManyRequests() throws {
         for schema in [Self.judgeSchema, Self.richSchema] {
-            let root = try JSONParser.parse(schema)
+            let root = try JSONValue(parsing: schema)
             let validator = SimulatorSchemaValidator(root: try SimulatorTestJSON.parse(schema))
             var ratings = Set<Int>()
             for seed in 0..<300 {
                 var generator = SchemaValueGenerator(
                     root: root, text: TextGenerator(prompt: "prompt \(seed) about rivers"),
-                    generator: SeededGenerator(seed: UInt64(seed))
+                    generator: SplitMix64(seed: UInt64(seed))
                 )
-                let text = generator.generate().serialized
+                let text = generator.generate().serialized()
                 let value = try SimulatorTestJSON.parse(text)
                 let violations = validator.violations(of: value)
                 #expect(violations.isEmpty, "\(violations) in \(text)")
@@ -132,7 +134,7 @@ import Testing
         {"definitions":{"Base":{"type":"object","properties":{"id":{"type":"integer","minimum":1,"maximum":1}},"required":["id"]}},
          "allOf":[{"$ref":"#/definitions/Base"},{"type":"object","properties":{"name":{"type":"string","maxLength":4}},"required":["name"]}]}
         """#
-        var generator = SchemaValueGenerator(root: try JSONParser.parse(schema), text: TextGenerator(prompt: ""), generator: SeededGenerator(seed: 3))
+        var generator = SchemaValueGenerator(root: try JSONValue(parsing: schema), text: TextGenerator(prompt: ""), generator: SplitMix64(seed: 3))
         let value = generator.generate()
         #expect(value["id"] == .int(1))
         #expect((value["name"]?.stringValue?.count ?? 99) <= 4)

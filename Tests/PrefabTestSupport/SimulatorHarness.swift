@@ -1,12 +1,11 @@
 import Foundation
 import PrefabSimulator
-import Testing
 
-/// Helpers for the simulator's suites, in one namespace so they cannot clash with other suites
-/// of this test target.
-enum SimulatorHarness {
+/// An in-process simulator for a test, and an outside HTTP client to talk to it: the simulator's
+/// own suites, the CLI suites and the client suites share them.
+public enum SimulatorHarness {
     /// Runs `body` against a fresh simulator on a free port and stops it afterwards.
-    static func run<T>(
+    public static func run<T>(
         _ configuration: SimulatorConfiguration = SimulatorConfiguration(),
         _ body: (SimulatorServer) async throws -> T
     ) async throws -> T {
@@ -27,25 +26,31 @@ enum SimulatorHarness {
     /// One exchange made with `/usr/bin/curl`, an HTTP client independent of both the simulator
     /// and Prefab's own client: its exit code tells faults apart (28 timeout, 18 partial body,
     /// 52 empty reply, 56 reset).
-    struct Exchange {
-        var exitCode: Int32
-        var status: Int
+    public struct Exchange: Sendable {
+        public var exitCode: Int32
+        public var status: Int
         /// Response header names lowercased.
-        var headers: [String: String]
+        public var headers: [String: String]
         /// Every response head curl saw, interim (100 Continue) ones included.
-        var rawHeaders: String
-        var body: Data
+        public var rawHeaders: String
+        public var body: Data
 
-        var text: String { String(decoding: body, as: UTF8.self) }
+        public var text: String { String(decoding: body, as: UTF8.self) }
 
         /// The body parsed with Foundation (an outside check of the simulator's own JSON writer).
-        func json() throws -> [String: Any] {
+        public func json() throws -> [String: Any] {
             let value = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
-            return try #require(value as? [String: Any], "body is not a JSON object: \(text)")
+            guard let object = value as? [String: Any] else { throw NotAnObject(text: text) }
+            return object
+        }
+
+        public struct NotAnObject: Error, CustomStringConvertible {
+            public let text: String
+            public var description: String { "body is not a JSON object: \(text)" }
         }
     }
 
-    static func curl(
+    public static func curl(
         _ url: String,
         method: String? = nil,
         json: String? = nil,
@@ -98,30 +103,30 @@ enum SimulatorHarness {
     }
 
     /// A chat completion request body with one user message and extra top-level fields.
-    static func chatBody(_ prompt: String, model: String = "sim-model", _ extra: String = "") -> String {
+    public static func chatBody(_ prompt: String, model: String = "sim-model", _ extra: String = "") -> String {
         let escaped = prompt.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return #"{"model":"\#(model)","messages":[{"role":"user","content":"\#(escaped)"}]\#(extra.isEmpty ? "" : ",")\#(extra)}"#
     }
 
     /// The pieces of a chat completion, out of Foundation's untyped JSON.
-    struct ChatView {
-        var raw: [String: Any]
+    public struct ChatView {
+        public var raw: [String: Any]
 
-        init(_ exchange: Exchange) throws {
+        public init(_ exchange: Exchange) throws {
             raw = try exchange.json()
         }
 
-        var choices: [[String: Any]] { raw["choices"] as? [[String: Any]] ?? [] }
+        public var choices: [[String: Any]] { raw["choices"] as? [[String: Any]] ?? [] }
 
-        func content(_ index: Int = 0) -> String? {
+        public func content(_ index: Int = 0) -> String? {
             (choice(index)?["message"] as? [String: Any])?["content"] as? String
         }
 
-        func finishReason(_ index: Int = 0) -> String? {
+        public func finishReason(_ index: Int = 0) -> String? {
             choice(index)?["finish_reason"] as? String
         }
 
-        var usage: [String: Int] { raw["usage"] as? [String: Int] ?? [:] }
+        public var usage: [String: Int] { raw["usage"] as? [String: Int] ?? [:] }
 
         private func choice(_ index: Int) -> [String: Any]? {
             choices.indices.contains(index) ? choices[index] : nil

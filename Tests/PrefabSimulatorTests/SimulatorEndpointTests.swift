@@ -1,4 +1,5 @@
 import Foundation
+import PrefabTestSupport
 import PrefabSimulator
 import Testing
 

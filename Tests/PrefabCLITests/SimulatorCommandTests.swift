@@ -1,21 +1,13 @@
 import Foundation
+import PrefabTestSupport
 import Testing
 
 /// The `prefab-sim` executable: the line scripts wait for, flags reaching the server, and a
 /// clean exit on SIGTERM.
 @Suite struct SimulatorCommandTests {
-    /// `prefab-sim` lies beside the test bundle in the build directory.
+    /// `prefab-sim` as built beside the test bundle.
     private func executable() throws -> URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("prefab-sim")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        let fallback = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/prefab-sim")
-        try #require(FileManager.default.isExecutableFile(atPath: fallback.path), "build prefab-sim first (swift build --build-tests)")
-        return fallback
+        URL(fileURLWithPath: try BuiltProduct.path("prefab-sim"))
     }
 
     @Test func printsItsURLServesWithTheFlagsAndStopsOnSIGTERM() async throws {

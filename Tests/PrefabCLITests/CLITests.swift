@@ -1,32 +1,13 @@
 import Foundation
+import PrefabTestSupport
 import Testing
-@testable import PrefabShards
+import PrefabShards
 
 /// The `prefab cat`, `inspect` and `convert` subcommands, run as the built binary.
 @Suite struct CLITests {
     /// The `prefab` executable built beside the test bundle.
     static var prefab: String {
-        get throws {
-            let runner = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
-            var candidates = [runner.deletingLastPathComponent().appendingPathComponent("prefab").path]
-            var directory = runner
-            while directory.path != "/" {
-                directory.deleteLastPathComponent()
-                candidates.append(directory.appendingPathComponent("prefab").path)
-                if directory.lastPathComponent == ".build" { break }
-            }
-            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            candidates.append(root.appendingPathComponent(".build/debug/prefab").path)
-            guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-                throw CLIMissing(searched: candidates)
-            }
-            return found
-        }
-    }
-
-    struct CLIMissing: Error, CustomStringConvertible {
-        let searched: [String]
-        var description: String { "the prefab binary is not built (run swift build --build-tests); looked in \(searched)" }
+        get throws { try BuiltProduct.path("prefab") }
     }
 
     static func writeJSONL(_ records: [JSONObject], to path: String) throws {
@@ -42,7 +23,7 @@ import Testing
     func convertThenCatGivesBackTheInputRecords(format: String) throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        let records = RoundTripTests.records(count: 300)
+        let records = Fixtures.records(count: 300)
         try Self.writeJSONL(records, to: scratch.sub("in.jsonl"))
         let convert = try runProcess(try Self.prefab, ["convert", scratch.sub("in.jsonl"), scratch.sub("out"), "--format", format, "--compression", "zstd:5", "--shard-size", "20kb"])
         #expect(convert.status == 0, "\(convert.stderr)")
@@ -152,7 +133,7 @@ import Testing
     @Test func aKilledConvertNeverLeavesAnIndexPointingAtAPartialShard() throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        let records = RoundTripTests.records(count: 20_000)
+        let records = Fixtures.records(count: 20_000)
         try Self.writeJSONL(records, to: scratch.sub("in.jsonl"))
         for format in ["mds", "jsonl.zst"] {
             let output = scratch.sub("out-\(format)")
