@@ -30,22 +30,20 @@ struct EvalJudgesCommand: AsyncParsableCommand {
     @Option(help: "The seed for the order each pair is shown in.")
     var seed: UInt64 = 0
 
-    @Option(help: "Gold pairs rated at the same time.")
-    var concurrency: Int = 8
+    @OptionGroup var window: WindowOption
 
     @Flag(help: "Print the report as JSON instead of a table.")
     var json = false
 
     func validate() throws {
         if judges.isEmpty { throw ValidationError("give at least one --judges FILE") }
-        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
     }
 
     func run() async throws {
         let pairs = try GoldPair.load(file: gold)
         let endpointList = try endpoints.map { try EndpointsFile.load(file: $0) } ?? EndpointsFile.defaultEndpoints
         let responseCache = try openCache(noCache: noCache, path: cache)
-        let evaluator = JudgeEvaluator(seed: seed, concurrency: concurrency)
+        let evaluator = JudgeEvaluator(seed: seed, window: window.value)
         var rows: [JudgeEvaluationRow] = []
         for file in judges {
             // One ledger per ensemble, so each row's cost is its own.

@@ -38,14 +38,12 @@ struct JudgeCommand: AsyncParsableCommand {
     @Option(help: "The run seed (shuffles and pair orders derive from it).")
     var seed: UInt64 = 0
 
-    @Option(help: "Prompts rated at the same time.")
-    var concurrency: Int = 8
+    @OptionGroup var window: WindowOption
 
     @Option(help: "Rate at most this many prompts.")
     var limit: Int?
 
     func validate() throws {
-        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
     }
 
@@ -55,7 +53,7 @@ struct JudgeCommand: AsyncParsableCommand {
         let ensemble = try JudgeEnsemble.load(
             file: judges, endpoints: EndpointSet(endpointList, cache: responseCache), rubrics: rubrics.map(RubricLibrary.init(directory:)),
             seed: seed)
-        let summary = try await JudgeStage(ensemble: ensemble, concurrency: concurrency)
+        let summary = try await JudgeStage(ensemble: ensemble, window: window.value)
             .run(samples: samples, output: out, limit: limit)
         try await responseCache?.close()
         let figures = summary.agreement

@@ -59,25 +59,7 @@ struct PairsCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let strategy = try PairingStrategy(parsing: strategy)
-            let format = try PairFormat(parsing: format)
-            let score = try ScoreSource(parsing: score)
-            guard let missing = MissingScorePolicy(rawValue: missing) else {
-                throw PairingError.invalidOption(name: "--missing", value: missing, expected: "skip or drop-prompt")
-            }
-            let kto: KTOLabeling
-            switch (ktoDesirable, ktoUndesirable) {
-            case (nil, nil): kto = .fromPairs
-            case (let desirable?, let undesirable?): kto = .thresholds(desirable: desirable, undesirable: undesirable)
-            default:
-                throw PairingError.invalidOption(
-                    name: "KTO thresholds", value: "only one given", expected: "both --kto-desirable and --kto-undesirable")
-            }
-            let options = PairingOptions(
-                strategy: strategy, score: score, minMargin: minMargin, missingScores: missing, minimumScore: minScore, seed: seed)
-            let run = PairStage(
-                options: options, builder: try PairRowBuilder(format: format, strategy: strategy, kto: kto, score: score),
-                split: try DatasetSplit(testRatio: testRatio), compression: try Compression(parsing: compression))
+            let run = try stage()
             let summary = try run.run(rated: rated, output: out, replacing: force)
             let rows = summary.rows.sorted { $0.key > $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             print("\(summary.prompts) prompts -> \(summary.promptsWithRows) with rows (\(rows.isEmpty ? "no rows" : rows)) in \(out)")
@@ -85,11 +67,36 @@ struct PairsCommand: ParsableCommand {
                 print("dropped: " + summary.dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }
             if summary.unlabelled > 0 { print("between the KTO thresholds, left out: \(summary.unlabelled)") }
-        } catch let error as PairingError {
-            throw ValidationError(error.description)
+        } catch let error as ValidationError {
+            throw error
         } catch {
             printError("prefab pairs: \(error)")
             throw ExitCode(1)
+        }
+    }
+
+    /// The pairing stage the flags describe: the flags fill the same `pairing:` block a run
+    /// config has, and that block is resolved the one way it always is.
+    func stage() throws -> PairStage {
+        var pairing = RunPairingConfiguration()
+        pairing.strategy = strategy
+        pairing.format = format
+        pairing.score = score
+        pairing.minMargin = minMargin
+        pairing.testRatio = testRatio
+        pairing.missing = missing
+        pairing.minScore = minScore
+        pairing.compression = compression
+        switch (ktoDesirable, ktoUndesirable) {
+        case (nil, nil): pairing.kto = nil
+        case (let desirable?, let undesirable?): pairing.kto = .init(desirable: desirable, undesirable: undesirable)
+        default: throw ValidationError("KTO thresholds: give both --kto-desirable and --kto-undesirable, or neither")
+        }
+        switch pairing.resolve(seed: seed) {
+        case .success(let stage): return stage
+        case .failure(let problem):
+            let option = problem.key == "kto" ? "--kto-desirable/--kto-undesirable" : "--" + problem.key.replacingOccurrences(of: "_", with: "-")
+            throw ValidationError("\(option): \(problem.message)")
         }
     }
 }

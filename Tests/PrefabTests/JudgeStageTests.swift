@@ -18,8 +18,8 @@ struct JudgeRunTests {
             let cache = try ResponseCache(path: directory + "/cache.sqlite")
             let ultrafeedback = try JudgingFixtures.ensemble("ultrafeedback", server, cache: cache)
             let pairwise = try JudgingFixtures.ensemble("pairwise", server, cache: cache)
-            let first = try await JudgeStage(ensemble: ultrafeedback, concurrency: 3).run(samples: directory + "/samples", output: directory + "/uf")
-            let second = try await JudgeStage(ensemble: pairwise, concurrency: 3).run(samples: directory + "/samples", output: directory + "/pw")
+            let first = try await JudgeStage(ensemble: ultrafeedback, window: 3).run(samples: directory + "/samples", output: directory + "/uf")
+            let second = try await JudgeStage(ensemble: pairwise, window: 3).run(samples: directory + "/samples", output: directory + "/pw")
             #expect(first.rated == 5 && first.failures.isEmpty)
             #expect(second.rated == 5 && second.failures.isEmpty)
             let uf = try JudgingFixtures.readAll(directory + "/uf")
@@ -55,7 +55,7 @@ struct JudgeRunTests {
     func evaluation() async throws {
         let pairs = Array(try GoldPair.load(file: JudgingFixtures.repository + "/datasets/judge-eval/gold.jsonl").prefix(8))
         try await JudgingFixtures.withSimulator { server in
-            let evaluator = JudgeEvaluator(seed: 1, concurrency: 4)
+            let evaluator = JudgeEvaluator(seed: 1, window: 4)
             var rows: [JudgeEvaluationRow] = []
             for name in ["ultrafeedback", "pairwise", "jury"] {
                 rows += await evaluator.evaluate(pairs, with: try JudgingFixtures.ensemble(name, server))

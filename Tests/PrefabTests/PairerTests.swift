@@ -102,7 +102,7 @@ import Testing
 
     @Test func bestOfNHonoursTheScoreFloor() {
         let record = F.record("p11", [F.completion("a", "A", fine: 2), F.completion("b", "B", fine: 2.5)])
-        #expect(Pairer(options: PairingOptions(strategy: .bestOfN, minimumScore: 3)).outcome(for: record) == .dropped(.belowMinimumScore))
+        #expect(Pairer(options: PairingOptions(strategy: .bestOfN, minScore: 3)).outcome(for: record) == .dropped(.belowMinimumScore))
     }
 
     @Test func scoreSourcesReadTheRightNumbers() throws {

@@ -102,7 +102,7 @@ public struct RunPairingConfiguration: Codable, Hashable, Sendable {
             return .failure(Problem(key: kto == nil ? "format" : "kto", message: error.description))
         }
         let options = PairingOptions(
-            strategy: strategy, score: score, minMargin: minMargin, missingScores: missing, minimumScore: minScore, seed: seed)
+            strategy: strategy, score: score, minMargin: minMargin, missingScores: missing, minScore: minScore, seed: seed)
         return .success(PairStage(options: options, builder: builder, split: split, compression: compression))
     }
 }

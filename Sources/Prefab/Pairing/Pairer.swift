@@ -31,7 +31,7 @@ public struct Pairer: Sendable {
         switch options.strategy {
         case .bestOfN:
             let best = pickBest(scored, using: &random)
-            if let floor = options.minimumScore, best.score < floor { return .dropped(.belowMinimumScore) }
+            if let floor = options.minScore, best.score < floor { return .dropped(.belowMinimumScore) }
             return .best(promptID: record.promptID, prompt: prompt, completion: best)
 
         case .bestVsRandom:

@@ -4,11 +4,11 @@
 public struct JudgeEvaluator: Sendable {
     public var seed: UInt64
     /// Gold pairs rated at the same time.
-    public var concurrency: Int
+    public var window: Int
 
-    public init(seed: UInt64 = 0, concurrency: Int = 8) {
+    public init(seed: UInt64 = 0, window: Int = 8) {
         self.seed = seed
-        self.concurrency = max(1, concurrency)
+        self.window = max(1, window)
     }
 
     /// The judge input for a gold pair, and whether the chosen answer is shown first.
@@ -29,23 +29,14 @@ public struct JudgeEvaluator: Sendable {
     /// The first row is the ensemble's; its `cost` is left for the caller, who knows the ledger.
     public func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble) async -> [JudgeEvaluationRow] {
         var results: [(GoldPair, RatedRecord?, Bool)] = []
-        await withTaskGroup(of: (Int, RatedRecord?, Bool).self) { group in
-            var next = 0
-            func submit() {
-                guard next < pairs.count else { return }
-                let index = next
-                next += 1
+        // Nothing here throws: a pair whose calls fail is rated nil.
+        try? await OrderedWindow<(RatedRecord?, Bool)>(inFlight: window).run(
+            admit: { index throws in
+                guard index < pairs.count else { return .end }
                 let (input, chosenFirst) = self.input(for: pairs[index])
-                group.addTask { (index, try? await ensemble.rate(input), chosenFirst) }
-            }
-            for _ in 0..<concurrency { submit() }
-            var byIndex: [Int: (RatedRecord?, Bool)] = [:]
-            for await (index, record, chosenFirst) in group {
-                byIndex[index] = (record, chosenFirst)
-                submit()
-            }
-            results = pairs.indices.map { (pairs[$0], byIndex[$0]!.0, byIndex[$0]!.1) }
-        }
+                return .run { (try? await ensemble.rate(input), chosenFirst) }
+            },
+            emit: { index, rated throws in results.append((pairs[index], rated.0, rated.1)) })
         return rows(results, ensemble: ensemble)
     }
 

@@ -8,13 +8,13 @@ import PrefabShards
 public struct JudgeStage: Sendable {
     public var ensemble: JudgeEnsemble
     /// Prompts rated at the same time.
-    public var concurrency: Int
+    public var window: Int
 
     public static let reportName = "judge-report.json"
 
-    public init(ensemble: JudgeEnsemble, concurrency: Int = 8) {
+    public init(ensemble: JudgeEnsemble, window: Int = 8) {
         self.ensemble = ensemble
-        self.concurrency = max(1, concurrency)
+        self.window = max(1, window)
     }
 
     /// Runs over `samples`, writing to `output` (which must be absent or empty). A prompt whose
@@ -28,9 +28,9 @@ public struct JudgeStage: Sendable {
         var read = 0
         do {
             let ensemble = self.ensemble
-            // Reads lazily: at most `concurrency` prompts in flight or waiting their turn; results
+            // Reads lazily: at most `window` prompts in flight or waiting their turn; results
             // arrive in any order and are written in input order.
-            try await OrderedWindow<(String, Result<RatedRecord, any Error>)>(inFlight: concurrency).run(
+            try await OrderedWindow<(String, Result<RatedRecord, any Error>)>(inFlight: window).run(
                 admit: { index throws in
                     if let limit, read >= limit { return .end }
                     guard let object = try cursor.next() else { return .end }
