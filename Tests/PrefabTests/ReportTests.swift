@@ -32,7 +32,7 @@ import Testing
                 promptID: "p2", messages: [.user("Tell me about cats")], instruction: "Tell me about cats", models: ["m1", "m2"],
                 completions: [completion("m1", "another reply about cats", index: 0, prompt: 5, completion: 5, latency: 0.5)],
                 failures: [SampleFailure(model: "m2", principle: "helpfulness", customSystemPrompt: "", sampleIndex: 1, seed: 1,
-                                         reason: "HTTP 503", kind: "http_status", attempts: 3)]),
+                                         reason: "HTTP 503", kind: .httpStatus, attempts: 3)]),
         ]
     }
 

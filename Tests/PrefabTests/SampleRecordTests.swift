@@ -19,7 +19,7 @@ import Testing
             failures: [
                 SampleFailure(
                     model: "b", principle: "helpfulness", customSystemPrompt: "Help.", sampleIndex: 1, seed: 18,
-                    reason: "HTTP 500 after 3 attempts", kind: "http_status", attempts: 3)
+                    reason: "HTTP 500 after 3 attempts", kind: .httpStatus, attempts: 3)
             ])
     }
 

@@ -117,7 +117,7 @@ import Testing
             #expect(record.failures.count == 1)
             #expect(failure.model == "flaky")
             #expect(failure.sampleIndex == 3)
-            #expect(failure.kind == "http_status")
+            #expect(failure.kind == .httpStatus)
             #expect(failure.attempts == 2)
             #expect(failure.reason.contains("HTTP 500"))
             let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: Any]

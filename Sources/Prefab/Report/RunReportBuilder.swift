@@ -114,7 +114,7 @@ struct RunReportBuilder {
             }
             for failure in record.failures {
                 counts.failures += 1
-                report.failures.samplingByKind[failure.kind, default: 0] += 1
+                report.failures.samplingByKind[failure.kind.rawValue, default: 0] += 1
             }
         }
         report.counts.prompts = counts.prompts

@@ -4,13 +4,13 @@
 public struct RunFailure: Codable, Hashable, Sendable {
     /// `sample` or `judge`.
     public var stage: String
-    /// A short class for tables: `http_status`, `transport`, `malformed_response`, `judge`...
-    public var kind: String
+    /// What kind of failure it was, for failure tables.
+    public var kind: FailureKind
     public var reason: String
     /// The pool model or judge whose call failed.
     public var source: String?
 
-    public init(stage: String, kind: String, reason: String, source: String? = nil) {
+    public init(stage: String, kind: FailureKind, reason: String, source: String? = nil) {
         self.stage = stage
         self.kind = kind
         self.reason = reason

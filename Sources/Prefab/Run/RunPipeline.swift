@@ -218,7 +218,7 @@ public struct RunPipeline: Sendable {
     /// Samples and judges one prompt.
     private static func process(_ prompt: PromptRecord, sampler: Sampler, ensemble: JudgeEnsemble) async -> Outcome {
         let sample = await sampler.sample(prompt)
-        if sample.failures.contains(where: { $0.kind == "budget" }) { return .notFinished }
+        if sample.failures.contains(where: { $0.kind == .budget }) { return .notFinished }
         if !sample.failures.isEmpty {
             return .failed(sample.failures.map {
                 RunFailure(stage: "sample", kind: $0.kind, reason: $0.reason, source: $0.model)
@@ -230,16 +230,16 @@ public struct RunPipeline: Sendable {
         } catch JudgeError.budgetExhausted {
             return .notFinished
         } catch JudgeError.requestFailed(let judge, _, let reason) {
-            return .failed([RunFailure(stage: "judge", kind: "judge_call", reason: reason, source: judge)])
+            return .failed([RunFailure(stage: "judge", kind: .judgeCall, reason: reason, source: judge)])
         } catch {
-            return .failed([RunFailure(stage: "judge", kind: "judge", reason: "\(error)")])
+            return .failed([RunFailure(stage: "judge", kind: .judge, reason: "\(error)")])
         }
         let encoder = StageShards.encoder()
         do {
             return .done(
                 sample: [UInt8](try encoder.encode(sample)), rated: [UInt8](try encoder.encode(rated)), record: rated, journaled: nil)
         } catch {
-            return .failed([RunFailure(stage: "judge", kind: "encoding", reason: "\(error)")])
+            return .failed([RunFailure(stage: "judge", kind: .encoding, reason: "\(error)")])
         }
     }
 
@@ -300,14 +300,14 @@ public struct RunPipeline: Sendable {
                 }
             case .failed(let failures):
                 summary.failed += 1
-                for failure in failures { summary.failuresByKind[failure.kind, default: 0] += 1 }
+                for failure in failures { summary.failuresByKind[failure.kind.rawValue, default: 0] += 1 }
                 for failure in failures where failure.stage == "judge" {
                     judgeFailures.append(.init(promptID: promptID, reason: failure.reason))
                 }
                 uncommitted.append(RunJournalEntry(ordinal: ordinal, promptID: promptID, status: .failed, failures: failures))
                 monitor.update {
                     $0.failed += 1
-                    for failure in failures { $0.failuresByKind[failure.kind, default: 0] += 1 }
+                    for failure in failures { $0.failuresByKind[failure.kind.rawValue, default: 0] += 1 }
                 }
             case .notFinished:
                 summary.notFinished += 1

@@ -105,7 +105,7 @@ public struct Sampler: Sendable {
 
     private func call(_ planned: PlannedSample, _ prompt: PromptRecord) async -> Outcome {
         let client = clients[planned.model]!
-        func failure(_ reason: String, kind: String, attempts: Int) -> Outcome {
+        func failure(_ reason: String, kind: FailureKind, attempts: Int) -> Outcome {
             .failed(
                 SampleFailure(
                     model: planned.model, principle: planned.principle, customSystemPrompt: planned.systemPrompt,
@@ -114,7 +114,7 @@ public struct Sampler: Sendable {
         do {
             let response = try await client.chat(request(for: planned, prompt))
             guard let choice = response.choices.first else {
-                return failure("the server answered with no choices", kind: "malformed_response", attempts: 1)
+                return failure("the server answered with no choices", kind: .malformedResponse, attempts: 1)
             }
             return .answered(
                 SampleCompletion(
@@ -126,9 +126,9 @@ public struct Sampler: Sendable {
             let (kind, attempts) = Self.classify(error)
             return failure(error.description, kind: kind, attempts: attempts)
         } catch is CancellationError {
-            return failure("cancelled before an answer arrived", kind: "cancelled", attempts: 1)
+            return failure("cancelled before an answer arrived", kind: .cancelled, attempts: 1)
         } catch {
-            return failure("\(error)", kind: "error", attempts: 1)
+            return failure("\(error)", kind: .error, attempts: 1)
         }
     }
 
@@ -138,14 +138,14 @@ public struct Sampler: Sendable {
     }
 
     /// A failure's kind for failure tables, and the attempts it took.
-    static func classify(_ error: EndpointError) -> (kind: String, attempts: Int) {
+    static func classify(_ error: EndpointError) -> (kind: FailureKind, attempts: Int) {
         switch error {
         case .retriesExhausted(_, let attempts, let last): (classify(last).kind, attempts)
-        case .http: ("http_status", 1)
-        case .transport: ("transport", 1)
-        case .malformedResponse: ("malformed_response", 1)
-        case .budgetExhausted: ("budget", 0)
-        case .missingAPIKey, .invalidConfiguration, .localServerUnavailable, .unsupported: ("endpoint", 0)
+        case .http: (.httpStatus, 1)
+        case .transport: (.transport, 1)
+        case .malformedResponse: (.malformedResponse, 1)
+        case .budgetExhausted: (.budget, 0)
+        case .missingAPIKey, .invalidConfiguration, .localServerUnavailable, .unsupported: (.endpoint, 0)
         }
     }
 }

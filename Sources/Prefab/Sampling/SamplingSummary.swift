@@ -24,7 +24,7 @@ public struct SamplingSummary: Sendable, Equatable {
         prompts += 1
         completions += record.completions.count
         if !record.complete { incompletePrompts.append(record.promptID) }
-        for failure in record.failures { failures[failure.kind, default: 0] += 1 }
+        for failure in record.failures { failures[failure.kind.rawValue, default: 0] += 1 }
         for completion in record.completions {
             completionsPerModel[completion.model, default: 0] += 1
             usage = usage + completion.usage

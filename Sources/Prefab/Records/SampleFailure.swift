@@ -9,14 +9,14 @@ public struct SampleFailure: Codable, Hashable, Sendable {
     public var seed: Int
     /// What went wrong, in words a person can act on (HTTP status, transport error, budget...).
     public var reason: String
-    /// A short machine-readable kind for failure tables (`http_status`, `transport`, ...).
-    public var kind: String
+    /// What kind of failure it was, for failure tables and decisions.
+    public var kind: FailureKind
     /// Attempts made, retries included.
     public var attempts: Int
 
     public init(
         model: String, principle: String, customSystemPrompt: String, sampleIndex: Int, seed: Int,
-        reason: String, kind: String, attempts: Int
+        reason: String, kind: FailureKind, attempts: Int
     ) {
         self.model = model
         self.principle = principle
