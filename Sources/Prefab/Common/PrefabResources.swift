@@ -14,9 +14,9 @@ import Foundation
 ///
 /// Files a config names are still resolved from the config (`RubricLibrary.find` looks beside
 /// and above it first); this is the fallback when nothing there has them.
-public struct PrefabResources: Sendable, Hashable {
+package struct PrefabResources: Sendable, Hashable {
     /// How the data was found.
-    public enum Origin: String, Sendable, Hashable {
+    package enum Origin: String, Sendable, Hashable {
         /// `<prefix>/share/prefab`, installed by `scripts/install`.
         case installed
         /// The repository root of a source checkout.
@@ -24,22 +24,22 @@ public struct PrefabResources: Sendable, Hashable {
     }
 
     /// The directory that holds `rubrics/`, `judges/`, `datasets/` and `configs/`.
-    public let root: URL
-    public let origin: Origin
+    package let root: URL
+    package let origin: Origin
 
-    public init(root: URL, origin: Origin) {
+    package init(root: URL, origin: Origin) {
         self.root = root.standardizedFileURL
         self.origin = origin
     }
 
-    public var rubrics: URL { root.appendingPathComponent("rubrics", isDirectory: true) }
-    public var principles: URL { rubrics.appendingPathComponent("principles", isDirectory: true) }
-    public var judges: URL { root.appendingPathComponent("judges", isDirectory: true) }
-    public var datasets: URL { root.appendingPathComponent("datasets", isDirectory: true) }
-    public var configs: URL { root.appendingPathComponent("configs", isDirectory: true) }
+    package var rubrics: URL { root.appendingPathComponent("rubrics", isDirectory: true) }
+    package var principles: URL { rubrics.appendingPathComponent("principles", isDirectory: true) }
+    package var judges: URL { root.appendingPathComponent("judges", isDirectory: true) }
+    package var datasets: URL { root.appendingPathComponent("datasets", isDirectory: true) }
+    package var configs: URL { root.appendingPathComponent("configs", isDirectory: true) }
 
     /// The script that installs, starts and stops the local model server.
-    public var localScript: URL {
+    package var localScript: URL {
         switch origin {
         case .installed: root.appendingPathComponent("libexec/local")
         case .checkout: root.appendingPathComponent("scripts/local")
@@ -47,11 +47,11 @@ public struct PrefabResources: Sendable, Hashable {
     }
 
     /// The installed layout's data directory under a prefix: `PREFIX/share/prefab`.
-    public static let installedDirectory = "share/prefab"
+    package static let installedDirectory = "share/prefab"
 
     /// The bundled data for this process: installed beside `executable`, else a checkout holding
     /// `executable` or `currentDirectory` or above either.
-    public static func locate(
+    package static func locate(
         executable: URL? = currentExecutable,
         currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
     ) throws(PrefabResourcesError) -> PrefabResources {
@@ -91,7 +91,7 @@ public struct PrefabResources: Sendable, Hashable {
 
     /// The running executable with symbolic links resolved (so `~/bin/prefab` linking to an
     /// install finds that install's data).
-    public static var currentExecutable: URL? {
+    package static var currentExecutable: URL? {
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             return URL(fileURLWithPath: path)
         }
@@ -106,10 +106,10 @@ public struct PrefabResources: Sendable, Hashable {
 }
 
 /// Why Prefab's bundled data could not be found.
-public enum PrefabResourcesError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum PrefabResourcesError: Error, Sendable, Hashable, CustomStringConvertible {
     case notFound(searched: [String])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notFound(let searched):
             "cannot find Prefab's bundled data (rubrics/, judges/, datasets/, configs/, the local-server script); "

@@ -10,9 +10,9 @@ import Foundation
 /// and a fixed 256 KiB `mmap` threshold keep big buffers out of the arenas (freed, they go
 /// straight back to the system) and the holes few. The functions are looked up at run time:
 /// Swift's Glibc module does not import `malloc.h`. Elsewhere they do nothing.
-public enum ProcessMemory {
+package enum ProcessMemory {
     /// Applies the settings; call once, early (`prefab run` does before it starts).
-    public static func configureForLongRuns() {
+    package static func configureForLongRuns() {
         #if canImport(Glibc)
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
@@ -24,7 +24,7 @@ public enum ProcessMemory {
     }
 
     /// Hands freed heap pages back to the system (glibc's `malloc_trim`).
-    public static func releaseFree() {
+    package static func releaseFree() {
         #if canImport(Glibc)
         typealias Trim = @convention(c) (Int) -> Int32
         if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {

@@ -2,7 +2,7 @@ import PrefabShards
 
 /// Writes each record to every copy of a stage's output (JSONL.zst and MDS) at once.
 /// Used from one task at a time, like the writers it holds.
-public final class StageShardWriter {
+package final class StageShardWriter {
     private let writers: [any ShardWriter]
 
     init(writers: [any ShardWriter]) {
@@ -10,28 +10,28 @@ public final class StageShardWriter {
     }
 
     /// Records written so far.
-    public var recordCount: Int { writers.first?.recordCount ?? 0 }
+    package var recordCount: Int { writers.first?.recordCount ?? 0 }
 
     /// The shard files (full paths, one per copy) holding the last record written; empty before the first.
-    public var currentShards: [String] {
+    package var currentShards: [String] {
         writers.compactMap { writer in writer.currentShard.map { writer.directory + "/" + $0 } }
     }
 
     /// Appends one record given as a line of JSON (no line break inside).
-    public func write(jsonLine bytes: [UInt8]) throws(ShardError) {
+    package func write(jsonLine bytes: [UInt8]) throws(ShardError) {
         for writer in writers { try writer.write(jsonLine: bytes) }
     }
 
     /// Writes the last shards, indexes and manifests.
     @discardableResult
-    public func finish() throws(ShardError) -> [ShardManifest] {
+    package func finish() throws(ShardError) -> [ShardManifest] {
         var manifests: [ShardManifest] = []
         for writer in writers { manifests.append(try writer.finish()) }
         return manifests
     }
 
     /// Stops without an index or manifest, removing the shards being written.
-    public func abandon() {
+    package func abandon() {
         for writer in writers { writer.abandon() }
     }
 }

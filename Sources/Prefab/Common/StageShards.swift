@@ -4,15 +4,15 @@ import PrefabShards
 /// The layout every stage's output directory shares: the records as JSONL.zst in the directory
 /// itself (what `prefab cat DIR`, the next stage and HF `datasets` read) and the same records as
 /// MDS in `DIR/mds/` (for MosaicML Streaming), each copy with its own `manifest.json`.
-public struct StageShards: Sendable {
-    public static let mdsDirectory = "mds"
+package struct StageShards: Sendable {
+    package static let mdsDirectory = "mds"
 
     /// File name stem of the JSONL.zst shards (`NAME-00000.jsonl.zst`).
-    public let basename: String
+    package let basename: String
     /// The MDS copy's typed columns.
-    public let mdsColumns: [MDSColumn]
+    package let mdsColumns: [MDSColumn]
 
-    public init(basename: String, mdsColumns: [MDSColumn]) {
+    package init(basename: String, mdsColumns: [MDSColumn]) {
         self.basename = basename
         self.mdsColumns = mdsColumns
     }
@@ -20,7 +20,7 @@ public struct StageShards: Sendable {
     /// Writer options for each copy, recording `configHash` in the manifests. The JSONL.zst
     /// writer takes the directory itself, MDS its subdirectory. `shardSizeLimit` (nil: the
     /// writers' default, 64 MiB) also bounds memory: an MDS writer holds its current shard.
-    public func writerOptions(configHash: String = "", compression: Compression = .zstd, shardSizeLimit: Int? = nil)
+    package func writerOptions(configHash: String = "", compression: Compression = .zstd, shardSizeLimit: Int? = nil)
         -> [(directory: String, options: ShardWriterOptions)]
     {
         var jsonl = ShardWriterOptions(format: .jsonlZst, compression: compression, basename: basename, configHash: configHash)
@@ -33,7 +33,7 @@ public struct StageShards: Sendable {
     }
 
     /// Opens both copies' writers under `directory`.
-    public func makeWriter(
+    package func makeWriter(
         directory: String, configHash: String = "", compression: Compression = .zstd, shardSizeLimit: Int? = nil
     ) throws(ShardError) -> StageShardWriter {
         var writers: [any ShardWriter] = []
@@ -50,7 +50,7 @@ public struct StageShards: Sendable {
     }
 
     /// The encoder for records: sorted keys, so the same record always gives the same bytes.
-    public static func encoder() -> JSONEncoder {
+    package static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder

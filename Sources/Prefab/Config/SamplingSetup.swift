@@ -23,7 +23,7 @@ public struct SamplingSetup: Sendable {
     }
 
     /// The planner for this config.
-    public var planner: SamplePlanner {
+    package var planner: SamplePlanner {
         SamplePlanner(
             seed: configuration.seed, pool: configuration.pool, principles: configuration.principles,
             library: principles)

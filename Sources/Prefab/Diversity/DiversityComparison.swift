@@ -1,18 +1,18 @@
 import Foundation
 
 /// How much more (or less) diverse a corpus is than a baseline, figure by figure.
-public struct DiversityComparison: Sendable, Codable, Equatable {
-    public let key: String
-    public let baseline: Double?
-    public let value: Double?
+package struct DiversityComparison: Sendable, Codable, Equatable {
+    package let key: String
+    package let baseline: Double?
+    package let value: Double?
     /// How many times more diverse than the baseline, in the figure's own direction: above 1
     /// is more diverse, below 1 less. nil when a value is missing or the ratio is undefined
     /// (a zero denominator).
-    public let factor: Double?
+    package let factor: Double?
     /// true: more diverse than the baseline, false: less, nil: equal or not comparable.
-    public let moreDiverse: Bool?
+    package let moreDiverse: Bool?
 
-    public init(baseline: DiversityFigure?, candidate: DiversityFigure) {
+    package init(baseline: DiversityFigure?, candidate: DiversityFigure) {
         key = candidate.key
         self.baseline = baseline?.value
         value = candidate.value
@@ -27,13 +27,13 @@ public struct DiversityComparison: Sendable, Codable, Equatable {
     }
 
     /// Every figure of `candidate` against the same figure of `baseline`.
-    public static func compare(_ candidate: DiversityReport, against baseline: DiversityReport) -> [DiversityComparison] {
+    package static func compare(_ candidate: DiversityReport, against baseline: DiversityReport) -> [DiversityComparison] {
         let reference = Dictionary(baseline.figures.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         return candidate.figures.map { DiversityComparison(baseline: reference[$0.key], candidate: $0) }
     }
 
     /// "2.4× more diverse", "1.3× less diverse", "same", "more diverse" (no ratio), or "".
-    public var summary: String {
+    package var summary: String {
         guard let moreDiverse else { return baseline != nil && value != nil ? "same" : "" }
         guard let factor, factor.isFinite, factor > 0 else { return moreDiverse ? "more diverse" : "less diverse" }
         return moreDiverse ? "\(Self.format(factor))× more diverse" : "\(Self.format(1 / factor))× less diverse"

@@ -7,10 +7,10 @@ import Foundation
 /// `DiversityField` says which text each record gives. A record without that text is an error
 /// naming the file, the line (or MDS sample) and the field, never skipped, so a measurement
 /// always covers the whole input.
-public enum DiversityCorpusReader {
+package enum DiversityCorpusReader {
     private typealias Value = JSONValue
 
-    public static func documents(at path: String, field: DiversityField) throws(DiversityError) -> [String] {
+    package static func documents(at path: String, field: DiversityField) throws(DiversityError) -> [String] {
         var documents: [String] = []
         for dataset in try datasets(at: path) {
             do {

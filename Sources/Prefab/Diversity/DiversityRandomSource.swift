@@ -4,16 +4,16 @@
 /// SplitMix64: tiny, fast, and the same sequence on every platform and Swift version, which the
 /// standard library's `SystemRandomNumberGenerator` is not. A metric run twice on the same corpus
 /// with the same seed picks the same documents and so prints the same figures.
-public struct DiversityRandomSource: RandomNumberGenerator, Sendable {
+package struct DiversityRandomSource: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         state = seed
     }
 
     /// A generator for one named stream under a seed (for example round 7 of seed 2), so that
     /// rounds run concurrently still draw exactly what they would draw one after another.
-    public init(seed: UInt64, stream: UInt64...) {
+    package init(seed: UInt64, stream: UInt64...) {
         var mixed = seed
         for part in stream {
             var step = DiversityRandomSource(seed: mixed ^ (part &* 0x9E37_79B9_7F4A_7C15))
@@ -22,7 +22,7 @@ public struct DiversityRandomSource: RandomNumberGenerator, Sendable {
         state = mixed
     }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -32,7 +32,7 @@ public struct DiversityRandomSource: RandomNumberGenerator, Sendable {
 
     /// `count` distinct indices in `0..<population`, in draw order (a partial Fisher–Yates shuffle).
     /// When `count >= population` every index is returned, shuffled.
-    public mutating func sample(_ count: Int, from population: Int) -> [Int] {
+    package mutating func sample(_ count: Int, from population: Int) -> [Int] {
         var pool = Array(0..<population)
         let take = min(max(count, 0), population)
         for position in 0..<take {

@@ -3,8 +3,8 @@ import Foundation
 /// Renders reports as a plain-text table: one row per figure, one column per corpus, and, when
 /// there are several corpora, one column per corpus after the first saying how much more or
 /// less diverse it is than the first.
-public enum DiversityTable {
-    public static func render(_ reports: [DiversityReport]) -> String {
+package enum DiversityTable {
+    package static func render(_ reports: [DiversityReport]) -> String {
         guard let baseline = reports.first else { return "" }
         var header = ["metric", "better"] + reports.map(\.label)
         let others = reports.dropFirst()

@@ -9,8 +9,8 @@
 /// Scripts written without spaces (Chinese, Japanese) therefore yield one token per run of
 /// characters between punctuation, which undercounts their n-grams; compare such corpora only
 /// with each other.
-public enum DiversityTokenizer {
-    public static func tokens(_ text: String) -> [String] {
+package enum DiversityTokenizer {
+    package static func tokens(_ text: String) -> [String] {
         var result: [String] = []
         var current = ""
         for character in text.lowercased() {

@@ -1,9 +1,9 @@
 /// ROUGE-L (Lin, 2004) between two token sequences: from the length L of their longest common
 /// subsequence, recall R = L / |reference|, precision P = L / |candidate|, F1 = 2PR / (P + R).
 /// F1 is symmetric in its two arguments, so it is a similarity between documents.
-public enum RougeL {
+package enum RougeL {
     /// ROUGE-L F1 between two texts, tokenised by `DiversityTokenizer`. Two empty texts score 0.
-    public static func f1(_ first: String, _ second: String) -> Double {
+    package static func f1(_ first: String, _ second: String) -> Double {
         let corpus = TokenizedCorpus([first, second])
         return f1(corpus.documents[0], corpus.documents[1])
     }

@@ -7,14 +7,14 @@ import Foundation
 /// Wilkinson shifts finds the tridiagonal matrix's eigenvalues (O(d²)). Eigenvectors are not
 /// formed: the Vendi score needs only the spectrum, and skipping them halves the work.
 /// A 1024×1024 matrix takes about a second in a release build.
-public enum SymmetricEigensolver {
+package enum SymmetricEigensolver {
     /// Eigenvalues in ascending order.
     ///
     /// - Parameters:
     ///   - matrix: the d×d matrix in row-major order. It must be symmetric (not checked: both
     ///     triangles are read, so an asymmetric input gives meaningless values).
     ///   - dimension: d.
-    public static func eigenvalues(of matrix: [Double], dimension: Int) throws(DiversityError) -> [Double] {
+    package static func eigenvalues(of matrix: [Double], dimension: Int) throws(DiversityError) -> [Double] {
         precondition(matrix.count == dimension * dimension, "a d×d matrix has d² entries")
         guard dimension > 0 else { return [] }
         var diagonal = [Double](repeating: 0, count: dimension)
@@ -29,7 +29,7 @@ public enum SymmetricEigensolver {
 
     /// Eigenvalues of a symmetric tridiagonal matrix given by its diagonal and its subdiagonal
     /// (`subdiagonal[i]` couples rows i and i+1), ascending.
-    public static func eigenvalues(diagonal: [Double], subdiagonal: [Double]) throws(DiversityError) -> [Double] {
+    package static func eigenvalues(diagonal: [Double], subdiagonal: [Double]) throws(DiversityError) -> [Double] {
         precondition(subdiagonal.count + 1 == diagonal.count || (diagonal.isEmpty && subdiagonal.isEmpty))
         var d = diagonal
         var e = subdiagonal + [0]

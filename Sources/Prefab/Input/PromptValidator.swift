@@ -6,17 +6,17 @@ import PrefabShards
 /// optional `source` (str), `reference` (str; a number is taken as its JSON text), `metadata`
 /// (object). `id` may be a string or an integer (written in decimal); null counts as absent.
 /// Other keys are ignored, so datasets with extra columns read as they are.
-public enum PromptValidator {
-    public static let roles: Set<String> = ["system", "user", "assistant"]
+package enum PromptValidator {
+    package static let roles: Set<String> = ["system", "user", "assistant"]
 
     /// A problem and the field it is in.
-    public struct Failure: Error, Sendable, Equatable {
-        public var field: String?
-        public var problem: PromptProblem
+    package struct Failure: Error, Sendable, Equatable {
+        package var field: String?
+        package var problem: PromptProblem
     }
 
     /// Validates one record's JSON text (one JSONL line or one MDS sample).
-    public static func validate(json bytes: UnsafeRawBufferPointer) throws(Failure) -> PromptRecord {
+    package static func validate(json bytes: UnsafeRawBufferPointer) throws(Failure) -> PromptRecord {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw Failure(field: nil, problem: .invalidUTF8)
         }
@@ -33,7 +33,7 @@ public enum PromptValidator {
     }
 
     /// Validates a parsed record.
-    public static func validate(_ object: JSONObject) throws(Failure) -> PromptRecord {
+    package static func validate(_ object: JSONObject) throws(Failure) -> PromptRecord {
         func fail(_ field: String?, _ problem: PromptProblem) -> Failure { Failure(field: field, problem: problem) }
         func optionalString(_ key: String) throws(Failure) -> String? {
             switch object[key] {

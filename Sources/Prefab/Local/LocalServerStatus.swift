@@ -1,5 +1,5 @@
 /// Whether the local server runs, as `LocalServer.status()` finds it.
-public enum LocalServerStatus: Sendable, Hashable {
+package enum LocalServerStatus: Sendable, Hashable {
     /// The state file's process is the llama-server it names and answers `/health`.
     case running(LocalServerState)
     /// The process is alive but `/health` does not answer (still loading the model, or hung).
@@ -8,7 +8,7 @@ public enum LocalServerStatus: Sendable, Hashable {
     case stopped(installed: Bool)
 
     /// The record of a healthy server, else nil.
-    public var running: LocalServerState? {
+    package var running: LocalServerState? {
         if case .running(let record) = self { record } else { nil }
     }
 }

@@ -26,7 +26,7 @@ public struct PairRowBuilder: Sendable {
 
     /// Rows for one record. KTO with thresholds labels every scored completion of the record;
     /// every other format follows the outcome.
-    public func rows(for record: RatedRecord, outcome: PairingOutcome) -> [PairRow] {
+    package func rows(for record: RatedRecord, outcome: PairingOutcome) -> [PairRow] {
         if format.isUnpaired, case .thresholds(let desirable, let undesirable) = kto {
             return record.completions.compactMap { completion in
                 guard let value = score.score(of: completion) else { return nil }

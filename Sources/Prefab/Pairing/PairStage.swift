@@ -23,7 +23,7 @@ public struct PairStage: Sendable {
     }
 
     /// The shard layout for this run's format: its columns, typed for MDS.
-    public var layout: StageShards {
+    package var layout: StageShards {
         StageShards(
             basename: builder.format.rawValue,
             mdsColumns: builder.format.columns.map { MDSColumn(name: $0.name, encoding: MDSEncoding(rawValue: $0.encoding)!) })

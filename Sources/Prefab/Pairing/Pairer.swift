@@ -11,7 +11,7 @@ public struct Pairer: Sendable {
         self.options = options
     }
 
-    public func outcome(for record: RatedRecord) -> PairingOutcome {
+    package func outcome(for record: RatedRecord) -> PairingOutcome {
         let needed = options.strategy == .bestOfN ? 1 : 2
         guard record.completions.count >= needed else { return .dropped(.tooFewCompletions) }
 

@@ -1,5 +1,5 @@
 /// What one rated record gave: pairs, a best completion (best-of-n), or the reason for nothing.
-public enum PairingOutcome: Hashable, Sendable {
+package enum PairingOutcome: Hashable, Sendable {
     case pairs([PreferencePair])
     case best(promptID: String, prompt: [ChatMessage], completion: ScoredCompletion)
     case dropped(DropReason)

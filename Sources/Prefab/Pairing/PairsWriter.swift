@@ -5,15 +5,15 @@ import PrefabShards
 /// (JSONL.zst and MDS each), counting what went where: the pairing stage as a sink, so
 /// `prefab pairs` (over a rated directory) and `prefab run` (as records are rated) write the
 /// same rows.
-public final class PairsWriter {
-    public let run: PairStage
-    public private(set) var summary: PairingSummary
+package final class PairsWriter {
+    package let run: PairStage
+    package private(set) var summary: PairingSummary
     private let pairer: Pairer
     private var writers: [DatasetSplit.Side: StageShardWriter] = [:]
 
     /// Opens the writers under `directory` (created if missing); `shardSizeLimit` as in
     /// `StageShards.writerOptions`.
-    public init(run: PairStage, directory: String, shardSizeLimit: Int? = nil) throws(ShardError) {
+    package init(run: PairStage, directory: String, shardSizeLimit: Int? = nil) throws(ShardError) {
         self.run = run
         pairer = Pairer(options: run.options)
         summary = PairingSummary(
@@ -35,7 +35,7 @@ public final class PairsWriter {
     /// Writes `record`'s rows (none when it is dropped, counted by reason). Returns the shard
     /// files (full paths) the rows went to.
     @discardableResult
-    public func add(_ record: RatedRecord) throws(ShardError) -> [String] {
+    package func add(_ record: RatedRecord) throws(ShardError) -> [String] {
         summary.prompts += 1
         let outcome = pairer.outcome(for: record)
         let rows = run.builder.rows(for: record, outcome: outcome)
@@ -63,7 +63,7 @@ public final class PairsWriter {
 
     /// Finishes the shards and writes `pairs-summary.json` beside the splits.
     @discardableResult
-    public func finish(directory: String) throws(PairStageError) -> PairingSummary {
+    package func finish(directory: String) throws(PairStageError) -> PairingSummary {
         do {
             for writer in writers.values { try writer.finish() }
         } catch {
@@ -80,7 +80,7 @@ public final class PairsWriter {
     }
 
     /// Stops, removing the shards being written.
-    public func abandon() {
+    package func abandon() {
         for writer in writers.values { writer.abandon() }
     }
 }

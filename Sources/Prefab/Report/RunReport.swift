@@ -16,25 +16,25 @@ public struct RunReport: Codable, Sendable {
     public var tool: String
     /// Which stage directories were found (`samples`, `rated`, `pairs`).
     public var stages: [String]
-    public var counts: RunReportCounts
+    package var counts: RunReportCounts
     /// Per aspect (then `fine-grained` and `overall`), with per-model histograms.
-    public var scores: [RunReportScoreDistribution]
+    package var scores: [RunReportScoreDistribution]
     /// The run's agreement figures from `rated/judge-report.json`: kappa and Spearman per judge
     /// pair, Krippendorff's alpha, each judge's position and length bias and tokens.
     public var agreement: AgreementFigures?
     public var ensemble: String?
-    public var pairs: RunReportPairs?
+    package var pairs: RunReportPairs?
     /// Diversity of each measured field (responses, prompts, chosen answers): the cheap
     /// metrics, and Vendi, clusters and the cluster agent when configured.
     public var diversity: [DiversityReport]
-    public var failures: RunReportFailures
-    public var tokens: [RunReportTokenRow]
+    package var failures: RunReportFailures
+    package var tokens: [RunReportTokenRow]
     /// Cost and throughput per endpoint; empty when not recorded.
     public var endpoints: [RunReportEndpointUsage]
     /// Things the report could not show, and why.
     public var notes: [String]
 
-    public init(
+    package init(
         directory: String, stages: [String] = [], counts: RunReportCounts = RunReportCounts(),
         scores: [RunReportScoreDistribution] = [], agreement: AgreementFigures? = nil, ensemble: String? = nil,
         pairs: RunReportPairs? = nil, diversity: [DiversityReport] = [], failures: RunReportFailures = RunReportFailures(),

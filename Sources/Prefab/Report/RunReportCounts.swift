@@ -1,26 +1,26 @@
 /// How much each stage produced. A stage whose directory is absent leaves its counts nil, so
 /// "not run" never reads as "produced nothing".
-public struct RunReportCounts: Codable, Hashable, Sendable {
+package struct RunReportCounts: Codable, Hashable, Sendable {
     /// Sample records (one per prompt).
-    public var prompts: Int?
+    package var prompts: Int?
     /// Answers sampled, and planned samples that failed after their retries.
-    public var completions: Int?
-    public var sampleFailures: Int?
+    package var completions: Int?
+    package var sampleFailures: Int?
     /// Answers flagged `empty` or `truncated` by the sampler.
-    public var emptyCompletions: Int?
-    public var truncatedCompletions: Int?
+    package var emptyCompletions: Int?
+    package var truncatedCompletions: Int?
     /// Rated records (prompts) and the completions in them.
-    public var ratedPrompts: Int?
-    public var ratedCompletions: Int?
+    package var ratedPrompts: Int?
+    package var ratedCompletions: Int?
     /// Prompts the judge stage could not rate (from `judge-report.json`).
-    public var judgeFailures: Int?
+    package var judgeFailures: Int?
     /// Rows per split ("train", "test") and prompts that gave no row, by reason.
-    public var pairsBySplit: [String: Int]?
-    public var droppedByReason: [String: Int]?
+    package var pairsBySplit: [String: Int]?
+    package var droppedByReason: [String: Int]?
     /// Prompts that gave at least one row.
-    public var promptsWithPairs: Int?
+    package var promptsWithPairs: Int?
 
-    public init() {}
+    package init() {}
 
     enum CodingKeys: String, CodingKey {
         case prompts, completions
@@ -35,7 +35,7 @@ public struct RunReportCounts: Codable, Hashable, Sendable {
         case promptsWithPairs = "prompts_with_pairs"
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(prompts, forKey: .prompts)
         try c.encode(completions, forKey: .completions)

@@ -1,16 +1,16 @@
 /// One training pair shown in the report, so a reader sees what the rows look like. Texts are
 /// cut to `limit` characters; the page escapes them like every other text.
-public struct RunReportExample: Codable, Hashable, Sendable {
-    public static let limit = 600
+package struct RunReportExample: Codable, Hashable, Sendable {
+    package static let limit = 600
 
-    public var prompt: String
-    public var chosen: String
-    public var rejected: String
-    public var chosenModel: String?
-    public var rejectedModel: String?
-    public var margin: Double?
+    package var prompt: String
+    package var chosen: String
+    package var rejected: String
+    package var chosenModel: String?
+    package var rejectedModel: String?
+    package var margin: Double?
 
-    public init(prompt: String, chosen: String, rejected: String, chosenModel: String? = nil, rejectedModel: String? = nil, margin: Double? = nil) {
+    package init(prompt: String, chosen: String, rejected: String, chosenModel: String? = nil, rejectedModel: String? = nil, margin: Double? = nil) {
         self.prompt = Self.cut(prompt)
         self.chosen = Self.cut(chosen)
         self.rejected = Self.cut(rejected)

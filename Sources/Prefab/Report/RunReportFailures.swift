@@ -1,18 +1,18 @@
 /// What went wrong, counted by reason: sampling failures by kind, judge votes that could not be
 /// read (by judge and by the parser's reason), and prompts the judge stage gave up on.
-public struct RunReportFailures: Codable, Hashable, Sendable {
+package struct RunReportFailures: Codable, Hashable, Sendable {
     /// `SampleFailure.kind` → count.
-    public var samplingByKind: [String: Int] = [:]
+    package var samplingByKind: [String: Int] = [:]
     /// Judge → votes never read.
-    public var judgeParseFailuresByJudge: [String: Int] = [:]
+    package var judgeParseFailuresByJudge: [String: Int] = [:]
     /// The parser's reason (shortened) → votes never read.
-    public var judgeParseFailuresByReason: [String: Int] = [:]
+    package var judgeParseFailuresByReason: [String: Int] = [:]
     /// `judge-report.json` failures: reason (shortened) → prompts.
-    public var judgePromptsByReason: [String: Int] = [:]
+    package var judgePromptsByReason: [String: Int] = [:]
 
-    public init() {}
+    package init() {}
 
-    public var isEmpty: Bool {
+    package var isEmpty: Bool {
         samplingByKind.isEmpty && judgeParseFailuresByJudge.isEmpty && judgePromptsByReason.isEmpty
     }
 

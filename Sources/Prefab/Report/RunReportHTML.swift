@@ -3,8 +3,8 @@ import Foundation
 /// Renders a `RunReport` as one self-contained HTML page: inline CSS, inline SVG charts, no
 /// script and no external resource, so it opens offline and can be mailed or archived as is.
 /// Every text from the run (model names, answers, reasons) is HTML-escaped.
-public enum RunReportHTML {
-    public static func render(_ report: RunReport) -> String {
+package enum RunReportHTML {
+    package static func render(_ report: RunReport) -> String {
         var page = Page()
         page.heading(1, "Prefab run report")
         page.raw("<p class=\"meta\">\(e(report.directory)) · \(e(report.tool)) · stages found: ")

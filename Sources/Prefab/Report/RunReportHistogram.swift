@@ -1,23 +1,23 @@
 /// Counts of values in consecutive bins: `edges` has one more entry than `counts`, and bin i holds
 /// values v with edges[i] ≤ v < edges[i+1] (the last bin also holds its upper edge).
-public struct RunReportHistogram: Codable, Hashable, Sendable {
-    public var edges: [Double]
-    public var counts: [Int]
+package struct RunReportHistogram: Codable, Hashable, Sendable {
+    package var edges: [Double]
+    package var counts: [Int]
 
-    public init(edges: [Double], counts: [Int]) {
+    package init(edges: [Double], counts: [Int]) {
         self.edges = edges
         self.counts = counts
     }
 
     /// Bins `values` into `edges`; values outside the edges are left out (callers choose edges
     /// that cover their values).
-    public init(values: [Double], edges: [Double]) {
+    package init(values: [Double], edges: [Double]) {
         self.init(tally: values.map { ($0, 1) }, edges: edges)
     }
 
     /// From how often each value occurred (scores take few distinct values, so a run's scores
     /// are kept as a tally rather than one number per completion).
-    public init(tally: some Sequence<(Double, Int)>, edges: [Double]) {
+    package init(tally: some Sequence<(Double, Int)>, edges: [Double]) {
         self.edges = edges
         var counts = [Int](repeating: 0, count: max(edges.count - 1, 0))
         for (value, count) in tally {
@@ -33,10 +33,10 @@ public struct RunReportHistogram: Codable, Hashable, Sendable {
     }
 
     /// Unit-wide bins centred on the integers from `low` to `high` (ratings 1…5 give 0.5, 1.5, …, 5.5).
-    public static func integerEdges(from low: Int, to high: Int) -> [Double] {
+    package static func integerEdges(from low: Int, to high: Int) -> [Double] {
         (low...(high + 1)).map { Double($0) - 0.5 }
     }
 
     /// Values counted.
-    public var total: Int { counts.reduce(0, +) }
+    package var total: Int { counts.reduce(0, +) }
 }

@@ -1,17 +1,17 @@
 /// How one aspect's scores (an UltraFeedback aspect, `fine-grained` or `overall`) fell, over all
 /// rated completions and per pool model, with the completions that had no score.
-public struct RunReportScoreDistribution: Codable, Hashable, Sendable {
-    public var aspect: String
+package struct RunReportScoreDistribution: Codable, Hashable, Sendable {
+    package var aspect: String
     /// Every model's scores together.
-    public var histogram: RunReportHistogram
+    package var histogram: RunReportHistogram
     /// Per model, binned like `histogram`.
-    public var byModel: [String: RunReportHistogram]
-    public var mean: Double?
-    public var meanByModel: [String: Double]
+    package var byModel: [String: RunReportHistogram]
+    package var mean: Double?
+    package var meanByModel: [String: Double]
     /// Completions without a score for this aspect (N/A, every judge's answer unreadable, unrated).
-    public var missing: Int
+    package var missing: Int
 
-    public init(
+    package init(
         aspect: String, histogram: RunReportHistogram, byModel: [String: RunReportHistogram], mean: Double?,
         meanByModel: [String: Double], missing: Int
     ) {

@@ -1,19 +1,19 @@
 /// Tokens one pool model (sampling) or one judge (judging) used, from the records' usage fields.
-public struct RunReportTokenRow: Codable, Hashable, Sendable {
+package struct RunReportTokenRow: Codable, Hashable, Sendable {
     /// `sampling` or `judging`.
-    public var stage: String
+    package var stage: String
     /// The pool model's or the judge's name.
-    public var name: String
+    package var name: String
     /// Answers (sampling) or calls (judging) behind the figures.
-    public var calls: Int
+    package var calls: Int
     /// Judging: calls the response cache answered.
-    public var cachedCalls: Int?
-    public var promptTokens: Int
-    public var completionTokens: Int
+    package var cachedCalls: Int?
+    package var promptTokens: Int
+    package var completionTokens: Int
     /// Sampling: the calls' summed latency in seconds, and completion tokens per second of it.
-    public var latencySeconds: Double?
+    package var latencySeconds: Double?
 
-    public init(
+    package init(
         stage: String, name: String, calls: Int, cachedCalls: Int? = nil, promptTokens: Int, completionTokens: Int,
         latencySeconds: Double? = nil
     ) {
@@ -26,9 +26,9 @@ public struct RunReportTokenRow: Codable, Hashable, Sendable {
         self.latencySeconds = latencySeconds
     }
 
-    public var totalTokens: Int { promptTokens + completionTokens }
+    package var totalTokens: Int { promptTokens + completionTokens }
 
-    public var completionTokensPerSecond: Double? {
+    package var completionTokensPerSecond: Double? {
         guard let latencySeconds, latencySeconds > 0 else { return nil }
         return Double(completionTokens) / latencySeconds
     }
@@ -42,7 +42,7 @@ public struct RunReportTokenRow: Codable, Hashable, Sendable {
         case completionTokensPerSecond = "completion_tokens_per_second"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         stage = try c.decode(String.self, forKey: .stage)
         name = try c.decode(String.self, forKey: .name)
@@ -53,7 +53,7 @@ public struct RunReportTokenRow: Codable, Hashable, Sendable {
         latencySeconds = try c.decodeIfPresent(Double.self, forKey: .latencySeconds)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(stage, forKey: .stage)
         try c.encode(name, forKey: .name)

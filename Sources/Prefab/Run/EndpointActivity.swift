@@ -1,23 +1,23 @@
 /// Live counters for one endpoint during a run, for the progress display: calls in flight,
 /// calls made, answers from the cache, tokens and failures. Shared by every client of the
 /// endpoint (the pool's models and the judges).
-public final class EndpointActivity: Sendable {
-    public struct Counts: Sendable, Hashable {
-        public var inFlight = 0
-        public var requests = 0
-        public var cacheHits = 0
-        public var tokens = 0
-        public var failures = 0
+package final class EndpointActivity: Sendable {
+    package struct Counts: Sendable, Hashable {
+        package var inFlight = 0
+        package var requests = 0
+        package var cacheHits = 0
+        package var tokens = 0
+        package var failures = 0
     }
 
-    public let name: String
+    package let name: String
     private let counts = Locked(Counts())
 
-    public init(name: String) {
+    package init(name: String) {
         self.name = name
     }
 
-    public var snapshot: Counts { counts.withLock { $0 } }
+    package var snapshot: Counts { counts.withLock { $0 } }
 
     func started() {
         counts.withLock { $0.inFlight += 1 }

@@ -7,16 +7,16 @@ import Foundation
 ///
 /// Prompt tokens are estimated from text length (about four characters a token); completion
 /// tokens assume every answer runs to its `max_tokens`, so figures are ceilings, not forecasts.
-public struct RunEstimate: Codable, Hashable, Sendable {
-    public struct EndpointEstimate: Codable, Hashable, Sendable {
-        public var endpoint: String
-        public var calls = 0
+package struct RunEstimate: Codable, Hashable, Sendable {
+    package struct EndpointEstimate: Codable, Hashable, Sendable {
+        package var endpoint: String
+        package var calls = 0
         /// Of `calls`, those the response cache already answers (checked for sampling calls).
-        public var cachedCalls = 0
-        public var promptTokens = 0
-        public var completionTokens = 0
+        package var cachedCalls = 0
+        package var promptTokens = 0
+        package var completionTokens = 0
         /// Nil without a price table.
-        public var cost: Double?
+        package var cost: Double?
 
         enum CodingKeys: String, CodingKey {
             case endpoint, calls
@@ -27,18 +27,18 @@ public struct RunEstimate: Codable, Hashable, Sendable {
         }
     }
 
-    public var prompts = 0
+    package var prompts = 0
     /// Prompts already finished by earlier sessions (the journal's).
-    public var finished = 0
-    public var endpoints: [EndpointEstimate] = []
-    public var notes: [String] = []
+    package var finished = 0
+    package var endpoints: [EndpointEstimate] = []
+    package var notes: [String] = []
 
     /// Completion tokens assumed when neither the pool model nor the endpoint sets `max_tokens`.
-    public static let assumedMaxTokens = 512
+    package static let assumedMaxTokens = 512
     static let charactersPerToken = 4
 
     /// Estimates `setup`'s run without calling any model.
-    public static func make(
+    package static func make(
         setup: RunSetup, environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws(RunError) -> RunEstimate {
         var estimate = RunEstimate()

@@ -14,21 +14,21 @@ import GRDB
 ///
 /// Records are kept zstd-compressed. The journal holds a lock file for as long as it is open,
 /// so two processes never run the same run at once.
-public final class RunJournal: Sendable {
-    public let path: String
+package final class RunJournal: Sendable {
+    package let path: String
     private let queue: DatabaseQueue
     private let lock: Int32
     /// One compression context for every record (`commit` runs on one task at a time).
     private let compressor = Locked(ZstdBlob())
     private let session: Int64
     /// What earlier sessions of this run spent (per endpoint and model), for the run's budget.
-    public let earlierUsage: [UsageRecord]
+    package let earlierUsage: [UsageRecord]
     /// Seconds earlier sessions ran.
-    public let earlierSeconds: Double
+    package let earlierSeconds: Double
 
     /// Opens (or creates) the journal at `path` for a run with `identity` (`RunSetup.identity`).
     /// `fresh` deletes whatever was journaled before.
-    public init(path: String, identity: String, fresh: Bool = false) throws(RunError) {
+    package init(path: String, identity: String, fresh: Bool = false) throws(RunError) {
         self.path = path
         let manager = FileManager.default
         do {
@@ -111,7 +111,7 @@ public final class RunJournal: Sendable {
     /// The ordinals the journal at `path` has finished, without opening a session or taking
     /// the lock (for `--dry-run`); empty when there is no journal, nil when it belongs to a run
     /// with another identity.
-    public static func finishedOrdinals(path: String, identity: String) throws(RunError) -> Set<Int>? {
+    package static func finishedOrdinals(path: String, identity: String) throws(RunError) -> Set<Int>? {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         do {
             var configuration = Configuration()
@@ -131,7 +131,7 @@ public final class RunJournal: Sendable {
     }
 
     /// The journal's entry for the prompt at `ordinal`, if any.
-    public func entry(ordinal: Int) throws(RunError) -> RunJournalEntry? {
+    package func entry(ordinal: Int) throws(RunError) -> RunJournalEntry? {
         do {
             return try queue.read { db -> RunJournalEntry? in
                 guard let row = try Row.fetchOne(
@@ -150,7 +150,7 @@ public final class RunJournal: Sendable {
     /// Commits finished and failed prompts, new shard files for prompts finished earlier (moved
     /// by a retried prompt before them or a new `shard_size`), and this session's spending and
     /// seconds so far, in one transaction.
-    public func commit(
+    package func commit(
         _ entries: [RunJournalEntry], moved: [(ordinal: Int, shards: [String])] = [], usage: [UsageRecord], seconds: Double
     ) throws(RunError) {
         do {
@@ -194,7 +194,7 @@ public final class RunJournal: Sendable {
     }
 
     /// Records how this session ended (`complete`, `failures`, `budget`, `interrupted`).
-    public func endSession(outcome: String, usage: [UsageRecord], seconds: Double) throws(RunError) {
+    package func endSession(outcome: String, usage: [UsageRecord], seconds: Double) throws(RunError) {
         try commit([], usage: usage, seconds: seconds)
         do {
             try queue.write { db in
@@ -206,7 +206,7 @@ public final class RunJournal: Sendable {
     }
 
     /// Prompts done and failed.
-    public func counts() throws(RunError) -> (done: Int, failed: Int) {
+    package func counts() throws(RunError) -> (done: Int, failed: Int) {
         do {
             return try queue.read { db in
                 let done = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prompts WHERE status = 'done'") ?? 0
@@ -219,7 +219,7 @@ public final class RunJournal: Sendable {
     }
 
     /// Every failed prompt, in input order, one at a time.
-    public func forEachFailure(_ body: (RunJournalEntry) throws -> Void) throws(RunError) {
+    package func forEachFailure(_ body: (RunJournalEntry) throws -> Void) throws(RunError) {
         do {
             try queue.read { db in
                 let rows = try Row.fetchCursor(
@@ -255,7 +255,7 @@ public final class RunJournal: Sendable {
 
     /// The journal's entry for the finished prompt `promptID` (its records and the shard files
     /// that hold them), or nil when the journal has not finished it.
-    public func finishedEntry(promptID: String) throws(RunError) -> RunJournalEntry? {
+    package func finishedEntry(promptID: String) throws(RunError) -> RunJournalEntry? {
         do {
             return try queue.read { db -> RunJournalEntry? in
                 guard let row = try Row.fetchOne(

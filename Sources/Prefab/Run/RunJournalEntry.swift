@@ -1,25 +1,25 @@
 /// What the journal knows about one prompt of a run: finished (with the lines written for it)
 /// or failed (with why).
-public struct RunJournalEntry: Sendable, Hashable {
-    public enum Status: String, Sendable {
+package struct RunJournalEntry: Sendable, Hashable {
+    package enum Status: String, Sendable {
         case done, failed
     }
 
     /// The prompt's position among the input's valid, distinct prompts: the order of the output.
-    public var ordinal: Int
-    public var promptID: String
-    public var status: Status
+    package var ordinal: Int
+    package var promptID: String
+    package var status: Status
     /// The samples and rated records as written to the shards (one JSON line each); nil when failed.
-    public var sample: [UInt8]?
-    public var rated: [UInt8]?
-    public var failures: [RunFailure]
+    package var sample: [UInt8]?
+    package var rated: [UInt8]?
+    package var failures: [RunFailure]
     /// Sessions that have tried the prompt.
-    public var attempts: Int
+    package var attempts: Int
     /// The shard files holding the prompt's records, relative to the output directory: its
     /// sample and rated record and its pairs, in each copy (JSONL.zst and MDS). Empty when failed.
-    public var shards: [String]
+    package var shards: [String]
 
-    public init(
+    package init(
         ordinal: Int, promptID: String, status: Status, sample: [UInt8]? = nil, rated: [UInt8]? = nil,
         failures: [RunFailure] = [], attempts: Int = 1, shards: [String] = []
     ) {

@@ -34,7 +34,7 @@ public final class RunMonitor: Sendable {
     }
 
     /// The run as the progress display shows it.
-    public func snapshot() -> RunProgress {
+    package func snapshot() -> RunProgress {
         let counts = self.counts.withLock { $0 }
         let (activities, ledger, cache) = attachments.withLock { $0 }
         let total = ledger?.total

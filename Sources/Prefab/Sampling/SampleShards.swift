@@ -5,11 +5,11 @@ import PrefabShards
 /// itself (`manifest.json`, `samples-00000.jsonl.zst`, ...: what `prefab cat DIR`, the judge
 /// stage and HF `datasets` read) and as MDS in `DIR/mds/` (`index.json`, for MosaicML
 /// Streaming), each with its own `manifest.json`.
-public enum SampleShards {
-    public static let mdsDirectory = StageShards.mdsDirectory
+package enum SampleShards {
+    package static let mdsDirectory = StageShards.mdsDirectory
 
     /// MDS columns: strings as `str`; everything that may be null or nested as `json`.
-    public static let layout = StageShards(basename: "samples", mdsColumns: [
+    package static let layout = StageShards(basename: "samples", mdsColumns: [
         MDSColumn(name: "prompt_id", encoding: .str),
         MDSColumn(name: "source", encoding: .str),
         MDSColumn(name: "instruction", encoding: .str),
@@ -24,12 +24,12 @@ public enum SampleShards {
 
     /// Opens samples for reading: a samples directory (its JSONL.zst copy), its `mds/` copy, or
     /// any shard path `Shards.open` reads.
-    public static func open(_ path: String) throws(ShardError) -> ShardDataset {
+    package static func open(_ path: String) throws(ShardError) -> ShardDataset {
         try Shards.open(path)
     }
 
     /// Every samples record under `path`, decoded, in order.
-    public static func records(_ path: String) throws -> [SampleRecord] {
+    package static func records(_ path: String) throws -> [SampleRecord] {
         let cursor = try open(path).cursor()
         let decoder = JSONDecoder()
         var records: [SampleRecord] = []

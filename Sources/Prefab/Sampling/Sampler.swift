@@ -11,12 +11,12 @@ import Foundation
 /// A call that fails after the client's retries becomes a `SampleFailure` in the record, with
 /// its reason; the other samples of the prompt are kept.
 public struct Sampler: Sendable {
-    public let planner: SamplePlanner
+    package let planner: SamplePlanner
     private let clients: [String: any ChatClient]
     private let gates: [String: ConcurrencyGate]
 
     /// `clients` maps endpoint names (the config's `endpoints:`) to the client that calls them.
-    public init(planner: SamplePlanner, clients: [String: any ChatClient]) throws(SamplerError) {
+    package init(planner: SamplePlanner, clients: [String: any ChatClient]) throws(SamplerError) {
         var byModel: [String: any ChatClient] = [:]
         var gates: [String: ConcurrencyGate] = [:]
         for model in planner.pool.models {
@@ -87,7 +87,7 @@ public struct Sampler: Sendable {
     /// The request for one planned sample: the principle's system prompt ahead of the
     /// conversation (merged into the conversation's own system turn when it has one, since many
     /// chat templates take a single system message), the pool model's parameters and the seed.
-    public func request(for planned: PlannedSample, _ prompt: PromptRecord) -> ChatRequest {
+    package func request(for planned: PlannedSample, _ prompt: PromptRecord) -> ChatRequest {
         let model = planner.pool.model(named: planned.model)!
         var messages = prompt.messages
         if !planned.systemPrompt.isEmpty {

@@ -2,17 +2,17 @@
 /// fine-grained score, the critique and the overall score, as the ensemble's `aggregation`
 /// block says (`judges/README.md`). It reads nothing but the votes, so a stored record can be
 /// re-aggregated later without asking the judges again.
-public struct EnsembleAggregator: Sendable {
-    public var configuration: AggregationConfiguration
+package struct EnsembleAggregator: Sendable {
+    package var configuration: AggregationConfiguration
     /// Judge name → weight; judges not listed weigh 1. Weight 0 records without counting.
-    public var judgeWeights: [String: Double]
+    package var judgeWeights: [String: Double]
     /// Aspect → scale; aspects not listed are on 1–5 (every scorer aspect is).
-    public var scales: [String: RatingScale]
+    package var scales: [String: RatingScale]
     /// Aspects of `kind: critique` rubrics: they give `critique` and (maybe) `overall_score`,
     /// not annotations.
-    public var critiqueAspects: Set<String>
+    package var critiqueAspects: Set<String>
 
-    public init(
+    package init(
         configuration: AggregationConfiguration, judgeWeights: [String: Double] = [:], scales: [String: RatingScale] = [:],
         critiqueAspects: Set<String> = []
     ) {
@@ -28,7 +28,7 @@ public struct EnsembleAggregator: Sendable {
 
     /// The completions with annotations, critique, scores, fine-grained and overall scores
     /// (re)computed from their votes. Scorer measurements already in `scores` are kept.
-    public func aggregate(_ completions: [RatedCompletion]) -> [RatedCompletion] {
+    package func aggregate(_ completions: [RatedCompletion]) -> [RatedCompletion] {
         let pairwiseJudges = Set(completions.flatMap { $0.votes.filter { $0.opponent != nil }.map(\.judge) })
         return completions.map { original in
             var completion = original
@@ -70,7 +70,7 @@ public struct EnsembleAggregator: Sendable {
     }
 
     /// The flag set on a completion whose required aspect failed (followed by the aspect).
-    public static let requiredFailedFlag = "required_failed:"
+    package static let requiredFailedFlag = "required_failed:"
 
     /// One aspect's annotation and its numeric value (nil for N/A and unreadable), or nil when
     /// no counted judge voted on it.

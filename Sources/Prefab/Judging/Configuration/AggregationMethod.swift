@@ -10,7 +10,7 @@ public enum AggregationMethod: String, Codable, Hashable, Sendable, CaseIterable
     case allPass = "all_pass"
 
     /// Combines votes (value, weight > 0) on a scale; nil when there are none.
-    public func combine(_ votes: [(value: Double, weight: Double)], scale: RatingScale, passThreshold: Double? = nil) -> Double? {
+    package func combine(_ votes: [(value: Double, weight: Double)], scale: RatingScale, passThreshold: Double? = nil) -> Double? {
         let votes = votes.filter { $0.weight > 0 }
         guard !votes.isEmpty else { return nil }
         switch self {

@@ -9,7 +9,7 @@ public struct ScorerRatings: Hashable, Sendable {
     }
 
     /// The scale every scorer aspect is on.
-    public static let scale = RatingScale.oneToFive
+    package static let scale = RatingScale.oneToFive
 
     static func decode<K: CodingKey>(from c: KeyedDecodingContainer<K>, pass passKey: K, fail failKey: K) throws -> ScorerRatings {
         let pass = try c.decodeIfPresent(Double.self, forKey: passKey) ?? 5

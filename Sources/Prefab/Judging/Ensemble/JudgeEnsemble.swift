@@ -10,7 +10,7 @@ import Foundation
 /// ```
 public struct JudgeEnsemble: Sendable {
     public let configuration: EnsembleConfiguration
-    public let aggregator: EnsembleAggregator
+    package let aggregator: EnsembleAggregator
     /// Where the ensemble was read from ("" when built in code).
     public let file: String
     let judges: [any PromptJudge]

@@ -31,7 +31,7 @@ public struct RubricLibrary: Sendable {
         return RubricLibrary(directory: bundled.path)
     }
 
-    public func rubric(named name: String) throws(JudgeSetupError) -> Rubric {
+    package func rubric(named name: String) throws(JudgeSetupError) -> Rubric {
         let path = (directory as NSString).appendingPathComponent(name + ".yaml")
         guard FileManager.default.fileExists(atPath: path) else { throw .missingRubric(name: name, directory: directory) }
         do {
@@ -43,7 +43,7 @@ public struct RubricLibrary: Sendable {
 
     /// A template by name (`rubrics/templates/NAME.mustache`), or by a path (containing `/` or
     /// ending in `.mustache`) relative to `relativeTo`.
-    public func template(_ reference: String, relativeTo base: String) throws(JudgeSetupError) -> JudgeTemplate {
+    package func template(_ reference: String, relativeTo base: String) throws(JudgeSetupError) -> JudgeTemplate {
         let path: String
         if reference.contains("/") || reference.hasSuffix(".mustache") {
             path = reference.hasPrefix("/") ? reference : (base as NSString).appendingPathComponent(reference)

@@ -2,9 +2,9 @@ import Foundation
 
 /// The labels completions are shown under: "A", "B", … "Z", then "AA", "AB", … Letters, so a
 /// label is never mistaken for a rating.
-public enum CompletionLabel {
+package enum CompletionLabel {
     /// The label of the completion shown at `position` (0-based).
-    public static func label(_ position: Int) -> String {
+    package static func label(_ position: Int) -> String {
         var number = position + 1
         var label = ""
         while number > 0 {
@@ -17,7 +17,7 @@ public enum CompletionLabel {
 
     /// The 1-based shown position a label names: letters ("B", "aa") or a number ("2"); nil
     /// for anything else.
-    public static func position(of label: String) -> Int? {
+    package static func position(of label: String) -> Int? {
         let text = label.trimmingCharacters(in: .whitespaces)
         if let number = Int(text), number >= 1 { return number }
         guard !text.isEmpty, text.count <= 2, text.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }

@@ -4,7 +4,7 @@
 /// order, so a small model spends its tokens on the rating before it rambles. Every free-text
 /// field carries `maxLength`, because a small model under a schema tends to fill a string up to
 /// its bound; an answer cut off anyway (`finish_reason: length`) is a parse failure.
-public enum JudgeSchema {
+package enum JudgeSchema {
     /// The rating: an integer in the scale, or the N/A literal where the rubric allows it.
     static func rating(_ rubric: Rubric) -> JSONValue {
         let integer: JSONValue = .object([
@@ -48,7 +48,7 @@ public enum JudgeSchema {
     }
 
     /// `{"rating", "types"?, "rationale"}`: one completion, one aspect.
-    public static func single(_ rubric: Rubric, rationaleMaxChars: Int) -> JSONValue {
+    package static func single(_ rubric: Rubric, rationaleMaxChars: Int) -> JSONValue {
         var properties: [(String, JSONValue)] = [("rating", rating(rubric))]
         if let types = rubric.types { properties.append(("types", Self.types(types))) }
         properties.append(("rationale", text(maxLength: rationaleMaxChars)))
@@ -57,13 +57,13 @@ public enum JudgeSchema {
 
     /// `{"A": ONE, "B": ONE, …}`: every completion, one aspect, keyed by the label it was shown
     /// under. Every label is required, so a grammar-constrained model rates each exactly once.
-    public static func multi(_ rubric: Rubric, count: Int, rationaleMaxChars: Int) -> JSONValue {
+    package static func multi(_ rubric: Rubric, count: Int, rationaleMaxChars: Int) -> JSONValue {
         let one = single(rubric, rationaleMaxChars: rationaleMaxChars)
         return object((0..<count).map { (CompletionLabel.label($0), one) })
     }
 
     /// `{"verdict": "A"|"B"|"TIE", "rationale"}`.
-    public static func pairwise(rationaleMaxChars: Int) -> JSONValue {
+    package static func pairwise(rationaleMaxChars: Int) -> JSONValue {
         object([
             ("verdict", .object(["type": .string("string"), "enum": .array([.string("A"), .string("B"), .string("TIE")])])),
             ("rationale", text(maxLength: rationaleMaxChars)),
@@ -71,7 +71,7 @@ public enum JudgeSchema {
     }
 
     /// `{"rating", "critique"}`: a critique rubric.
-    public static func critique(_ rubric: Rubric, rationaleMaxChars: Int) -> JSONValue {
+    package static func critique(_ rubric: Rubric, rationaleMaxChars: Int) -> JSONValue {
         object([("rating", rating(rubric)), ("critique", text(maxLength: rationaleMaxChars))])
     }
 }

@@ -2,13 +2,13 @@ import Foundation
 import Mustache
 
 /// A judge prompt template (`rubrics/templates/*.mustache`), parsed once.
-public struct JudgeTemplate: Sendable {
-    public let name: String
+package struct JudgeTemplate: Sendable {
+    package let name: String
     /// Where it was read from, for messages.
-    public let path: String
+    package let path: String
     private let template: MustacheTemplate
 
-    public init(name: String, path: String, text: String) throws(JudgeSetupError) {
+    package init(name: String, path: String, text: String) throws(JudgeSetupError) {
         self.name = name
         self.path = path
         do {
@@ -19,7 +19,7 @@ public struct JudgeTemplate: Sendable {
     }
 
     /// Reads and parses a template file.
-    public static func load(name: String, path: String) throws(JudgeSetupError) -> JudgeTemplate {
+    package static func load(name: String, path: String) throws(JudgeSetupError) -> JudgeTemplate {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .missingTemplate(name: name, path: path)
         }
@@ -30,7 +30,7 @@ public struct JudgeTemplate: Sendable {
     }
 
     /// The rendered prompt, with the blank lines that sections leave at the ends trimmed.
-    public func render(_ context: [String: Any]) -> String {
+    package func render(_ context: [String: Any]) -> String {
         template.render(context).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -4,9 +4,9 @@ import Foundation
 /// `[[4]]`, `[RESULT] 4`, `[[A]]`/`[[B]]`/`[[TIE]]`, UltraFeedback's `#### Output for Text 2`
 /// sections. Case, Markdown emphasis and surrounding noise are tolerated; a value outside the
 /// rubric's scale is a failure, never clamped.
-public enum FreeTextParser {
+package enum FreeTextParser {
     /// The rating in one completion's section (or a whole single-mode answer).
-    public static func rating(in text: Substring, scale: RatingScale) -> Result<ParsedRating, JudgeParseFailure> {
+    package static func rating(in text: Substring, scale: RatingScale) -> Result<ParsedRating, JudgeParseFailure> {
         let candidates = ratingCandidates(in: text)
         guard !candidates.isEmpty else { return .failure(.noRating) }
         guard let chosen = candidates.last(where: { scale.validate($0.value) != nil }) else {
@@ -35,7 +35,7 @@ public enum FreeTextParser {
     /// One rating per completion from an answer that rated `count` completions, in the order
     /// they were shown (index 0 is "Text 1"). A completion whose section is missing or
     /// unreadable gets its own failure; the others still count.
-    public static func ratings(in text: String, count: Int, scale: RatingScale) -> [Result<ParsedRating, JudgeParseFailure>] {
+    package static func ratings(in text: String, count: Int, scale: RatingScale) -> [Result<ParsedRating, JudgeParseFailure>] {
         let sections = sections(in: text)
         if sections.isEmpty || (count == 1 && sections.allSatisfy { $0.number != 1 }) {
             if count == 1 { return [rating(in: text[...], scale: scale)] }
@@ -63,7 +63,7 @@ public enum FreeTextParser {
 
     /// The pairwise verdict: the last `[[A]]`/`[[B]]`/`[[TIE]]` (or `[[C]]`), else a labelled
     /// `Verdict: A` / `Winner: Output (b)` / `Better: tie` line.
-    public static func verdict(in text: String) -> Result<ParsedVerdict, JudgeParseFailure> {
+    package static func verdict(in text: String) -> Result<ParsedVerdict, JudgeParseFailure> {
         let bracketed = text.matches(of: /(?i)\[\[\s*(?:output|response|answer|assistant)?\s*\(?\s*(a|b|c|tie|draw)\s*\)?\s*\]\]/)
         var verdict: PairwiseVerdict?
         var matchedRange: Range<String.Index>?
@@ -91,7 +91,7 @@ public enum FreeTextParser {
     }
 
     /// A critique and its overall score (`Overall Score: 7`, `Score: 7/10`, `[[7]]`).
-    public static func critique(in text: String, scale: RatingScale) -> Result<ParsedCritique, JudgeParseFailure> {
+    package static func critique(in text: String, scale: RatingScale) -> Result<ParsedCritique, JudgeParseFailure> {
         switch rating(in: text[...], scale: scale) {
         case .failure(let failure): return .failure(failure)
         case .success(let parsed):

@@ -3,14 +3,14 @@ import Foundation
 /// Reads a judge's answer in any of the shapes judges give: the requested JSON (bare, fenced, or
 /// inside prose), else free text. Used for structured and free-text judges alike, so a model
 /// that ignores `response_format` is still read, and a cut-off JSON answer falls back to prose.
-public enum JudgeAnswerParser {
+package enum JudgeAnswerParser {
     static let ratingKeys = ["rating", "score", "grade", "result", "value"]
     static let rationaleKeys = ["rationale", "explanation", "reason", "reasoning", "justification", "feedback", "critique", "comment"]
     static let typeKeys = ["types", "type"]
     static let listKeys = ["ratings", "results", "evaluations", "scores", "texts", "completions", "outputs", "responses", "items", "annotations"]
 
     /// One rating (single mode).
-    public static func rating(from answer: String, scale: RatingScale) -> Result<ParsedRating, JudgeParseFailure> {
+    package static func rating(from answer: String, scale: RatingScale) -> Result<ParsedRating, JudgeParseFailure> {
         if answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .failure(.empty) }
         var failure: JudgeParseFailure?
         for value in EmbeddedJSON.values(in: answer) {
@@ -29,7 +29,7 @@ public enum JudgeAnswerParser {
     }
 
     /// One rating per completion, in the order shown (multi mode).
-    public static func ratings(from answer: String, count: Int, scale: RatingScale) -> [Result<ParsedRating, JudgeParseFailure>] {
+    package static func ratings(from answer: String, count: Int, scale: RatingScale) -> [Result<ParsedRating, JudgeParseFailure>] {
         if answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return Array(repeating: .failure(.empty), count: count)
         }
@@ -49,7 +49,7 @@ public enum JudgeAnswerParser {
     }
 
     /// A pairwise verdict.
-    public static func verdict(from answer: String) -> Result<ParsedVerdict, JudgeParseFailure> {
+    package static func verdict(from answer: String) -> Result<ParsedVerdict, JudgeParseFailure> {
         if answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .failure(.empty) }
         for value in EmbeddedJSON.values(in: answer) {
             guard let label = value.value(forAnyOf: ["verdict", "winner", "better", "preferred", "preference", "choice", "answer"])?.text
@@ -63,7 +63,7 @@ public enum JudgeAnswerParser {
     }
 
     /// A critique and its overall score.
-    public static func critique(from answer: String, scale: RatingScale) -> Result<ParsedCritique, JudgeParseFailure> {
+    package static func critique(from answer: String, scale: RatingScale) -> Result<ParsedCritique, JudgeParseFailure> {
         if answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .failure(.empty) }
         for value in EmbeddedJSON.values(in: answer) {
             guard let scoreValue = value.value(forAnyOf: ["overall_score", "overall", "score", "rating"]) else { continue }

@@ -1,6 +1,6 @@
 /// Why a judge's answer could not be read. Recorded with the raw output on the vote; never
 /// replaced by a guessed score.
-public enum JudgeParseFailure: Error, Hashable, Sendable, CustomStringConvertible {
+package enum JudgeParseFailure: Error, Hashable, Sendable, CustomStringConvertible {
     /// The answer was empty.
     case empty
     /// The endpoint stopped at `max_tokens`: whatever came back is cut off.
@@ -18,7 +18,7 @@ public enum JudgeParseFailure: Error, Hashable, Sendable, CustomStringConvertibl
     /// The request itself failed after the endpoint layer's retries.
     case requestFailed(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .empty: "the judge's answer was empty"
         case .truncated: "the judge's answer was cut off at max_tokens (finish_reason length)"

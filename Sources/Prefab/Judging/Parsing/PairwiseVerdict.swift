@@ -1,13 +1,13 @@
 import Foundation
 
 /// A pairwise judge's verdict on the two answers it was shown, by the label it saw them under.
-public enum PairwiseVerdict: String, Hashable, Sendable, Codable, CaseIterable {
+package enum PairwiseVerdict: String, Hashable, Sendable, Codable, CaseIterable {
     case a = "A"
     case b = "B"
     case tie = "TIE"
 
     /// The verdict as seen with the two answers swapped.
-    public var swapped: PairwiseVerdict {
+    package var swapped: PairwiseVerdict {
         switch self {
         case .a: .b
         case .b: .a
@@ -16,7 +16,7 @@ public enum PairwiseVerdict: String, Hashable, Sendable, Codable, CaseIterable {
     }
 
     /// Reads "A", "b", "tie", "C" (MT-Bench's tie), "draw", "equal", "Output (a)", "Assistant B".
-    public init?(label: String) {
+    package init?(label: String) {
         var text = label.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         for prefix in ["output", "response", "answer", "assistant", "text"] where text.hasPrefix(prefix) {
             text = String(text.dropFirst(prefix.count))

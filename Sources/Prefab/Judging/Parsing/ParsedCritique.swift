@@ -1,9 +1,9 @@
 /// A critique judge's answer: feedback in words and an overall score (UltraFeedback's 1–10).
-public struct ParsedCritique: Hashable, Sendable {
-    public var critique: String
-    public var score: Double
+package struct ParsedCritique: Hashable, Sendable {
+    package var critique: String
+    package var score: Double
 
-    public init(critique: String, score: Double) {
+    package init(critique: String, score: Double) {
         self.critique = critique
         self.score = score
     }

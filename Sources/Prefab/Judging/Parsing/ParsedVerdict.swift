@@ -1,9 +1,9 @@
 /// A pairwise judge's answer: which of the two shown answers is better, and why.
-public struct ParsedVerdict: Hashable, Sendable {
-    public var verdict: PairwiseVerdict
-    public var rationale: String
+package struct ParsedVerdict: Hashable, Sendable {
+    package var verdict: PairwiseVerdict
+    package var rationale: String
 
-    public init(verdict: PairwiseVerdict, rationale: String = "") {
+    package init(verdict: PairwiseVerdict, rationale: String = "") {
         self.verdict = verdict
         self.rationale = rationale
     }

@@ -2,28 +2,28 @@
 ///
 /// Parsers check every rating against the scale: a value outside it is a parse failure, never
 /// clamped into range, because a clamped number would be a score the judge did not give.
-public struct RatingScale: Hashable, Sendable, Codable {
-    public var min: Int
-    public var max: Int
-    public var allowsNotApplicable: Bool
+package struct RatingScale: Hashable, Sendable, Codable {
+    package var min: Int
+    package var max: Int
+    package var allowsNotApplicable: Bool
 
-    public init(min: Int, max: Int, allowsNotApplicable: Bool = false) {
+    package init(min: Int, max: Int, allowsNotApplicable: Bool = false) {
         self.min = min
         self.max = max
         self.allowsNotApplicable = allowsNotApplicable
     }
 
     /// UltraFeedback's aspect scale.
-    public static let oneToFive = RatingScale(min: 1, max: 5)
+    package static let oneToFive = RatingScale(min: 1, max: 5)
     /// UltraFeedback's critique score.
-    public static let oneToTen = RatingScale(min: 1, max: 10)
+    package static let oneToTen = RatingScale(min: 1, max: 10)
 
-    public func contains(_ value: Double) -> Bool {
+    package func contains(_ value: Double) -> Bool {
         value.isFinite && value >= Double(min) && value <= Double(max)
     }
 
     /// The allowed answers as strings, for JSON-schema enums: "1" … "5" (and "N/A").
-    public var allowedStrings: [String] {
+    package var allowedStrings: [String] {
         (min...max).map(String.init) + (allowsNotApplicable ? ["N/A"] : [])
     }
 

@@ -1,17 +1,17 @@
 /// What a judge said about one aspect of one completion: a number on the rubric's scale, or
 /// "not applicable" (UltraFeedback's honesty N/A for creative tasks).
-public enum RatingValue: Hashable, Sendable, CustomStringConvertible {
+package enum RatingValue: Hashable, Sendable, CustomStringConvertible {
     case score(Double)
     case notApplicable
 
     /// The number, or nil for N/A.
-    public var score: Double? {
+    package var score: Double? {
         if case .score(let value) = self { return value }
         return nil
     }
 
     /// The UltraFeedback spelling: "4", "4.5" or "N/A".
-    public var description: String {
+    package var description: String {
         switch self {
         case .notApplicable: "N/A"
         case .score(let value):

@@ -9,15 +9,15 @@
 /// with n_c the marginal of value c and n the total,
 /// δ²(c, k) = (Σ_{g=c}^{k} n_g − (n_c + n_k)/2)² over values in rank order, and
 /// α = 1 − (n − 1) · Σ o_ck δ²(c, k) / Σ n_c n_k δ²(c, k).
-public struct CoincidenceMatrix: Sendable {
+package struct CoincidenceMatrix: Sendable {
     private var cells: [ValuePair: Double] = [:]
     /// Units that had at least two ratings.
-    public private(set) var pairableUnits = 0
+    package private(set) var pairableUnits = 0
 
-    public init() {}
+    package init() {}
 
     /// Adds one unit's ratings (missing ratings left out).
-    public mutating func addUnit(_ values: [Double]) {
+    package mutating func addUnit(_ values: [Double]) {
         let m = values.count
         guard m >= 2 else { return }
         pairableUnits += 1
@@ -34,16 +34,16 @@ public struct CoincidenceMatrix: Sendable {
     }
 
     /// Adds another matrix's units.
-    public mutating func merge(_ other: CoincidenceMatrix) {
+    package mutating func merge(_ other: CoincidenceMatrix) {
         for (pair, count) in other.cells { cells[pair, default: 0] += count }
         pairableUnits += other.pairableUnits
     }
 
     /// Pairable values in all (n).
-    public var pairableValues: Double { cells.sorted { ($0.key.first, $0.key.second) < ($1.key.first, $1.key.second) }.reduce(0) { $0 + $1.value } }
+    package var pairableValues: Double { cells.sorted { ($0.key.first, $0.key.second) < ($1.key.first, $1.key.second) }.reduce(0) { $0 + $1.value } }
 
     /// Ordinal alpha; nil when it is undefined (fewer than two pairable values, or all values equal).
-    public var ordinalAlpha: Double? {
+    package var ordinalAlpha: Double? {
         // Cells in a fixed order, so sums come out bit-identical on every run.
         let sorted = cells.sorted { ($0.key.first, $0.key.second) < ($1.key.first, $1.key.second) }
         var marginals: [Double: Double] = [:]

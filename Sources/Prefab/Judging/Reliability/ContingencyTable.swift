@@ -3,16 +3,16 @@
 ///
 /// Ratings are discrete, so the table is all either figure needs (ranks with ties come from
 /// the marginals), and memory stays flat however many items are added.
-public struct ContingencyTable: Sendable {
+package struct ContingencyTable: Sendable {
     private var cells: [ValuePair: Double] = [:]
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(_ first: Double, _ second: Double) {
+    package mutating func add(_ first: Double, _ second: Double) {
         cells[ValuePair(first, second), default: 0] += 1
     }
 
-    public mutating func merge(_ other: ContingencyTable) {
+    package mutating func merge(_ other: ContingencyTable) {
         for (pair, count) in other.cells { cells[pair, default: 0] += count }
     }
 
@@ -22,13 +22,13 @@ public struct ContingencyTable: Sendable {
     }
 
     /// Items both judges rated.
-    public var count: Int { Int(cells.values.reduce(0, +)) }
+    package var count: Int { Int(cells.values.reduce(0, +)) }
 
     /// Cohen's kappa with quadratic weights on the rating values themselves:
     /// κ = 1 − Σ w·O / Σ w·E with w(x, y) = (x − y)², O the observed joint counts and E the
     /// product of the marginals over the total. On consecutive integer scales this equals the
     /// usual index-based weighting. Nil when undefined (no items, or no spread in the ratings).
-    public var quadraticKappa: Double? {
+    package var quadraticKappa: Double? {
         let total = sortedCells.reduce(0) { $0 + $1.value }
         guard total > 0 else { return nil }
         var rows: [Double: Double] = [:]
@@ -53,7 +53,7 @@ public struct ContingencyTable: Sendable {
 
     /// Spearman's rank correlation: Pearson's r of the ranks, tied values sharing their mean
     /// rank. Nil when undefined (fewer than two items, or one judge gave a single value).
-    public var spearman: Double? {
+    package var spearman: Double? {
         let total = sortedCells.reduce(0) { $0 + $1.value }
         guard total >= 2 else { return nil }
         var rows: [Double: Double] = [:]

@@ -6,25 +6,25 @@ import Foundation
 /// An `aspect` rubric becomes `annotations.NAME` and counts in the fine-grained score; a
 /// `critique` rubric gives the record's `critique` text and (when the ensemble says so) its
 /// `overall_score`.
-public struct Rubric: Codable, Hashable, Sendable {
-    public enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
+package struct Rubric: Codable, Hashable, Sendable {
+    package enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
         case aspect, critique
     }
 
-    public var name: String
-    public var kind: Kind
-    public var title: String
-    public var question: String
+    package var name: String
+    package var kind: Kind
+    package var title: String
+    package var question: String
     /// The question to ask in pairwise mode, when `question` speaks of one response.
-    public var comparison: String?
-    public var guidance: [String]
-    public var scale: RubricScale
-    public var levels: [RubricLevel]
-    public var types: RubricTypes?
+    package var comparison: String?
+    package var guidance: [String]
+    package var scale: RubricScale
+    package var levels: [RubricLevel]
+    package var types: RubricTypes?
     /// Upper bound on the rationale (or critique) length: stated in the prompt, enforced by the schema.
-    public var rationaleMaxChars: Int
+    package var rationaleMaxChars: Int
 
-    public init(
+    package init(
         name: String, kind: Kind = .aspect, title: String, question: String, comparison: String? = nil,
         guidance: [String] = [], scale: RubricScale, levels: [RubricLevel], types: RubricTypes? = nil,
         rationaleMaxChars: Int = 120
@@ -53,7 +53,7 @@ public struct Rubric: Codable, Hashable, Sendable {
         case rationaleMaxChars = "rationale_max_chars"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let schema = try c.decode(Int.self, forKey: .schema)
@@ -94,7 +94,7 @@ public struct Rubric: Codable, Hashable, Sendable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(1, forKey: .schema)
         try c.encode(name, forKey: .name)
@@ -111,7 +111,7 @@ public struct Rubric: Codable, Hashable, Sendable {
     }
 
     /// Reads `rubrics/NAME.yaml`; the file name must equal the rubric's `name`.
-    public static func load(file: String) throws(ConfigError) -> Rubric {
+    package static func load(file: String) throws(ConfigError) -> Rubric {
         let document = try ConfigDocument(contentsOf: file)
         let rubric = try document.decode(Rubric.self)
         let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension

@@ -1,10 +1,10 @@
 /// One anchor of a rubric's scale: the score and what earns it.
-public struct RubricLevel: Codable, Hashable, Sendable {
-    public var score: Int
-    public var label: String
-    public var description: String
+package struct RubricLevel: Codable, Hashable, Sendable {
+    package var score: Int
+    package var label: String
+    package var description: String
 
-    public init(score: Int, label: String, description: String) {
+    package init(score: Int, label: String, description: String) {
         self.score = score
         self.label = label
         self.description = description
@@ -14,7 +14,7 @@ public struct RubricLevel: Codable, Hashable, Sendable {
         case score, label, description
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         score = try c.decode(Int.self, forKey: .score)

@@ -1,14 +1,14 @@
 /// A rubric's scale: inclusive integer bounds and whether the judge may answer N/A.
-public struct RubricScale: Codable, Hashable, Sendable {
-    public var min: Int
-    public var max: Int
-    public var allowNA: Bool
+package struct RubricScale: Codable, Hashable, Sendable {
+    package var min: Int
+    package var max: Int
+    package var allowNA: Bool
     /// The literal the judge writes for N/A (`N/A`).
-    public var naLabel: String?
+    package var naLabel: String?
     /// When N/A is right; completes "use when …".
-    public var naWhen: String?
+    package var naWhen: String?
 
-    public init(min: Int, max: Int, allowNA: Bool = false, naLabel: String? = nil, naWhen: String? = nil) {
+    package init(min: Int, max: Int, allowNA: Bool = false, naLabel: String? = nil, naWhen: String? = nil) {
         self.min = min
         self.max = max
         self.allowNA = allowNA
@@ -17,7 +17,7 @@ public struct RubricScale: Codable, Hashable, Sendable {
     }
 
     /// The scale as the parsers check it.
-    public var ratingScale: RatingScale { RatingScale(min: min, max: max, allowsNotApplicable: allowNA) }
+    package var ratingScale: RatingScale { RatingScale(min: min, max: max, allowsNotApplicable: allowNA) }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case min, max
@@ -26,7 +26,7 @@ public struct RubricScale: Codable, Hashable, Sendable {
         case naWhen = "na_when"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         min = try c.decode(Int.self, forKey: .min)

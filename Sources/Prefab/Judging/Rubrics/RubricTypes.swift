@@ -2,20 +2,20 @@ import Foundation
 
 /// A rubric's second, categorical answer (UltraFeedback's hallucination and informativeness
 /// types): the judge answers item ids, the record stores their codes.
-public struct RubricTypes: Codable, Hashable, Sendable {
-    public enum Selection: String, Codable, Hashable, Sendable, CaseIterable {
+package struct RubricTypes: Codable, Hashable, Sendable {
+    package enum Selection: String, Codable, Hashable, Sendable, CaseIterable {
         case many, one
     }
 
-    public struct Item: Codable, Hashable, Sendable {
+    package struct Item: Codable, Hashable, Sendable {
         /// What the judge answers (`[a-z0-9_]+`).
-        public var id: String
+        package var id: String
         /// What the record stores under `Type` (UltraFeedback's "1", "2", …).
-        public var code: String
-        public var label: String
-        public var description: String
+        package var code: String
+        package var label: String
+        package var description: String
 
-        public init(id: String, code: String, label: String, description: String) {
+        package init(id: String, code: String, label: String, description: String) {
             self.id = id
             self.code = code
             self.label = label
@@ -26,7 +26,7 @@ public struct RubricTypes: Codable, Hashable, Sendable {
             case id, code, label, description
         }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
             let c = try decoder.container(keyedBy: CodingKeys.self)
             id = try c.decode(String.self, forKey: .id)
@@ -39,13 +39,13 @@ public struct RubricTypes: Codable, Hashable, Sendable {
         }
     }
 
-    public var question: String
-    public var select: Selection
+    package var question: String
+    package var select: Selection
     /// The code written when no type is picked (truthfulness: "0").
-    public var noneCode: String?
-    public var items: [Item]
+    package var noneCode: String?
+    package var items: [Item]
 
-    public init(question: String, select: Selection, noneCode: String? = nil, items: [Item]) {
+    package init(question: String, select: Selection, noneCode: String? = nil, items: [Item]) {
         self.question = question
         self.select = select
         self.noneCode = noneCode
@@ -54,7 +54,7 @@ public struct RubricTypes: Codable, Hashable, Sendable {
 
     /// Codes for the judge's answer, or the first label that names no item. Ids, codes and
     /// labels are all accepted (case-insensitively): free-text judges write "1, 3" as often as ids.
-    public func codes(for answer: [String]) -> Result<[String], JudgeParseFailure> {
+    package func codes(for answer: [String]) -> Result<[String], JudgeParseFailure> {
         var codes: [String] = []
         for raw in answer {
             let label = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
@@ -72,7 +72,7 @@ public struct RubricTypes: Codable, Hashable, Sendable {
         case noneCode = "none_code"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         question = try c.decode(String.self, forKey: .question)

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Format checks for prompts that ask for JSON or for code.
-public enum FormatChecker {
+package enum FormatChecker {
     /// What format a prompt asks for: `metadata.format` (`json` or `code`) when given, else a
     /// conservative reading of the instruction ("reply in JSON", "write a Python function").
-    public static func requestedFormat(_ input: JudgeInput) -> FormatScorerConfiguration.Check? {
+    package static func requestedFormat(_ input: JudgeInput) -> FormatScorerConfiguration.Check? {
         if case .string(let format)? = input.metadata["format"] {
             switch format.lowercased() {
             case "json": return .json
@@ -21,7 +21,7 @@ public enum FormatChecker {
     }
 
     /// True when the response, or its only fenced block, parses as JSON.
-    public static func isValidJSON(_ response: String) -> Bool {
+    package static func isValidJSON(_ response: String) -> Bool {
         let trimmed = response.trimmingCharacters(in: .whitespacesAndNewlines)
         if parses(trimmed) { return true }
         let blocks = EmbeddedJSON.fencedBlocks(in: response)
@@ -29,7 +29,7 @@ public enum FormatChecker {
     }
 
     /// True when the response has a closed, non-empty fenced code block.
-    public static func hasCodeBlock(_ response: String) -> Bool {
+    package static func hasCodeBlock(_ response: String) -> Bool {
         response.contains(/(?s)```[^\n`]*\n.*?\S.*?```/)
     }
 

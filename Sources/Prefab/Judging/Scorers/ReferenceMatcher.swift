@@ -2,15 +2,15 @@ import Foundation
 
 /// Compares a response with a reference answer: numerically (within a tolerance), exactly
 /// (trimmed and case-folded), or by a regular expression the reference supplies.
-public struct ReferenceMatcher: Sendable {
-    public let configuration: ReferenceScorerConfiguration
+package struct ReferenceMatcher: Sendable {
+    package let configuration: ReferenceScorerConfiguration
 
-    public init(_ configuration: ReferenceScorerConfiguration) {
+    package init(_ configuration: ReferenceScorerConfiguration) {
         self.configuration = configuration
     }
 
     /// Whether `response` matches `reference`, and what was compared, in words.
-    public func check(response: String, reference: String) -> (passed: Bool, detail: String) {
+    package func check(response: String, reference: String) -> (passed: Bool, detail: String) {
         let text = droppingIgnoredLines(response)
         var match = configuration.match
         if match == .auto { match = Self.number(whole: reference) != nil ? .numeric : .exact }

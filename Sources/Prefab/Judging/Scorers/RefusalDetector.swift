@@ -1,9 +1,9 @@
 /// Recognises a refusal ("I can't help with that", "I'm sorry, but I cannot …") at the start
 /// of a response, where refusals are made; a helpful answer that later says "I can't stress
 /// this enough" is not one.
-public struct RefusalDetector: Sendable {
+package struct RefusalDetector: Sendable {
     /// How much of the response's start is searched.
-    public static let window = 300
+    package static let window = 300
 
     static let builtInPatterns = [
         #"\bI\s*(?:can(?:'|’)?t|cannot|can not|won(?:'|’)?t|will not|am not able to|(?:'|’)m not able to|am unable to|(?:'|’)m unable to)\s+(?:help|assist|provide|comply|fulfil+|do that|do this|support|create|write|give|share|engage|answer)"#,
@@ -17,12 +17,12 @@ public struct RefusalDetector: Sendable {
 
     private let patterns: [String]
 
-    public init(extraPatterns: [String] = []) {
+    package init(extraPatterns: [String] = []) {
         patterns = Self.builtInPatterns + extraPatterns
     }
 
     /// The refusal phrase found, or nil.
-    public func refusal(in response: String) -> String? {
+    package func refusal(in response: String) -> String? {
         let start = String(response.prefix(Self.window))
         for pattern in patterns {
             guard let regex = try? Regex(pattern).ignoresCase() else { continue }

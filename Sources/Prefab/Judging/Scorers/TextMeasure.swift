@@ -1,8 +1,8 @@
 /// Length measures for scorers and bias figures.
-public enum TextMeasure {
+package enum TextMeasure {
     /// A tokenizer-free token estimate: runs of letters or digits, plus each other non-space
     /// character. Used when a completion carries no `usage.completion_tokens`.
-    public static func estimatedTokens(_ text: String) -> Int {
+    package static func estimatedTokens(_ text: String) -> Int {
         var count = 0
         var inWord = false
         for character in text {

@@ -1,19 +1,19 @@
 /// One endpoint's share of a run, as the progress display shows it: which server is busy, which
 /// is idle, which is failing. Counts are for this session (calls answered from the cache
 /// included), so a resumed run starts them at zero.
-public struct EndpointProgress: Codable, Hashable, Sendable {
+package struct EndpointProgress: Codable, Hashable, Sendable {
     /// The endpoint's name in the run config.
-    public var name: String
+    package var name: String
     /// Requests sent and not yet answered.
-    public var inFlight: Int
+    package var inFlight: Int
     /// Requests completed (answered or failed after retries).
-    public var requests: Int
+    package var requests: Int
     /// Prompt plus completion tokens.
-    public var tokens: Int
+    package var tokens: Int
     /// Requests that failed after retries.
-    public var failures: Int
+    package var failures: Int
 
-    public init(name: String, inFlight: Int = 0, requests: Int = 0, tokens: Int = 0, failures: Int = 0) {
+    package init(name: String, inFlight: Int = 0, requests: Int = 0, tokens: Int = 0, failures: Int = 0) {
         self.name = name
         self.inFlight = inFlight
         self.requests = requests

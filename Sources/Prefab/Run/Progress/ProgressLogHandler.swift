@@ -5,15 +5,15 @@ import Logging
 /// Lines read "warning prefab.llm: call failed model=m operation=chat". The default level is
 /// `.warning`: retries are logged at `.notice`, and under load they would bury the display while
 /// the failure counts already show them.
-public struct ProgressLogHandler: LogHandler {
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
+package struct ProgressLogHandler: LogHandler {
+    package var logLevel: Logger.Level
+    package var metadata: Logger.Metadata = [:]
+    package var metadataProvider: Logger.MetadataProvider?
 
     private let label: String
     private let reporter: ProgressReporter
 
-    public init(label: String, reporter: ProgressReporter, logLevel: Logger.Level = .warning,
+    package init(label: String, reporter: ProgressReporter, logLevel: Logger.Level = .warning,
                 metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
         self.reporter = reporter
@@ -21,12 +21,12 @@ public struct ProgressLogHandler: LogHandler {
         self.metadataProvider = metadataProvider
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let own = event.metadata { merged.merge(own) { _, new in new } }

@@ -3,14 +3,14 @@ import Foundation
 /// Turns a snapshot into text, with no terminal and no clock involved, so every style can be
 /// checked byte for byte in a test. The reporter adds the cursor movement a live redraw needs
 /// (`redraw(_:replacing:)`); the text itself never holds escape sequences.
-public enum ProgressRenderer {
+package enum ProgressRenderer {
     /// Characters of the live progress bar between the brackets.
     static let barWidth = 20
 
     /// The text for `snapshot` in `style`, without a trailing newline: the live block's lines
     /// (each cut to `width` columns) joined by newlines, one plain log line, one JSON object, or
     /// "" for `.quiet`.
-    public static func render(_ snapshot: RunProgress, style: ProgressStyle, width: Int = ProgressTerminal.defaultWidth)
+    package static func render(_ snapshot: RunProgress, style: ProgressStyle, width: Int = ProgressTerminal.defaultWidth)
         -> String
     {
         switch style {

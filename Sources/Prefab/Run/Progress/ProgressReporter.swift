@@ -32,10 +32,10 @@ import Darwin
 /// not wait out a 10 s plain-mode interval.
 /// All methods are thread-safe; writes are serialized by a lock and each frame is one `write(2)`.
 /// The file descriptor is never closed by the reporter.
-public final class ProgressReporter: @unchecked Sendable {
-    public let style: ProgressStyle
+package final class ProgressReporter: @unchecked Sendable {
+    package let style: ProgressStyle
     /// Time between two frames.
-    public let interval: Duration
+    package let interval: Duration
 
     private let fileDescriptor: Int32
     private let fixedWidth: Int?
@@ -58,7 +58,7 @@ public final class ProgressReporter: @unchecked Sendable {
     ///     window is followed), falling back to 80.
     ///   - snapshot: the run's state now; called from the reporter's loop, so it must be cheap
     ///     and thread-safe, and must not call back into the reporter.
-    public init(
+    package init(
         style: ProgressStyle, fileDescriptor: Int32 = STDERR_FILENO, interval: Duration? = nil, width: Int? = nil,
         snapshot: @escaping @Sendable () -> RunProgress
     ) {
@@ -71,7 +71,7 @@ public final class ProgressReporter: @unchecked Sendable {
 
     /// Draws a frame at once, then one every `interval`, until `finish` is called or the calling
     /// task is cancelled. Returns at once for `.quiet`. Run it as a child task beside the pipeline.
-    public func run() async {
+    package func run() async {
         guard style != .quiet else { return }
         while !Task.isCancelled, !lock.withLock({ finished }) {
             refresh()
@@ -94,7 +94,7 @@ public final class ProgressReporter: @unchecked Sendable {
 
     /// Draws the current state now, between ticks: for a change worth showing at once, such as
     /// a new phase. Does nothing after `finish`.
-    public func refresh() {
+    package func refresh() {
         guard !lock.withLock({ finished }) else { return }
         let next = snapshot()
         lock.withLock {
@@ -109,7 +109,7 @@ public final class ProgressReporter: @unchecked Sendable {
     /// written, and the block redrawn below it; in JSON mode the line becomes `{"message": ...}`
     /// so every line a script reads parses. Printed in every style, `.quiet` included: quiet
     /// silences progress, not warnings.
-    public func log(_ line: String) {
+    package func log(_ line: String) {
         let text = line.hasSuffix("\n") ? String(line.dropLast()) : line
         lock.withLock {
             switch style {
@@ -130,7 +130,7 @@ public final class ProgressReporter: @unchecked Sendable {
     /// Draws the last state and stops: live mode leaves the final block on screen with the cursor
     /// on the line below it; plain and JSON write one last line. Later calls to `refresh` and
     /// `finish` do nothing; `log` still prints. `final` defaults to a fresh snapshot.
-    public func finish(final: RunProgress? = nil) {
+    package func finish(final: RunProgress? = nil) {
         let last = final ?? snapshot()
         lock.withLock {
             guard !finished else { return }

@@ -1,7 +1,7 @@
 /// How a run shows its progress. A person at a terminal wants one block redrawn in place; a log
 /// file or CI console wants a line now and then that it can keep; a script wants JSON; `--quiet`
 /// wants nothing.
-public enum ProgressStyle: String, Codable, Hashable, Sendable, CaseIterable {
+package enum ProgressStyle: String, Codable, Hashable, Sendable, CaseIterable {
     /// A multi-line block redrawn in place with ANSI cursor movement (terminals only).
     case live
     /// One log line every interval, no escape sequences.
@@ -14,7 +14,7 @@ public enum ProgressStyle: String, Codable, Hashable, Sendable, CaseIterable {
     /// The style for the CLI's flags and where stderr goes: `--quiet` wins over
     /// `--json-progress`, and without either a terminal gets `.live`, anything else `.plain`.
     /// `isTerminal` is usually `ProgressTerminal.isTerminal(STDERR_FILENO)`.
-    public static func automatic(quiet: Bool, json: Bool, isTerminal: Bool) -> ProgressStyle {
+    package static func automatic(quiet: Bool, json: Bool, isTerminal: Bool) -> ProgressStyle {
         if quiet { return .quiet }
         if json { return .json }
         return isTerminal ? .live : .plain
@@ -22,7 +22,7 @@ public enum ProgressStyle: String, Codable, Hashable, Sendable, CaseIterable {
 
     /// How often the reporter draws by default: often enough to look live on a terminal,
     /// rarely enough not to flood a log file.
-    public var defaultInterval: Duration {
+    package var defaultInterval: Duration {
         switch self {
         case .live: .milliseconds(250)
         case .plain: .seconds(10)

@@ -11,13 +11,13 @@ import Darwin
 /// What the progress display needs to know about where it writes: whether cursor movement will
 /// be understood there, and how wide a line may be before the terminal wraps it (a wrapped line
 /// would break the in-place redraw, which counts lines).
-public enum ProgressTerminal {
+package enum ProgressTerminal {
     /// Width used when the output is not a terminal or does not report one.
-    public static let defaultWidth = 80
+    package static let defaultWidth = 80
 
     /// True when `fd` is a terminal that understands ANSI escapes: a tty whose `TERM` is set and
     /// not "dumb" (Emacs shells and some CI consoles are ttys that would print escapes as text).
-    public static func isTerminal(_ fd: Int32, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    package static func isTerminal(_ fd: Int32, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         guard isatty(fd) == 1 else { return false }
         guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else { return false }
         return true
@@ -25,7 +25,7 @@ public enum ProgressTerminal {
 
     /// The terminal's width in columns (`TIOCGWINSZ`), or nil when `fd` is not a terminal or
     /// reports no size (a pty nobody sized reports 0).
-    public static func width(of fd: Int32) -> Int? {
+    package static func width(of fd: Int32) -> Int? {
         #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
         var size = winsize()
         #if canImport(Darwin)

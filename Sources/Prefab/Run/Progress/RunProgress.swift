@@ -5,39 +5,39 @@
 /// Counts are for prompts unless named otherwise. `done` includes the prompts `resumed` from the
 /// journal, so `done/total` is the whole job's progress; the rate and ETA use only this session's
 /// own work (`done - resumed`), which is what predicts how long the rest will take.
-public struct RunProgress: Hashable, Sendable {
+package struct RunProgress: Hashable, Sendable {
     /// Prompts in the input; nil while the input is still being counted.
-    public var total: Int?
+    package var total: Int?
     /// Finished prompts, those resumed from the journal included.
-    public var done: Int
+    package var done: Int
     /// Prompts the journal already had finished when this session started.
-    public var resumed: Int
+    package var resumed: Int
     /// Prompts that failed (after retries) in this session; a later run retries them.
-    public var failed: Int
+    package var failed: Int
     /// Prompts in the pipeline's window now.
-    public var inFlight: Int
+    package var inFlight: Int
     /// Seconds since this session started.
-    public var elapsed: Double
-    public var promptTokens: Int
-    public var completionTokens: Int
+    package var elapsed: Double
+    package var promptTokens: Int
+    package var completionTokens: Int
     /// Calls issued in this session, those answered from the response cache included.
-    public var requests: Int
+    package var requests: Int
     /// Calls answered from the response cache.
-    public var cacheHits: Int
+    package var cacheHits: Int
     /// Spent in this session, in the price table's currency; nil when no endpoint has prices.
-    public var cost: Double?
+    package var cost: Double?
     /// Failed prompts by kind (`http_status`, `transport`, `parse`...).
-    public var failuresByKind: [String: Int]
-    public var endpoints: [EndpointProgress]
+    package var failuresByKind: [String: Int]
+    package var endpoints: [EndpointProgress]
     /// What the run is doing: "validating", "resuming", "running", "finishing", "stopped: budget"...
-    public var phase: String
+    package var phase: String
     /// Prompts per second of this session's own work, smoothed over the last half minute.
     /// The reporter fills it (it keeps the history a smoothed rate needs); nil until known.
-    public var rate: Double?
+    package var rate: Double?
     /// Seconds until every prompt is done at `rate`; filled by the reporter, nil when unknown.
-    public var etaSeconds: Double?
+    package var etaSeconds: Double?
 
-    public init(
+    package init(
         total: Int? = nil, done: Int = 0, resumed: Int = 0, failed: Int = 0, inFlight: Int = 0, elapsed: Double = 0,
         promptTokens: Int = 0, completionTokens: Int = 0, requests: Int = 0, cacheHits: Int = 0, cost: Double? = nil,
         failuresByKind: [String: Int] = [:], endpoints: [EndpointProgress] = [], phase: String = "running",
@@ -62,26 +62,26 @@ public struct RunProgress: Hashable, Sendable {
     }
 
     /// Prompts finished by this session's own work.
-    public var sessionDone: Int { max(0, done - resumed) }
+    package var sessionDone: Int { max(0, done - resumed) }
 
     /// Prompts neither finished nor failed; nil while `total` is unknown. Failed prompts are not
     /// waited for: this session will not retry them.
-    public var remaining: Int? { total.map { max(0, $0 - done - failed) } }
+    package var remaining: Int? { total.map { max(0, $0 - done - failed) } }
 
     /// `done / total`, nil while `total` is unknown or zero.
-    public var fraction: Double? {
+    package var fraction: Double? {
         guard let total, total > 0 else { return nil }
         return min(1, Double(done) / Double(total))
     }
 
     /// This session's rate averaged over its whole life: the fallback before a smoothed rate exists.
-    public var averageRate: Double? {
+    package var averageRate: Double? {
         guard elapsed > 0, sessionDone > 0 else { return nil }
         return Double(sessionDone) / elapsed
     }
 
     /// Seconds to finish the remaining prompts at `rate`; 0 when none remain, nil when it cannot be told.
-    public func secondsRemaining(at rate: Double?) -> Double? {
+    package func secondsRemaining(at rate: Double?) -> Double? {
         guard let remaining else { return nil }
         if remaining == 0 { return 0 }
         guard let rate, rate.isFinite, rate > 0 else { return nil }
@@ -89,11 +89,11 @@ public struct RunProgress: Hashable, Sendable {
     }
 
     /// `cacheHits / requests`, nil before the first request.
-    public var cacheHitFraction: Double? {
+    package var cacheHitFraction: Double? {
         requests > 0 ? Double(cacheHits) / Double(requests) : nil
     }
 
-    public var totalTokens: Int { promptTokens + completionTokens }
+    package var totalTokens: Int { promptTokens + completionTokens }
 }
 
 extension RunProgress: Codable {
@@ -109,7 +109,7 @@ extension RunProgress: Codable {
 
     /// Unknown values are written as `null` rather than left out, so a script reading
     /// `--json-progress` sees the same keys on every line.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(total, forKey: .total)
         try container.encode(done, forKey: .done)
@@ -129,7 +129,7 @@ extension RunProgress: Codable {
         try container.encode(etaSeconds, forKey: .etaSeconds)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             total: try container.decodeIfPresent(Int.self, forKey: .total),

@@ -1,17 +1,17 @@
 /// One answer the sampler will ask for: which model, under which principle and system prompt,
 /// with which sample index and request seed. A prompt's plan depends only on the run seed, the
 /// prompt id, its source and the config, so a resumed run asks for exactly the same samples.
-public struct PlannedSample: Hashable, Sendable {
-    public var sampleIndex: Int
+package struct PlannedSample: Hashable, Sendable {
+    package var sampleIndex: Int
     /// The pool model's name.
-    public var model: String
-    public var principle: String
+    package var model: String
+    package var principle: String
     /// "" for the `none` principle.
-    public var systemPrompt: String
-    public var seed: Int
-    public var onPolicy: Bool
+    package var systemPrompt: String
+    package var seed: Int
+    package var onPolicy: Bool
 
-    public init(sampleIndex: Int, model: String, principle: String, systemPrompt: String, seed: Int, onPolicy: Bool = false) {
+    package init(sampleIndex: Int, model: String, principle: String, systemPrompt: String, seed: Int, onPolicy: Bool = false) {
         self.sampleIndex = sampleIndex
         self.model = model
         self.principle = principle

@@ -4,13 +4,13 @@
 /// Every draw uses its own `SeededGenerator(seed:, promptID, purpose...)`, so a prompt's plan is
 /// the same on any machine, in any order, after any resume, and adding a model to the pool
 /// leaves the other models' selection keys unchanged.
-public struct SamplePlanner: Sendable {
-    public let seed: UInt64
-    public let pool: ModelPoolConfiguration
-    public let principles: PrinciplesConfiguration
-    public let library: PrincipleLibrary
+package struct SamplePlanner: Sendable {
+    package let seed: UInt64
+    package let pool: ModelPoolConfiguration
+    package let principles: PrinciplesConfiguration
+    package let library: PrincipleLibrary
 
-    public init(seed: UInt64, pool: ModelPoolConfiguration, principles: PrinciplesConfiguration, library: PrincipleLibrary) {
+    package init(seed: UInt64, pool: ModelPoolConfiguration, principles: PrinciplesConfiguration, library: PrincipleLibrary) {
         self.seed = seed
         self.pool = pool
         self.principles = principles
@@ -18,7 +18,7 @@ public struct SamplePlanner: Sendable {
     }
 
     /// The samples to ask for, in sample-index order.
-    public func plan(promptID: String, source: String) -> [PlannedSample] {
+    package func plan(promptID: String, source: String) -> [PlannedSample] {
         let mix = principles.mix(for: source, library: library)
         return slots(promptID: promptID).enumerated().map { index, slot in
             var principleDraw = SeededGenerator(seed: seed, promptID, "principle", String(index))
@@ -35,7 +35,7 @@ public struct SamplePlanner: Sendable {
     }
 
     /// The model of each sample, in sample-index order.
-    public func slots(promptID: String) -> [(model: String, onPolicy: Bool)] {
+    package func slots(promptID: String) -> [(model: String, onPolicy: Bool)] {
         if let bestOfN = pool.bestOfN {
             return Array(repeating: (bestOfN.model, false), count: bestOfN.n)
         }
@@ -53,7 +53,7 @@ public struct SamplePlanner: Sendable {
 
     /// The pool models chosen for `promptID`, in config order: all of them, or k drawn by weight
     /// without replacement (Efraimidis–Spirakis keys, one generator per model name).
-    public func selectModels(promptID: String) -> [String] {
+    package func selectModels(promptID: String) -> [String] {
         let candidates = pool.selectableModels
         guard case .count(let k) = pool.select, k < candidates.count else { return candidates.map(\.name) }
         let keyed = candidates.enumerated().map { position, model in
@@ -67,7 +67,7 @@ public struct SamplePlanner: Sendable {
 
     /// The seed sent with a sample's request: from the run seed, prompt id and sample index, in
     /// 0..<2^31 so every server (llama.cpp takes a 32-bit seed) accepts it.
-    public static func requestSeed(runSeed: UInt64, promptID: String, sampleIndex: Int) -> Int {
+    package static func requestSeed(runSeed: UInt64, promptID: String, sampleIndex: Int) -> Int {
         var draw = SeededGenerator(seed: runSeed, promptID, "request-seed", String(sampleIndex))
         return Int(draw.next() & 0x7FFF_FFFF)
     }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Seeded weighted draws: one item by weight, and k items by weight without replacement.
-public enum WeightedChoice {
+package enum WeightedChoice {
     /// One item with probability proportional to its weight (weights > 0, in a fixed order).
-    public static func pick<T>(_ items: [(T, Double)], using generator: inout SeededGenerator) -> T {
+    package static func pick<T>(_ items: [(T, Double)], using generator: inout SeededGenerator) -> T {
         precondition(!items.isEmpty)
         let total = items.reduce(0) { $0 + $1.1 }
         let target = generator.nextUnit() * total
@@ -19,7 +19,7 @@ public enum WeightedChoice {
     /// items with the largest keys are a weighted sample without replacement (the same
     /// distribution as drawing one at a time by weight, removing each winner). Kept as
     /// `log(u) / w`, which orders like `u^(1/w)` without underflow for small weights.
-    public static func key(weight: Double, using generator: inout SeededGenerator) -> Double {
+    package static func key(weight: Double, using generator: inout SeededGenerator) -> Double {
         let u = 1 - generator.nextUnit()  // (0, 1]
         return log(u) / weight
     }
