@@ -14,11 +14,11 @@ struct JudgeEndToEndTests {
         name: "judge", provider: .local, limits: EndpointLimits(maxConcurrent: 4), timeouts: Timeouts(connect: 5, request: 300),
         retry: RetryPolicy(maxAttempts: 2))
 
-    static let input = JudgeInput(
+    static let input = SampleRecord(
         promptID: "e2e-judge", source: "e2e", messages: [.user("What is 7 times 8?")], reference: "56",
         completions: [
-            JudgeInput.Completion(model: "right", response: "7 times 8 is 56."),
-            JudgeInput.Completion(model: "wrong", response: "7 times 8 is 54."),
+            SampleCompletion(model: "right", response: "7 times 8 is 56.", sampleIndex: 0, flags: []),
+            SampleCompletion(model: "wrong", response: "7 times 8 is 54.", sampleIndex: 1, flags: []),
         ])
 
     @Test("the local model rates completions under the ultrafeedback rubrics' JSON schema; every vote is read or recorded as failed")

@@ -24,8 +24,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: outputs) }
         let stdoutFile = outputs.appendingPathComponent("stdout")
         let stderrFile = outputs.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

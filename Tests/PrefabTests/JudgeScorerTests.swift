@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Deterministic scorers")
 struct JudgeScorerTests {
-    static func input(_ responses: [String], prompt: String = "Q?", reference: String? = nil, metadata: JSONObject = JSONObject()) -> JudgeInput {
+    static func input(_ responses: [String], prompt: String = "Q?", reference: String? = nil, metadata: JSONObject = JSONObject()) -> SampleRecord {
         JudgingFixtures.input(prompt: prompt, responses: responses, reference: reference, metadata: metadata)
     }
 

@@ -39,11 +39,11 @@ enum JudgingFixtures {
     static func input(
         _ id: String = "p1", prompt: String = "What is 6 times 7?", responses: [String], reference: String? = nil,
         metadata: JSONObject = JSONObject()
-    ) -> JudgeInput {
-        JudgeInput(
-            promptID: id, source: "test", messages: [.user(prompt)], reference: reference, metadata: metadata,
+    ) -> SampleRecord {
+        SampleRecord(
+            promptID: id, source: "test", messages: [.user(prompt)], reference: reference, metadata: metadata.isEmpty ? nil : .object(metadata),
             completions: responses.enumerated().map { index, response in
-                JudgeInput.Completion(model: "m\(index)", principle: "helpfulness", response: response, finishReason: "stop", sampleIndex: index)
+                SampleCompletion(model: "m\(index)", principle: "helpfulness", response: response, finishReason: "stop", sampleIndex: index, flags: [])
             })
     }
 

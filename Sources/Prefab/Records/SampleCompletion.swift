@@ -27,9 +27,9 @@ public struct SampleCompletion: Codable, Hashable, Sendable {
     public var flags: [CompletionFlag]
 
     public init(
-        model: String, principle: String, customSystemPrompt: String, response: String,
-        finishReason: String?, usage: TokenUsage = TokenUsage(), latency: Double = 0,
-        sampleIndex: Int, seed: Int, servedModel: String? = nil, onPolicy: Bool = false,
+        model: String, principle: String = "", customSystemPrompt: String = "", response: String,
+        finishReason: String? = nil, usage: TokenUsage = TokenUsage(), latency: Double = 0,
+        sampleIndex: Int, seed: Int = 0, servedModel: String? = nil, onPolicy: Bool = false,
         flags: [CompletionFlag]? = nil
     ) {
         self.model = model
@@ -67,7 +67,9 @@ public struct SampleCompletion: Codable, Hashable, Sendable {
         finishReason = try c.decodeIfPresent(String.self, forKey: .finishReason)
         usage = try c.decodeIfPresent(TokenUsage.self, forKey: .usage) ?? TokenUsage()
         latency = try c.decodeIfPresent(Double.self, forKey: .latency) ?? 0
-        sampleIndex = try c.decode(Int.self, forKey: .sampleIndex)
+        // Samples written elsewhere may not number their answers: `SampleRecord` then numbers
+        // them by position.
+        sampleIndex = try c.decodeIfPresent(Int.self, forKey: .sampleIndex) ?? -1
         seed = try c.decodeIfPresent(Int.self, forKey: .seed) ?? 0
         servedModel = try c.decodeIfPresent(String.self, forKey: .servedModel)
         onPolicy = try c.decodeIfPresent(Bool.self, forKey: .onPolicy) ?? false

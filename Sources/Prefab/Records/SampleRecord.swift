@@ -25,17 +25,17 @@ public struct SampleRecord: Codable, Hashable, Sendable {
     public var failures: [SampleFailure]
 
     public init(
-        promptID: String, source: String = "", messages: [ChatMessage], instruction: String,
-        reference: String? = nil, metadata: JSONValue? = nil, models: [String],
+        promptID: String, source: String = "", messages: [ChatMessage], instruction: String? = nil,
+        reference: String? = nil, metadata: JSONValue? = nil, models: [String]? = nil,
         completions: [SampleCompletion], failures: [SampleFailure] = []
     ) {
         self.promptID = promptID
         self.source = source
         self.messages = messages
-        self.instruction = instruction
+        self.instruction = instruction ?? messages.last { $0.role == "user" }?.content ?? ""
         self.reference = reference
         self.metadata = metadata
-        self.models = models
+        self.models = models ?? completions.map(\.model)
         self.completions = completions
         self.failures = failures
     }
@@ -52,11 +52,19 @@ public struct SampleRecord: Codable, Hashable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         promptID = try c.decode(String.self, forKey: .promptID)
         source = try c.decodeIfPresent(String.self, forKey: .source) ?? ""
-        messages = try c.decode([ChatMessage].self, forKey: .messages)
-        instruction = try c.decode(String.self, forKey: .instruction)
+        // Samples written elsewhere may carry only the conversation or only the instruction.
+        if let messages = try c.decodeIfPresent([ChatMessage].self, forKey: .messages) {
+            self.messages = messages
+            instruction = try c.decodeIfPresent(String.self, forKey: .instruction)
+                ?? messages.last { $0.role == "user" }?.content ?? ""
+        } else {
+            instruction = try c.decode(String.self, forKey: .instruction)
+            messages = [.user(instruction)]
+        }
         reference = try c.decodeIfPresent(String.self, forKey: .reference)
         metadata = try c.decodeIfPresent(JSONValue.self, forKey: .metadata)
         completions = try c.decode([SampleCompletion].self, forKey: .completions)
+        for index in completions.indices where completions[index].sampleIndex < 0 { completions[index].sampleIndex = index }
         failures = try c.decodeIfPresent([SampleFailure].self, forKey: .failures) ?? []
         models = try c.decodeIfPresent([String].self, forKey: .models) ?? completions.map(\.model)
     }

@@ -226,7 +226,7 @@ public struct RunPipeline: Sendable {
         }
         let rated: RatedRecord
         do {
-            rated = try await ensemble.rate(JudgeInput(sample))
+            rated = try await ensemble.rate(sample)
         } catch JudgeError.budgetExhausted {
             return .notFinished
         } catch JudgeError.requestFailed(let judge, _, let reason) {

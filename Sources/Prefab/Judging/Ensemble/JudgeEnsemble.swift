@@ -6,7 +6,7 @@ import Foundation
 ///
 /// ```swift
 /// let ensemble = try JudgeEnsemble.load(file: "judges/ultrafeedback.yaml", endpoints: config.endpoints, cache: cache, seed: runSeed)
-/// let rated = try await ensemble.rate(JudgeInput(sample))
+/// let rated = try await ensemble.rate(sample)   // a SampleRecord
 /// ```
 public struct JudgeEnsemble: Sendable {
     public let configuration: EnsembleConfiguration
@@ -198,7 +198,7 @@ public struct JudgeEnsemble: Sendable {
     /// Rates one prompt's completions: every judge at once, then the votes aggregated and the
     /// agreement figures computed. Parse failures are recorded on the votes; a call that fails
     /// after the endpoint layer's retries throws (`JudgeError`) so the prompt can be retried.
-    public func rate(_ input: JudgeInput) async throws -> RatedRecord {
+    public func rate(_ input: SampleRecord) async throws -> RatedRecord {
         let outcomes = try await withThrowingTaskGroup(of: (Int, JudgeOutcome).self) { group in
             for (index, judge) in judges.enumerated() {
                 group.addTask { (index, try await judge.judge(input)) }
@@ -211,7 +211,7 @@ public struct JudgeEnsemble: Sendable {
             RatedCompletion(
                 model: completion.model, principle: completion.principle, customSystemPrompt: completion.customSystemPrompt,
                 response: completion.response, finishReason: completion.finishReason, sampleIndex: completion.sampleIndex,
-                usage: completion.usage, flags: completion.flags)
+                usage: completion.usage.reported, flags: completion.flags.map(\.rawValue))
         }
         var accumulator = ReliabilityAccumulator()
         for (judge, outcome) in zip(judges, outcomes) {

@@ -12,15 +12,17 @@ public struct JudgeEvaluator: Sendable {
     }
 
     /// The judge input for a gold pair, and whether the chosen answer is shown first.
-    public func input(for pair: GoldPair) -> (JudgeInput, chosenFirst: Bool) {
+    public func input(for pair: GoldPair) -> (SampleRecord, chosenFirst: Bool) {
         var generator = SeededGenerator(seed: seed, pair.id, "eval-judges order")
         let chosenFirst = generator.nextUnit() < 0.5
-        let chosen = JudgeInput.Completion(model: "chosen", response: pair.chosen)
-        let rejected = JudgeInput.Completion(model: "rejected", response: pair.rejected)
+        let shown = chosenFirst ? [("chosen", pair.chosen), ("rejected", pair.rejected)] : [("rejected", pair.rejected), ("chosen", pair.chosen)]
+        let completions = shown.enumerated().map { index, answer in
+            SampleCompletion(model: answer.0, response: answer.1, sampleIndex: index, flags: [])
+        }
         return (
-            JudgeInput(
+            SampleRecord(
                 promptID: pair.id, source: pair.kind ?? "gold", messages: [.user(pair.prompt)], reference: pair.reference,
-                completions: chosenFirst ? [chosen, rejected] : [rejected, chosen]),
+                completions: completions),
             chosenFirst
         )
     }

@@ -10,7 +10,7 @@ enum JudgePromptContext {
         var text: String
     }
 
-    static func make(input: JudgeInput, rubric: Rubric, shown: [Shown], rationaleMaxChars: Int, withReference: Bool) -> [String: Any] {
+    static func make(input: SampleRecord, rubric: Rubric, shown: [Shown], rationaleMaxChars: Int, withReference: Bool) -> [String: Any] {
         var context: [String: Any] = [
             "instruction": input.instruction,
             "has_history": !input.history.isEmpty,

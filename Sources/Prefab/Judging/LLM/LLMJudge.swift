@@ -17,7 +17,7 @@ struct LLMJudge: PromptJudge {
     /// same unreadable answer.
     static let retryTemperature = 0.7
 
-    func judge(_ input: JudgeInput) async throws -> JudgeOutcome {
+    func judge(_ input: SampleRecord) async throws -> JudgeOutcome {
         var outcome = JudgeOutcome(completions: input.completions.count)
         guard !input.completions.isEmpty else { return outcome }
         try await withThrowingTaskGroup(of: Partial.self) { group in
@@ -65,7 +65,7 @@ struct LLMJudge: PromptJudge {
     // MARK: - Modes
 
     /// Every completion in one call, in a seeded shuffled order mapped back afterwards.
-    private func multi(_ input: JudgeInput, rubric: Rubric) async throws -> Partial {
+    private func multi(_ input: SampleRecord, rubric: Rubric) async throws -> Partial {
         var order = Array(input.completions.indices)
         if configuration.shuffle {
             var generator = SeededGenerator(seed: runSeed, input.promptID, name, rubric.name, "shuffle")
@@ -99,7 +99,7 @@ struct LLMJudge: PromptJudge {
     }
 
     /// One completion per call: an aspect rating, or a critique with its score.
-    private func single(_ input: JudgeInput, rubric: Rubric, completion index: Int) async throws -> Partial {
+    private func single(_ input: SampleRecord, rubric: Rubric, completion index: Int) async throws -> Partial {
         let shown = [JudgePromptContext.Shown(index: 1, label: "A", text: input.completions[index].response)]
         let scale = rubric.scale.ratingScale
         let types = rubric.types
@@ -132,7 +132,7 @@ struct LLMJudge: PromptJudge {
     }
 
     /// Two completions, `first` shown as A and `second` as B; the verdict is stored on both.
-    private func pairwise(_ input: JudgeInput, rubric: Rubric, first: Int, second: Int) async throws -> Partial {
+    private func pairwise(_ input: SampleRecord, rubric: Rubric, first: Int, second: Int) async throws -> Partial {
         let shown = [
             JudgePromptContext.Shown(index: 1, label: "A", text: input.completions[first].response),
             JudgePromptContext.Shown(index: 2, label: "B", text: input.completions[second].response),
@@ -181,7 +181,7 @@ struct LLMJudge: PromptJudge {
     }
 
     /// The ordered pairs asked: every pair (or seeded neighbours), in both orders or one seeded order.
-    func orderedPairs(_ input: JudgeInput, rubric: Rubric) -> [(Int, Int)] {
+    func orderedPairs(_ input: SampleRecord, rubric: Rubric) -> [(Int, Int)] {
         let count = input.completions.count
         guard count >= 2 else { return [] }
         var generator = SeededGenerator(seed: runSeed, input.promptID, name, rubric.name, "pairs")
@@ -203,7 +203,7 @@ struct LLMJudge: PromptJudge {
 
     // MARK: - Asking
 
-    private func messages(_ input: JudgeInput, rubric: Rubric, shown: [JudgePromptContext.Shown]) -> [ChatMessage] {
+    private func messages(_ input: SampleRecord, rubric: Rubric, shown: [JudgePromptContext.Shown]) -> [ChatMessage] {
         let context = JudgePromptContext.make(
             input: input, rubric: rubric, shown: shown, rationaleMaxChars: rationaleMax(rubric),
             withReference: configuration.withReference)
@@ -215,7 +215,7 @@ struct LLMJudge: PromptJudge {
 
     /// Asks until every sample reads or the retries run out; keeps, per sample, the answer that
     /// read the most items (the earliest among equals).
-    private func ask<Value>(_ call: JudgeCall<Value>, input: JudgeInput) async throws -> ([JudgeCall<Value>.Answer], [JudgeOutcome.Call]) {
+    private func ask<Value>(_ call: JudgeCall<Value>, input: SampleRecord) async throws -> ([JudgeCall<Value>.Answer], [JudgeOutcome.Call]) {
         let samples = configuration.samples
         var best: [JudgeCall<Value>.Answer?] = Array(repeating: nil, count: samples)
         var pending = Array(0..<samples)
@@ -253,7 +253,7 @@ struct LLMJudge: PromptJudge {
 
     /// One request; in `auto` mode a schema refusal (HTTP 400/422) switches the judge to free
     /// text and asks again at once.
-    private func send<Value>(_ call: JudgeCall<Value>, input: JudgeInput, attempt: Int, n: Int) async throws -> ChatResponse {
+    private func send<Value>(_ call: JudgeCall<Value>, input: SampleRecord, attempt: Int, n: Int) async throws -> ChatResponse {
         var useSchema: Bool
         switch configuration.structuredOutput {
         case .jsonSchema: useSchema = true
@@ -288,7 +288,7 @@ struct LLMJudge: PromptJudge {
 
     /// The seed sent with a request: from the judge's `seed`, the prompt, the judge, the call and
     /// the attempt, so calls differ per prompt and per retry but repeat across runs.
-    private func requestSeed(input: JudgeInput, key: [String], attempt: Int) -> Int {
+    private func requestSeed(input: SampleRecord, key: [String], attempt: Int) -> Int {
         var generator = SeededGenerator(
             seed: UInt64(bitPattern: Int64(configuration.seed)), parts: [input.promptID, name] + key + ["attempt \(attempt)"])
         return Int(generator.next() % (1 << 31))

@@ -35,9 +35,9 @@ public struct JudgeStage: Sendable {
                     if let limit, read >= limit { return .end }
                     guard let object = try cursor.next() else { return .end }
                     read += 1
-                    let input: JudgeInput
+                    let input: SampleRecord
                     do {
-                        input = try object.decode(JudgeInput.self)
+                        input = try object.decode(SampleRecord.self)
                     } catch {
                         throw JudgeStageError.invalidSample(path: samples, record: read, reason: Self.describe(error))
                     }

@@ -4,8 +4,8 @@ import Foundation
 package enum FormatChecker {
     /// What format a prompt asks for: `metadata.format` (`json` or `code`) when given, else a
     /// conservative reading of the instruction ("reply in JSON", "write a Python function").
-    package static func requestedFormat(_ input: JudgeInput) -> FormatScorerConfiguration.Check? {
-        if case .string(let format)? = input.metadata["format"] {
+    package static func requestedFormat(_ input: SampleRecord) -> FormatScorerConfiguration.Check? {
+        if case .string(let format)? = input.metadataObject["format"] {
             switch format.lowercased() {
             case "json": return .json
             case "code": return .codeBlock

@@ -4,7 +4,7 @@ struct FormatScorer: PromptJudge {
     let name: String
     let configuration: FormatScorerConfiguration
 
-    func judge(_ input: JudgeInput) async throws -> JudgeOutcome {
+    func judge(_ input: SampleRecord) async throws -> JudgeOutcome {
         var outcome = JudgeOutcome(completions: input.completions.count)
         let requested = FormatChecker.requestedFormat(input).flatMap { configuration.checks.contains($0) ? $0 : nil }
         for (index, completion) in input.completions.enumerated() {

@@ -4,16 +4,16 @@ struct LengthScorer: PromptJudge {
     let name: String
     let configuration: LengthScorerConfiguration
 
-    func measure(_ completion: JudgeInput.Completion) -> Int {
+    func measure(_ completion: SampleCompletion) -> Int {
         switch configuration.unit {
         case .characters:
             completion.response.count
         case .tokens:
-            completion.usage.map(\.completionTokens).flatMap { $0 > 0 ? $0 : nil } ?? TextMeasure.estimatedTokens(completion.response)
+            completion.usage.completionTokens > 0 ? completion.usage.completionTokens : TextMeasure.estimatedTokens(completion.response)
         }
     }
 
-    func judge(_ input: JudgeInput) async throws -> JudgeOutcome {
+    func judge(_ input: SampleRecord) async throws -> JudgeOutcome {
         var outcome = JudgeOutcome(completions: input.completions.count)
         let bounded = configuration.min != nil || configuration.max != nil
         for (index, completion) in input.completions.enumerated() {

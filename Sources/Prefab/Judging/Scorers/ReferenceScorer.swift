@@ -4,7 +4,7 @@ struct ReferenceScorer: PromptJudge {
     let name: String
     let configuration: ReferenceScorerConfiguration
 
-    func judge(_ input: JudgeInput) async throws -> JudgeOutcome {
+    func judge(_ input: SampleRecord) async throws -> JudgeOutcome {
         var outcome = JudgeOutcome(completions: input.completions.count)
         let matcher = ReferenceMatcher(configuration)
         for (index, completion) in input.completions.enumerated() {

@@ -6,7 +6,7 @@ struct RewardModelScorer: PromptJudge {
     let configuration: RewardModelScorerConfiguration
     let client: any RewardModelClient
 
-    func body(_ input: JudgeInput, _ completion: JudgeInput.Completion) -> JSONValue {
+    func body(_ input: SampleRecord, _ completion: SampleCompletion) -> JSONValue {
         var body = JSONObject()
         if let model = configuration.model { body["model"] = .string(model) }
         switch configuration.request {
@@ -19,7 +19,7 @@ struct RewardModelScorer: PromptJudge {
         return .object(body)
     }
 
-    func judge(_ input: JudgeInput) async throws -> JudgeOutcome {
+    func judge(_ input: SampleRecord) async throws -> JudgeOutcome {
         var outcome = JudgeOutcome(completions: input.completions.count)
         for (index, completion) in input.completions.enumerated() {
             let response: RewardModelResponse
