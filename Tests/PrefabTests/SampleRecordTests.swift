@@ -51,4 +51,20 @@ import Testing
         r.failures = []
         #expect(r.complete)
     }
+
+    @Test func theMDSColumnsAreEveryEncodedKeyInColumnOrder() throws {
+        let samples = SampleRecord.mdsColumns.map { "\($0.name):\($0.encoding.rawValue)" }
+        #expect(samples == [
+            "prompt_id:str", "source:str", "instruction:str", "messages:json", "reference:json", "metadata:json",
+            "models:json", "completions:json", "failures:json", "complete:json",
+        ])
+        let rated = RatedRecord.mdsColumns.map { "\($0.name):\($0.encoding.rawValue)" }
+        #expect(rated == [
+            "prompt_id:str", "source:str", "instruction:str", "messages:json", "models:json", "completions:json",
+            "reference:json", "ensemble:json", "agreement:json",
+        ])
+        // Every key a record writes has a column, and every column a key.
+        let encoded = try JSONSerialization.jsonObject(with: StageShards.encoder().encode(record())) as! [String: Any]
+        #expect(Set(encoded.keys) == Set(SampleRecord.mdsColumns.map(\.name)))
+    }
 }

@@ -1,6 +1,6 @@
 /// One prompt with its rated completions: the released UltraFeedback record schema, so existing
 /// code reads it, plus Prefab's `prompt_id` and `messages`.
-public struct RatedRecord: Codable, Hashable, Sendable {
+public struct RatedRecord: Codable, Hashable, Sendable, StageRecord {
     public var source: String
     /// The last user turn's text (UltraFeedback's `instruction`).
     public var instruction: String
@@ -32,10 +32,13 @@ public struct RatedRecord: Codable, Hashable, Sendable {
         self.agreement = agreement
     }
 
-    enum CodingKeys: String, CodingKey {
-        case source, instruction, models, completions, messages, reference, ensemble, agreement
+    /// In the order of the MDS copy's columns (`StageRecord`).
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case promptID = "prompt_id"
+        case source, instruction, messages, models, completions, reference, ensemble, agreement
     }
+
+    package static let stringKeys: Set<String> = ["prompt_id", "source", "instruction"]
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

@@ -7,7 +7,7 @@ import PrefabShards
 /// being dropped or filled with an empty answer, so the judge stage never rates a hole and a
 /// later resume knows exactly which samples to ask for again. `complete` says whether any are
 /// missing.
-public struct SampleRecord: Codable, Hashable, Sendable {
+public struct SampleRecord: Codable, Hashable, Sendable, StageRecord {
     public var promptID: String
     /// Where the prompt came from (the input's `source`), "" when it did not say.
     public var source: String
@@ -43,10 +43,13 @@ public struct SampleRecord: Codable, Hashable, Sendable {
     /// True when every planned sample produced an answer (flagged answers count as answers).
     public var complete: Bool { failures.isEmpty }
 
-    enum CodingKeys: String, CodingKey {
+    /// In the order of the MDS copy's columns (`StageRecord`).
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case promptID = "prompt_id"
-        case source, messages, instruction, reference, metadata, models, completions, failures, complete
+        case source, instruction, messages, reference, metadata, models, completions, failures, complete
     }
+
+    package static let stringKeys: Set<String> = ["prompt_id", "source", "instruction"]
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

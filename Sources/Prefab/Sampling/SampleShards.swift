@@ -8,19 +8,8 @@ import PrefabShards
 package enum SampleShards {
     package static let mdsDirectory = StageShards.mdsDirectory
 
-    /// MDS columns: strings as `str`; everything that may be null or nested as `json`.
-    package static let layout = StageShards(basename: "samples", mdsColumns: [
-        MDSColumn(name: "prompt_id", encoding: .str),
-        MDSColumn(name: "source", encoding: .str),
-        MDSColumn(name: "instruction", encoding: .str),
-        MDSColumn(name: "messages", encoding: .json),
-        MDSColumn(name: "reference", encoding: .json),
-        MDSColumn(name: "metadata", encoding: .json),
-        MDSColumn(name: "models", encoding: .json),
-        MDSColumn(name: "completions", encoding: .json),
-        MDSColumn(name: "failures", encoding: .json),
-        MDSColumn(name: "complete", encoding: .json),
-    ])
+    /// MDS columns come from `SampleRecord`'s coding keys.
+    package static let layout = StageShards(basename: "samples", mdsColumns: SampleRecord.mdsColumns)
 
     /// Opens samples for reading: a samples directory (its JSONL.zst copy), its `mds/` copy, or
     /// any shard path `Shards.open` reads.

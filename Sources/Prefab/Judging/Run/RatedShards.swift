@@ -6,16 +6,6 @@ import Foundation
 package enum RatedShards {
     package static let mdsDirectory = StageShards.mdsDirectory
 
-    /// MDS columns: strings as `str`, everything nested or nullable as `json`.
-    package static let layout = StageShards(basename: "rated", mdsColumns: [
-        MDSColumn(name: "prompt_id", encoding: .str),
-        MDSColumn(name: "source", encoding: .str),
-        MDSColumn(name: "instruction", encoding: .str),
-        MDSColumn(name: "messages", encoding: .json),
-        MDSColumn(name: "models", encoding: .json),
-        MDSColumn(name: "completions", encoding: .json),
-        MDSColumn(name: "reference", encoding: .json),
-        MDSColumn(name: "ensemble", encoding: .json),
-        MDSColumn(name: "agreement", encoding: .json),
-    ])
+    /// MDS columns come from `RatedRecord`'s coding keys.
+    package static let layout = StageShards(basename: "rated", mdsColumns: RatedRecord.mdsColumns)
 }
