@@ -15,20 +15,10 @@ struct EvalJudgesCommand: AsyncParsableCommand {
     @Option(help: "An ensemble file; repeat to compare several.")
     var judges: [String]
 
-    @Option(help: "A YAML file with an `endpoints:` list (a run config works). Default: `judge` is the local llama.cpp server.")
-    var endpoints: String?
-
-    @Option(help: "The rubrics directory. Default: the `rubrics/` beside or above each ensemble file.")
-    var rubrics: String?
-
-    @Option(help: "The response cache (SQLite). Default: $PREFAB_HOME/cache.sqlite.")
-    var cache: String?
-
-    @Flag(help: "Call the endpoints without the response cache.")
-    var noCache = false
-
     @Option(help: "The seed for the order each pair is shown in.")
     var seed: UInt64 = 0
+
+    @OptionGroup var endpointOptions: JudgeEndpointOptions
 
     @OptionGroup var window: WindowOption
 
@@ -41,8 +31,8 @@ struct EvalJudgesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let pairs = try GoldPair.load(file: gold)
-        let endpointList = try endpoints.map { try EndpointsFile.load(file: $0) } ?? EndpointsFile.defaultEndpoints
-        let responseCache = try openCache(noCache: noCache, path: cache)
+        let endpointList = try endpointOptions.endpointList()
+        let responseCache = try endpointOptions.cache.open()
         let evaluator = JudgeEvaluator(seed: seed, window: window.value)
         var rows: [JudgeEvaluationRow] = []
         for file in judges {
@@ -50,7 +40,7 @@ struct EvalJudgesCommand: AsyncParsableCommand {
             let ledger = UsageLedger()
             let ensemble = try JudgeEnsemble.load(
                 file: file, endpoints: EndpointSet(endpointList, cache: responseCache, ledger: ledger),
-                rubrics: rubrics.map(RubricLibrary.init(directory:)), seed: seed)
+                rubrics: endpointOptions.rubricLibrary, seed: seed)
             let priced = endpointList.contains { $0.price != nil }
             var evaluated = await evaluator.evaluate(pairs, with: ensemble)
             if priced, !evaluated.isEmpty { evaluated[0].cost = ledger.total.cost }

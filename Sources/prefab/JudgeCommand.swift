@@ -23,20 +23,10 @@ struct JudgeCommand: AsyncParsableCommand {
     @Option(help: "The output directory (absent or empty): rated records as JSONL.zst, and as MDS in OUT/mds.")
     var out: String
 
-    @Option(help: "A YAML file with an `endpoints:` list (a run config works). Default: `judge` is the local llama.cpp server.")
-    var endpoints: String?
-
-    @Option(help: "The rubrics directory. Default: the `rubrics/` beside or above the ensemble file.")
-    var rubrics: String?
-
-    @Option(help: "The response cache (SQLite). Default: $PREFAB_HOME/cache.sqlite.")
-    var cache: String?
-
-    @Flag(help: "Call the endpoints without the response cache.")
-    var noCache = false
-
     @Option(help: "The run seed (shuffles and pair orders derive from it).")
     var seed: UInt64 = 0
+
+    @OptionGroup var endpointOptions: JudgeEndpointOptions
 
     @OptionGroup var window: WindowOption
 
@@ -48,10 +38,10 @@ struct JudgeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let endpointList = try endpoints.map { try EndpointsFile.load(file: $0) } ?? EndpointsFile.defaultEndpoints
-        let responseCache = try openCache(noCache: noCache, path: cache)
+        let endpointList = try endpointOptions.endpointList()
+        let responseCache = try endpointOptions.cache.open()
         let ensemble = try JudgeEnsemble.load(
-            file: judges, endpoints: EndpointSet(endpointList, cache: responseCache), rubrics: rubrics.map(RubricLibrary.init(directory:)),
+            file: judges, endpoints: EndpointSet(endpointList, cache: responseCache), rubrics: endpointOptions.rubricLibrary,
             seed: seed)
         let summary = try await JudgeStage(ensemble: ensemble, window: window.value)
             .run(samples: samples, output: out, limit: limit)
@@ -66,11 +56,6 @@ struct JudgeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
     }
-}
-
-/// Opens the response cache unless told not to.
-func openCache(noCache: Bool, path: String?) throws -> ResponseCache? {
-    noCache ? nil : try ResponseCache.open(path: path)
 }
 
 func printError(_ message: String) {

@@ -23,11 +23,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "A run config (YAML): its diversity: and endpoints: blocks choose the diversity metrics and their models; other keys are ignored.")
     var config: String?
 
-    @Option(help: "The response cache (SQLite) for the diversity metrics' model calls. Default: the config's cache:, else $PREFAB_HOME/cache.sqlite.")
-    var cache: String?
-
-    @Flag(help: "Call the diversity metrics' models without the response cache.")
-    var noCache = false
+    @OptionGroup var cacheOptions: CacheOptions
 
     @Flag(help: "Skip the diversity metrics (they read every answer).")
     var noDiversity = false
@@ -43,7 +39,7 @@ struct ReportCommand: AsyncParsableCommand {
                     let cacheKey = [ConfigKey(stringValue: "cache")]
                     let configured = document.node(at: cacheKey) == nil
                         ? nil : document.resolve(path: try document.decode(String.self, at: cacheKey))
-                    responseCache = try openCache(noCache: noCache, path: cache ?? configured)
+                    responseCache = try cacheOptions.open(fallback: configured)
                 }
                 options = try RunDiversityOptions(diversity, endpoints: EndpointSet(endpoints, cache: responseCache))
             }

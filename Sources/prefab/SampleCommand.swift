@@ -32,11 +32,7 @@ struct SampleCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Skip invalid prompt records with a counted warning instead of stopping.")
     var skipInvalid = false
 
-    @Option(name: .long, help: "The response cache (SQLite); default: $PREFAB_HOME/cache.sqlite, else .prefab/cache.sqlite.")
-    var cache: String?
-
-    @Flag(name: .long, help: "Call the endpoints without the response cache.")
-    var noCache = false
+    @OptionGroup var cacheOptions: CacheOptions
 
     @Option(name: .long, help: "Prompts sampled at once.")
     var window: Int = 16
@@ -71,7 +67,7 @@ struct SampleCommand: AsyncParsableCommand {
             if !quiet { Self.note("\(input.path): \(checked.prompts) prompts, \(checked.duplicates) duplicates") }
         }
 
-        let responseCache = try openCache(noCache: noCache, path: cache)
+        let responseCache = try cacheOptions.open()
         let clients = try EndpointSet(setup.configuration.endpoints, cache: responseCache).chatClients()
         let run = SampleStage(
             sampler: try Sampler(setup: setup, clients: clients), window: window,

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Prefab
+
+/// `--window N`: how many prompts a stage works on at once, the same word as the run config's
+/// `window:` and `prefab sample --window`. `--concurrency`, its old name in `judge` and
+/// `eval-judges`, still works and says it is deprecated.
+struct WindowOption: ParsableArguments {
+    @Option(help: "Prompts in flight at once.")
+    var window: Int = 8
+
+    @Option(help: ArgumentHelp("Deprecated: the old name of --window.", visibility: .hidden))
+    var concurrency: Int?
+
+    /// The window, whichever name gave it.
+    var value: Int { concurrency ?? window }
+
+    mutating func validate() throws {
+        if concurrency != nil { printError("prefab: --concurrency is deprecated; use --window (the same meaning)") }
+        if value < 1 { throw ValidationError("--window must be at least 1") }
+    }
+}
+
+/// `--cache PATH` and `--no-cache`: the response cache every command that calls a model shares.
+struct CacheOptions: ParsableArguments {
+    @Option(help: "The response cache (SQLite). Default: $PREFAB_HOME/cache.sqlite (PREFAB_HOME defaults to ./.prefab).")
+    var cache: String?
+
+    @Flag(help: "Call the endpoints without the response cache.")
+    var noCache = false
+
+    /// The cache at `--cache`, else at `fallback`, else at the default place; nil with `--no-cache`.
+    func open(fallback: String? = nil) throws -> ResponseCache? {
+        noCache ? nil : try ResponseCache.open(path: cache ?? fallback)
+    }
+}
+
+/// The endpoints and rubrics `prefab judge` and `prefab eval-judges` rate with.
+struct JudgeEndpointOptions: ParsableArguments {
+    @Option(help: "A YAML file with an `endpoints:` list (a run config works). Default: `judge` is the local llama.cpp server.")
+    var endpoints: String?
+
+    @Option(help: "The rubrics directory. Default: the `rubrics/` beside or above the ensemble file.")
+    var rubrics: String?
+
+    @OptionGroup var cache: CacheOptions
+
+    /// The endpoints file's list, or the local `judge` endpoint.
+    func endpointList() throws -> [EndpointConfiguration] {
+        try endpoints.map { try EndpointsFile.load(file: $0) } ?? EndpointsFile.defaultEndpoints
+    }
+
+    var rubricLibrary: RubricLibrary? { rubrics.map(RubricLibrary.init(directory:)) }
+}
