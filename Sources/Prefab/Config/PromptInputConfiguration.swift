@@ -40,11 +40,4 @@ public struct PromptInputConfiguration: Codable, Hashable, Sendable {
             skipInvalid: try c.decodeIfPresent(Bool.self, forKey: .skipInvalid) ?? false,
             limit: limit)
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(path, forKey: .path)
-        try c.encode(skipInvalid, forKey: .skipInvalid)
-        try c.encodeIfPresent(limit, forKey: .limit)
-    }
 }

@@ -100,18 +100,4 @@ public struct RunDiversityClusterAgent: Codable, Hashable, Sendable {
         if concurrency < 1 { throw fail(.concurrency, "must be at least 1") }
         if maxRetries < 0 { throw fail(.maxRetries, "must not be negative") }
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(endpoint, forKey: .endpoint)
-        try c.encodeIfPresent(model, forKey: .model)
-        try c.encode(k, forKey: .k)
-        try c.encode(j, forKey: .j)
-        try c.encode(criteriaRounds, forKey: .criteriaRounds)
-        try c.encode(rounds, forKey: .rounds)
-        try c.encode(seeds, forKey: .seeds)
-        try c.encode(maxTokens, forKey: .maxTokens)
-        try c.encode(concurrency, forKey: .concurrency)
-        try c.encode(maxRetries, forKey: .maxRetries)
-    }
 }

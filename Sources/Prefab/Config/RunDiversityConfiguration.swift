@@ -133,14 +133,4 @@ public struct RunDiversityConfiguration: Codable, Hashable, Sendable {
             throw DecodingError.dataCorruptedError(forKey: .sample, in: c, debugDescription: "must be at least 2 (texts per field)")
         }
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(enabled, forKey: .enabled)
-        try c.encode(fields, forKey: .fields)
-        try c.encode(seed, forKey: .seed)
-        try c.encode(sample, forKey: .sample)
-        try c.encodeIfPresent(embeddings, forKey: .embeddings)
-        try c.encodeIfPresent(clusterAgent, forKey: .clusterAgent)
-    }
 }

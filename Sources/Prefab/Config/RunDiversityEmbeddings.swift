@@ -56,14 +56,4 @@ public struct RunDiversityEmbeddings: Codable, Hashable, Sendable {
         if let dimensions, dimensions < 1 { throw fail(.dimensions, "must be at least 1") }
         if !(-1...1).contains(clusterThreshold) { throw fail(.clusterThreshold, "must be a cosine similarity within -1…1") }
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(endpoint, forKey: .endpoint)
-        try c.encodeIfPresent(model, forKey: .model)
-        try c.encode(batchSize, forKey: .batchSize)
-        try c.encode(concurrency, forKey: .concurrency)
-        try c.encodeIfPresent(dimensions, forKey: .dimensions)
-        try c.encode(clusterThreshold, forKey: .clusterThreshold)
-    }
 }

@@ -78,14 +78,4 @@ public struct SamplingConfiguration: Codable, Hashable, Sendable {
                 EndpointSetError.unknownEndpoint(name: model.endpoint, known: names).description)
         }
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(seed, forKey: .seed)
-        try c.encodeIfPresent(prompts, forKey: .prompts)
-        try c.encodeIfPresent(output, forKey: .output)
-        try c.encode(endpoints, forKey: .endpoints)
-        try c.encode(pool, forKey: .pool)
-        try c.encode(principles, forKey: .principles)
-    }
 }

@@ -47,12 +47,4 @@ public struct AgreementFigures: Codable, Hashable, Sendable {
         pairs = try c.decodeIfPresent([JudgePairAgreement].self, forKey: .pairs) ?? []
         judges = try c.decodeIfPresent([String: JudgeFigures].self, forKey: .judges) ?? [:]
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(krippendorffAlpha, forKey: .krippendorffAlpha)
-        try c.encode(alphaUnits, forKey: .alphaUnits)
-        try c.encode(pairs, forKey: .pairs)
-        try c.encode(judges, forKey: .judges)
-    }
 }

@@ -22,13 +22,4 @@ public struct JudgePairAgreement: Codable, Hashable, Sendable {
         case kappa = "kappa_quadratic"
         case spearman
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(first, forKey: .first)
-        try c.encode(second, forKey: .second)
-        try c.encode(items, forKey: .items)
-        try c.encode(kappa, forKey: .kappa)
-        try c.encode(spearman, forKey: .spearman)
-    }
 }

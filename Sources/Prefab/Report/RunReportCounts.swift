@@ -34,19 +34,4 @@ package struct RunReportCounts: Codable, Hashable, Sendable {
         case droppedByReason = "dropped_by_reason"
         case promptsWithPairs = "prompts_with_pairs"
     }
-
-    package func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(prompts, forKey: .prompts)
-        try c.encode(completions, forKey: .completions)
-        try c.encode(sampleFailures, forKey: .sampleFailures)
-        try c.encode(emptyCompletions, forKey: .emptyCompletions)
-        try c.encode(truncatedCompletions, forKey: .truncatedCompletions)
-        try c.encode(ratedPrompts, forKey: .ratedPrompts)
-        try c.encode(ratedCompletions, forKey: .ratedCompletions)
-        try c.encode(judgeFailures, forKey: .judgeFailures)
-        try c.encode(pairsBySplit, forKey: .pairsBySplit)
-        try c.encode(droppedByReason, forKey: .droppedByReason)
-        try c.encode(promptsWithPairs, forKey: .promptsWithPairs)
-    }
 }
