@@ -212,7 +212,7 @@ struct JSONParser: ~Copyable {
                 } else if (0xDC00...0xDFFF).contains(scalar) {
                     scalar = 0xFFFD
                 }
-                appendUTF8(scalar)
+                JSONScan.appendUTF8(scalar, to: &scratch)
             default:
                 position -= 1
                 throw error("invalid escape '\\\(describe(escape))' in a string")
@@ -238,25 +238,6 @@ struct JSONParser: ~Copyable {
         return value
     }
 
-    private mutating func appendUTF8(_ scalar: UInt32) {
-        switch scalar {
-        case 0..<0x80:
-            scratch.append(UInt8(scalar))
-        case 0x80..<0x800:
-            scratch.append(UInt8(0xC0 | (scalar >> 6)))
-            scratch.append(UInt8(0x80 | (scalar & 0x3F)))
-        case 0x800..<0x10000:
-            scratch.append(UInt8(0xE0 | (scalar >> 12)))
-            scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            scratch.append(UInt8(0x80 | (scalar & 0x3F)))
-        default:
-            scratch.append(UInt8(0xF0 | (scalar >> 18)))
-            scratch.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-            scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            scratch.append(UInt8(0x80 | (scalar & 0x3F)))
-        }
-    }
-
     private func makeString(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
         guard let string = String(validating: bytes, as: UTF8.self) else {
             throw JSONParseError(offset: offset, reason: "invalid UTF-8 in a string")
@@ -277,29 +258,11 @@ struct JSONParser: ~Copyable {
                 return .double(-.infinity)
             }
         }
-        guard position < end, isDigit(base[position]) else { throw error("invalid number: expected a digit") }
         let integerStart = position
-        if base[position] == UInt8(ascii: "0") {
-            position += 1
-            if position < end, isDigit(base[position]) { throw error("invalid number: leading zero") }
-        } else {
-            while position < end, isDigit(base[position]) { position += 1 }
-        }
+        let (tokenEnd, isInteger) = try JSONScan.scanNumber(base, from: position, end: end)
+        position = tokenEnd
+        // An integer token is all digits past its sign.
         let integerDigits = position - integerStart
-        var isInteger = true
-        if position < end, base[position] == UInt8(ascii: ".") {
-            isInteger = false
-            position += 1
-            guard position < end, isDigit(base[position]) else { throw error("invalid number: expected a digit after '.'") }
-            while position < end, isDigit(base[position]) { position += 1 }
-        }
-        if position < end, base[position] == UInt8(ascii: "e") || base[position] == UInt8(ascii: "E") {
-            isInteger = false
-            position += 1
-            if position < end, base[position] == UInt8(ascii: "+") || base[position] == UInt8(ascii: "-") { position += 1 }
-            guard position < end, isDigit(base[position]) else { throw error("invalid number: expected a digit in the exponent") }
-            while position < end, isDigit(base[position]) { position += 1 }
-        }
         if isInteger, integerDigits <= 18 {
             var value: Int64 = 0
             for index in integerStart..<position { value = value &* 10 &+ Int64(base[index] &- UInt8(ascii: "0")) }
@@ -334,23 +297,13 @@ struct JSONParser: ~Copyable {
     // MARK: helpers
 
     @inline(__always)
-    private func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
-
-    @inline(__always)
     private mutating func skipWhitespace() {
-        while position < end {
-            let byte = base[position]
-            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
-            position += 1
-        }
+        position = JSONScan.skipWhitespace(base, from: position, end: end)
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
-        let count = literal.utf8CodeUnitCount
-        guard position + count <= end, memcmp(base + position, literal.utf8Start, count) == 0 else {
-            throw error("invalid literal, expected '\(literal)'")
-        }
-        position += count
+        guard JSONScan.hasLiteral(literal, base, at: position, end: end) else { throw error("invalid literal, expected '\(literal)'") }
+        position += literal.utf8CodeUnitCount
     }
 
     private func error(_ reason: String) -> JSONParseError {
@@ -363,6 +316,31 @@ struct JSONParser: ~Copyable {
     }
 }
 
+extension JSONParser {
+    /// Runs `parse` over the bytes of `bytes`. `withUnsafeBytes` takes an untyped-throwing
+    /// closure, so a `Result` carries the typed parse error out: one home for that dance, for
+    /// values and objects alike.
+    @inline(__always)
+    static func withBytes<T>(
+        of bytes: some ContiguousBytes, _ parse: (UnsafeRawBufferPointer) throws(JSONParseError) -> T
+    ) throws(JSONParseError) -> T {
+        let result: Result<T, JSONParseError> = bytes.withUnsafeBytes { raw in
+            Result { () throws(JSONParseError) -> T in try parse(raw) }
+        }
+        return try result.get()
+    }
+
+    /// Runs `parse` over the UTF-8 of `text` (see `withBytes(of:_:)`).
+    @inline(__always)
+    static func withUTF8<T>(of text: String, _ parse: (UnsafeRawBufferPointer) throws(JSONParseError) -> T) throws(JSONParseError) -> T {
+        var text = text
+        let result: Result<T, JSONParseError> = text.withUTF8 { buffer in
+            Result { () throws(JSONParseError) -> T in try parse(UnsafeRawBufferPointer(buffer)) }
+        }
+        return try result.get()
+    }
+}
+
 extension JSONValue {
     /// Parses JSON text (UTF-8 bytes).
     public init(parsing bytes: UnsafeRawBufferPointer) throws(JSONParseError) {
@@ -372,19 +350,12 @@ extension JSONValue {
 
     /// Parses JSON text (UTF-8 bytes).
     public init(parsing bytes: some ContiguousBytes) throws(JSONParseError) {
-        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBytes { raw in
-            Result { () throws(JSONParseError) -> JSONValue in try JSONValue(parsing: raw) }
-        }
-        self = try result.get()
+        self = try JSONParser.withBytes(of: bytes) { raw throws(JSONParseError) in try JSONValue(parsing: raw) }
     }
 
     /// Parses JSON text.
     public init(parsing text: String) throws(JSONParseError) {
-        var text = text
-        let result: Result<JSONValue, JSONParseError> = text.withUTF8 { buffer in
-            Result { () throws(JSONParseError) -> JSONValue in try JSONValue(parsing: UnsafeRawBufferPointer(buffer)) }
-        }
-        self = try result.get()
+        self = try JSONParser.withUTF8(of: text) { raw throws(JSONParseError) in try JSONValue(parsing: raw) }
     }
 }
 
@@ -399,17 +370,10 @@ extension JSONObject {
     }
 
     public init(parsing bytes: some ContiguousBytes) throws(JSONParseError) {
-        let result: Result<JSONObject, JSONParseError> = bytes.withUnsafeBytes { raw in
-            Result { () throws(JSONParseError) -> JSONObject in try JSONObject(parsing: raw) }
-        }
-        self = try result.get()
+        self = try JSONParser.withBytes(of: bytes) { raw throws(JSONParseError) in try JSONObject(parsing: raw) }
     }
 
     public init(parsing text: String) throws(JSONParseError) {
-        var text = text
-        let result: Result<JSONObject, JSONParseError> = text.withUTF8 { buffer in
-            Result { () throws(JSONParseError) -> JSONObject in try JSONObject(parsing: UnsafeRawBufferPointer(buffer)) }
-        }
-        self = try result.get()
+        self = try JSONParser.withUTF8(of: text) { raw throws(JSONParseError) in try JSONObject(parsing: raw) }
     }
 }

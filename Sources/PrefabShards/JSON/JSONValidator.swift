@@ -48,59 +48,9 @@ struct JSONValidator: ~Copyable {
     private mutating func value() throws(JSONParseError) {
         guard position < end else { throw error("unexpected end of input, expected a value") }
         switch base[position] {
-        case UInt8(ascii: "{"):
-            position += 1
-            depth += 1
-            if depth > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
-            skipWhitespace()
-            if position < end, base[position] == UInt8(ascii: "}") {
-                position += 1
-                depth -= 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                guard position < end, base[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-                try string()
-                skipWhitespace()
-                guard position < end, base[position] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
-                position += 1
-                skipWhitespace()
-                try value()
-                skipWhitespace()
-                guard position < end else { throw error("unexpected end of input inside an object") }
-                let byte = base[position]
-                position += 1
-                if byte == UInt8(ascii: ",") { continue }
-                if byte == UInt8(ascii: "}") { break }
-                position -= 1
-                throw error("expected ',' or '}' in an object")
-            }
-            depth -= 1
-        case UInt8(ascii: "["):
-            position += 1
-            depth += 1
-            if depth > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
-            skipWhitespace()
-            if position < end, base[position] == UInt8(ascii: "]") {
-                position += 1
-                depth -= 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                try value()
-                skipWhitespace()
-                guard position < end else { throw error("unexpected end of input inside an array") }
-                let byte = base[position]
-                position += 1
-                if byte == UInt8(ascii: ",") { continue }
-                if byte == UInt8(ascii: "]") { break }
-                position -= 1
-                throw error("expected ',' or ']' in an array")
-            }
-            depth -= 1
-        case UInt8(ascii: "\""): try string()
+        case UInt8(ascii: "{"): try container(isObject: true)
+        case UInt8(ascii: "["): try container(isObject: false)
+        case UInt8(ascii: "\""): position = try JSONScan.validateString(base, from: position, end: end)
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
         case UInt8(ascii: "n"): try literal("null")
@@ -111,41 +61,42 @@ struct JSONValidator: ~Copyable {
         }
     }
 
-    private mutating func string() throws(JSONParseError) {
+    /// An object or an array: one walk, since they differ only in the key before each member
+    /// and in their closing byte and error wording.
+    private mutating func container(isObject: Bool) throws(JSONParseError) {
+        let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
         position += 1
-        while true {
-            position = JSONScan.skipPlainStringBytes(base, from: position, end: end)
-            guard position < end else { throw error("unterminated string") }
-            let byte = base[position]
-            if byte == UInt8(ascii: "\"") {
-                position += 1
-                return
-            }
-            if byte == UInt8(ascii: "\\") {
-                guard position + 1 < end else { throw error("unterminated string") }
-                switch base[position + 1] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    position += 2
-                case UInt8(ascii: "u"):
-                    guard position + 6 <= end else { throw error("incomplete \\u escape") }
-                    for offset in 2..<6 where !JSONScan.isHexDigit(base[position + offset]) {
-                        position += offset
-                        throw error("invalid hex digit in a \\u escape")
-                    }
-                    position += 6
-                default:
-                    throw error("invalid escape in a string")
-                }
-                continue
-            }
-            if byte < 0x20 { throw error("raw control character in a string (escape it)") }
-            // Non-ASCII: one UTF-8 sequence.
-            guard let length = JSONScan.utf8SequenceLength(base, at: position, end: end) else {
-                throw error("invalid UTF-8 in a string")
-            }
-            position += length
+        depth += 1
+        if depth > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
+        skipWhitespace()
+        if position < end, base[position] == close {
+            position += 1
+            depth -= 1
+            return
         }
+        while true {
+            skipWhitespace()
+            if isObject {
+                guard position < end, base[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                position = try JSONScan.validateString(base, from: position, end: end)
+                skipWhitespace()
+                guard position < end, base[position] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
+                position += 1
+                skipWhitespace()
+            }
+            try value()
+            skipWhitespace()
+            guard position < end else {
+                throw error(isObject ? "unexpected end of input inside an object" : "unexpected end of input inside an array")
+            }
+            let byte = base[position]
+            position += 1
+            if byte == UInt8(ascii: ",") { continue }
+            if byte == close { break }
+            position -= 1
+            throw error(isObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+        }
+        depth -= 1
     }
 
     private mutating func number() throws(JSONParseError) {
@@ -156,46 +107,20 @@ struct JSONValidator: ~Copyable {
                 return
             }
         }
-        guard position < end, JSONScan.isDigit(base[position]) else { throw error("invalid number: expected a digit") }
-        if base[position] == UInt8(ascii: "0") {
-            position += 1
-            if position < end, JSONScan.isDigit(base[position]) { throw error("invalid number: leading zero") }
-        } else {
-            while position < end, JSONScan.isDigit(base[position]) { position += 1 }
-        }
-        if position < end, base[position] == UInt8(ascii: ".") {
-            position += 1
-            guard position < end, JSONScan.isDigit(base[position]) else { throw error("invalid number: expected a digit after '.'") }
-            while position < end, JSONScan.isDigit(base[position]) { position += 1 }
-        }
-        if position < end, base[position] | 0x20 == UInt8(ascii: "e") {
-            position += 1
-            if position < end, base[position] == UInt8(ascii: "+") || base[position] == UInt8(ascii: "-") { position += 1 }
-            guard position < end, JSONScan.isDigit(base[position]) else { throw error("invalid number: expected a digit in the exponent") }
-            while position < end, JSONScan.isDigit(base[position]) { position += 1 }
-        }
+        position = try JSONScan.scanNumber(base, from: position, end: end).end
     }
 
     private mutating func literal(_ text: StaticString) throws(JSONParseError) {
-        let count = text.utf8CodeUnitCount
-        guard position + count <= end, memcmp(base + position, text.utf8Start, count) == 0 else {
-            throw error("invalid literal, expected '\(text)'")
-        }
-        position += count
+        guard JSONScan.hasLiteral(text, base, at: position, end: end) else { throw error("invalid literal, expected '\(text)'") }
+        position += text.utf8CodeUnitCount
     }
 
     @inline(__always)
     private mutating func skipWhitespace() {
-        while position < end {
-            let byte = base[position]
-            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
-            position += 1
-        }
+        position = JSONScan.skipWhitespace(base, from: position, end: end)
     }
 
     private func error(_ reason: String) -> JSONParseError {
         JSONParseError(offset: position, reason: reason)
     }
 }
-
-import Foundation

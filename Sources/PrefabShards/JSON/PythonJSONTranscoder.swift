@@ -128,20 +128,27 @@ enum PythonJSONTranscoder {
                 break
             }
         }
-        let length = position - start
+        appendNumber(base, from: start, to: position, isInteger: integer, into: &out)
+        return position
+    }
+
+    /// Appends the (valid) number token `base[start..<end]` as Python prints the value
+    /// `JSONParser` makes of it: short integers as written (but `-0` as `0`), floats and
+    /// integers that may not fit Int64 through the parsed value. Shared with the MDS line encoder.
+    static func appendNumber(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, isInteger: Bool, into out: inout [UInt8]) {
+        let length = end - start
         let digits = base[start] == UInt8(ascii: "-") ? length - 1 : length
-        if integer, digits < 19 {
+        if isInteger, digits < 19 {
             if length == 2, base[start] == UInt8(ascii: "-"), base[start + 1] == UInt8(ascii: "0") {
                 out.append(UInt8(ascii: "0"))  // Python prints int(-0) as 0
             } else {
                 out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
             }
-            return position
+            return
         }
         // Floats, and integers that may not fit Int64: through the parser's value, printed as Python.
         if let value = try? JSONValue(parsing: UnsafeRawBufferPointer(start: base + start, count: length)) {
             value.write(to: &out, style: .python)
         }
-        return position
     }
 }

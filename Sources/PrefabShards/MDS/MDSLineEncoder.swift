@@ -204,11 +204,7 @@ struct MDSLineEncoder {
 
         @inline(__always)
         private mutating func skipWhitespace() {
-            while position < end {
-                let byte = base[position]
-                guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
-                position += 1
-            }
+            position = JSONScan.skipWhitespace(base, from: position, end: end)
         }
 
         /// Opens the line's top-level object.
@@ -244,7 +240,7 @@ struct MDSLineEncoder {
             skipWhitespace()
             guard position < end, base[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let keyStart = position
-            try skipString()
+            position = try JSONScan.validateString(base, from: position, end: end)
             let key = keyStart..<position
             skipWhitespace()
             guard position < end, base[position] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
@@ -355,12 +351,9 @@ struct MDSLineEncoder {
         }
 
         private mutating func literal(_ text: StaticString, into out: inout [UInt8]) throws(JSONParseError) {
-            let count = text.utf8CodeUnitCount
-            guard position + count <= end, memcmp(base + position, text.utf8Start, count) == 0 else {
-                throw error("invalid literal, expected '\(text)'")
-            }
-            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: count))
-            position += count
+            guard JSONScan.hasLiteral(text, base, at: position, end: end) else { throw error("invalid literal, expected '\(text)'") }
+            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+            position += text.utf8CodeUnitCount
         }
 
         /// A number token, validated, written as Python prints the value `JSONParser` makes of it.
@@ -374,41 +367,9 @@ struct MDSLineEncoder {
                     return
                 }
             }
-            guard position < end, JSONScan.isDigit(base[position]) else { throw error("invalid number: expected a digit") }
-            if base[position] == UInt8(ascii: "0") {
-                position += 1
-                if position < end, JSONScan.isDigit(base[position]) { throw error("invalid number: leading zero") }
-            } else {
-                while position < end, JSONScan.isDigit(base[position]) { position += 1 }
-            }
-            var integer = true
-            if position < end, base[position] == UInt8(ascii: ".") {
-                integer = false
-                position += 1
-                guard position < end, JSONScan.isDigit(base[position]) else { throw error("invalid number: expected a digit after '.'") }
-                while position < end, JSONScan.isDigit(base[position]) { position += 1 }
-            }
-            if position < end, base[position] | 0x20 == UInt8(ascii: "e") {
-                integer = false
-                position += 1
-                if position < end, base[position] == UInt8(ascii: "+") || base[position] == UInt8(ascii: "-") { position += 1 }
-                guard position < end, JSONScan.isDigit(base[position]) else { throw error("invalid number: expected a digit in the exponent") }
-                while position < end, JSONScan.isDigit(base[position]) { position += 1 }
-            }
-            let length = position - start
-            let digits = base[start] == UInt8(ascii: "-") ? length - 1 : length
-            if integer, digits < 19 {
-                if length == 2, base[start] == UInt8(ascii: "-"), base[start + 1] == UInt8(ascii: "0") {
-                    out.append(UInt8(ascii: "0"))  // Python prints int(-0) as 0
-                } else {
-                    out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
-                }
-                return
-            }
-            // Floats, and integers that may not fit Int64: through the parser's value, printed as Python.
-            if let value = try? JSONValue(parsing: UnsafeRawBufferPointer(start: base + start, count: length)) {
-                value.write(to: &out, style: .python)
-            }
+            let (tokenEnd, isInteger) = try JSONScan.scanNumber(base, from: position, end: end)
+            position = tokenEnd
+            PythonJSONTranscoder.appendNumber(base, from: start, to: position, isInteger: isInteger, into: &out)
         }
 
         /// Validates the string token here and appends it re-escaped as Python's ASCII-only
@@ -469,8 +430,7 @@ struct MDSLineEncoder {
                     return
                 }
                 guard byte == UInt8(ascii: "\\") else { throw error("raw control character in a string (escape it)") }
-                var scalar = try escape()
-                Self.appendUTF8(&scalar, &out)
+                JSONScan.appendUTF8(try escape(), to: &out)
                 run = position
             }
         }
@@ -494,7 +454,7 @@ struct MDSLineEncoder {
                 if (0xD800...0xDBFF).contains(unit), position + 12 <= end, base[position + 6] == 0x5C, base[position + 7] == UInt8(ascii: "u"),
                     (8..<12).allSatisfy({ JSONScan.isHexDigit(base[position + $0]) })
                 {
-                    let low = Self.hexValue(base, position + 8)
+                    let low = JSONScan.hex4(base, at: position + 8)
                     if (0xDC00...0xDFFF).contains(low) {
                         position += 12
                         return 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
@@ -514,35 +474,7 @@ struct MDSLineEncoder {
                 position = start + offset
                 throw error("invalid hex digit in a \\u escape")
             }
-            return Self.hexValue(base, start + 2)
-        }
-
-        private static func hexValue(_ base: UnsafePointer<UInt8>, _ at: Int) -> UInt32 {
-            JSONScan.hexValue(base[at]) << 12 | JSONScan.hexValue(base[at + 1]) << 8 | JSONScan.hexValue(base[at + 2]) << 4 | JSONScan.hexValue(base[at + 3])
-        }
-
-        /// Skips a (not yet validated) string token.
-        private mutating func skipString() throws(JSONParseError) {
-            position += 1
-            while true {
-                position = JSONScan.skipPlainStringBytes(base, from: position, end: end)
-                guard position < end else { throw error("unterminated string") }
-                let byte = base[position]
-                if byte == UInt8(ascii: "\"") {
-                    position += 1
-                    return
-                }
-                if byte == UInt8(ascii: "\\") {
-                    _ = try escape()
-                } else if byte < 0x20 {
-                    throw error("raw control character in a string (escape it)")
-                } else {
-                    guard let length = JSONScan.utf8SequenceLength(base, at: position, end: end) else {
-                        throw error("invalid UTF-8 in a string")
-                    }
-                    position += length
-                }
-            }
+            return JSONScan.hex4(base, at: start + 2)
         }
 
         /// A key token's content, escapes decoded.
@@ -565,25 +497,6 @@ struct MDSLineEncoder {
             default:
                 let value = try? JSONValue(parsing: bytes(from: start))
                 return value?.kindName ?? "number"
-            }
-        }
-
-        @inline(__always)
-        static func appendUTF8(_ scalar: inout UInt32, _ out: inout [UInt8]) {
-            switch scalar {
-            case 0..<0x80: out.append(UInt8(scalar))
-            case 0x80..<0x800:
-                out.append(UInt8(0xC0 | (scalar >> 6)))
-                out.append(UInt8(0x80 | (scalar & 0x3F)))
-            case 0x800..<0x10000:
-                out.append(UInt8(0xE0 | (scalar >> 12)))
-                out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                out.append(UInt8(0x80 | (scalar & 0x3F)))
-            default:
-                out.append(UInt8(0xF0 | (scalar >> 18)))
-                out.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-                out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                out.append(UInt8(0x80 | (scalar & 0x3F)))
             }
         }
     }
