@@ -3,18 +3,12 @@ import PrefabShards
 /// `POST /v1/messages`, Anthropic's Messages API: a top-level `system`, `messages`, a required
 /// `max_tokens`, temperature, top_p, top_k, stop_sequences, and (for structured answers)
 /// `output_format: {type: json_schema, schema}`. Requires the `anthropic-version` header.
-enum AnthropicMessagesEndpoint {
+enum AnthropicMessagesEndpoint: SimulatorEndpoint {
     static let path = "/v1/messages"
 
-    static func reply(to request: SimulatorRequest, context: EndpointContext) -> SimulatorReply {
-        do {
-            return try answer(request, context: context)
-        } catch {
-            return error.reply(style: .anthropic)
-        }
-    }
+    static let errorStyle = APIError.Style.anthropic
 
-    private static func answer(_ request: SimulatorRequest, context: EndpointContext) throws(APIError) -> SimulatorReply {
+    static func answer(_ request: SimulatorRequest, context: EndpointContext) throws(APIError) -> SimulatorReply {
         guard let version = request.header("anthropic-version"), !version.isEmpty else {
             throw APIError.invalid("anthropic-version: header is required")
         }

@@ -7,18 +7,10 @@ import PrefabShards
 ///
 /// The text of choice i depends only on the simulator's seed, the model, the messages, the
 /// request's seed and temperature, and i: the same request gives the same choices.
-enum ChatCompletionsEndpoint {
+enum ChatCompletionsEndpoint: SimulatorEndpoint {
     static let path = "/v1/chat/completions"
 
-    static func reply(to request: SimulatorRequest, context: EndpointContext) -> SimulatorReply {
-        do {
-            return try answer(request, context: context)
-        } catch {
-            return error.reply(style: .openAI)
-        }
-    }
-
-    private static func answer(_ request: SimulatorRequest, context: EndpointContext) throws(APIError) -> SimulatorReply {
+    static func answer(_ request: SimulatorRequest, context: EndpointContext) throws(APIError) -> SimulatorReply {
         let body = try RequestFields.body(request.body)
         let model = try RequestFields.string(body, "model", required: true)!
         let messages = try RequestFields.messages(body, roles: ["system", "developer", "user", "assistant", "tool", "function"])

@@ -9,18 +9,10 @@ import PrefabShards
 /// orthogonal, which is what embedding diversity metrics (Vendi, clustering) need to tell sets
 /// apart. Accepts `input` as a string, a list of strings, or token arrays; `dimensions`;
 /// `encoding_format` float or base64.
-enum EmbeddingsEndpoint {
+enum EmbeddingsEndpoint: SimulatorEndpoint {
     static let path = "/v1/embeddings"
 
-    static func reply(to request: SimulatorRequest, context: EndpointContext) -> SimulatorReply {
-        do {
-            return try answer(request, context: context)
-        } catch {
-            return error.reply(style: .openAI)
-        }
-    }
-
-    private static func answer(_ request: SimulatorRequest, context: EndpointContext) throws(APIError) -> SimulatorReply {
+    static func answer(_ request: SimulatorRequest, context: EndpointContext) throws(APIError) -> SimulatorReply {
         let body = try RequestFields.body(request.body)
         let model = try RequestFields.string(body, "model") ?? context.configuration.models[0]
         let dimensions = try RequestFields.int(body, "dimensions", in: 1...65536) ?? context.configuration.embeddingDimensions

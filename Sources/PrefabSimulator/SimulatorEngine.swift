@@ -37,7 +37,7 @@ final class SimulatorEngine: Sendable {
 
     private func decide(_ request: SimulatorRequest, sequence: UInt64) -> SimulatorReply {
         let isAPI = request.path.hasPrefix("/v1/")
-        let style: APIError.Style = request.path == AnthropicMessagesEndpoint.path ? .anthropic : .openAI
+        let style = Self.endpoint(at: request.path)?.errorStyle ?? .openAI
         if isAPI, let failure = authenticationFailure(request) {
             return failure.reply(style: style)
         }
@@ -137,13 +137,14 @@ final class SimulatorEngine: Sendable {
         let context = EndpointContext(
             configuration: configuration, recorder: recorder, sequence: sequence, unparseable: unparseable, answerStyle: answerStyle
         )
+        if let endpoint = Self.endpoint(at: request.path) {
+            guard request.method == "POST" else {
+                return APIError(405, "Method \(request.method) is not allowed on \(request.path); use POST.")
+                    .reply(style: .openAI, headers: [("allow", "POST")])
+            }
+            return endpoint.reply(to: request, context: context)
+        }
         switch (request.method, request.path) {
-        case ("POST", ChatCompletionsEndpoint.path):
-            return ChatCompletionsEndpoint.reply(to: request, context: context)
-        case ("POST", AnthropicMessagesEndpoint.path):
-            return AnthropicMessagesEndpoint.reply(to: request, context: context)
-        case ("POST", EmbeddingsEndpoint.path):
-            return EmbeddingsEndpoint.reply(to: request, context: context)
         case ("GET", "/v1/models"):
             return .json(200, [
                 "object": "list",
@@ -157,15 +158,17 @@ final class SimulatorEngine: Sendable {
             return .json(200, Self.modelObject(id))
         case ("GET", "/health"):
             return .json(200, ["status": "ok"])
-        case (_, ChatCompletionsEndpoint.path), (_, AnthropicMessagesEndpoint.path), (_, EmbeddingsEndpoint.path):
-            return APIError(405, "Method \(request.method) is not allowed on \(request.path); use POST.")
-                .reply(style: .openAI, headers: [("allow", "POST")])
         case (_, "/v1/models"), (_, "/health"):
             return APIError(405, "Method \(request.method) is not allowed on \(request.path); use GET.")
                 .reply(style: .openAI, headers: [("allow", "GET")])
         default:
             return APIError(404, "Unknown path \(request.path).").reply(style: .openAI)
         }
+    }
+
+    /// The endpoint serving `path`, if one does.
+    private static func endpoint(at path: String) -> (any SimulatorEndpoint.Type)? {
+        simulatorEndpoints.first { $0.path == path }
     }
 
     private func simulatorControl(_ request: SimulatorRequest) -> SimulatorReply {

@@ -33,26 +33,28 @@ struct DiversityCommand: AsyncParsableCommand {
     @Option(help: "zstd level of the compression ratio.")
     var compressionLevel: Int = 3
 
-    @Option(help: "Base URL of an OpenAI-compatible embeddings endpoint, e.g. http://127.0.0.1:8080/v1.")
-    var embeddingsURL: String?
+    /// `--embeddings-url/-model/-api-key-env`: the endpoint of the vendi and clusters metrics.
+    enum EmbeddingsRole: EndpointFlagRole {
+        static let prefix = "embeddings"
+        static let endpointName = "embeddings"
+        static let urlHelp = "Base URL of an OpenAI-compatible embeddings endpoint, e.g. http://127.0.0.1:8080/v1."
+        static let description = "embeddings endpoint"
+    }
 
-    @Option(help: "Model id for --embeddings-url.")
-    var embeddingsModel: String?
+    /// `--agent-url/-model/-api-key-env`: the chat model of the cluster-agent metric.
+    enum ClusterAgentRole: EndpointFlagRole {
+        static let prefix = "agent"
+        static let endpointName = "cluster-agent"
+        static let urlHelp = "Base URL of an OpenAI-compatible chat endpoint for cluster-agent (it must honour JSON-schema response formats)."
+        static let description = "chat endpoint"
+    }
 
-    @Option(help: "NAME of the environment variable holding the embeddings endpoint's API key.")
-    var embeddingsAPIKeyEnv: String?
+    @OptionGroup var embeddings: OpenAICompatibleEndpointOptions<EmbeddingsRole>
 
     @Flag(help: "Embed with the offline hashed bag-of-words embedder (wording, not meaning) instead of an endpoint.")
     var hashingEmbeddings = false
 
-    @Option(help: "Base URL of an OpenAI-compatible chat endpoint for cluster-agent (it must honour JSON-schema response formats).")
-    var agentURL: String?
-
-    @Option(help: "Model id for --agent-url.")
-    var agentModel: String?
-
-    @Option(help: "NAME of the environment variable holding the chat endpoint's API key.")
-    var agentAPIKeyEnv: String?
+    @OptionGroup var agent: OpenAICompatibleEndpointOptions<ClusterAgentRole>
 
     @Option(help: "cluster-agent K: documents per clustering round (scores compare only at equal K).")
     var agentK: Int = 10
@@ -96,34 +98,28 @@ struct DiversityCommand: AsyncParsableCommand {
         configuration.clusterSampleSize = clusterSample
         let responseCache = try cache.map { path throws(ResponseCacheError) in try ResponseCache(path: path) }
         if hashingEmbeddings {
-            guard embeddingsURL == nil else { throw ValidationError("give either --hashing-embeddings or --embeddings-url, not both") }
+            guard embeddings.url == nil else { throw ValidationError("give either --hashing-embeddings or --embeddings-url, not both") }
             configuration.embeddings = HashingEmbedder()
-        } else if let embeddingsURL {
-            let endpoint = EndpointConfiguration(
-                name: "embeddings", provider: .openAICompatible, baseURL: embeddingsURL,
-                model: try required(embeddingsModel, "--embeddings-model", for: "--embeddings-url"),
-                apiKeyEnv: embeddingsAPIKeyEnv)
+        } else if let endpoint = try embeddings.endpoint() {
             configuration.embeddings = EndpointEmbeddingProvider(
                 client: try EndpointSet([endpoint], cache: responseCache).embeddingClient(endpoint.name))
         }
-        if let agentURL {
-            let endpoint = EndpointConfiguration(
-                name: "cluster-agent", provider: .openAICompatible, baseURL: agentURL,
-                model: try required(agentModel, "--agent-model", for: "--agent-url"),
-                apiKeyEnv: agentAPIKeyEnv)
+        if let endpoint = try agent.endpoint() {
             configuration.chat = SchemaConstrainedChat(
                 client: try EndpointSet([endpoint], cache: responseCache).chatClient(endpoint.name), maxTokens: agentMaxTokens)
         }
-        configuration.clusterAgent.samplesPerRound = agentK
-        configuration.clusterAgent.criteriaSamplesPerRound = agentJ
-        configuration.clusterAgent.criteriaRounds = agentM
-        configuration.clusterAgent.clusteringRounds = agentN
-        configuration.clusterAgent.seeds = try agentSeeds.split(separator: ",").map { text in
-            guard let seed = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--agent-seeds: '\(text)' is not a non-negative integer")
-            }
-            return seed
-        }
+        // The flags fill the same `cluster_agent:` block a run config has, so K, J, M, N and the
+        // seeds reach the agent the one way they do in `prefab run`.
+        configuration.clusterAgent = RunDiversityClusterAgent(
+            endpoint: ClusterAgentRole.endpointName, k: agentK, j: agentJ, criteriaRounds: agentM, rounds: agentN,
+            seeds: try agentSeeds.split(separator: ",").map { text in
+                guard let seed = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--agent-seeds: '\(text)' is not a non-negative integer")
+                }
+                return seed
+            },
+            maxTokens: agentMaxTokens
+        ).agentConfiguration
         configuration.metrics = try selectedMetrics(configuration)
 
         let analyzer = DiversityAnalyzer(configuration: configuration)
@@ -139,11 +135,6 @@ struct DiversityCommand: AsyncParsableCommand {
         } else {
             print(DiversityTable.render(reports), terminator: "")
         }
-    }
-
-    private func required(_ value: String?, _ option: String, for other: String) throws -> String {
-        guard let value, !value.isEmpty else { throw ValidationError("\(other) needs \(option)") }
-        return value
     }
 
     private func selectedMetrics(_ configuration: DiversityConfiguration) throws -> [DiversityMetric] {

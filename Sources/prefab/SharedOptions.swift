@@ -51,3 +51,42 @@ struct JudgeEndpointOptions: ParsableArguments {
 
     var rubricLibrary: RubricLibrary? { rubrics.map(RubricLibrary.init(directory:)) }
 }
+
+/// What one kind of `OpenAICompatibleEndpointOptions` is called and what it is for.
+protocol EndpointFlagRole {
+    /// The flags' prefix: `--PREFIX-url`, `--PREFIX-model`, `--PREFIX-api-key-env`.
+    static var prefix: String { get }
+    /// The endpoint's name in the `EndpointSet` (and in usage and error messages).
+    static var endpointName: String { get }
+    /// Help of `--PREFIX-url`.
+    static var urlHelp: String { get }
+    /// What the endpoint is, for `--PREFIX-api-key-env`'s help ("the embeddings endpoint").
+    static var description: String { get }
+}
+
+/// `--PREFIX-url`, `--PREFIX-model` and `--PREFIX-api-key-env`: an OpenAI-compatible endpoint
+/// given on the command line instead of in an endpoints file. One group per kind of endpoint
+/// (`Role`), so that the embeddings and the cluster-agent endpoints of `prefab diversity` are
+/// read, checked and built the one way, each under its own flags.
+struct OpenAICompatibleEndpointOptions<Role: EndpointFlagRole>: ParsableArguments {
+    @Option(name: .customLong(Role.prefix + "-url"), help: ArgumentHelp(Role.urlHelp))
+    var url: String?
+
+    @Option(name: .customLong(Role.prefix + "-model"), help: ArgumentHelp("Model id for --\(Role.prefix)-url."))
+    var model: String?
+
+    @Option(
+        name: .customLong(Role.prefix + "-api-key-env"),
+        help: ArgumentHelp("NAME of the environment variable holding the \(Role.description)'s API key."))
+    var apiKeyEnv: String?
+
+    /// The endpoint, named `Role.endpointName`; nil without `--PREFIX-url`. A URL needs a model.
+    func endpoint() throws -> EndpointConfiguration? {
+        guard let url else { return nil }
+        guard let model, !model.isEmpty else {
+            throw ValidationError("--\(Role.prefix)-url needs --\(Role.prefix)-model")
+        }
+        return EndpointConfiguration(
+            name: Role.endpointName, provider: .openAICompatible, baseURL: url, model: model, apiKeyEnv: apiKeyEnv)
+    }
+}

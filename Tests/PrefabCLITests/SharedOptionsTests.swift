@@ -18,4 +18,19 @@ import Testing
         #expect(!new.stderr.contains("deprecated"))
         #expect(new.stderr.contains("--window must be at least 1"))
     }
+
+    /// `prefab diversity`'s embeddings and cluster-agent endpoints are one option group under two
+    /// prefixes: each keeps its flags, and a URL without its model is refused the same way.
+    @Test(arguments: [("--embeddings-url", "--embeddings-model"), ("--agent-url", "--agent-model")])
+    func diversityEndpointFlagsNeedTheirModel(url: String, model: String) throws {
+        let prefab = try BuiltProduct.path("prefab")
+        let help = try runProcess(prefab, ["diversity", "--help"])
+        for flag in [url, model, url.replacingOccurrences(of: "-url", with: "-api-key-env")] {
+            #expect(help.stdout.contains(flag), "\(flag)")
+        }
+        #expect(help.stdout.contains("Model id for \(url)."))
+        let missing = try runProcess(prefab, ["diversity", "no-such.jsonl", url, "http://127.0.0.1:9/v1"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("\(url) needs \(model)"))
+    }
 }

@@ -52,6 +52,29 @@ import Testing
         }
     }
 
+    /// Every POST endpoint is routed the one way: other methods get 405 with `allow: POST`, and
+    /// a rejected request gets the error body of the endpoint's own API.
+    @Test func endpointsShareRoutingAndErrorShapes() async throws {
+        try await SimulatorHarness.run { server in
+            for path in ["/v1/chat/completions", "/v1/messages", "/v1/embeddings"] {
+                let wrongMethod = try await SimulatorHarness.curl(server.baseURL + path, method: "GET")
+                #expect(wrongMethod.status == 405, "\(path)")
+                #expect(wrongMethod.headers["allow"] == "POST", "\(path)")
+                let rejected = try await SimulatorHarness.curl(
+                    server.baseURL + path, json: "[]", headers: ["anthropic-version": "2023-06-01"])
+                #expect(rejected.status == 400, "\(path)")
+                let json = try rejected.json()
+                if path == "/v1/messages" {
+                    #expect(json["type"] as? String == "error")
+                    #expect((json["error"] as? [String: Any])?["type"] as? String == "invalid_request_error")
+                } else {
+                    #expect(json["type"] == nil, "\(path)")
+                    #expect((json["error"] as? [String: Any])?["type"] as? String == "invalid_request_error", "\(path)")
+                }
+            }
+        }
+    }
+
     @Test func embeddingsAreDeterministicUnitVectors() async throws {
         try await SimulatorHarness.run(SimulatorConfiguration(embeddingDimensions: 32)) { server in
             let url = server.baseURL + "/v1/embeddings"
