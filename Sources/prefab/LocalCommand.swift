@@ -14,7 +14,7 @@ struct LocalCommand: AsyncParsableCommand {
             endpoints read to find the server. install, start and stop run the local-server \
             script installed with prefab (share/prefab/libexec/local) or the checkout's scripts/local.
             """,
-        subcommands: [Install.self, Start.self, Stop.self, Status.self, Model.self]
+        subcommands: [Install.self, Start.self, Stop.self, Status.self, Model.self, Home.self]
     )
 
     struct HomeOption: ParsableArguments {
@@ -145,6 +145,17 @@ struct LocalCommand: AsyncParsableCommand {
                 print("alias: \(LocalServer.modelAlias)")
                 print("file: \(LocalServer.modelFileName)")
             }
+        }
+    }
+
+    /// `prefab local home`: the Prefab home as `PrefabHome` resolves it, so the scripts follow the
+    /// one rule instead of restating it.
+    struct Home: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the Prefab home: $PREFAB_HOME (relative to the current directory), else ./.prefab.")
+
+        func run() {
+            print(PrefabHome.resolve().path)
         }
     }
 

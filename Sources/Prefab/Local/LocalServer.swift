@@ -123,6 +123,7 @@ package struct LocalServer: Sendable {
         if let explicitScript { script = explicitScript } else { script = try Self.locateScript(environment: environment) }
         var environment = self.environment.merging(Self.modelEnvironment) { $1 }
         environment[PrefabHome.environmentVariable] = home.path
+        environment["PREFAB_LOCAL_HOME"] = home.path
         for (key, value) in extraEnvironment { environment[key] = value }
         let result = try await LocalScriptRun.run(script: script, verb: verb, environment: environment, echo: echo)
         switch result.status {
