@@ -79,13 +79,7 @@ public struct ShardManifest: Sendable, Equatable {
     public static func load(from directory: String) throws(ShardError) -> ShardManifest? {
         let path = directory + "/" + fileName
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let bytes = try ReadableFile.contents(of: path)
-        let object: JSONObject
-        do {
-            object = try JSONObject(parsing: bytes)
-        } catch {
-            throw .invalidIndex(path: path, reason: "invalid JSON: \(error)")
-        }
+        let object = try ReadableFile.indexObject(at: path)
         return try ShardManifest(json: object, path: path)
     }
 

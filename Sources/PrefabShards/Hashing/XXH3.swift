@@ -74,9 +74,7 @@ public struct XXH3_64: Sendable {
     }
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        if bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) != nil { return }
-        let array = Array(bytes)
-        array.withUnsafeBytes { update($0) }
+        XXHash.withContiguousBytes(bytes) { update($0) }
     }
 
     public func finalize() -> UInt64 {
@@ -158,11 +156,11 @@ public struct XXH3_64: Sendable {
             let p = input.baseAddress ?? UnsafeRawPointer(s)  // empty input never reads
             switch length {
             case 0:
-                return avalancheXXH64(read64(s + 56) ^ read64(s + 64))
+                return XXH64.avalanche(read64(s + 56) ^ read64(s + 64))
             case 1...3:
                 let combined = UInt32(input[length - 1]) | UInt32(length) << 8 | UInt32(input[0]) << 16 | UInt32(input[length >> 1]) << 24
                 let value = UInt64(read32(s) ^ read32(s + 4)) ^ UInt64(combined)
-                return avalancheXXH64(value)
+                return XXH64.avalanche(value)
             case 4...8:
                 let first = UInt64(read32(p))
                 let last = UInt64(read32(p + length - 4))
@@ -215,17 +213,6 @@ public struct XXH3_64: Sendable {
         var x = x
         x ^= x >> 37
         x &*= primeMX1
-        x ^= x >> 32
-        return x
-    }
-
-    @inline(__always)
-    private static func avalancheXXH64(_ x: UInt64) -> UInt64 {
-        var x = x
-        x ^= x >> 33
-        x &*= prime64_2
-        x ^= x >> 29
-        x &*= prime64_3
         x ^= x >> 32
         return x
     }

@@ -9,15 +9,11 @@ public struct XXH32: Sendable {
     private var acc1, acc2, acc3, acc4: UInt32
     private let seed: UInt32
     private var totalLength: UInt64 = 0
-    private var buffer: (UInt64, UInt64) = (0, 0)
-    private var buffered = 0
+    private var pending = PendingStripe<(UInt64, UInt64)>((0, 0))
 
     public init(seed: UInt32 = 0) {
         self.seed = seed
-        acc1 = seed &+ Self.prime1 &+ Self.prime2
-        acc2 = seed &+ Self.prime2
-        acc3 = seed
-        acc4 = seed &- Self.prime1
+        (acc1, acc2, acc3, acc4) = XXHash.initialLanes(seed: seed, prime1: Self.prime1, prime2: Self.prime2)
     }
 
     @inline(__always)
@@ -36,45 +32,33 @@ public struct XXH32: Sendable {
         guard var pointer = bytes.baseAddress, bytes.count > 0 else { return }
         var remaining = bytes.count
         totalLength &+= UInt64(remaining)
-        if buffered > 0 {
-            let take = min(16 - buffered, remaining)
-            withUnsafeMutableBytes(of: &buffer) { $0.baseAddress!.advanced(by: buffered).copyMemory(from: pointer, byteCount: take) }
-            buffered += take
-            pointer += take
-            remaining -= take
-            if buffered < 16 { return }
-            var full = buffer
-            withUnsafeBytes(of: &full) { stripe($0.baseAddress!) }
-            buffered = 0
+        if pending.fill(&pointer, &remaining) {
+            let full = pending.bytes
+            withUnsafeBytes(of: full) { stripe($0.baseAddress!) }
         }
         while remaining >= 16 {
             stripe(pointer)
             pointer += 16
             remaining -= 16
         }
-        if remaining > 0 {
-            withUnsafeMutableBytes(of: &buffer) { $0.baseAddress!.copyMemory(from: pointer, byteCount: remaining) }
-            buffered = remaining
-        }
+        pending.keep(pointer, remaining)
     }
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        if bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) != nil { return }
-        let array = Array(bytes)
-        array.withUnsafeBytes { update($0) }
+        XXHash.withContiguousBytes(bytes) { update($0) }
     }
 
     public func finalize() -> UInt32 {
         var acc: UInt32
         if totalLength >= 16 {
-            acc = acc1.rotatedLeft(1) &+ acc2.rotatedLeft(7) &+ acc3.rotatedLeft(12) &+ acc4.rotatedLeft(18)
+            acc = XXHash.converge(acc1, acc2, acc3, acc4)
         } else {
             acc = seed &+ Self.prime5
         }
         acc &+= UInt32(truncatingIfNeeded: totalLength)
-        var tail = buffer
-        let count = buffered
-        withUnsafeBytes(of: &tail) { raw in
+        let tail = pending.bytes
+        let count = pending.count
+        withUnsafeBytes(of: tail) { raw in
             var offset = 0
             while count - offset >= 4 {
                 acc = (acc &+ raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian &* Self.prime3).rotatedLeft(17) &* Self.prime4
@@ -85,12 +69,7 @@ public struct XXH32: Sendable {
                 offset += 1
             }
         }
-        acc ^= acc >> 15
-        acc &*= Self.prime2
-        acc ^= acc >> 13
-        acc &*= Self.prime3
-        acc ^= acc >> 16
-        return acc
+        return XXHash.avalanche(acc, 15, Self.prime2, 13, Self.prime3, 16)
     }
 
     public static func hash(_ bytes: some Sequence<UInt8>, seed: UInt32 = 0) -> UInt32 {

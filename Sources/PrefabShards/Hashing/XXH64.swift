@@ -14,15 +14,11 @@ public struct XXH64: Sendable {
     private let seed: UInt64
     private var totalLength: UInt64 = 0
     /// Up to 31 bytes not yet forming a whole 32-byte stripe.
-    private var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    private var buffered = 0
+    private var pending = PendingStripe<(UInt64, UInt64, UInt64, UInt64)>((0, 0, 0, 0))
 
     public init(seed: UInt64 = 0) {
         self.seed = seed
-        acc1 = seed &+ Self.prime1 &+ Self.prime2
-        acc2 = seed &+ Self.prime2
-        acc3 = seed
-        acc4 = seed &- Self.prime1
+        (acc1, acc2, acc3, acc4) = XXHash.initialLanes(seed: seed, prime1: Self.prime1, prime2: Self.prime2)
     }
 
     @inline(__always)
@@ -39,19 +35,12 @@ public struct XXH64: Sendable {
         guard var pointer = bytes.baseAddress, bytes.count > 0 else { return }
         var remaining = bytes.count
         totalLength &+= UInt64(remaining)
-        if buffered > 0 {
-            let take = min(32 - buffered, remaining)
-            withUnsafeMutableBytes(of: &buffer) { $0.baseAddress!.advanced(by: buffered).copyMemory(from: pointer, byteCount: take) }
-            buffered += take
-            pointer += take
-            remaining -= take
-            if buffered < 32 { return }
-            let stripe = buffer
+        if pending.fill(&pointer, &remaining) {
+            let stripe = pending.bytes
             acc1 = Self.round(acc1, UInt64(littleEndian: stripe.0))
             acc2 = Self.round(acc2, UInt64(littleEndian: stripe.1))
             acc3 = Self.round(acc3, UInt64(littleEndian: stripe.2))
             acc4 = Self.round(acc4, UInt64(littleEndian: stripe.3))
-            buffered = 0
         }
         if remaining >= 32 {
             var a1 = acc1, a2 = acc2, a3 = acc3, a4 = acc4
@@ -65,22 +54,17 @@ public struct XXH64: Sendable {
             }
             acc1 = a1; acc2 = a2; acc3 = a3; acc4 = a4
         }
-        if remaining > 0 {
-            withUnsafeMutableBytes(of: &buffer) { $0.baseAddress!.copyMemory(from: pointer, byteCount: remaining) }
-            buffered = remaining
-        }
+        pending.keep(pointer, remaining)
     }
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        if bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) != nil { return }
-        let array = Array(bytes)
-        array.withUnsafeBytes { update($0) }
+        XXHash.withContiguousBytes(bytes) { update($0) }
     }
 
     public func finalize() -> UInt64 {
         var acc: UInt64
         if totalLength >= 32 {
-            acc = acc1.rotatedLeft(1) &+ acc2.rotatedLeft(7) &+ acc3.rotatedLeft(12) &+ acc4.rotatedLeft(18)
+            acc = XXHash.converge(acc1, acc2, acc3, acc4)
             acc = Self.merge(acc, acc1)
             acc = Self.merge(acc, acc2)
             acc = Self.merge(acc, acc3)
@@ -89,9 +73,9 @@ public struct XXH64: Sendable {
             acc = seed &+ Self.prime5
         }
         acc &+= totalLength
-        var tail = buffer
-        let count = buffered
-        withUnsafeBytes(of: &tail) { raw in
+        let tail = pending.bytes
+        let count = pending.count
+        withUnsafeBytes(of: tail) { raw in
             var offset = 0
             while count - offset >= 8 {
                 let lane = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian
@@ -109,12 +93,13 @@ public struct XXH64: Sendable {
                 offset += 1
             }
         }
-        acc ^= acc >> 33
-        acc &*= Self.prime2
-        acc ^= acc >> 29
-        acc &*= Self.prime3
-        acc ^= acc >> 32
-        return acc
+        return Self.avalanche(acc)
+    }
+
+    /// XXH64's final avalanche (XXH3 ends its shortest inputs with it too).
+    @inline(__always)
+    static func avalanche(_ value: UInt64) -> UInt64 {
+        XXHash.avalanche(value, 33, prime2, 29, prime3, 32)
     }
 
     /// One-shot digest.
@@ -128,12 +113,5 @@ public struct XXH64: Sendable {
         var hasher = XXH64(seed: seed)
         hasher.update(bytes)
         return hasher.finalize()
-    }
-}
-
-extension FixedWidthInteger {
-    @inline(__always)
-    func rotatedLeft(_ count: Int) -> Self {
-        (self << count) | (self >> (Self.bitWidth - count))
     }
 }

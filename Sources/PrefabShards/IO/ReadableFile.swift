@@ -83,3 +83,16 @@ final class ReadableFile {
         return try file.read(count: file.size, at: 0)
     }
 }
+
+extension ReadableFile {
+    /// The JSON object in the index file at `path` (an MDS `index.json`, a `manifest.json`):
+    /// one home for reading one and for how a broken one is reported.
+    static func indexObject(at path: String) throws(ShardError) -> JSONObject {
+        let bytes = try contents(of: path)
+        do {
+            return try JSONObject(parsing: bytes)
+        } catch {
+            throw .invalidIndex(path: path, reason: "invalid JSON: \(error)")
+        }
+    }
+}

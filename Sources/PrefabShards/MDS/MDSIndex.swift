@@ -100,13 +100,7 @@ public struct MDSIndex: Sendable, Equatable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .invalidIndex(path: path, reason: "missing: not an MDS directory, or its writer did not finish")
         }
-        let bytes = try ReadableFile.contents(of: path)
-        let object: JSONObject
-        do {
-            object = try JSONObject(parsing: bytes)
-        } catch {
-            throw .invalidIndex(path: path, reason: "invalid JSON: \(error)")
-        }
+        let object = try ReadableFile.indexObject(at: path)
         return try MDSIndex(json: object, path: path)
     }
 

@@ -46,17 +46,9 @@ final class MDSSampleDecoder: Sendable {
             var values: [JSONValue] = []
             keys.reserveCapacity(columns.count)
             values.reserveCapacity(columns.count)
-            for column in columns {
-                let size: Int
-                if let fixed = column.encoding.fixedSize {
-                    size = fixed
-                } else {
-                    size = Int(raw.loadUnaligned(fromByteOffset: start + 4 * variable, as: UInt32.self).littleEndian)
-                    variable += 1
-                }
-                guard size <= end - cursor else {
-                    throw .corrupt(path: path, reason: "sample \(index), column \"\(column.name)\": \(size) bytes run past the sample end")
-                }
+            for number in columns.indices {
+                let column = columns[number]
+                let size = try columnSize(number, raw, sampleStart: start, variable: &variable, cursor: cursor, end: end, sample: index)
                 do throws(MDSValueError) {
                     values.append(try column.encoding.decode(UnsafeRawBufferPointer(rebasing: raw[cursor..<(cursor + size)])))
                 } catch {
@@ -86,16 +78,7 @@ final class MDSSampleDecoder: Sendable {
             out.append(UInt8(ascii: "{"))
             for number in encodings.indices {
                 let encoding = encodings[number]
-                let size: Int
-                if let fixed = encoding.fixedSize {
-                    size = fixed
-                } else {
-                    size = Int(raw.loadUnaligned(fromByteOffset: start + 4 * variable, as: UInt32.self).littleEndian)
-                    variable += 1
-                }
-                guard size <= end - cursor else {
-                    throw .corrupt(path: path, reason: "sample \(index), column \"\(columns[number].name)\": \(size) bytes run past the sample end")
-                }
+                let size = try columnSize(number, raw, sampleStart: start, variable: &variable, cursor: cursor, end: end, sample: index)
                 if number > 0 { out.append(UInt8(ascii: ",")) }
                 keyBytes.withUnsafeBufferPointer { keys in out.append(contentsOf: UnsafeBufferPointer(rebasing: keys[keyRanges[number]])) }
                 let value = UnsafeRawBufferPointer(start: base + cursor, count: size)
@@ -132,6 +115,26 @@ final class MDSSampleDecoder: Sendable {
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// The size of column `number`'s value in the sample starting at `sampleStart`: fixed by
+    /// its encoding, or the next of the sample's leading lengths (`variable` counts those read);
+    /// checked to end within the sample. One reading of the layout for `record` and `writeJSON`.
+    @inline(__always)
+    private func columnSize(
+        _ number: Int, _ raw: UnsafeRawBufferPointer, sampleStart: Int, variable: inout Int, cursor: Int, end: Int, sample index: Int
+    ) throws(ShardError) -> Int {
+        let size: Int
+        if let fixed = encodings[number].fixedSize {
+            size = fixed
+        } else {
+            size = Int(raw.loadUnaligned(fromByteOffset: sampleStart + 4 * variable, as: UInt32.self).littleEndian)
+            variable += 1
+        }
+        guard size <= end - cursor else {
+            throw .corrupt(path: path, reason: "sample \(index), column \"\(columns[number].name)\": \(size) bytes run past the sample end")
+        }
+        return size
     }
 
     private static func isValidUTF8(_ base: UnsafePointer<UInt8>, count: Int) -> Bool {
