@@ -105,11 +105,11 @@ public struct EndpointSet: Sendable {
     public func identities() -> (identities: [String: ModelIdentity], unavailable: [String: EndpointError]) {
         var identities: [String: ModelIdentity] = [:]
         var unavailable: [String: EndpointError] = [:]
-        for endpoint in configurations {
+        for name in names {
             do {
-                identities[endpoint.name] = try EndpointClient(configuration: endpoint, engine: engine, environment: environment).identity
+                identities[name] = try endpointClient(name).identity
             } catch {
-                unavailable[endpoint.name] = error
+                unavailable[name] = error.endpointError
             }
         }
         return (identities, unavailable)

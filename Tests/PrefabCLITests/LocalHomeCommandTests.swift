@@ -1,0 +1,22 @@
+import Foundation
+import PrefabTestSupport
+import Testing
+
+/// `prefab local home`: what the scripts ask instead of restating the home rule.
+@Suite struct LocalHomeCommandTests {
+    @Test func printsThePrefabHomeByTheOneRule() throws {
+        let prefab = try BuiltProduct.path("prefab")
+        let scratch = ScratchDirectory()
+        defer { scratch.remove() }
+        var environment = ProcessInfo.processInfo.environment
+        environment["PREFAB_HOME"] = nil
+        let unset = try runProcess(prefab, ["local", "home"], environment: environment, currentDirectory: scratch.path)
+        #expect(unset.stdout == scratch.path + "/.prefab\n", "\(unset.stderr)")
+        environment["PREFAB_HOME"] = "state"
+        let relative = try runProcess(prefab, ["local", "home"], environment: environment, currentDirectory: scratch.path)
+        #expect(relative.stdout == scratch.path + "/state\n")
+        environment["PREFAB_HOME"] = "/srv/prefab"
+        let absolute = try runProcess(prefab, ["local", "home"], environment: environment, currentDirectory: scratch.path)
+        #expect(absolute.stdout == "/srv/prefab\n")
+    }
+}
