@@ -22,9 +22,14 @@ public struct RunSetup: Sendable {
     public let pairing: PairStage
     /// The response cache file, absolute.
     public let cachePath: String
-    /// What decides the run's records: sampling config, principle texts, endpoint identities
-    /// and the ensemble file. The journal refuses to continue a run whose identity changed.
+    /// What decides the run's records, as one digest of `identityParts`. The journal refuses to
+    /// continue a run whose identity changed.
     public let identity: String
+    /// The digest of each thing that shapes a request: `sampling settings` (seed, pool,
+    /// principles and their system prompts, endpoint identities) and every file the judge
+    /// ensemble reads (the ensemble file, its rubric files and templates), by path. When a
+    /// resumed run's identity changed, the journal names the parts that differ.
+    public let identityParts: [String: String]
 
     /// Reads and checks the run config at `file`.
     public static func load(
@@ -81,9 +86,10 @@ public struct RunSetup: Sendable {
                 at: key("judges", index, "endpoint"),
                 "judge '\(judge.name)' names endpoint '\(name)', which \(file) does not define; its endpoints: \(known)")
         }
+        let loaded: JudgeEnsemble
         do {
             // Templates and rubric files load now, not at the first prompt.
-            _ = try JudgeEnsemble(
+            loaded = try JudgeEnsemble(
                 configuration: ensemble, clients: Self.unconnectedClients(ensemble), rewardModels: Self.unconnectedRewardModels(ensemble),
                 rubrics: library, seed: configuration.sampling.seed, file: judgesFile)
         } catch {
@@ -99,7 +105,10 @@ public struct RunSetup: Sendable {
         }
 
         cachePath = configuration.cache.map { document.resolve(path: $0) } ?? ResponseCache.defaultPath(environment: environment)
-        identity = Self.identity(configuration, sampling: sampling, ensembleFile: judgesFile)
+        identityParts = Self.identityParts(
+            configuration, sampling: sampling, files: loaded.sourceFiles,
+            relativeTo: (URL(fileURLWithPath: file).standardizedFileURL.path as NSString).deletingLastPathComponent)
+        identity = Self.digest(identityParts)
     }
 
     /// The journal for this run's output directory: beside the response cache, one database per
@@ -111,14 +120,18 @@ public struct RunSetup: Sendable {
         return "\(directory)/runs/\(name)-\(tag).sqlite"
     }
 
-    static func identity(_ configuration: RunConfiguration, sampling: SamplingSetup, ensembleFile: String) -> String {
+    /// The name under which the sampling settings enter `identityParts`.
+    static let samplingPart = "sampling settings"
+
+    static func identityParts(
+        _ configuration: RunConfiguration, sampling: SamplingSetup, files: [String], relativeTo base: String
+    ) -> [String: String] {
         struct Identity: Encodable {
             var seed: UInt64
             var pool: ModelPoolConfiguration
             var principles: PrinciplesConfiguration
             var systemPrompts: [String: String]
             var endpoints: [EndpointIdentity]
-            var ensemble: String
         }
         struct EndpointIdentity: Encodable {
             var name: String
@@ -129,17 +142,27 @@ public struct RunSetup: Sendable {
         }
         var systemPrompts: [String: String] = [:]
         for name in sampling.principles.names { systemPrompts[name] = sampling.principles[name]?.systemPrompts.joined(separator: "\n\u{1F}") }
-        let ensembleBytes = (try? Data(contentsOf: URL(fileURLWithPath: ensembleFile))) ?? Data()
         let identity = Identity(
             seed: configuration.sampling.seed, pool: configuration.sampling.pool, principles: configuration.sampling.principles,
             systemPrompts: systemPrompts,
             endpoints: configuration.sampling.endpoints.map {
                 EndpointIdentity(
                     name: $0.name, provider: $0.provider.rawValue, baseURL: $0.baseURL, model: $0.model, parameters: $0.parameters)
-            },
-            ensemble: Digest.sha256Hex(ensembleBytes))
-        let data = (try? StageShards.encoder().encode(identity)) ?? Data()
-        return Digest.sha256Hex(data)
+            })
+        var parts = [samplingPart: Digest.sha256Hex((try? StageShards.encoder().encode(identity)) ?? Data())]
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        for path in files {
+            let name = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+            // A file that cannot be read now was read a moment ago by the ensemble: its digest
+            // is then that of nothing, which no real file has, so a later run notices.
+            parts[name] = Digest.sha256Hex((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
+        }
+        return parts
+    }
+
+    /// One digest for the parts: sorted keys, so the same parts always give the same identity.
+    static func digest(_ parts: [String: String]) -> String {
+        Digest.sha256Hex((try? StageShards.encoder().encode(parts)) ?? Data())
     }
 
     private static func configError(_ error: JudgeSetupError, file: String) -> ConfigError {

@@ -6,8 +6,9 @@ public enum RunError: Error, CustomStringConvertible, Sendable {
     case journal(path: String, reason: String)
     /// Another process is running the same run.
     case journalBusy(path: String)
-    /// The journal was started with a different sampling or judging config.
-    case configChanged(journal: String)
+    /// The journal was started with a different config: `changed` names what differs (files the
+    /// judges read, or `sampling settings`); empty for a journal that predates keeping them.
+    case configChanged(journal: String, changed: [String])
     /// The journal's prompt at a position is not the input's.
     case inputChanged(journal: String, ordinal: Int, expected: String, found: String)
     case output(path: String, reason: String)
@@ -23,8 +24,8 @@ public enum RunError: Error, CustomStringConvertible, Sendable {
         case .journal(let path, let reason): "\(path): run journal: \(reason)"
         case .journalBusy(let path):
             "\(path): another prefab run is using this run's journal; wait for it to end (or stop it) and run again"
-        case .configChanged(let journal):
-            "the config's sampling or judging settings changed since this run's journal (\(journal)) was started, so its finished prompts would not match new ones; run with --fresh to start over, or restore the config"
+        case .configChanged(let journal, let changed):
+            "\(changed.isEmpty ? "the config's sampling or judging settings" : changed.joined(separator: ", ")) changed since this run's journal (\(journal)) was started, so its finished prompts would not match new ones; run with --fresh to start over, or restore \(changed.count == 1 ? "it" : "them")"
         case .inputChanged(let journal, let ordinal, let expected, let found):
             "the prompts changed since this run's journal (\(journal)) was started: prompt \(ordinal + 1) was '\(expected)', now '\(found)'; run with --fresh to start over, or restore the input"
         case .output(let path, let reason): "\(path): \(reason)"

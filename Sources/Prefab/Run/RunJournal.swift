@@ -26,9 +26,10 @@ package final class RunJournal: Sendable {
     /// Seconds earlier sessions ran.
     package let earlierSeconds: Double
 
-    /// Opens (or creates) the journal at `path` for a run with `identity` (`RunSetup.identity`).
-    /// `fresh` deletes whatever was journaled before.
-    package init(path: String, identity: String, fresh: Bool = false) throws(RunError) {
+    /// Opens (or creates) the journal at `path` for a run with `identity` (`RunSetup.identity`)
+    /// made of `parts` (`RunSetup.identityParts`, kept so that a changed identity can be
+    /// explained by the parts that changed). `fresh` deletes whatever was journaled before.
+    package init(path: String, identity: String, parts: [String: String] = [:], fresh: Bool = false) throws(RunError) {
         self.path = path
         let manager = FileManager.default
         do {
@@ -83,18 +84,22 @@ package final class RunJournal: Sendable {
             }
             try migrator.migrate(queue)
             let started = Date().timeIntervalSince1970
-            let opened = try queue.write { db -> (stored: String?, session: Int64, usage: [String], seconds: Double) in
+            let partsJSON = String(decoding: (try? StageShards.encoder().encode(parts)) ?? Data(), as: UTF8.self)
+            let opened = try queue.write { db -> (stored: String?, storedParts: String?, session: Int64, usage: [String], seconds: Double) in
                 let stored = try String.fetchOne(db, sql: "SELECT value FROM run WHERE key = 'identity'")
+                let storedParts = try String.fetchOne(db, sql: "SELECT value FROM run WHERE key = 'identity_parts'")
                 if stored == nil {
                     try db.execute(sql: "INSERT INTO run (key, value) VALUES ('identity', ?)", arguments: [identity])
+                    try db.execute(sql: "INSERT INTO run (key, value) VALUES ('identity_parts', ?)", arguments: [partsJSON])
                 }
                 let usage = try String.fetchAll(db, sql: "SELECT usage FROM sessions")
                 let seconds = try Double.fetchOne(db, sql: "SELECT COALESCE(SUM(seconds), 0) FROM sessions") ?? 0
                 try db.execute(sql: "INSERT INTO sessions (started_at) VALUES (?)", arguments: [started])
-                return (stored, db.lastInsertedRowID, usage, seconds)
+                return (stored, storedParts, db.lastInsertedRowID, usage, seconds)
             }
             if let stored = opened.stored, stored != identity {
-                throw RunError.configChanged(journal: path)
+                let before = opened.storedParts.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+                throw RunError.configChanged(journal: path, changed: before.map { Self.changedParts(before: $0, now: parts) } ?? [])
             }
             session = opened.session
             earlierSeconds = opened.seconds
@@ -106,6 +111,12 @@ package final class RunJournal: Sendable {
             close(lock)
             throw .journal(path: path, reason: "\(error)")
         }
+    }
+
+    /// The names of the parts that differ between a journal's identity and the config's now:
+    /// changed, added or removed files, or the sampling settings. Sorted.
+    static func changedParts(before: [String: String], now: [String: String]) -> [String] {
+        Set(before.keys).union(now.keys).filter { before[$0] != now[$0] }.sorted()
     }
 
     /// The ordinals the journal at `path` has finished, without opening a session or taking

@@ -13,6 +13,9 @@ public struct JudgeEnsemble: Sendable {
     package let aggregator: EnsembleAggregator
     /// Where the ensemble was read from ("" when built in code).
     public let file: String
+    /// Every file that shapes the ensemble's requests: the ensemble file, the rubric files and
+    /// the templates, absolute. A run's identity hashes them, so editing one is noticed.
+    package let sourceFiles: [String]
     let judges: [any PromptJudge]
 
     /// Builds an ensemble from its configuration and the clients its judges name.
@@ -34,6 +37,7 @@ public struct JudgeEnsemble: Sendable {
         var scales: [String: RatingScale] = [:]
         var critiqueAspects: Set<String> = []
         var loaded: [String: Rubric] = [:]
+        var sources: Set<String> = file.isEmpty ? [] : [file]
         for judge in configuration.judges {
             switch judge.kind {
             case .llm(let llm):
@@ -46,13 +50,16 @@ public struct JudgeEnsemble: Sendable {
                     let rubric: Rubric
                     if let known = loaded[name] { rubric = known } else { rubric = try rubrics.rubric(named: name) }
                     loaded[name] = rubric
+                    sources.insert((rubrics.directory as NSString).appendingPathComponent(name + ".yaml"))
                     rubricsUsed.append(rubric)
                     scales[rubric.name] = rubric.scale.ratingScale
                     if rubric.kind == .critique { critiqueAspects.insert(rubric.name) }
                     let templateName = llm.template ?? Self.defaultTemplate(mode: llm.mode, kind: rubric.kind)
                     templates[rubric.name] = try rubrics.template(templateName, relativeTo: base)
+                    sources.insert(templates[rubric.name]!.path)
                 }
                 let system = llm.systemTemplate == "none" ? nil : try rubrics.template(llm.systemTemplate, relativeTo: base)
+                if let system { sources.insert(system.path) }
                 judges.append(LLMJudge(
                     name: judge.name, configuration: llm, rubrics: rubricsUsed, templates: templates, systemTemplate: system,
                     client: client, runSeed: seed))
@@ -72,6 +79,7 @@ public struct JudgeEnsemble: Sendable {
             }
         }
         self.judges = judges
+        sourceFiles = sources.map { URL(fileURLWithPath: $0).standardizedFileURL.path }.sorted()
         aggregator = EnsembleAggregator(
             configuration: configuration.aggregation,
             judgeWeights: Dictionary(uniqueKeysWithValues: configuration.judges.map { ($0.name, $0.weight) }),
