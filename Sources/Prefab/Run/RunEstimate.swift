@@ -3,7 +3,10 @@ import Foundation
 /// What `prefab run --dry-run` prints: the calls a run will make and an estimate of their tokens
 /// and cost, per endpoint, counting only prompts the journal does not already have. Sampling
 /// requests are built exactly as the run builds them, so those the response cache already
-/// answers are counted as free; judge calls depend on the answers and are estimated.
+/// answers are counted as free. Where every answer of a prompt is cached, its judges run over
+/// the cache (`CacheProbe`), so their cached calls are counted too; otherwise judge calls depend
+/// on answers not yet given and are estimated from the rubrics and modes. Reward-model scorers
+/// are counted one call per answer, and judge retries as a ceiling (`assumptions` says so).
 ///
 /// Prompt tokens are estimated from text length (about four characters a token); completion
 /// tokens assume every answer runs to its `max_tokens`, so figures are ceilings, not forecasts.
@@ -17,9 +20,12 @@ package struct RunEstimate: Codable, Hashable, Sendable {
         package var completionTokens = 0
         /// Nil without a price table.
         package var cost: Double?
+        /// At most this many more calls if every uncached judge answer needed all its retries.
+        package var retryCeiling = 0
 
         enum CodingKeys: String, CodingKey {
             case endpoint, calls
+            case retryCeiling = "retry_ceiling"
             case cachedCalls = "cached_calls"
             case promptTokens = "prompt_tokens"
             case completionTokens = "completion_tokens"
@@ -32,6 +38,8 @@ package struct RunEstimate: Codable, Hashable, Sendable {
     package var finished = 0
     package var endpoints: [EndpointEstimate] = []
     package var notes: [String] = []
+    /// How the figures were made, in words, for the user to weigh them.
+    package var assumptions: [String] = []
 
     /// Completion tokens assumed when neither the pool model nor the endpoint sets `max_tokens`.
     package static let assumedMaxTokens = 512
@@ -82,6 +90,23 @@ package struct RunEstimate: Codable, Hashable, Sendable {
             throw .input(error)
         }
         let judgeOverhead = judgeOverheadTokens(setup)
+        // The real sampler and judges over the cache alone (reward models have no cache, so they
+        // are left out of the probe and counted per answer below).
+        let probe = CacheProbe()
+        var probing: (sampler: Sampler, ensemble: JudgeEnsemble)?
+        if let cache, identities.count == endpoints.count {
+            var llmOnly = setup.ensemble
+            llmOnly.judges.removeAll { if case .rewardModel = $0.kind { true } else { false } }
+            let clients = probe.clients(identities, cache: cache)
+            if let sampler = try? Sampler(setup: setup.sampling, clients: clients),
+               let ensemble = try? JudgeEnsemble(
+                   configuration: llmOnly, clients: clients, rubrics: setup.rubrics, seed: setup.configuration.sampling.seed,
+                   file: setup.judgesFile)
+            {
+                probing = (sampler, ensemble)
+            }
+        }
+        var probedPrompts = 0
         var ordinal = 0
         while true {
             let next: PromptRecord?
@@ -114,21 +139,55 @@ package struct RunEstimate: Codable, Hashable, Sendable {
                 }
             }
             for judge in setup.ensemble.judges {
+                guard case .rewardModel(let scorer) = judge.kind else { continue }
+                figures[scorer.endpoint]!.calls += plan.count
+                figures[scorer.endpoint]!.promptTokens += plan.count * (promptTokens + completionBudget / max(1, plan.count))
+            }
+            if let probing, await Self.judgedFromCache(prompt, probing, probe: probe, into: &figures) {
+                probedPrompts += 1
+                continue
+            }
+            for judge in setup.ensemble.judges {
                 guard case .llm(let llm) = judge.kind else { continue }
                 let calls = judgeCalls(llm, completions: plan.count, rubrics: setup.rubrics)
                 let perCall = promptTokens + judgeOverhead + (llm.mode == .multi ? completionBudget : completionBudget / max(1, plan.count) * 2)
                 figures[llm.endpoint]!.calls += calls
+                figures[llm.endpoint]!.retryCeiling += calls * llm.retries
                 figures[llm.endpoint]!.promptTokens += calls * perCall
                 figures[llm.endpoint]!.completionTokens += calls * llm.maxTokens * max(1, llm.samples)
             }
         }
         try? await cache?.close()
+        estimate.assumptions = [
+            "prompt tokens are estimated from text length (about \(charactersPerToken) characters a token); completion tokens assume every answer reaches max_tokens",
+            "judge calls of a prompt whose answers are all cached were looked up in the cache by running the judges over it (\(probedPrompts) of \(estimate.prompts - estimate.finished) prompts); the others are estimated from each judge's rubrics and mode",
+            "each uncached judge call is read on its first try; the retry ceiling is what unreadable answers could add (each judge's retries)",
+            "reward-model scorers make one uncached call per answer",
+        ]
         estimate.endpoints = endpoints.map { endpoint in
             var figure = figures[endpoint.name]!
             figure.cost = endpoint.price?.cost(of: TokenUsage(promptTokens: figure.promptTokens, completionTokens: figure.completionTokens))
             return figure
         }.filter { $0.calls > 0 }
         return estimate
+    }
+
+    /// Samples and judges `prompt` from the cache alone; when every call was answered, adds them
+    /// as cached calls and returns true. Any miss: false, and the caller estimates the judges.
+    private static func judgedFromCache(
+        _ prompt: PromptRecord, _ probing: (sampler: Sampler, ensemble: JudgeEnsemble), probe: CacheProbe,
+        into figures: inout [String: EndpointEstimate]
+    ) async -> Bool {
+        _ = probe.take()
+        let sample = await probing.sampler.sample(prompt)
+        guard sample.complete else { return false }
+        _ = probe.take()  // the sampling lookups are already counted
+        guard (try? await probing.ensemble.rate(sample)) != nil else { return false }
+        for (endpoint, calls) in probe.take() {
+            figures[endpoint]?.calls += calls
+            figures[endpoint]?.cachedCalls += calls
+        }
+        return true
     }
 
     /// Calls one LLM judge makes for a prompt with `completions` answers.
