@@ -1,17 +1,19 @@
 import Foundation
 
 /// Reads ratings, verdicts and critiques from a judge's prose: `Rating: 4`, `**Rating**: N/A`,
-/// `[[4]]`, `[RESULT] 4`, `[[A]]`/`[[B]]`/`[[TIE]]`, UltraFeedback's `#### Output for Text 2`
-/// sections. Case, Markdown emphasis and surrounding noise are tolerated; a value outside the
-/// rubric's scale is a failure, never clamped.
+/// `[[4]]`, `[RESULT] 4`, `[[A]]`/`[[B]]`/`[[TIE]]` (and the other forms `FreeTextVerdict`
+/// reads), UltraFeedback's `#### Output for Text 2` sections. Case, Markdown emphasis and
+/// surrounding noise are tolerated; a value outside the rubric's scale is a failure, never
+/// clamped, and so is a hedge ("Rating: 3-4") or a score on another scale ("Score: 5/10").
 package enum FreeTextParser {
     /// The rating in one completion's section (or a whole single-mode answer).
     package static func rating(in text: Substring, scale: RatingScale) -> Result<ParsedRating, JudgeParseFailure> {
         let candidates = ratingCandidates(in: text)
         guard !candidates.isEmpty else { return .failure(.noRating) }
-        guard let chosen = candidates.last(where: { scale.validate($0.value) != nil }) else {
-            return .failure(.outOfScale(candidates.last!.text))
-        }
+        // The judge's last rating is its answer: when that one is off the scale, an earlier number
+        // from its reasoning is not a substitute.
+        let chosen = candidates.last!
+        if case .failure(let failure) = validated(chosen, scale: scale) { return .failure(failure) }
         let fields = labelledFields(in: text)
         let rationales = fields.filter { $0.label.hasPrefix("rationale") || $0.label == "explanation" || $0.label.hasPrefix("reason") || $0.label == "feedback" }
         let types = fields.first { $0.label.hasPrefix("type") }.map { labels(in: $0.value) }
@@ -44,9 +46,7 @@ package enum FreeTextParser {
             guard found.count == count else {
                 return Array(repeating: .failure(found.isEmpty ? .noRating : .wrongCount(expected: count, found: found.count)), count: count)
             }
-            return found.map { candidate in
-                scale.validate(candidate.value).map { .success(ParsedRating(rating: $0)) } ?? .failure(.outOfScale(candidate.text))
-            }
+            return found.map { candidate in validated(candidate, scale: scale).map { ParsedRating(rating: $0) } }
         }
         guard count > 0 else { return [] }
         return (1...count).map { number in
@@ -61,24 +61,11 @@ package enum FreeTextParser {
         }
     }
 
-    /// The pairwise verdict: the last `[[A]]`/`[[B]]`/`[[TIE]]` (or `[[C]]`), else a labelled
-    /// `Verdict: A` / `Winner: Output (b)` / `Better: tie` line.
+    /// The pairwise verdict, read only from unambiguous forms (see `FreeTextVerdict`).
     package static func verdict(in text: String) -> Result<ParsedVerdict, JudgeParseFailure> {
-        let bracketed = text.matches(of: /(?i)\[\[\s*(?:output|response|answer|assistant)?\s*\(?\s*(a|b|c|tie|draw)\s*\)?\s*\]\]/)
-        var verdict: PairwiseVerdict?
-        var matchedRange: Range<String.Index>?
-        if let last = bracketed.last {
-            verdict = PairwiseVerdict(label: String(last.output.1))
-            matchedRange = last.range
-        } else {
-            let fields = labelledFields(in: text[...])
-            for field in fields.reversed() where ["verdict", "final verdict", "winner", "better", "preferred", "preference", "choice", "decision"].contains(field.label) {
-                if let found = verdictLabel(in: field.value) {
-                    verdict = found
-                    break
-                }
-            }
-        }
+        let reading = FreeTextVerdict.read(text)
+        let verdict = reading?.verdict
+        let matchedRange = reading?.range
         guard let verdict else { return .failure(.noVerdict) }
         let fields = labelledFields(in: text[...])
         var rationale = fields.first { $0.label.hasPrefix("rationale") || $0.label == "explanation" || $0.label.hasPrefix("reason") }?.value
@@ -115,19 +102,39 @@ package enum FreeTextParser {
         var value: RatingValue
         var text: String
         var range: Range<String.Index>
+        /// The "5" of "4/5" or "4 out of 5", when the judge wrote one.
+        var outOf: Double? = nil
+        /// A range or an either-or ("3-4", "4 or 5"): the judge did not commit to one number.
+        var hedged = false
+    }
+
+    /// The candidate's value when it is one number on the rubric's scale (or an allowed N/A).
+    static func validated(_ candidate: RatingCandidate, scale: RatingScale) -> Result<RatingValue, JudgeParseFailure> {
+        if candidate.hedged { return .failure(.outOfScale(candidate.text)) }
+        if let outOf = candidate.outOf, outOf != Double(scale.max) { return .failure(.outOfScale(candidate.text)) }
+        guard let value = scale.validate(candidate.value) else { return .failure(.outOfScale(candidate.text)) }
+        return .success(value)
     }
 
     /// Every rating mention, in text order; `[[n]]` mentions win over labelled ones.
     static func ratingCandidates(in text: Substring) -> [RatingCandidate] {
-        let value = #"(\d+(?:\.\d+)?|n\s*/\s*a\b|na\b|not\s+applicable)"#
-        let bracketed = try! Regex(#"(?i)\[\[\s*"# + value + #"\s*(?:/\s*\d+\s*)?\]\]"#)
+        let value = #"(?<value>\d+(?:\.\d+)?|n\s*/\s*a\b|na\b|not\s+applicable)"#
+        let outOf = #"(?:[ \t]*(?:/|out\s+of)[ \t]*(?<outof>\d+(?:\.\d+)?))?"#
+        let hedge = #"(?:[ \t]*(?:-|–|—|to|or)[ \t]*(?<hedge>\d+(?:\.\d+)?)\b)?"#
+        let bracketed = try! Regex(#"(?i)\[\[\s*"# + value + #"\s*(?:/\s*(?<outof>\d+)\s*)?\]\]"#)
         let labelled = try! Regex(
-            #"(?i)(?:\b(?:overall\s+)?(?:rating|score|grade)\b\s*\**\s*(?:\(\s*\d+\s*(?:-|–|to)\s*\d+\s*\)\s*)?\**\s*[:=]|\[result\])\s*\**\s*\[*\s*"#
-                + value)
+            #"(?i)(?:\b(?:overall\s+)?(?:rating|score|grade)\b\s*\**\s*(?:\(\s*(?:\d+\s*(?:-|–|to)\s*\d+|out\s+of\s+\d+)\s*\)\s*)?\**\s*[:=]|\[result\])\s*\**\s*\[*\s*"#
+                + value + outOf + hedge)
         for regex in [bracketed, labelled] {
             let found: [RatingCandidate] = text.matches(of: regex).compactMap { match in
-                guard let captured = match.output[1].substring else { return nil }
-                return RatingCandidate(value: ratingValue(String(captured)), text: String(captured), range: match.range)
+                guard let captured = match["value"]?.substring else { return nil }
+                let outOf = match["outof"]?.substring
+                let hedge = match["hedge"]?.substring
+                let end = hedge?.endIndex ?? outOf?.endIndex ?? captured.endIndex
+                let written = outOf == nil && hedge == nil ? String(captured) : String(text[captured.startIndex..<end])
+                return RatingCandidate(
+                    value: ratingValue(String(captured)), text: written, range: match.range,
+                    outOf: outOf.flatMap { Double($0) }, hedged: hedge != nil)
             }
             if !found.isEmpty { return found }
         }
@@ -158,15 +165,10 @@ package enum FreeTextParser {
         return ratingCandidates(in: trimmed[...]).last?.value
     }
 
-    /// A verdict written after a label: "A", "Output (b)", "Assistant B is better", "a tie".
+    /// A verdict written as a value (a JSON string, a labelled line): "A", "Output (b)",
+    /// "Assistant B is better", "a tie". Nil for anything that is not a label ("a clear win for B").
     static func verdictLabel(in text: String) -> PairwiseVerdict? {
-        let lowered = text.lowercased()
-        let words = lowered.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
-        if words.contains(where: { ["tie", "draw", "equal", "neither", "both"].contains($0) }) { return .tie }
-        for word in words {
-            if let verdict = PairwiseVerdict(label: word), verdict != .tie || word == "c" { return verdict }
-        }
-        return nil
+        FreeTextVerdict.label(in: text)
     }
 
     struct Section {
