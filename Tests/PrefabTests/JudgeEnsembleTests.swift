@@ -284,4 +284,61 @@ struct JudgeRewardModelTests {
             #expect(record.completions[0].annotations["reward"]?.rating == "")
         }
     }
+
+    @Test("reward-model calls go through the endpoint's client: counted by the budget ledger, answered from the cache")
+    func ledgerAndCache() async throws {
+        let directory = try JudgingFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await JudgingFixtures.withSimulator(SimulatorConfiguration(seed: 11, embeddingDimensions: 2, threads: 2)) { server in
+            let file = directory + "/reward.yaml"
+            _ = try Self.ensemble(server, scorePath: "data.0.embedding.0", directory: directory)
+            let cache = try ResponseCache(path: directory + "/cache.sqlite")
+            let ledger = UsageLedger(budget: Budget(maxRequests: 2))
+            let endpoint = EndpointConfiguration(name: "rm", provider: .openAICompatible, baseURL: server.baseURL + "/v1", model: "sim-model")
+            let ensemble = try JudgeEnsemble.load(
+                file: file, endpoints: EndpointSet([endpoint], cache: cache, ledger: ledger), rubrics: JudgingFixtures.rubrics)
+            let input = JudgingFixtures.input(responses: ["42", "41"])
+            let first = try await ensemble.rate(input)
+            #expect(ledger.total.requests == 2)
+            // The budget is spent, but the cache answers the same requests without a call.
+            let second = try await ensemble.rate(input)
+            #expect(server.stats().requests(path: "/v1/embeddings") == 2)
+            #expect(second.completions.map { $0.scores["rm"] } == first.completions.map { $0.scores["rm"] })
+            #expect(second.agreement?.judges["rm"]?.cachedCalls == 2)
+            // A new answer is refused by the budget, as any other call would be.
+            await #expect(throws: JudgeError.self) { _ = try await ensemble.rate(JudgingFixtures.input(responses: ["40"])) }
+            try await cache.close()
+        }
+    }
+
+    @Test("two reward-model scorers on one endpoint with different paths each get their own client")
+    func clientsAreKeyedByEndpointAndPath() throws {
+        let configuration = EnsembleConfiguration(
+            name: "two", judges: [
+                JudgeConfiguration(name: "a", kind: .rewardModel(RewardModelScorerConfiguration(endpoint: "rm", aspect: "a", path: "/classify"))),
+                JudgeConfiguration(name: "b", kind: .rewardModel(RewardModelScorerConfiguration(endpoint: "rm", aspect: "b", path: "/score"))),
+            ], aggregation: AggregationConfiguration())
+        let endpoint = EndpointConfiguration(name: "rm", provider: .openAICompatible, baseURL: "http://127.0.0.1:9/v1", model: "m")
+        let clients = try JudgeEnsemble.clients(for: configuration, from: EndpointSet([endpoint]))
+        #expect(Set(clients.rewardModels.keys) == ["rm/classify", "rm/score"])
+        let paths = clients.rewardModels.values.compactMap { ($0 as? EndpointRewardModel)?.path }
+        #expect(Set(paths) == ["/classify", "/score"])
+    }
+
+    @Test("the text shape keeps the whole conversation: system prompt and earlier turns")
+    func textShapeKeepsTheConversation() {
+        #expect(RewardModelScorer.text([.user("Hi?")], response: "Hello.") == "Hi?\n\nHello.")
+        let conversation: [ChatMessage] = [.system("Be brief."), .user("Name a color."), .assistant("Red."), .user("Another?")]
+        #expect(RewardModelScorer.text(conversation, response: "Blue.") == """
+            System: Be brief.
+
+            User: Name a color.
+
+            Assistant: Red.
+
+            User: Another?
+
+            Assistant: Blue.
+            """)
+    }
 }

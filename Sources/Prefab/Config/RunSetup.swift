@@ -182,7 +182,7 @@ public struct RunSetup: Sendable {
     private static func unconnectedRewardModels(_ ensemble: EnsembleConfiguration) -> [String: any RewardModelClient] {
         var clients: [String: any RewardModelClient] = [:]
         for judge in ensemble.judges {
-            if case .rewardModel(let scorer) = judge.kind { clients[scorer.endpoint] = UnavailableEndpoint.checkingOnly(scorer.endpoint) }
+            if case .rewardModel(let scorer) = judge.kind { clients[scorer.clientKey] = UnavailableEndpoint.checkingOnly(scorer.endpoint) }
         }
         return clients
     }

@@ -29,6 +29,19 @@ public enum CacheKey {
     }
 
     /// The bytes `chat` hashes.
+    /// The key of a reward-model request: the body as sent, to `path` under `identity`.
+    public static func rewardModel(_ body: JSONValue, path: String, identity: ModelIdentity) -> String {
+        let object: JSONObject = [
+            "version": .int(version),
+            "kind": .string("reward_model"),
+            "provider": .string(identity.provider),
+            "base_url": .string(identity.baseURL),
+            "path": .string(path),
+            "body": body,
+        ]
+        return Digest.sha256Hex(object.canonicalBytes())
+    }
+
     static func canonicalChat(_ request: ChatRequest, identity: ModelIdentity) -> [UInt8] {
         let parameters = request.parameters.merged(over: identity.defaults)
         let object: JSONObject = [

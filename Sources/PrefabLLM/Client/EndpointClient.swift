@@ -150,6 +150,22 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
         }
     }
 
+    // MARK: Reward models
+
+    /// POSTs `body` to `path` under the base URL (a reward model's scoring route) as one
+    /// budgeted, paced, retried call, and returns the JSON answer. `EndpointRewardModel` is the
+    /// `RewardModelClient` over this.
+    public func score(_ body: JSONValue, path: String) async throws -> RewardModelResponse {
+        let bytes = body.canonicalBytes()
+        return try await call(path: path, body: body, model: identity.model, estimatedTokens: bytes.count / 4 + 1) { data, latency in
+            let raw = String(decoding: data.prefix(4096), as: UTF8.self)
+            guard let json = try? JSONValue(parsing: data) else {
+                throw WireError("not JSON: \(raw.prefix(200))")
+            }
+            return RewardModelResponse(json: json, raw: raw, latency: latency)
+        }
+    }
+
     /// The models the server offers. Not counted against the budget.
     public func models() async throws -> [ModelInfo] {
         let wire = self.wire

@@ -90,14 +90,10 @@ public struct EndpointSet: Sendable {
         return clients
     }
 
-    /// A reward-model client posting to `path` under the endpoint's base URL.
+    /// A reward-model client posting to `path` under the endpoint's base URL, through the
+    /// endpoint's own client (ledger, limits, retries) and answered from the cache when there is one.
     public func rewardModelClient(_ name: String, path: String) throws(EndpointSetError) -> any RewardModelClient {
-        let endpoint = try configuration(name)
-        do {
-            return try HTTPRewardModelClient(configuration: endpoint, path: path, engine: engine, environment: environment)
-        } catch {
-            throw .client(error)
-        }
+        EndpointRewardModel(client: try endpointClient(name), path: path, cache: cache)
     }
 
     /// Each endpoint's cache identity, without connecting: an endpoint whose client cannot be

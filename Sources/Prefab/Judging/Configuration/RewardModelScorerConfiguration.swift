@@ -4,7 +4,8 @@ public struct RewardModelScorerConfiguration: Codable, Hashable, Sendable {
     public enum RequestShape: String, Codable, Hashable, Sendable, CaseIterable {
         /// `{"model", "messages": [..., {"role": "assistant", "content": RESPONSE}]}`.
         case chat
-        /// `{"model", "input": PROMPT + "\n\n" + RESPONSE}`.
+        /// `{"model", "input": TEXT}`: one user turn is `PROMPT + "\n\n" + RESPONSE`; a longer
+        /// conversation renders every turn as `Role: text` and ends with `Assistant: RESPONSE`.
         case text
     }
 
@@ -28,6 +29,10 @@ public struct RewardModelScorerConfiguration: Codable, Hashable, Sendable {
         self.scorePath = scorePath
         self.range = range
     }
+
+    /// The key of this scorer's client among an ensemble's reward-model clients: the endpoint
+    /// and the path, so two scorers on one endpoint with different routes keep their own.
+    public var clientKey: String { path.isEmpty ? endpoint : endpoint + path }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case endpoint, model, aspect, request, path

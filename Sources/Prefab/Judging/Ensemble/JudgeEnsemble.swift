@@ -72,7 +72,7 @@ public struct JudgeEnsemble: Sendable {
             case .reference(let scorer):
                 judges.append(ReferenceScorer(name: judge.name, configuration: scorer))
             case .rewardModel(let scorer):
-                guard let client = rewardModels[scorer.endpoint] else {
+                guard let client = rewardModels[scorer.clientKey] else {
                     throw .unknownEndpoint(judge: judge.name, endpoint: scorer.endpoint, known: rewardModels.keys.sorted())
                 }
                 judges.append(RewardModelScorer(name: judge.name, configuration: scorer, client: client))
@@ -144,7 +144,7 @@ public struct JudgeEnsemble: Sendable {
                 case .llm(let llm) where chat[llm.endpoint] == nil:
                     chat[llm.endpoint] = try endpoints.chatClient(llm.endpoint)
                 case .rewardModel(let scorer):
-                    rewardModels[scorer.endpoint] = try endpoints.rewardModelClient(scorer.endpoint, path: scorer.path)
+                    rewardModels[scorer.clientKey] = try endpoints.rewardModelClient(scorer.endpoint, path: scorer.path)
                 default:
                     continue
                 }

@@ -14,9 +14,18 @@ struct RewardModelScorer: PromptJudge {
             let messages = input.messages + [.assistant(completion.response)]
             body["messages"] = .array(messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) })
         case .text:
-            body["input"] = .string(input.instruction + "\n\n" + completion.response)
+            body["input"] = .string(Self.text(input.messages, response: completion.response))
         }
         return .object(body)
+    }
+
+    /// The `text` shape's input: for one user turn, `PROMPT\n\nRESPONSE`; for a longer
+    /// conversation (a system prompt, earlier turns), every turn as `Role: text`, blank-line
+    /// separated, ending with `Assistant: RESPONSE`, so no turn is dropped.
+    static func text(_ messages: [ChatMessage], response: String) -> String {
+        if messages.count == 1, messages[0].role == "user" { return messages[0].content + "\n\n" + response }
+        let turns = messages + [.assistant(response)]
+        return turns.map { "\($0.role.prefix(1).uppercased() + $0.role.dropFirst()): \($0.content)" }.joined(separator: "\n\n")
     }
 
     func judge(_ input: SampleRecord) async throws -> JudgeOutcome {
