@@ -11,11 +11,18 @@ struct JudgeCommand: AsyncParsableCommand {
             Answers come from the response cache when it has them, so judging the same samples \
             with the same judges again is free. Prompts whose calls fail are listed and left out; \
             the command then exits with status 1.
+            With --reaggregate RATED instead of --samples, no judge is asked: each completion's \
+            annotations, scores and flags are recomputed from the votes stored in RATED with the \
+            ensemble's aggregation (for example to repair shards written before incomplete \
+            ratings lost their scores) and written to OUT.
             """
     )
 
     @Option(help: "The samples: a shard directory or file (JSONL.zst, MDS, or .jsonl).")
-    var samples: String
+    var samples: String?
+
+    @Option(help: "Instead of --samples: rated records (a shard directory or file) to re-aggregate from their stored votes, calling no endpoint.")
+    var reaggregate: String?
 
     @Option(help: "The ensemble file (e.g. judges/ultrafeedback.yaml).")
     var judges: String
@@ -35,9 +42,16 @@ struct JudgeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        switch (samples, reaggregate) {
+        case (nil, nil): throw ValidationError("give --samples (to rate) or --reaggregate RATED (to recompute scores from stored votes)")
+        case (_?, _?): throw ValidationError("give --samples or --reaggregate, not both")
+        case (nil, _?) where limit != nil: throw ValidationError("--limit applies to --samples; --reaggregate rewrites every record")
+        default: break
+        }
     }
 
     func run() async throws {
+        guard let samples else { return try reaggregateRated(reaggregate!) }
         let endpointList = try endpointOptions.endpointList()
         let responseCache = try endpointOptions.cache.open()
         let ensemble = try JudgeEnsemble.load(
@@ -55,6 +69,15 @@ struct JudgeCommand: AsyncParsableCommand {
             for failure in summary.failures { printError("failed: \(failure.promptID): \(failure.reason)") }
             throw ExitCode(1)
         }
+    }
+}
+
+extension JudgeCommand {
+    /// `--reaggregate`: the ensemble is loaded with clients that refuse calls, so nothing is asked.
+    func reaggregateRated(_ rated: String) throws {
+        let ensemble = try JudgeStage.offlineEnsemble(file: judges, rubrics: endpointOptions.rubricLibrary)
+        let summary = try JudgeStage(ensemble: ensemble).reaggregate(rated: rated, output: out)
+        print("re-aggregated \(summary.rated) prompts with \(summary.ensemble) from their stored votes -> \(out)")
     }
 }
 

@@ -92,4 +92,37 @@ import Testing
             try PairRowBuilder(format: .kto, strategy: .bestVsRandom, kto: .thresholds(desirable: 2, undesirable: 3))
         }
     }
+
+    @Test func standardFormatsDropPromptsWithSystemOrEarlierTurnsInsteadOfCuttingThem() throws {
+        var withSystem = record
+        withSystem.messages = [.system("Answer in French."), .user("Question p1?")]
+        var twoTurns = record
+        twoTurns.messages = [.user("Hi."), .assistant("Hello!"), .user("Question p1?")]
+        for format in [PairFormat.trlStandard, .ktoStandard] {
+            let builder = try PairRowBuilder(format: format, strategy: .bestVsWorst)
+            for multiTurn in [withSystem, twoTurns] {
+                let outcome = Pairer(options: PairingOptions(strategy: .bestVsWorst)).outcome(for: multiTurn)
+                #expect(builder.dropReason(for: multiTurn) == .multiTurnInStandardFormat, "\(format)")
+                #expect(builder.rows(for: multiTurn, outcome: outcome).isEmpty, "\(format)")
+            }
+            #expect(builder.dropReason(for: record) == nil)
+            #expect(!builder.rows(for: record, outcome: Pairer(options: PairingOptions(strategy: .bestVsWorst)).outcome(for: record)).isEmpty)
+        }
+        // Message formats carry the whole conversation, so nothing is dropped.
+        let trl = try PairRowBuilder(format: .trl, strategy: .bestVsWorst)
+        let outcome = Pairer(options: PairingOptions(strategy: .bestVsWorst)).outcome(for: withSystem)
+        #expect(trl.rows(for: withSystem, outcome: outcome).first?["prompt"] == .messages(withSystem.messages))
+    }
+
+    @Test func ktoLabelsFromAllPairsAreRejectedNamingTheFix() throws {
+        for format in [PairFormat.kto, .ktoStandard] {
+            #expect(throws: PairingError.ktoLabelsFromAllPairs(format: format.rawValue)) {
+                try PairRowBuilder(format: format, strategy: .allPairs)
+            }
+            // Thresholds label each answer once, whatever the strategy.
+            _ = try PairRowBuilder(format: format, strategy: .allPairs, kto: .thresholds(desirable: 4, undesirable: 2))
+        }
+        let message = PairingError.ktoLabelsFromAllPairs(format: "kto").description
+        #expect(message.contains("kto: {desirable") && message.contains("best-vs-random"))
+    }
 }

@@ -128,4 +128,70 @@ import Testing
         #expect(bad.stderr.contains("trl-standard"))
         #expect(!FileManager.default.fileExists(atPath: root + "/x"))
     }
+
+    @Test func multiTurnPromptsInStandardFormatsAreCountedNotCut() throws {
+        let root = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var records = Self.ratedRecords()
+        records[0].messages = [.system("Be brief."), .user("Question p0?")]
+        records[1].messages = [.user("Hi."), .assistant("Hello!"), .user("Question p1?")]
+        try Self.writeRated(records, to: root + "/rated")
+        for format in [PairFormat.trlStandard, .ktoStandard] {
+            let summary = try run(format, into: root + "/\(format.rawValue)", rated: root + "/rated")
+            #expect(summary.promptsWithRows == 6, "\(format)")
+            #expect(summary.dropped == ["multi_turn_in_standard_format": 2, "tied_scores": 1, "too_few_completions": 1], "\(format)")
+            let prompts = try Shards.open(root + "/\(format.rawValue)/train").readAll().compactMap { $0["prompt"]?.stringValue }
+            #expect(!prompts.contains("Question p0?") && !prompts.contains("Question p1?"))
+        }
+        let conversational = try run(.trl, into: root + "/trl", rated: root + "/rated")
+        #expect(conversational.promptsWithRows == 8)
+    }
+
+    @Test func ktoFromAllPairsIsRejectedByPairsRunConfigsAndTheCommandLine() throws {
+        var pairing = RunPairingConfiguration()
+        pairing.format = "kto"
+        pairing.strategy = "all-pairs"
+        guard case .failure(let problem) = pairing.resolve(seed: 0) else {
+            Issue.record("kto with all-pairs resolved")
+            return
+        }
+        #expect(problem.key == "strategy")
+        pairing.kto = .init(desirable: 4, undesirable: 2)
+        #expect((try? pairing.resolve(seed: 0).get()) != nil)
+
+        let root = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Self.writeRated(Self.ratedRecords(), to: root + "/rated")
+        let rejected = try JudgingFixtures.run([
+            "pairs", "--rated", root + "/rated", "--strategy", "all-pairs", "--format", "kto-standard", "--out", root + "/x",
+        ])
+        #expect(rejected.status != 0)
+        #expect(rejected.stderr.contains("--strategy") && rejected.stderr.contains("--kto-desirable"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/x"))
+
+        // A run config says it at load time (prefab validate, prefab run), at the strategy's line.
+        try RunFixtures.writePrompts(3, to: root + "/prompts.jsonl")
+        try """
+            seed: 5
+            prompts: {path: prompts.jsonl}
+            output: out
+            endpoints:
+              - {name: sim, provider: openai-compatible, base_url: "http://127.0.0.1:9/v1", model: sim-model}
+              - {name: judge, provider: openai-compatible, base_url: "http://127.0.0.1:9/v1", model: sim-judge}
+            pool:
+              models:
+                - {name: a, endpoint: sim}
+                - {name: b, endpoint: sim}
+            judges: \(RunFixtures.repository)/judges/ultrafeedback.yaml
+            pairing:
+              format: kto
+              strategy: all-pairs
+            """.write(toFile: root + "/run.yaml", atomically: true, encoding: .utf8)
+        #expect {
+            try RunSetup.load(file: root + "/run.yaml")
+        } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            return error.path == "pairing.strategy" && error.line == 14 && error.message.contains("kto: {desirable")
+        }
+    }
 }

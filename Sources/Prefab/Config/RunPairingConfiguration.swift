@@ -99,7 +99,9 @@ public struct RunPairingConfiguration: Codable, Hashable, Sendable {
         let labeling: KTOLabeling = kto.map { .thresholds(desirable: $0.desirable, undesirable: $0.undesirable) } ?? .fromPairs
         let builder: PairRowBuilder
         do { builder = try PairRowBuilder(format: format, strategy: strategy, kto: labeling, score: score) } catch {
-            return .failure(Problem(key: kto == nil ? "format" : "kto", message: error.description))
+            // KTO from all-pairs is fixed at the strategy (or by adding `kto:` thresholds).
+            let key = if case .ktoLabelsFromAllPairs = error { "strategy" } else { kto == nil ? "format" : "kto" }
+            return .failure(Problem(key: key, message: error.description))
         }
         let options = PairingOptions(
             strategy: strategy, score: score, minMargin: minMargin, missingScores: missing, minScore: minScore, seed: seed)

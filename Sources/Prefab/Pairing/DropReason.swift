@@ -13,4 +13,8 @@ public enum DropReason: String, CaseIterable, Codable, Hashable, Sendable {
     case identicalResponses = "identical_responses"
     /// Best-of-n: the best completion scored below the configured floor.
     case belowMinimumScore = "below_minimum_score"
+    /// `trl-standard` or `kto-standard`: the prompt has a system turn or more than one user turn,
+    /// and a string prompt holds only one user turn. Dropped rather than cut, so no row trains
+    /// on a prompt the answers were not written for.
+    case multiTurnInStandardFormat = "multi_turn_in_standard_format"
 }

@@ -44,6 +44,8 @@ public enum PairFormat: String, CaseIterable, Hashable, Sendable {
 
     /// Whether rows come from best-of-n selections rather than pairs.
     public var takesSingleCompletions: Bool { self == .sft }
+    /// Whether the prompt column is one string (the user turn) rather than messages.
+    public var hasStringPrompt: Bool { self == .trlStandard || self == .ktoStandard }
     /// Whether rows are unpaired (one completion and a label).
     public var isUnpaired: Bool { self == .kto || self == .ktoStandard }
 }

@@ -14,6 +14,9 @@ public struct PairRowBuilder: Sendable {
         if !format.takesSingleCompletions, strategy == .bestOfN {
             throw .formatNeedsPairs(format: format.rawValue, strategy: strategy.rawValue)
         }
+        if format.isUnpaired, kto == .fromPairs, strategy == .allPairs {
+            throw .ktoLabelsFromAllPairs(format: format.rawValue)
+        }
         if case .thresholds(let desirable, let undesirable) = kto, undesirable >= desirable {
             throw .invalidOption(
                 name: "KTO thresholds", value: "desirable \(desirable), undesirable \(undesirable)",
@@ -27,6 +30,7 @@ public struct PairRowBuilder: Sendable {
     /// Rows for one record. KTO with thresholds labels every scored completion of the record;
     /// every other format follows the outcome.
     package func rows(for record: RatedRecord, outcome: PairingOutcome) -> [PairRow] {
+        if dropReason(for: record) != nil { return [] }
         if format.isUnpaired, case .thresholds(let desirable, let undesirable) = kto {
             return record.completions.compactMap { completion in
                 guard let value = score.score(of: completion) else { return nil }
@@ -96,6 +100,16 @@ public struct PairRowBuilder: Sendable {
         return PairRow(promptID: promptID, fields: [
             ("prompt", .messages(prompt)), ("completion", .messages([.assistant(completion)])), ("label", .bool(label)),
         ])
+    }
+
+    /// Why `record` gives no row in this format whatever its scores, or nil. The string-prompt
+    /// formats (`trl-standard`, `kto-standard`) hold one user turn; a prompt with a system turn
+    /// or earlier turns would lose them, so it is dropped and counted instead of cut.
+    package func dropReason(for record: RatedRecord) -> DropReason? {
+        guard format.hasStringPrompt else { return nil }
+        let userTurns = record.messages.filter { $0.role == "user" }.count
+        let otherTurns = record.messages.count - userTurns
+        return userTurns > 1 || otherTurns > 0 ? .multiTurnInStandardFormat : nil
     }
 
     /// The prompt as one string: the last user turn, as ultrafeedback_binarized's `prompt` is.

@@ -6,6 +6,9 @@ public enum PairingError: Error, Equatable, CustomStringConvertible {
     case invalidOption(name: String, value: String, expected: String)
     case formatNeedsPairs(format: String, strategy: String)
     case formatNeedsSingleRows(format: String, strategy: String)
+    /// KTO labels from the pairs with `all-pairs`: every answer but the best and the worst is
+    /// on both sides of some pair, so it would be written twice, once desirable and once not.
+    case ktoLabelsFromAllPairs(format: String)
 
     public var description: String {
         switch self {
@@ -21,6 +24,8 @@ public enum PairingError: Error, Equatable, CustomStringConvertible {
             "format '\(format)' writes preference pairs, but strategy '\(strategy)' picks single completions; use format sft, or a pairing strategy"
         case .formatNeedsSingleRows(let format, let strategy):
             "format '\(format)' writes SFT rows; use strategy best-of-n with it (got '\(strategy)')"
+        case .ktoLabelsFromAllPairs(let format):
+            "format '\(format)' labels the sides of each pair, and with strategy all-pairs most answers are on both sides (written twice, desirable and undesirable); give KTO thresholds (pairing `kto: {desirable: 4, undesirable: 2}`, or --kto-desirable/--kto-undesirable), or use strategy best-vs-random or best-vs-worst"
         }
     }
 }

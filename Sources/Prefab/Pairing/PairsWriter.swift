@@ -37,6 +37,10 @@ package final class PairsWriter {
     @discardableResult
     package func add(_ record: RatedRecord) throws(ShardError) -> [String] {
         summary.prompts += 1
+        if let reason = run.builder.dropReason(for: record) {
+            summary.dropped[reason.rawValue, default: 0] += 1
+            return []
+        }
         let outcome = pairer.outcome(for: record)
         let rows = run.builder.rows(for: record, outcome: outcome)
         if case .thresholds = run.builder.kto, run.builder.format.isUnpaired {

@@ -11,15 +11,34 @@ package struct EnsembleAggregator: Sendable {
     /// Aspects of `kind: critique` rubrics: they give `critique` and (maybe) `overall_score`,
     /// not annotations.
     package var critiqueAspects: Set<String>
+    /// Every aspect the ensemble's counted LLM judges rate (`ratedAspects(of:)`). A completion
+    /// without a reading (a rating or N/A) for one of them is incomplete: a mean over what was
+    /// left would rank it against fully rated siblings on different terms, so it gets no
+    /// fine-grained or overall score and pairing treats it as missing.
+    package var ratedAspects: Set<String>
 
     package init(
         configuration: AggregationConfiguration, judgeWeights: [String: Double] = [:], scales: [String: RatingScale] = [:],
-        critiqueAspects: Set<String> = []
+        critiqueAspects: Set<String> = [], ratedAspects: Set<String> = []
     ) {
         self.configuration = configuration
         self.judgeWeights = judgeWeights
         self.scales = scales
         self.critiqueAspects = critiqueAspects
+        self.ratedAspects = ratedAspects
+    }
+
+    /// The aspects every completion must have a reading for: each rubric (aspect or critique) of
+    /// the LLM judges that rate completions one by one (`multi`, `single`) and count (weight
+    /// above 0). Pairwise judges give win rates, not aspect readings; scorers' checks may not
+    /// apply (no reference), which `require` already handles.
+    package static func ratedAspects(of configuration: EnsembleConfiguration) -> Set<String> {
+        var aspects: Set<String> = []
+        for judge in configuration.judges where judge.weight > 0 {
+            guard case .llm(let llm) = judge.kind, llm.mode != .pairwise else { continue }
+            aspects.formUnion(llm.rubrics)
+        }
+        return aspects
     }
 
     func weight(_ judge: String) -> Double { judgeWeights[judge] ?? 1 }
@@ -35,12 +54,14 @@ package struct EnsembleAggregator: Sendable {
             completion.annotations = [:]
             completion.critique = ""
             completion.overallScore = nil
-            completion.flags.removeAll { $0.hasPrefix(Self.requiredFailedFlag) }
+            completion.flags.removeAll { $0.hasPrefix(Self.requiredFailedFlag) || $0.hasPrefix(Self.incompleteFlag) }
             var critiqueScore: Double?
+            var read: Set<String> = []
             let rated = completion.votes.filter { $0.opponent == nil && $0.parse != .skipped }
             for aspect in Set(rated.map(\.aspect)).sorted() {
                 let votes = rated.filter { $0.aspect == aspect }
                 guard let (annotation, value) = annotate(aspect: aspect, votes: votes) else { continue }
+                if value != nil || annotation.rating == "N/A" { read.insert(aspect) }
                 if critiqueAspects.contains(aspect) {
                     completion.critique = annotation.rationale
                     critiqueScore = critiqueScore ?? value
@@ -65,12 +86,25 @@ package struct EnsembleAggregator: Sendable {
                     completion.overallScore = configuration.overall == .winRate ? 0 : 1
                 }
             }
+            let missing = ratedAspects.subtracting(read).sorted()
+            if !missing.isEmpty {
+                // No score from part of the ratings, not even a required aspect's floor: the
+                // answer is unrated for pairing (`--missing skip|drop-prompt`), and the
+                // readable annotations stay for audit.
+                completion.flags += missing.map { Self.incompleteFlag + $0 }
+                completion.fineGrainedScore = nil
+                completion.overallScore = nil
+            }
             return completion
         }
     }
 
     /// The flag set on a completion whose required aspect failed (followed by the aspect).
     package static let requiredFailedFlag = "required_failed:"
+
+    /// The flag set on a completion with no reading (neither a rating nor N/A) for an aspect in
+    /// `ratedAspects` (followed by the aspect): its fine-grained and overall scores are left out.
+    package static let incompleteFlag = "incomplete:"
 
     /// One aspect's annotation and its numeric value (nil for N/A and unreadable), or nil when
     /// no counted judge voted on it.

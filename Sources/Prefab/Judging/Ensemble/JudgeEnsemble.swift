@@ -83,7 +83,7 @@ public struct JudgeEnsemble: Sendable {
         aggregator = EnsembleAggregator(
             configuration: configuration.aggregation,
             judgeWeights: Dictionary(uniqueKeysWithValues: configuration.judges.map { ($0.name, $0.weight) }),
-            scales: scales, critiqueAspects: critiqueAspects)
+            scales: scales, critiqueAspects: critiqueAspects, ratedAspects: EnsembleAggregator.ratedAspects(of: configuration))
     }
 
     /// The template a judge uses when its file names none (`rubrics/README.md`).

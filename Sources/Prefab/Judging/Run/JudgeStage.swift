@@ -76,6 +76,77 @@ public struct JudgeStage: Sendable {
         return summary
     }
 
+    /// Recomputes every completion's annotations, critique, fine-grained and overall scores and
+    /// flags from the votes stored in the rated records at `rated` (any shard path), with this
+    /// stage's ensemble's aggregation, and writes them to `output` (absent or empty) the way
+    /// `run` does, with a `judge-report.json`. No judge is asked: rated shards written under an
+    /// older aggregation (for example before incomplete ratings lost their scores) are repaired
+    /// for free, and a changed `aggregation:` block can be tried on old votes.
+    ///
+    /// Every LLM vote must come from a judge of this ensemble: votes from other judges would
+    /// leave the ensemble's aspects unread and every answer incomplete.
+    public func reaggregate(rated: String, output: String) throws -> JudgeStageSummary {
+        let source = URL(fileURLWithPath: rated).standardizedFileURL.path
+        if source == URL(fileURLWithPath: output).standardizedFileURL.path { throw ReaggregationError.sameDirectory(output) }
+        let cursor = try Shards.open(rated).cursor()
+        let writer = try RatedShards.layout.makeWriter(directory: output)
+        let encoder = StageShards.encoder()
+        let known = Set(ensemble.judgeNames)
+        var accumulator = ReliabilityAccumulator()
+        var read = 0
+        do {
+            while let object = try cursor.next() {
+                read += 1
+                var record: RatedRecord
+                do {
+                    record = try object.decode(RatedRecord.self)
+                } catch {
+                    throw JudgeStageError.invalidSample(path: rated, record: read, reason: "not a rated record: " + Self.describe(error))
+                }
+                let judges = Set(record.completions.flatMap { $0.votes.map(\.judge) })
+                if let stranger = judges.subtracting(known).sorted().first {
+                    throw ReaggregationError.unknownJudge(
+                        path: rated, record: read, judge: stranger, ensemble: ensemble.configuration.name, judges: ensemble.judgeNames)
+                }
+                record.completions = ensemble.aggregator.aggregate(record.completions)
+                record.ensemble = ensemble.configuration.name
+                accumulator.add(record)
+                try writer.write(jsonLine: [UInt8](try encoder.encode(record)))
+            }
+            try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        let summary = JudgeStageSummary(
+            ensemble: ensemble.configuration.name, samples: rated, output: output, prompts: read, rated: read, failures: [],
+            agreement: accumulator.figures)
+        try Self.writeAtomically(summary, to: (output as NSString).appendingPathComponent(Self.reportName))
+        return summary
+    }
+
+    /// An ensemble loaded for its aggregation alone: every endpoint its judges name is a client
+    /// that refuses calls, so `reaggregate` cannot spend a request, and no endpoints file or
+    /// API key is needed.
+    public static func offlineEnsemble(file: String, rubrics: RubricLibrary? = nil) throws(JudgeSetupError) -> JudgeEnsemble {
+        let configuration: EnsembleConfiguration
+        do {
+            configuration = try ConfigDocument(contentsOf: file).decode(EnsembleConfiguration.self)
+        } catch {
+            throw .config(error)
+        }
+        var clients: [String: any ChatClient] = [:]
+        var rewardModels: [String: any RewardModelClient] = [:]
+        for judge in configuration.judges {
+            switch judge.kind {
+            case .llm(let llm): clients[llm.endpoint] = UnavailableEndpoint.checkingOnly(llm.endpoint)
+            case .rewardModel(let scorer): rewardModels[scorer.endpoint] = UnavailableEndpoint.checkingOnly(scorer.endpoint)
+            default: continue
+            }
+        }
+        return try JudgeEnsemble.load(file: file, clients: clients, rewardModels: rewardModels, rubrics: rubrics)
+    }
+
     /// Writes the stage report as pretty, key-sorted JSON, atomically.
     static func writeAtomically(_ value: some Encodable, to path: String) throws {
         let encoder = JSONEncoder()
@@ -97,6 +168,23 @@ public struct JudgeStage: Sendable {
             context.debugDescription
         default:
             "\(error)"
+        }
+    }
+}
+
+/// Why `prefab judge --reaggregate` stopped. Nothing usable is left at the output when it does.
+public enum ReaggregationError: Error, CustomStringConvertible, Sendable {
+    /// `--out` is the rated directory being read.
+    case sameDirectory(String)
+    /// A stored vote names a judge the ensemble does not have.
+    case unknownJudge(path: String, record: Int, judge: String, ensemble: String, judges: [String])
+
+    public var description: String {
+        switch self {
+        case .sameDirectory(let path):
+            "\(path): --out is the rated directory being read; write the re-aggregated records to a new directory"
+        case .unknownJudge(let path, let record, let judge, let ensemble, let judges):
+            "\(path): record \(record): a vote from judge '\(judge)', which ensemble '\(ensemble)' does not have (its judges: \(judges.joined(separator: ", "))); pass the ensemble file that rated these records with --judges"
         }
     }
 }
