@@ -14,7 +14,9 @@ struct RunCommand: AsyncParsableCommand {
             prompts failed. Killed or stopped runs continue when run again: finished prompts come \
             from the run journal, answered calls from the response cache. Exit status: 0 every \
             prompt done; 3 some prompts failed (run again to retry them); 4 the budget is spent \
-            (raise it and run again); 130 interrupted.
+            (raise it and run again); 5 an endpoint refuses every call (wrong API key, unknown \
+            model, a request it cannot take: fix what the message says and run again; no prompt \
+            is marked failed); 130 interrupted; 1 an error.
             """
     )
 
@@ -68,7 +70,8 @@ struct RunCommand: AsyncParsableCommand {
         let interval = style == .live ? nil : progressInterval.map { Duration.milliseconds(Int($0 * 1000)) }
         let reporter = ProgressReporter(style: style, interval: interval) { monitor.snapshot() }
         // Warnings from the endpoint layer go through the display instead of breaking into it.
-        LoggingSystem.bootstrap { ProgressLogHandler(label: $0, reporter: reporter) }
+        let control = pipeline.control
+        LoggingSystem.bootstrap { EndpointStopLogFilter(base: ProgressLogHandler(label: $0, reporter: reporter), control: control) }
         let signals = StopSignals(control: pipeline.control) { reporter.log($0) }
         defer { signals.cancel() }
 
@@ -87,9 +90,14 @@ struct RunCommand: AsyncParsableCommand {
         switch summary.stopReason {
         case .interrupted: throw ExitCode(130)
         case .budget: throw ExitCode(4)
+        case .endpoint: throw ExitCode(Self.endpointStopStatus)
         case nil: if summary.failed > 0 { throw ExitCode(3) }
         }
     }
+
+    /// The exit status when an endpoint refuses every call: its own, so scripts can tell a
+    /// configuration to fix (5) from prompts to retry (3) and a budget to raise (4).
+    static let endpointStopStatus: Int32 = 5
 
     private func printEstimate(_ setup: RunSetup) async throws {
         let estimate = try await RunEstimate.make(setup: setup)
@@ -127,10 +135,41 @@ struct RunCommand: AsyncParsableCommand {
         switch s.stopReason {
         case .budget: lines.append("stopped: the budget is spent (\(s.notFinished) prompts not finished); raise it in the config and run again")
         case .interrupted: lines.append("stopped: interrupted (\(s.notFinished) prompts not finished); run again to continue")
+        case .endpoint(let stop):
+            lines.append("stopped: \(stop) (\(s.notFinished) prompts not finished, none marked failed)")
         case nil: break
         }
         lines.append("output: \(s.output)/{samples,rated,pairs}")
         if let report = s.report { lines.append("report: \(report)") }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// Leaves out the warnings of calls refused for a reason that stops the run (a refused key, an
+/// unknown model), and every failed call's once it has stopped for one: the run's one stop
+/// message says it, instead of a warning per call in flight.
+private struct EndpointStopLogFilter: LogHandler {
+    var base: ProgressLogHandler
+    let control: RunControl
+
+    var logLevel: Logger.Level {
+        get { base.logLevel }
+        set { base.logLevel = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        if let error = event.metadata?["error"], EndpointError.describesFatal("\(error)") { return }
+        if case .endpoint? = control.stopReason, event.metadata?["error"] != nil { return }
+        base.log(event: event)
     }
 }

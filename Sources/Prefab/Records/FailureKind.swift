@@ -1,9 +1,14 @@
 /// What kind of failure left a sample or a prompt out: the short, stable name failure tables,
 /// `failures.jsonl` and the report count by, and what the pipeline decides on (a spent budget
-/// ends the session instead of marking the prompt failed).
+/// ends the session instead of marking the prompt failed, and so does an endpoint that refuses
+/// every call: `auth`, `unknown_model`).
 public enum FailureKind: String, Codable, Hashable, Sendable, CaseIterable {
     /// The server answered with an error status (after the endpoint's retries).
     case httpStatus = "http_status"
+    /// The endpoint refused the API key (401/403); the run stops instead of failing prompts.
+    case auth
+    /// The endpoint does not serve the configured model (404); the run stops.
+    case unknownModel = "unknown_model"
     /// The connection failed, timed out or was reset.
     case transport
     /// The server's answer could not be read (no choices, not the expected JSON).

@@ -1,6 +1,8 @@
 /// Lets a caller stop a running pipeline cleanly: no new prompts start, those in flight finish,
 /// everything finished is journaled and written, and the next run continues from there.
-/// `prefab run` calls `stop(.interrupted)` on SIGINT and SIGTERM.
+/// `prefab run` calls `stop(.interrupted)` on SIGINT and SIGTERM; the pipeline itself calls
+/// `stop(.budget)` when the budget is spent and `stop(.endpoint(_:))` when an endpoint refuses
+/// every call (see `EndpointHalt`).
 public final class RunControl: Sendable {
     private let reason = Locked<RunStopReason?>(nil)
 

@@ -13,7 +13,10 @@ import PrefabShards
 /// the output is the same as an uninterrupted run's. A prompt whose calls fail after the
 /// endpoint layer's retries is left out, listed in `failures.jsonl` with why, and retried by the
 /// next run. A spent budget or `RunControl.stop` ends the session cleanly: what finished is
-/// written, and the next run goes on from there.
+/// written, and the next run goes on from there. So does an endpoint that will refuse every call
+/// (a wrong key, an unknown model: see `EndpointHalt`): no new call starts, and the prompts it
+/// touched are left unfinished rather than failed, since failing them would only say the same
+/// thing once per prompt.
 public struct RunPipeline: Sendable {
     public let setup: RunSetup
     public var fresh = false
@@ -75,6 +78,7 @@ public struct RunPipeline: Sendable {
         let endpointSet: EndpointSet
         var clients: [String: any ChatClient] = [:]
         var activities: [EndpointActivity] = []
+        let halt = EndpointHalt(endpoints: endpoints)
         do {
             endpointSet = try EndpointSet(endpoints, cache: cache, ledger: ledger, engine: engine, environment: environment)
             for name in endpointSet.names {
@@ -89,9 +93,11 @@ public struct RunPipeline: Sendable {
         let sampler: Sampler
         let ensemble: JudgeEnsemble
         do {
-            sampler = try Sampler(setup: setup.sampling, clients: clients)
+            // The sampler guards its clients with the halt itself; the judges' are guarded here,
+            // with the same halt, so a refusal seen by either stops both.
+            sampler = try Sampler(setup: setup.sampling, clients: clients, halt: halt)
             ensemble = try JudgeEnsemble(
-                configuration: setup.ensemble, clients: clients,
+                configuration: setup.ensemble, clients: HaltingChatClient.wrap(clients, halt: halt),
                 rewardModels: try JudgeEnsemble.clients(for: setup.ensemble, from: endpointSet).rewardModels,
                 rubrics: setup.rubrics, seed: setup.configuration.sampling.seed, file: setup.judgesFile)
         } catch let error as SamplerError {
@@ -108,7 +114,7 @@ public struct RunPipeline: Sendable {
         var state = SessionState(journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger)
         monitor.update { $0.phase = "running" }
         do {
-            try await stream(into: &state, sampler: sampler, ensemble: ensemble)
+            try await stream(into: &state, sampler: sampler, ensemble: ensemble, halt: halt)
             try await state.commit(force: true, seconds: monitor.elapsed)
         } catch {
             outputs.abandon()
@@ -154,9 +160,9 @@ public struct RunPipeline: Sendable {
             }
         }
         try Self.writeJSON(summary, to: (setup.outputDirectory as NSString).appendingPathComponent(Self.summaryName))
-        let outcome = summary.stopReason?.rawValue ?? (summary.failed > 0 ? "failures" : "complete")
+        let outcome = summary.stopReason?.name ?? (summary.failed > 0 ? "failures" : "complete")
         try journal.endSession(outcome: outcome, usage: ledger.records, seconds: monitor.elapsed)
-        monitor.update { $0.phase = summary.stopReason.map { "stopped: \($0.rawValue)" } ?? "done" }
+        monitor.update { $0.phase = summary.stopReason.map { "stopped: \($0.name)" } ?? "done" }
         return summary
     }
 
@@ -166,11 +172,12 @@ public struct RunPipeline: Sendable {
         /// to write, and the rated record when it is at hand (replayed ones are decoded when written).
         case done(sample: [UInt8], rated: [UInt8], record: RatedRecord?, journaled: [String]?)
         case failed([RunFailure])
-        /// Not finished because the run is stopping (budget or interrupt): neither written nor journaled.
+        /// Not finished because the run is stopping (budget, interrupt or an unusable endpoint):
+        /// neither written nor journaled, so the next run asks for it again.
         case notFinished
     }
 
-    private func stream(into state: inout SessionState, sampler: Sampler, ensemble: JudgeEnsemble) async throws(RunError) {
+    private func stream(into state: inout SessionState, sampler: Sampler, ensemble: JudgeEnsemble, halt: EndpointHalt) async throws(RunError) {
         let reader: PromptReader
         do {
             reader = try PromptReader(setup.prompts)
@@ -201,10 +208,11 @@ public struct RunPipeline: Sendable {
                         return .ready((prompt.promptID, .done(sample: sample, rated: rated, record: nil, journaled: entry.shards)))
                     }
                 }
+                if let stop = halt.stop { control.stop(.endpoint(stop)) }
                 if control.stopReason != nil { return .ready((prompt.promptID, .notFinished)) }
                 return .run {
-                    let outcome = await Self.process(prompt, sampler: sampler, ensemble: ensemble)
-                    if case .notFinished = outcome { control.stop(.budget) }
+                    let outcome = await Self.process(prompt, sampler: sampler, ensemble: ensemble, halt: halt)
+                    if case .notFinished = outcome { control.stop(halt.stop.map(RunStopReason.endpoint) ?? .budget) }
                     return (prompt.promptID, outcome)
                 }
             },
@@ -215,9 +223,12 @@ public struct RunPipeline: Sendable {
             running: { running in monitor.update { $0.inFlight = running } })
     }
 
-    /// Samples and judges one prompt.
-    private static func process(_ prompt: PromptRecord, sampler: Sampler, ensemble: JudgeEnsemble) async -> Outcome {
+    /// Samples and judges one prompt. Once the halt has stopped, a prompt that did not finish is
+    /// not a failure of its own: whatever failed, the run is ending because an endpoint refuses
+    /// every call, and the next run asks again.
+    private static func process(_ prompt: PromptRecord, sampler: Sampler, ensemble: JudgeEnsemble, halt: EndpointHalt) async -> Outcome {
         let sample = await sampler.sample(prompt)
+        if halt.stop != nil, !sample.failures.isEmpty { return .notFinished }
         if sample.failures.contains(where: { $0.kind == .budget }) { return .notFinished }
         if !sample.failures.isEmpty {
             return .failed(sample.failures.map {
@@ -227,6 +238,8 @@ public struct RunPipeline: Sendable {
         let rated: RatedRecord
         do {
             rated = try await ensemble.rate(sample)
+        } catch _ where halt.stop != nil {
+            return .notFinished
         } catch JudgeError.budgetExhausted {
             return .notFinished
         } catch JudgeError.requestFailed(let judge, _, let reason) {

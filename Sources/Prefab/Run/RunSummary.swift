@@ -9,7 +9,8 @@ public struct RunSummary: Codable, Hashable, Sendable {
     public var resumed = 0
     /// Prompts that failed in this session (listed in `failures.jsonl`; the next run retries them).
     public var failed = 0
-    /// Prompts not finished because the run stopped (budget spent or interrupted).
+    /// Prompts not finished because the run stopped (budget spent, interrupted, or an endpoint
+    /// refusing every call); not failed: the next run asks for them.
     public var notFinished = 0
     public var stopReason: RunStopReason?
     public var failuresByKind: [String: Int] = [:]

@@ -9,14 +9,21 @@ import Foundation
 /// the cache keys of a prompt's samples differ from each other and are the same in every run.
 ///
 /// A call that fails after the client's retries becomes a `SampleFailure` in the record, with
-/// its reason; the other samples of the prompt are kept.
+/// its reason; the other samples of the prompt are kept. An endpoint that will refuse every call
+/// (a refused key, an unknown model: see `EndpointHalt`) is asked nothing more: once the halt has
+/// stopped it, every later call of it fails at once with the `EndpointStop`, without a request,
+/// so a wrong key costs the calls in flight rather than every prompt's.
 public struct Sampler: Sendable {
     package let planner: SamplePlanner
     private let clients: [String: any ChatClient]
     private let gates: [String: ConcurrencyGate]
+    /// Watches the calls for an endpoint that refuses them all; `prefab run` shares its own.
+    public let halt: EndpointHalt
 
-    /// `clients` maps endpoint names (the config's `endpoints:`) to the client that calls them.
-    package init(planner: SamplePlanner, clients: [String: any ChatClient]) throws(SamplerError) {
+    /// `clients` maps endpoint names (the config's `endpoints:`) to the client that calls them;
+    /// the sampler guards them with `halt`.
+    package init(planner: SamplePlanner, clients: [String: any ChatClient], halt: EndpointHalt = EndpointHalt()) throws(SamplerError) {
+        let clients = HaltingChatClient.wrap(clients, halt: halt)
         var byModel: [String: any ChatClient] = [:]
         var gates: [String: ConcurrencyGate] = [:]
         for model in planner.pool.models {
@@ -29,10 +36,12 @@ public struct Sampler: Sendable {
         self.planner = planner
         self.clients = byModel
         self.gates = gates
+        self.halt = halt
     }
 
-    public init(setup: SamplingSetup, clients: [String: any ChatClient]) throws(SamplerError) {
-        try self.init(planner: setup.planner, clients: clients)
+    /// `halt`: by default one of the sampler's own, knowing the setup's endpoints.
+    public init(setup: SamplingSetup, clients: [String: any ChatClient], halt: EndpointHalt? = nil) throws(SamplerError) {
+        try self.init(planner: setup.planner, clients: clients, halt: halt ?? EndpointHalt(endpoints: setup.configuration.endpoints))
     }
 
     /// Samples `prompt`: one record with every answer, and every failure with its reason.
@@ -125,6 +134,8 @@ public struct Sampler: Sendable {
         } catch let error as EndpointError {
             let (kind, attempts) = Self.classify(error)
             return failure(error.description, kind: kind, attempts: attempts)
+        } catch let stop as EndpointStop {
+            return failure(stop.description, kind: stop.failureKind, attempts: 0)
         } catch is CancellationError {
             return failure("cancelled before an answer arrived", kind: .cancelled, attempts: 1)
         } catch {
@@ -141,7 +152,12 @@ public struct Sampler: Sendable {
     static func classify(_ error: EndpointError) -> (kind: FailureKind, attempts: Int) {
         switch error {
         case .retriesExhausted(_, let attempts, let last): (classify(last).kind, attempts)
-        case .http: (.httpStatus, 1)
+        case .http:
+            switch error.fatality {
+            case .authentication?: (.auth, 1)
+            case .unknownModel?: (.unknownModel, 1)
+            case .badRequest?, nil: (.httpStatus, 1)
+            }
         case .transport: (.transport, 1)
         case .malformedResponse: (.malformedResponse, 1)
         case .budgetExhausted: (.budget, 0)

@@ -37,6 +37,68 @@ public indirect enum EndpointError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// Why this error will fail every call of its endpoint, whatever the prompt: the key is
+    /// refused (401/403) or the server has no such model (404 naming the model). Asking again,
+    /// prompt after prompt, only multiplies the same failure, so callers stop instead. A 400
+    /// can be about one prompt (too long, refused content) as well as about the request's
+    /// shape, so one 400 is never fatal on its own; see `isShapeStatus` for the repeated case.
+    public var fatality: EndpointFatality? {
+        switch self {
+        case .http(_, let status, let message):
+            switch status {
+            case 401, 403: .authentication
+            case 404 where Self.namesMissingModel(message): .unknownModel
+            default: nil
+            }
+        case .retriesExhausted(_, _, let last): last.fatality
+        default: nil
+        }
+    }
+
+    public var isFatal: Bool { fatality != nil }
+
+    /// The endpoint this error is about, when it names one.
+    public var endpoint: String? {
+        switch self {
+        case .missingAPIKey(let endpoint, _), .invalidConfiguration(let endpoint, _), .http(let endpoint, _, _),
+            .transport(let endpoint, _), .malformedResponse(let endpoint, _), .retriesExhausted(let endpoint, _, _),
+            .unsupported(let endpoint, _):
+            endpoint
+        case .localServerUnavailable, .budgetExhausted: nil
+        }
+    }
+
+    /// The server's own explanation of an HTTP error (API key already scrubbed out).
+    public var serverMessage: String? {
+        switch self {
+        case .http(_, _, let message): message
+        case .retriesExhausted(_, _, let last): last.serverMessage
+        default: nil
+        }
+    }
+
+    /// Statuses that say the request itself is wrong (its shape, its address): the same one
+    /// answered identically to the first calls of an endpoint, before any success, means every
+    /// call will get it.
+    public static func isShapeStatus(_ status: Int) -> Bool {
+        [400, 404, 405, 415, 422].contains(status)
+    }
+
+    /// Whether a 404's message is about the model rather than the path: OpenAI ("The model `x`
+    /// does not exist"), Anthropic ("model: x"), vLLM, Ollama ("model \"x\" not found").
+    static func namesMissingModel(_ message: String) -> Bool {
+        message.lowercased().contains("model")
+    }
+
+    /// Ends the message of a fatal HTTP error, before the hint; `describesFatal` looks for it.
+    static let fatalMark = " (fails every call: "
+
+    /// Whether `text` is the description of a fatal error: for log handlers, which see the error
+    /// only as text, to leave out what a caller's one stop message will say anyway.
+    public static func describesFatal(_ text: String) -> Bool {
+        text.contains(fatalMark)
+    }
+
     static func isTransientStatus(_ status: Int) -> Bool {
         status == 408 || status == 409 || status == 429 || (500...599).contains(status)
     }
@@ -50,7 +112,14 @@ public indirect enum EndpointError: Error, CustomStringConvertible, Sendable {
         case .localServerUnavailable(let path, let reason):
             "local model server unavailable (\(path)): \(reason)"
         case .http(let endpoint, let status, let message):
-            "endpoint '\(endpoint)': HTTP \(status): \(message)"
+            switch fatality {
+            case .authentication?:
+                "endpoint '\(endpoint)': HTTP \(status): \(message)\(Self.fatalMark)the API key was refused; check the endpoint's api_key_env and the key in that variable)"
+            case .unknownModel?:
+                "endpoint '\(endpoint)': HTTP \(status): \(message)\(Self.fatalMark)the server has no such model; check the endpoint's model)"
+            default:
+                "endpoint '\(endpoint)': HTTP \(status): \(message)"
+            }
         case .transport(let endpoint, let error):
             "endpoint '\(endpoint)': \(error)"
         case .malformedResponse(let endpoint, let detail):
@@ -63,4 +132,15 @@ public indirect enum EndpointError: Error, CustomStringConvertible, Sendable {
             "endpoint '\(endpoint)': the provider does not support \(feature)"
         }
     }
+}
+
+/// Why an endpoint error fails every call of the endpoint (see `EndpointError.fatality`).
+public enum EndpointFatality: String, Codable, Sendable, Hashable {
+    /// 401 or 403: the API key is missing, wrong, or lacks access.
+    case authentication = "auth"
+    /// 404 about the model: the server does not serve the configured model name.
+    case unknownModel = "unknown_model"
+    /// The same 400-class answer to the first calls of an endpoint: the request's shape is wrong
+    /// for this server (provider, base URL or parameters).
+    case badRequest = "bad_request"
 }

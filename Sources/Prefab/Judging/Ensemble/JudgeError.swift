@@ -1,6 +1,10 @@
 /// Why rating a prompt failed. Parse failures are not errors (they are recorded on the votes);
 /// these are failures of the calls themselves, after the endpoint layer's retries, so the
 /// prompt can be retried later rather than stored with holes.
+///
+/// An endpoint that will refuse every call (a refused key, an unknown model) is not a judge's
+/// failure on one prompt: the judge throws that `EndpointError` or `EndpointStop` as it is, so
+/// the stage running it stops at once instead of failing every prompt with the same message.
 public enum JudgeError: Error, CustomStringConvertible, Sendable {
     /// A judge's call failed (HTTP error, transport failure, malformed response).
     case requestFailed(judge: String, promptID: String, reason: String)

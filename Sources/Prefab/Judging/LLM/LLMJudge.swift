@@ -277,7 +277,13 @@ struct LLMJudge: PromptJudge {
                     useSchema = false
                     continue
                 }
+                // An endpoint that refuses every call is no failure of this prompt: thrown as
+                // itself (not a `JudgeError`), it ends the stage instead of failing prompt after
+                // prompt with the same refusal.
+                if error.isFatal { throw error }
                 throw JudgeError.requestFailed(judge: name, promptID: input.promptID, reason: error.description)
+            } catch let stop as EndpointStop {
+                throw stop
             } catch let error as CancellationError {
                 throw error
             } catch {
