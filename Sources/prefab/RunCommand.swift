@@ -102,11 +102,11 @@ struct RunCommand: AsyncParsableCommand {
     private func printEstimate(_ setup: RunSetup) async throws {
         let estimate = try await RunEstimate.make(setup: setup)
         print("\(estimate.prompts) prompts, \(estimate.finished) already finished (journal), \(estimate.prompts - estimate.finished) to run")
-        let header = ["endpoint", "calls", "cached", "prompt tok", "completion tok", "cost"]
+        let header = ["endpoint", "calls", "cached", "retries ≤", "prompt tok", "completion tok", "cost"]
         var rows = [header]
         for e in estimate.endpoints {
             rows.append([
-                e.endpoint, "\(e.calls)", "\(e.cachedCalls)", "≈\(e.promptTokens)", "≤\(e.completionTokens)",
+                e.endpoint, "\(e.calls)", "\(e.cachedCalls)", "\(e.retryCeiling)", "≈\(e.promptTokens)", "≤\(e.completionTokens)",
                 e.cost.map { String(format: "≤%.4f", $0) } ?? "no price",
             ])
         }
@@ -115,7 +115,7 @@ struct RunCommand: AsyncParsableCommand {
             print(row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
         }
         for note in estimate.notes { print("note: \(note)") }
-        print("prompt tokens are estimated from text length; completion tokens assume every answer reaches max_tokens")
+        for assumption in estimate.assumptions { print("assumes: \(assumption)") }
     }
 
     static func describe(_ s: RunSummary) -> String {

@@ -90,7 +90,8 @@ public struct RunSetup: Sendable {
         do {
             // Templates and rubric files load now, not at the first prompt.
             loaded = try JudgeEnsemble(
-                configuration: ensemble, clients: Self.unconnectedClients(ensemble), rewardModels: Self.unconnectedRewardModels(ensemble),
+                configuration: ensemble, clients: JudgeEnsemble.checkingOnlyClients(for: ensemble).chat,
+                rewardModels: JudgeEnsemble.checkingOnlyClients(for: ensemble).rewardModels,
                 rubrics: library, seed: configuration.sampling.seed, file: judgesFile)
         } catch {
             throw Self.configError(error, file: judgesFile)
@@ -168,22 +169,5 @@ public struct RunSetup: Sendable {
     private static func configError(_ error: JudgeSetupError, file: String) -> ConfigError {
         if case .config(let located) = error { return located }
         return ConfigError(file: file, message: error.description)
-    }
-
-    /// Clients that only let the ensemble load (validation never calls a model).
-    private static func unconnectedClients(_ ensemble: EnsembleConfiguration) -> [String: any ChatClient] {
-        var clients: [String: any ChatClient] = [:]
-        for judge in ensemble.judges {
-            if case .llm(let llm) = judge.kind { clients[llm.endpoint] = UnavailableEndpoint.checkingOnly(llm.endpoint) }
-        }
-        return clients
-    }
-
-    private static func unconnectedRewardModels(_ ensemble: EnsembleConfiguration) -> [String: any RewardModelClient] {
-        var clients: [String: any RewardModelClient] = [:]
-        for judge in ensemble.judges {
-            if case .rewardModel(let scorer) = judge.kind { clients[scorer.clientKey] = UnavailableEndpoint.checkingOnly(scorer.endpoint) }
-        }
-        return clients
     }
 }

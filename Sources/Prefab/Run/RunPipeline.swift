@@ -55,7 +55,7 @@ public struct RunPipeline: Sendable {
         }
         monitor.update { $0.total = total }
 
-        let journal = try RunJournal(path: setup.journalPath, identity: setup.identity, fresh: fresh)
+        let journal = try RunJournal(path: setup.journalPath, identity: setup.identity, parts: setup.identityParts, fresh: fresh)
         let cache: ResponseCache?
         do {
             cache = useCache ? try ResponseCache.open(path: setup.cachePath) : nil

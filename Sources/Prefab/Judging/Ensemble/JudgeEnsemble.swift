@@ -155,6 +155,24 @@ public struct JudgeEnsemble: Sendable {
         return (chat, rewardModels)
     }
 
+    /// Clients for every endpoint `configuration`'s judges name that refuse every call: what an
+    /// ensemble loads with when it must not spend a request (checking a config, re-aggregating
+    /// stored votes).
+    static func checkingOnlyClients(
+        for configuration: EnsembleConfiguration
+    ) -> (chat: [String: any ChatClient], rewardModels: [String: any RewardModelClient]) {
+        var chat: [String: any ChatClient] = [:]
+        var rewardModels: [String: any RewardModelClient] = [:]
+        for judge in configuration.judges {
+            switch judge.kind {
+            case .llm(let llm): chat[llm.endpoint] = UnavailableEndpoint.checkingOnly(llm.endpoint)
+            case .rewardModel(let scorer): rewardModels[scorer.clientKey] = UnavailableEndpoint.checkingOnly(scorer.endpoint)
+            default: continue
+            }
+        }
+        return (chat, rewardModels)
+    }
+
     /// Checks names across the file: rubric files exist, aggregation keys name aspects the
     /// ensemble rates, the overall score has something to come from.
     static func check(_ configuration: EnsembleConfiguration, in document: ConfigDocument, library: RubricLibrary) throws(JudgeSetupError) {

@@ -135,16 +135,8 @@ public struct JudgeStage: Sendable {
         } catch {
             throw .config(error)
         }
-        var clients: [String: any ChatClient] = [:]
-        var rewardModels: [String: any RewardModelClient] = [:]
-        for judge in configuration.judges {
-            switch judge.kind {
-            case .llm(let llm): clients[llm.endpoint] = UnavailableEndpoint.checkingOnly(llm.endpoint)
-            case .rewardModel(let scorer): rewardModels[scorer.endpoint] = UnavailableEndpoint.checkingOnly(scorer.endpoint)
-            default: continue
-            }
-        }
-        return try JudgeEnsemble.load(file: file, clients: clients, rewardModels: rewardModels, rubrics: rubrics)
+        let clients = JudgeEnsemble.checkingOnlyClients(for: configuration)
+        return try JudgeEnsemble.load(file: file, clients: clients.chat, rewardModels: clients.rewardModels, rubrics: rubrics)
     }
 
     /// Writes the stage report as pretty, key-sorted JSON, atomically.
