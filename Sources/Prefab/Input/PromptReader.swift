@@ -33,6 +33,16 @@ public final class PromptReader {
         try self.init(path: path ?? configuration.path, skipInvalid: configuration.skipInvalid, limit: configuration.limit)
     }
 
+    /// The next prompt, with a bad record's error in the caller's own error type: how a stage
+    /// reading prompts inside its ordered window reports input errors.
+    package func next<Failure: Error>(or wrap: (PromptInputError) -> Failure) throws(Failure) -> PromptRecord? {
+        do throws(PromptInputError) {
+            return try next()
+        } catch {
+            throw wrap(error)
+        }
+    }
+
     /// The next valid, not yet seen prompt; nil at the end of the input (or at the limit).
     public func next() throws(PromptInputError) -> PromptRecord? {
         while true {

@@ -193,13 +193,7 @@ public struct RunPipeline: Sendable {
         let window = setup.configuration.window
         try await OrderedWindow<(String, Outcome)>(inFlight: window, ahead: window * 4).run(
             admit: { ordinal throws(RunError) in
-                let prompt: PromptRecord?
-                do throws(PromptInputError) {
-                    prompt = try reader.next()
-                } catch {
-                    throw .input(error)
-                }
-                guard let prompt else { return .end }
+                guard let prompt = try reader.next(or: RunError.input) else { return .end }
                 if let entry = try journal.entry(ordinal: ordinal) {
                     guard entry.promptID == prompt.promptID else {
                         throw .inputChanged(journal: journal.path, ordinal: ordinal, expected: entry.promptID, found: prompt.promptID)

@@ -103,13 +103,7 @@ public struct SampleStage: Sendable {
         do throws(SampleStageError) {
             try await OrderedWindow<SampleRecord>(inFlight: window).run(
                 admit: { _ throws(SampleStageError) in
-                    let prompt: PromptRecord?
-                    do throws(PromptInputError) {
-                        prompt = try reader.next()
-                    } catch {
-                        throw .input(error)
-                    }
-                    guard let prompt else { return .end }
+                    guard let prompt = try reader.next(or: SampleStageError.input) else { return .end }
                     return .run { await sampler.sample(prompt) }
                 },
                 emit: { _, record throws(SampleStageError) in try emit(record) })
