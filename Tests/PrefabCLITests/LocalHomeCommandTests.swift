@@ -8,8 +8,8 @@ import Testing
         let prefab = try BuiltProduct.path("prefab")
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        var environment = ProcessInfo.processInfo.environment
-        environment["PREFAB_HOME"] = nil
+        // Empty counts as unset (and overrides what the test runner itself was given).
+        var environment = ["PREFAB_HOME": ""]
         let unset = try runProcess(prefab, ["local", "home"], environment: environment, currentDirectory: scratch.path)
         #expect(unset.stdout == scratch.path + "/.prefab\n", "\(unset.stderr)")
         environment["PREFAB_HOME"] = "state"
