@@ -6,6 +6,10 @@ import Testing
 /// finds its bundled data (rubrics, principles, the local-server script) beside its binary in
 /// `PREFIX/share/prefab`, and keeps its state in the current directory's `.prefab`. Installs the
 /// debug binaries the test run already built (`--from-build`), so nothing is compiled; no network.
+///
+/// The time limits guard against a hang, not a slow machine: a test's clock starts when it is
+/// scheduled, and on a two-core CI machine it can wait minutes for a thread that other tests'
+/// blocking process waits hold, so they are generous.
 @Suite(.serialized) struct InstalledPrefabTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -67,7 +71,7 @@ import Testing
             in: root, environment: cleanEnvironment)
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func installedPrefabFindsItsDataFromAnyDirectory() throws {
         try withScratch { scratch in
             let prefix = scratch.appendingPathComponent("prefix")
@@ -116,7 +120,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func installingAgainReplacesTheInstall() throws {
         try withScratch { scratch in
             let prefix = scratch.appendingPathComponent("prefix")
@@ -133,7 +137,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func refusesToReplaceAShareDirectoryItDidNotInstall() throws {
         try withScratch { scratch in
             let prefix = scratch.appendingPathComponent("prefix")

@@ -155,7 +155,7 @@ import Testing
 
     /// The install when PyPI cannot be reached: a distinct error (the script's exit 75) that the
     /// end-to-end tests turn into a skip with the reason.
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(10)))
     func installWithoutTheRegistryReportsItUnreachable() async throws {
         try await withHome { home in
             // Reuse the installed venv when there is one, so only the model download is attempted.

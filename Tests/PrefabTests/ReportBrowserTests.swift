@@ -19,7 +19,7 @@ import Testing
     }()
 
     @Test(.enabled(if: chromium != nil, "chromium is not installed: run scripts/bootstrap (apt-get install chromium) to check report.html in a browser"),
-          .timeLimit(.minutes(2)))
+          .timeLimit(.minutes(10)))
     func reportRendersInHeadlessChromium() async throws {
         let root = try ReportTests.makeRun()
         defer { try? FileManager.default.removeItem(atPath: root) }
