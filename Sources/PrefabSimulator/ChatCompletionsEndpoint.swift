@@ -31,6 +31,15 @@ enum ChatCompletionsEndpoint: SimulatorEndpoint {
             throw APIError.invalid("prefab-sim does not support 'stream'.", param: "stream")
         }
         let format = try responseFormat(body)
+        if let window = context.configuration.contextWindow {
+            let needed = messages.reduce(0) { $0 + SimulatedTokenizer.count($1.content) } + (maxTokens ?? 0)
+            if needed > window {
+                // llama.cpp's answer (its message and type) to a request beyond a slot's context.
+                throw APIError(
+                    400, "request (\(needed) tokens) exceeds the available context size (\(window) tokens), try increasing it",
+                    code: "exceed_context_size_error")
+            }
+        }
 
         var hasher = StableHasher(seed: context.configuration.seed)
         hasher.combine("chat")

@@ -103,6 +103,10 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     public var maxBodyBytes: Int
     /// Shape of plain-text chat answers; a request's `x-sim-answer-style` header overrides it.
     public var answerStyle: AnswerStyle
+    /// The model's context in (simulated) tokens, as llama.cpp enforces a slot's: a chat request
+    /// whose messages and `max_tokens` need more gets llama.cpp's HTTP 400 "exceeds the
+    /// available context size", and `GET /props` reports it. Nil: no limit and no `/props`.
+    public var contextWindow: Int?
 
     public init(
         host: String = "127.0.0.1",
@@ -122,7 +126,8 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         models: [String] = ["sim-model"],
         threads: Int = 0,
         maxBodyBytes: Int = 32 << 20,
-        answerStyle: AnswerStyle = .plain
+        answerStyle: AnswerStyle = .plain,
+        contextWindow: Int? = nil
     ) {
         self.host = host
         self.port = port
@@ -142,6 +147,7 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         self.threads = threads
         self.maxBodyBytes = maxBodyBytes
         self.answerStyle = answerStyle
+        self.contextWindow = contextWindow
     }
 
     /// Parses the command-line form of error rates: `500=0.1,503=0.05,429=0.1`.
@@ -163,6 +169,9 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     /// Checks rates, sizes and names; `SimulatorServer.start()` calls it.
     public func validate() throws(SimulatorConfigurationError) {
         guard (0...65535).contains(port) else { throw .invalidValue("port", "\(port)", reason: "must be in 0...65535") }
+        if let contextWindow, contextWindow < 1 {
+            throw .invalidValue("contextWindow", "\(contextWindow)", reason: "must be at least 1")
+        }
         guard responseWords >= 1 else { throw .invalidValue("responseWords", "\(responseWords)", reason: "must be at least 1") }
         guard (1...65536).contains(embeddingDimensions) else {
             throw .invalidValue("embeddingDimensions", "\(embeddingDimensions)", reason: "must be in 1...65536")

@@ -158,6 +158,12 @@ final class SimulatorEngine: Sendable {
             return .json(200, Self.modelObject(id))
         case ("GET", "/health"):
             return .json(200, ["status": "ok"])
+        case ("GET", "/props") where configuration.contextWindow != nil:
+            // llama.cpp's server properties, the part clients read: a slot's context.
+            return .json(200, [
+                "default_generation_settings": ["n_ctx": .int(Int64(configuration.contextWindow!))],
+                "total_slots": 1,
+            ])
         case (_, "/v1/models"), (_, "/health"):
             return APIError(405, "Method \(request.method) is not allowed on \(request.path); use GET.")
                 .reply(style: .openAI, headers: [("allow", "GET")])

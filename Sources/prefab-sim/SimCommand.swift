@@ -61,6 +61,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(name: .customLong("embedding-dimensions"), help: "Length of embedding vectors.")
     var embeddingDimensions: Int = 64
 
+    @Option(name: .customLong("context-window"), help: "A model context in tokens (words): longer chat requests get llama.cpp's HTTP 400, and GET /props reports it.")
+    var contextWindow: Int?
+
     @Option(help: "Event-loop threads (0: one per core).")
     var threads: Int = 0
 
@@ -96,7 +99,8 @@ struct SimCommand: AsyncParsableCommand {
                 apiKey: apiKey, embeddingDimensions: embeddingDimensions,
                 models: models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
                 threads: threads,
-                answerStyle: try .init(parsing: answerStyle)
+                answerStyle: try .init(parsing: answerStyle),
+                contextWindow: contextWindow
             )
             try configuration.validate()
             return configuration

@@ -52,7 +52,7 @@ struct LocalCommand: AsyncParsableCommand {
         @Option(help: "CPU threads (default: cores - 1, at least 1, at most 8).")
         var threads: Int?
 
-        @Option(help: "Context tokens per slot (default: 2048).")
+        @Option(help: "Context tokens per slot (default: the context the model was trained for, 8192 for SmolLM2).")
         var contextPerSlot: Int?
 
         @Flag(inversion: .prefixedNo, help: "Also serve /v1/embeddings from the same server.")

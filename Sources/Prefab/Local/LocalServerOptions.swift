@@ -1,6 +1,7 @@
 /// How `LocalServer.start` sizes the server. Unset fields take the script's defaults, which fit
-/// the machine: threads = cores − 1 (at least 1, at most 8), slots = max(4, cores) (at most 16), 2048 tokens of
-/// context per slot, embeddings on.
+/// the machine: threads = cores − 1 (at least 1, at most 8), slots = max(4, cores) (at most 16),
+/// the model's trained context (from its GGUF metadata: 8192 tokens for SmolLM2) per slot,
+/// embeddings on.
 package struct LocalServerOptions: Sendable, Hashable {
     /// A fixed port; nil picks a free one.
     package var port: Int?

@@ -11,6 +11,9 @@ public enum FailureKind: String, Codable, Hashable, Sendable, CaseIterable {
     case unknownModel = "unknown_model"
     /// The connection failed, timed out or was reset.
     case transport
+    /// The request did not fit the model's context (prompt and `max_tokens`); the message names
+    /// the fix.
+    case contextOverflow = "context_overflow"
     /// The server's answer could not be read (no choices, not the expected JSON).
     case malformedResponse = "malformed_response"
     /// The run's budget was spent before the call.

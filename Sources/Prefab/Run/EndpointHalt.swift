@@ -9,7 +9,8 @@
 /// 400-class answer (`EndpointError.isShapeStatus`) may be about one prompt, so it stops only
 /// when the first `shapeStreak` answers of an endpoint are that same status and message, with no
 /// success before them; one success and the endpoint is known to work, so its later 400s are
-/// the prompts' own. Calls that ask for a JSON schema are left out of the count: a server
+/// the prompts' own. Context overflows (`EndpointError.isContextOverflow`) never count: they are
+/// about the prompt's length. Calls that ask for a JSON schema are left out of the count: a server
 /// refusing schemas is handled by the judge (`structured_output: auto` falls back to free text).
 public final class EndpointHalt: Sendable {
     /// Identical 400-class answers, from an endpoint's first calls, that stop the run.
@@ -66,7 +67,8 @@ public final class EndpointHalt: Sendable {
             if let fatality = error.fatality {
                 return record(EndpointStop(error, fatality: fatality, configuration: configuration))
             }
-            guard EndpointError.isShapeStatus(status), !askedForSchema else { return nil }
+            // A request beyond the model's context is about its prompt, however often it happens.
+            guard EndpointError.isShapeStatus(status), !askedForSchema, !error.isContextOverflow else { return nil }
             var watch = state.watches[name, default: Watch()]
             guard !watch.succeeded else { return nil }
             let message = error.serverMessage ?? ""
@@ -91,6 +93,10 @@ struct HaltingChatClient: ChatClient {
     let halt: EndpointHalt
 
     var identity: ModelIdentity { base.identity }
+
+    var contextWindow: Int? {
+        get async { await base.contextWindow }
+    }
 
     func chat(_ request: ChatRequest) async throws -> ChatResponse {
         try halt.check(endpoint: endpoint)

@@ -43,7 +43,6 @@ package struct RunEstimate: Codable, Hashable, Sendable {
 
     /// Completion tokens assumed when neither the pool model nor the endpoint sets `max_tokens`.
     package static let assumedMaxTokens = 512
-    static let charactersPerToken = 4
 
     /// Estimates `setup`'s run without calling any model.
     package static func make(
@@ -159,7 +158,7 @@ package struct RunEstimate: Codable, Hashable, Sendable {
         }
         try? await cache?.close()
         estimate.assumptions = [
-            "prompt tokens are estimated from text length (about \(charactersPerToken) characters a token); completion tokens assume every answer reaches max_tokens",
+            "prompt tokens are estimated from text length (about \(TokenEstimate.bytesPerToken) characters a token); completion tokens assume every answer reaches max_tokens",
             "judge calls of a prompt whose answers are all cached were looked up in the cache by running the judges over it (\(probedPrompts) of \(estimate.prompts - estimate.finished) prompts); the others are estimated from each judge's rubrics and mode",
             "each uncached judge call is read on its first try; the retry ceiling is what unreadable answers could add (each judge's retries)",
             "reward-model scorers make one uncached call per answer",
@@ -217,10 +216,10 @@ package struct RunEstimate: Codable, Hashable, Sendable {
                 bytes = max(bytes, size)
             }
         }
-        return bytes / charactersPerToken + 200
+        return bytes / TokenEstimate.bytesPerToken + 200
     }
 
     static func tokens(_ text: String) -> Int {
-        (text.utf8.count + charactersPerToken - 1) / charactersPerToken
+        TokenEstimate.tokens(text)
     }
 }

@@ -238,6 +238,8 @@ public struct RunPipeline: Sendable {
             return .notFinished
         } catch JudgeError.requestFailed(let judge, _, let reason) {
             return .failed([RunFailure(stage: "judge", kind: .judgeCall, reason: reason, source: judge)])
+        } catch JudgeError.contextOverflow(let judge, _, let reason) {
+            return .failed([RunFailure(stage: "judge", kind: .contextOverflow, reason: reason, source: judge)])
         } catch {
             return .failed([RunFailure(stage: "judge", kind: .judge, reason: "\(error)")])
         }

@@ -6,6 +6,10 @@ struct TrackedChatClient: ChatClient {
 
     var identity: ModelIdentity { base.identity }
 
+    var contextWindow: Int? {
+        get async { await base.contextWindow }
+    }
+
     func chat(_ request: ChatRequest) async throws -> ChatResponse {
         activity.started()
         do {

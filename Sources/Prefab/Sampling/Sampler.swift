@@ -152,6 +152,7 @@ public struct Sampler: Sendable {
     static func classify(_ error: EndpointError) -> (kind: FailureKind, attempts: Int) {
         switch error {
         case .retriesExhausted(_, let attempts, let last): (classify(last).kind, attempts)
+        case .http where error.isContextOverflow: (.contextOverflow, 1)
         case .http:
             switch error.fatality {
             case .authentication?: (.auth, 1)

@@ -15,6 +15,10 @@ public struct CachedChatClient: ChatClient {
 
     public var identity: ModelIdentity { base.identity }
 
+    public var contextWindow: Int? {
+        get async { await base.contextWindow }
+    }
+
     public func chat(_ request: ChatRequest) async throws -> ChatResponse {
         try await cache.answer(CacheKey.chat(request, identity: base.identity), kind: "chat") { try await base.chat(request) }
     }

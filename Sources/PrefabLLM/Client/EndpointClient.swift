@@ -24,6 +24,8 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
     private let engine: HTTPEngine
     private let limiter: EndpointLimiter
     private let logger: Logger
+    /// The server's context window, asked once (see `contextWindow`).
+    private let serverContext = Locked<Task<Int?, Never>?>(nil)
 
     /// Resolves the configuration against the environment: the API key from `api_key_env`, and for
     /// `local` the running server's URL and model from its state file.
@@ -134,6 +136,41 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
         ) { data, latency in
             try AnthropicWire.parseMessage(data, requestedModel: model, latency: latency)
         }
+    }
+
+    // MARK: Context window
+
+    /// `context_window` from the configuration; else, for an OpenAI-compatible server (the local
+    /// one included), the context a slot has as llama.cpp's `/props` reports it
+    /// (`default_generation_settings.n_ctx`), asked once per client; else nil. A server without
+    /// `/props` costs one unanswered GET, never a failure.
+    public var contextWindow: Int? {
+        get async {
+            if let configured = configuration.contextWindow { return configured }
+            guard wire == .openAI else { return nil }
+            let task = serverContext.withLock { task -> Task<Int?, Never> in
+                if let task { return task }
+                let asking = Task { await self.askServerContext() }
+                task = asking
+                return asking
+            }
+            return await task.value
+        }
+    }
+
+    private func askServerContext() async -> Int? {
+        // llama.cpp serves /props at its root, beside /v1.
+        var root = baseURL
+        if root.hasSuffix("/v1") { root.removeLast(3) }
+        var request = self.request(.get, path: "", body: nil)
+        request.url = root + "/props"
+        guard let response = try? await engine.send(request), response.status == 200,
+            let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
+            let settings = object["default_generation_settings"] as? [String: Any],
+            let context = settings["n_ctx"] as? Int, context > 0
+        else { return nil }
+        logger.debug("the server reports its context window", metadata: ["n_ctx": "\(context)"])
+        return context
     }
 
     // MARK: Embeddings and models
@@ -325,7 +362,6 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
 
     /// A rough token count for the token bucket, corrected once the real usage is known.
     private static func estimateTokens(_ messages: [ChatMessage], _ parameters: GenerationParameters, n: Int) -> Int {
-        let prompt = messages.reduce(0) { $0 + $1.content.utf8.count } / 4 + 4 * messages.count
-        return prompt + (parameters.maxTokens ?? 256) * n
+        TokenEstimate.tokens(messages) + (parameters.maxTokens ?? 256) * n
     }
 }

@@ -25,6 +25,10 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
     public var retry: RetryPolicy
     /// The `anthropic-version` header for Anthropic endpoints.
     public var anthropicVersion: String
+    /// The most tokens one request may hold, prompt and answer together, when the server does
+    /// not say (`context_window`). Judges split a multi-mode call that would not fit into smaller
+    /// groups. Nil: asked of the server where it tells (llama.cpp's `/props`), else unknown.
+    public var contextWindow: Int?
 
     public init(
         name: String,
@@ -38,7 +42,8 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
         price: Price? = nil,
         timeouts: Timeouts = Timeouts(),
         retry: RetryPolicy = RetryPolicy(),
-        anthropicVersion: String = "2023-06-01"
+        anthropicVersion: String = "2023-06-01",
+        contextWindow: Int? = nil
     ) {
         self.name = name
         self.provider = provider
@@ -52,6 +57,7 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
         self.timeouts = timeouts
         self.retry = retry
         self.anthropicVersion = anthropicVersion
+        self.contextWindow = contextWindow
     }
 
     enum CodingKeys: String, CodingKey {
@@ -61,6 +67,7 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
         case apiKeyEnv = "api_key_env"
         case headers, limits, price, timeouts, retry
         case anthropicVersion = "anthropic_version"
+        case contextWindow = "context_window"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -77,6 +84,7 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
         timeouts = try container.decodeIfPresent(Timeouts.self, forKey: .timeouts) ?? Timeouts()
         retry = try container.decodeIfPresent(RetryPolicy.self, forKey: .retry) ?? RetryPolicy()
         anthropicVersion = try container.decodeIfPresent(String.self, forKey: .anthropicVersion) ?? "2023-06-01"
+        contextWindow = try container.decodeIfPresent(Int.self, forKey: .contextWindow)
     }
 
     /// Header names that carry credentials; they must come from `api_key_env`, never a config.
@@ -106,5 +114,6 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
         if let tpm = limits.tokensPerMinute, !(tpm > 0) { throw fail("limits.tokens_per_minute: must be positive") }
         if retry.maxAttempts < 1 { throw fail("retry.max_attempts: must be at least 1") }
         if !(timeouts.request > 0) || !(timeouts.connect > 0) { throw fail("timeouts: must be positive") }
+        if let contextWindow, contextWindow < 1 { throw fail("context_window: must be a positive number of tokens, got \(contextWindow)") }
     }
 }

@@ -57,6 +57,30 @@ public indirect enum EndpointError: Error, CustomStringConvertible, Sendable {
 
     public var isFatal: Bool { fatality != nil }
 
+    /// Whether the server refused the request for not fitting the model's context (prompt and
+    /// `max_tokens` together). It is about this request, not the endpoint: never retried as it
+    /// is, never fatal; a judge can split the call, a user can raise the server's context.
+    public var isContextOverflow: Bool {
+        switch self {
+        case .http(_, let status, let message): [400, 413, 422].contains(status) && Self.describesContextOverflow(message)
+        case .retriesExhausted(_, _, let last): last.isContextOverflow
+        default: false
+        }
+    }
+
+    /// The servers' own words for a request beyond the context: llama.cpp ("exceeds the available
+    /// context size"), OpenAI and vLLM ("maximum context length", `context_length_exceeded`),
+    /// Anthropic ("prompt is too long"), others ("context window").
+    static func describesContextOverflow(_ message: String) -> Bool {
+        let message = message.lowercased()
+        return ["context size", "context length", "context window", "context_length_exceeded", "prompt is too long"]
+            .contains { message.contains($0) }
+    }
+
+    /// What to do about a context overflow, ending its message.
+    static let contextOverflowHint =
+        " (the request does not fit the model's context: lower max_tokens or shorten the prompt; a multi-mode judge splits its calls when the endpoint's context_window is known; the local server's context per slot is PREFAB_LOCAL_CTX_PER_SLOT)"
+
     /// The endpoint this error is about, when it names one.
     public var endpoint: String? {
         switch self {
@@ -118,7 +142,7 @@ public indirect enum EndpointError: Error, CustomStringConvertible, Sendable {
             case .unknownModel?:
                 "endpoint '\(endpoint)': HTTP \(status): \(message)\(Self.fatalMark)the server has no such model; check the endpoint's model)"
             default:
-                "endpoint '\(endpoint)': HTTP \(status): \(message)"
+                "endpoint '\(endpoint)': HTTP \(status): \(message)" + (isContextOverflow ? Self.contextOverflowHint : "")
             }
         case .transport(let endpoint, let error):
             "endpoint '\(endpoint)': \(error)"

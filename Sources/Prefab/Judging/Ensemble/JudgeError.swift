@@ -8,12 +8,15 @@
 public enum JudgeError: Error, CustomStringConvertible, Sendable {
     /// A judge's call failed (HTTP error, transport failure, malformed response).
     case requestFailed(judge: String, promptID: String, reason: String)
+    /// A judge's call did not fit the model's context, even alone (a multi-mode call is split
+    /// down to one answer first); `reason` is the server's message with the fix.
+    case contextOverflow(judge: String, promptID: String, reason: String)
     /// The run's budget is spent; nothing more is asked.
     case budgetExhausted(String)
 
     public var description: String {
         switch self {
-        case .requestFailed(let judge, let promptID, let reason):
+        case .requestFailed(let judge, let promptID, let reason), .contextOverflow(let judge, let promptID, let reason):
             "judge '\(judge)' failed on prompt \(promptID): \(reason)"
         case .budgetExhausted(let reason):
             reason

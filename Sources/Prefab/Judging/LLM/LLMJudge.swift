@@ -71,31 +71,69 @@ struct LLMJudge: PromptJudge {
             var generator = SeededGenerator(seed: runSeed, input.promptID, name, rubric.name, "shuffle")
             order.shuffle(using: &generator)
         }
-        let shown = order.enumerated().map { position, index in
+        let (votes, calls) = try await multi(input, rubric: rubric, order: order, part: nil)
+        return Partial(order: [rubricIndex(rubric), 0], votes: votes.sorted { $0.key < $1.key }, calls: calls)
+    }
+
+    /// Rates the completions `order` lists, shown in that order, in one call; or, when the call
+    /// would not fit the endpoint's context window (estimated before asking, or said by the
+    /// server), in two halves, each split again as needed down to one completion a call. Each
+    /// answer is rated on its own scale in every part, so a split costs calls, not ratings; a
+    /// completion that does not fit alone fails as `JudgeError.contextOverflow`.
+    /// `part` names a half in the cache key and seed (`positions a-b` of the whole order).
+    private func multi(
+        _ input: SampleRecord, rubric: Rubric, order: [Int], part: Range<Int>?
+    ) async throws -> (votes: [Int: [JudgeVote]], calls: [JudgeOutcome.Call]) {
+        let whole = part ?? 0..<order.count
+        let indices = Array(order[whole])
+        func halves() async throws -> (votes: [Int: [JudgeVote]], calls: [JudgeOutcome.Call]) {
+            let middle = whole.lowerBound + whole.count / 2
+            async let first = multi(input, rubric: rubric, order: order, part: whole.lowerBound..<middle)
+            let second = try await multi(input, rubric: rubric, order: order, part: middle..<whole.upperBound)
+            let firstResult = try await first
+            return (firstResult.votes.merging(second.votes) { $0 + $1 }, firstResult.calls + second.calls)
+        }
+        let shown = indices.enumerated().map { position, index in
             JudgePromptContext.Shown(index: position + 1, label: CompletionLabel.label(position), text: input.completions[index].response)
         }
-        let count = order.count
+        let count = indices.count
         let scale = rubric.scale.ratingScale
         let types = rubric.types
+        let messages = messages(input, rubric: rubric, shown: shown)
+        if count > 1, let window = await client.contextWindow, !Self.fits(messages, maxTokens: configuration.maxTokens, window: window) {
+            return try await halves()
+        }
         let call = JudgeCall<[Result<ParsedRating, JudgeParseFailure>]>(
-            messages: messages(input, rubric: rubric, shown: shown),
+            messages: messages,
             schema: JudgeSchema.multi(rubric, count: count, rationaleMaxChars: rationaleMax(rubric)),
-            key: [rubric.name, "multi"],
+            key: part.map { [rubric.name, "multi", "positions \($0.lowerBound)-\($0.upperBound)"] } ?? [rubric.name, "multi"],
             parse: { text in
                 let results = JudgeAnswerParser.ratings(from: text, count: count, scale: scale).map { Self.withTypeCodes($0, types) }
                 let read = results.filter { if case .success = $0 { true } else { false } }.count
                 return .init(value: results, readCount: read, complete: read == count)
             },
             failAll: { failure in .init(value: Array(repeating: .failure(failure), count: count), readCount: 0, complete: false) })
-        let (answers, calls) = try await ask(call, input: input)
+        let answers: [JudgeCall<[Result<ParsedRating, JudgeParseFailure>]>.Answer]
+        let calls: [JudgeOutcome.Call]
+        do {
+            (answers, calls) = try await ask(call, input: input)
+        } catch JudgeError.contextOverflow where count > 1 {
+            return try await halves()
+        }
         var votes: [Int: [JudgeVote]] = [:]
         for (sample, answer) in answers.enumerated() {
             for (position, result) in answer.reading.value.enumerated() {
-                votes[order[position], default: []].append(
+                votes[indices[position], default: []].append(
                     vote(rubric: rubric, result: result, answer: answer, position: position, sample: sample))
             }
         }
-        return Partial(order: [rubricIndex(rubric), 0], votes: votes.sorted { $0.key < $1.key }, calls: calls)
+        return (votes, calls)
+    }
+
+    /// Whether a request of `messages` and an answer of up to `maxTokens` fits `window` tokens,
+    /// with a third more on the estimate for text denser than prose (mathematics, code).
+    static func fits(_ messages: [ChatMessage], maxTokens: Int, window: Int) -> Bool {
+        TokenEstimate.tokens(messages) * 4 / 3 + maxTokens <= window
     }
 
     /// One completion per call: an aspect rating, or a critique with its score.
@@ -272,6 +310,9 @@ struct LLMJudge: PromptJudge {
                 return try await client.chat(request)
             } catch let error as EndpointError {
                 if case .budgetExhausted = error { throw JudgeError.budgetExhausted(error.description) }
+                if error.isContextOverflow {
+                    throw JudgeError.contextOverflow(judge: name, promptID: input.promptID, reason: error.description)
+                }
                 if useSchema, configuration.structuredOutput == .auto, let status = error.status, status == 400 || status == 422 {
                     await schemaSupport.markRefused()
                     useSchema = false
