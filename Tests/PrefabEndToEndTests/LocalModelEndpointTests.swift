@@ -27,6 +27,25 @@ struct LocalModelEndpointTests {
         #expect(response.usage.completionTokens > 0)
     }
 
+    /// `scripts/local` gives every slot the context SmolLM2 was trained for (8192 tokens, read
+    /// from the GGUF file), and the client reads it from the server's `/props`.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PREFAB_LOCAL_CTX_PER_SLOT"] == nil, "PREFAB_LOCAL_CTX_PER_SLOT overrides the default"))
+    func eachSlotHasTheContextTheModelWasTrainedFor() async throws {
+        #expect(await client.contextWindow == 8192)
+    }
+
+    /// The server's own refusal of a request beyond a slot's context is recognised as such.
+    @Test func aRequestBeyondTheContextIsAContextOverflow() async throws {
+        let long = String(repeating: "hello world ", count: 6000)
+        do {
+            _ = try await client.chat(ChatRequest(messages: [.user(long)], parameters: GenerationParameters(maxTokens: 4)))
+            Issue.record("a 12,000-token request was answered")
+        } catch let error as EndpointError {
+            #expect(error.isContextOverflow, "\(error)")
+            #expect(error.description.contains("PREFAB_LOCAL_CTX_PER_SLOT"))
+        }
+    }
+
     @Test func nGreaterThanOneGivesThatManyChoices() async throws {
         let response = try await client.chat(ChatRequest(
             messages: [.user("Name a fruit.")], parameters: GenerationParameters(temperature: 1, maxTokens: 8, n: 2, seed: 5)))
