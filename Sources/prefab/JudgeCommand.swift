@@ -57,8 +57,16 @@ struct JudgeCommand: AsyncParsableCommand {
         let ensemble = try JudgeEnsemble.load(
             file: judges, endpoints: EndpointSet(endpointList, cache: responseCache), rubrics: endpointOptions.rubricLibrary,
             seed: seed)
-        let summary = try await JudgeStage(ensemble: ensemble, window: window.value)
-            .run(samples: samples, output: out, limit: limit)
+        let summary: JudgeStageSummary
+        do {
+            summary = try await JudgeStage(ensemble: ensemble, window: window.value).run(samples: samples, output: out, limit: limit)
+        } catch let error as EndpointError where error.isFatal {
+            // One message with the fix, and the status `prefab run` and `prefab sample` use.
+            try? await responseCache?.close()
+            let configuration = endpointList.first { $0.name == error.endpoint }
+            printError("prefab judge: stopped: \(EndpointStop(error, fatality: error.fatality!, configuration: configuration)); nothing was written")
+            throw ExitCode(RunCommand.endpointStopStatus)
+        }
         try await responseCache?.close()
         let figures = summary.agreement
         let total = figures.total

@@ -81,6 +81,10 @@ struct SampleCommand: AsyncParsableCommand {
                 lastNote = Date()
                 Self.note("sampled \(progress.prompts) prompts, \(progress.completions) answers, \(progress.failedSamples) failed")
             }
+        } catch SampleStageError.endpointStopped(let stop) {
+            try? await responseCache?.close()
+            Self.note("prefab sample: \(SampleStageError.endpointStopped(stop))")
+            throw ExitCode(RunCommand.endpointStopStatus)
         } catch {
             try? await responseCache?.close()
             throw error

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Prefab
 import PrefabSimulator
+import PrefabTestSupport
 import Testing
 
 /// An endpoint that will refuse every call (a wrong API key, an unknown model, a request it
@@ -134,6 +135,47 @@ struct EndpointStopTests {
             #expect(sampler.halt.stop?.fix.contains(Self.keyVariable) == true)
             // The first prompt's two calls; none for the nine after it.
             #expect(server.stats().requests(path: "/v1/chat/completions") <= 2)
+        }
+    }
+
+    @Test func prefabSampleStopsWritesNothingAndExitsFive() async throws {
+        try await Self.withKeyedSimulator { server in
+            let directory = try JudgingFixtures.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let config = SampleCommandTests.config(port: server.baseURL)
+                .replacingOccurrences(of: "{name: sim, ", with: "{name: sim, api_key_env: \(Self.keyVariable), ")
+            try config.write(toFile: directory + "/sample.yaml", atomically: true, encoding: .utf8)
+            let result = try runProcess(
+                SampleCommandTests.prefab(), ["sample", "--config", "sample.yaml", "--window", "2"],
+                environment: [Self.keyVariable: Self.wrongKey, "PREFAB_HOME": directory + "/home"], currentDirectory: directory)
+            #expect(result.status == 5, "\(result.stdout)\n\(result.stderr)")
+            let stops = result.stderr.split(separator: "\n").filter { $0.contains("prefab sample: stopped:") }
+            #expect(stops.count == 1, "\(result.stderr)")
+            #expect(stops.first?.contains("HTTP 401") == true && stops.first?.contains(Self.keyVariable) == true)
+            #expect(!(result.stdout + result.stderr).contains(Self.wrongKey))
+            // Nothing written, so no prompt is marked failed; only the calls in flight were made
+            // (two prompts of two samples each at most, of 48 prompts).
+            #expect(!FileManager.default.fileExists(atPath: directory + "/run/samples"))
+            #expect(server.stats().requests(path: "/v1/chat/completions") <= 4)
+        }
+    }
+
+    @Test func prefabJudgeStopsWithOneMessageAndExitsFive() async throws {
+        try await Self.withKeyedSimulator { server in
+            let directory = try JudgingFixtures.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try JudgingFixtures.writeSamples(JudgingFixtures.samples(6), to: directory + "/samples")
+            try "endpoints:\n  - {name: judge, provider: openai-compatible, base_url: \"\(server.baseURL)/v1\", model: sim-model, api_key_env: \(Self.keyVariable)}\n"
+                .write(toFile: directory + "/endpoints.yaml", atomically: true, encoding: .utf8)
+            let result = try JudgingFixtures.run(
+                ["judge", "--samples", directory + "/samples", "--judges", JudgingFixtures.ensembleFile("ultrafeedback"),
+                 "--endpoints", directory + "/endpoints.yaml", "--no-cache", "--out", directory + "/rated"],
+                environment: [Self.keyVariable: Self.wrongKey])
+            #expect(result.status == 5, "\(result.stdout)\n\(result.stderr)")
+            let stops = result.stderr.split(separator: "\n").filter { $0.hasPrefix("prefab judge: stopped:") }
+            #expect(stops.count == 1 && stops.first?.contains(Self.keyVariable) == true, "\(result.stderr)")
+            #expect(!(result.stdout + result.stderr).contains(Self.wrongKey))
+            #expect(!FileManager.default.fileExists(atPath: directory + "/rated/\(JudgeStage.reportName)"))
         }
     }
 

@@ -41,7 +41,7 @@ import Testing
         output: run
         endpoints:
           - {name: sim, provider: openai-compatible, base_url: "\(port)/v1", model: sim-model}
-          - {name: broken, provider: openai-compatible, base_url: "\(port)/v1", model: sim-model, headers: {x-sim-fault: status=404}}
+          - {name: broken, provider: openai-compatible, base_url: "\(port)/v1", model: sim-model, headers: {x-sim-fault: status=413}}
         pool:
           models:
             - {name: alpha, endpoint: sim, model: alpha-1, parameters: {temperature: 0.3, max_tokens: 48}}
@@ -135,6 +135,8 @@ import Testing
         }
     }
 
+    /// A 413 is about one request (not retried, not a sign the endpoint refuses everything), so
+    /// its prompts are sampled, listed incomplete, and retried by the next run.
     @Test func failedGenerationsExitWithStatusThree() async throws {
         try await Self.withWorkspace { directory, server in
             let config = Self.config(port: server.baseURL, extraModel: "    - {name: lost, endpoint: broken}")

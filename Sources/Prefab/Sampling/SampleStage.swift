@@ -103,6 +103,9 @@ public struct SampleStage: Sendable {
         do throws(SampleStageError) {
             try await OrderedWindow<SampleRecord>(inFlight: window).run(
                 admit: { _ throws(SampleStageError) in
+                    // An endpoint that refuses every call: no new prompt starts (the ones in
+                    // flight finish), and the stage ends with the stop below.
+                    if sampler.halt.stop != nil { return .end }
                     guard let prompt = try reader.next(or: SampleStageError.input) else { return .end }
                     return .run { await sampler.sample(prompt) }
                 },
@@ -110,6 +113,10 @@ public struct SampleStage: Sendable {
         } catch {
             writer.abandon()
             throw error
+        }
+        if let stop = sampler.halt.stop {
+            writer.abandon()
+            throw .endpointStopped(stop)
         }
         do {
             try writer.finish()
