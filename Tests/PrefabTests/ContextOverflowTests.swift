@@ -79,25 +79,45 @@ import Testing
         #expect(throws: Never.self) { try endpoint.validate() }
     }
 
-    @Test func theServersPropsGiveTheContextWindowAndAConfiguredOneWins() async throws {
+    /// A `local` endpoint whose state file points at `server` (the simulator standing in for
+    /// llama.cpp), under a scratch Prefab home.
+    static func localEndpoint(_ server: SimulatorServer, home: String) throws -> (EndpointConfiguration, [String: String]) {
+        let state = LocalServerState(
+            pid: ProcessInfo.processInfo.processIdentifier, port: server.port ?? 0, baseURL: server.baseURL + "/v1", model: "sim-model")
+        let path = PrefabHome(path: home).localServerStatePath
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try JSONEncoder().encode(state).write(to: URL(fileURLWithPath: path))
+        return (EndpointConfiguration(name: "judge", provider: .local, retry: RetryPolicy(maxAttempts: 1)), ["PREFAB_HOME": home])
+    }
+
+    @Test func theLocalServersPropsGiveTheContextWindowAndAConfiguredOneWins() async throws {
+        let home = try JudgingFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: home) }
         try await JudgingFixtures.withSimulator(SimulatorConfiguration(seed: 11, threads: 2, contextWindow: 4321)) { server in
-            let asked = try EndpointClient(configuration: JudgingFixtures.endpoint(server))
+            var (local, environment) = try Self.localEndpoint(server, home: home)
+            let asked = try EndpointClient(configuration: local, environment: environment)
             #expect(await asked.contextWindow == 4321)
-            var configured = JudgingFixtures.endpoint(server)
-            configured.contextWindow = 1000
-            let configuredClient = try EndpointClient(configuration: configured)
-            #expect(await configuredClient.contextWindow == 1000)
+            #expect(await asked.contextWindow == 4321)
+            #expect(server.stats().requests(path: "/props") == 1, "asked once")
+            local.contextWindow = 1000
+            let configured = try EndpointClient(configuration: local, environment: environment)
+            #expect(await configured.contextWindow == 1000)
+            // Other providers are not asked: a cached run makes no request at all.
+            let other = try EndpointClient(configuration: JudgingFixtures.endpoint(server))
+            #expect(await other.contextWindow == nil)
+            #expect(server.stats().requests(path: "/props") == 1)
         }
         try await JudgingFixtures.withSimulator { server in
             // No /props (a 404): unknown, and no failure.
-            let client = try EndpointClient(configuration: JudgingFixtures.endpoint(server))
+            let (local, environment) = try Self.localEndpoint(server, home: home)
+            let client = try EndpointClient(configuration: local, environment: environment)
             #expect(await client.contextWindow == nil)
         }
     }
 
-    @Test func aMultiCallThatWouldNotFitTheReportedWindowIsSplitBeforeAsking() async throws {
+    @Test func aMultiCallThatWouldNotFitTheKnownWindowIsSplitBeforeAsking() async throws {
         try await JudgingFixtures.withSimulator(SimulatorConfiguration(seed: 11, threads: 2, contextWindow: Self.window)) { server in
-            let record = try await Self.ultrafeedback(server).rate(JudgingFixtures.input(responses: Self.longAnswers))
+            let record = try await Self.ultrafeedback(server, contextWindow: Self.window).rate(JudgingFixtures.input(responses: Self.longAnswers))
             Self.expectFullyRated(record)
             let stats = server.stats()
             #expect(stats.count(path: "/v1/chat/completions", status: 400) == 0)

@@ -38,6 +38,15 @@ struct JudgeRunTests {
             #expect(second.agreement.judges["pair-judge"]?.orderPairs == 15)
             let report = try JSONDecoder().decode(JudgeStageSummary.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/uf/" + JudgeStage.reportName)))
             #expect(report == first)
+            // P(rated higher | position) per position shown: the run's counts are the records' added up.
+            let positions = try #require(report.agreement.judges["uf-judge"])
+            #expect(positions.comparisonsByPosition.count == 3 && positions.ratedHigherByPosition.allSatisfy { $0 != nil })
+            var summed = JudgeFigures()
+            for record in uf { summed.merge(record.agreement?.judges["uf-judge"] ?? JudgeFigures()) }
+            #expect(summed.comparisonsByPosition == positions.comparisonsByPosition)
+            #expect(summed.higherByPosition == positions.higherByPosition)
+            let reportText = try String(contentsOfFile: directory + "/uf/" + JudgeStage.reportName, encoding: .utf8)
+            #expect(reportText.contains("rated_higher_by_position"))
             // The world knowledge the samples carried reached the judge's prompt.
             #expect(uf[0].completions[0].votes.allSatisfy { !$0.raw.isEmpty })
 

@@ -63,6 +63,7 @@ import Testing
         var j1 = JudgeFigures()
         j1.calls = 2; j1.cachedCalls = 1; j1.promptTokens = 100; j1.completionTokens = 50
         j1.positionComparisons = 4; j1.firstPreferred = 3; j1.lengthComparisons = 4; j1.longerPreferred = 1
+        j1.comparisonsByPosition = [4, 4]; j1.higherByPosition = [3, 1]
         var j2 = JudgeFigures()
         j2.calls = 2; j2.promptTokens = 80; j2.completionTokens = 40; j2.votes = 6; j2.parseFailures = 1
         return AgreementFigures(
@@ -189,6 +190,23 @@ import Testing
         #expect(counts?["pairs_by_split"] as? [String: Int] == ["train": 1])
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty)
+    }
+
+    @Test func reportJSONAndHTMLCarryRatedHigherByPositionPerJudge() async throws {
+        let root = try Self.makeRun()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let report = try await RunReport.build(runDirectory: root)
+        let paths = try report.write(to: root)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: paths.json))) as? [String: Any]
+        let judges = (object?["agreement"] as? [String: Any])?["judges"] as? [String: Any]
+        let j1 = judges?["j1"] as? [String: Any]
+        #expect(j1?["rated_higher_by_position"] as? [Double] == [0.75, 0.25])
+        #expect(j1?["comparisons_by_position"] as? [Int] == [4, 4])
+        #expect((judges?["j2"] as? [String: Any])?["rated_higher_by_position"] == nil, "no positions compared, no figure")
+        let html = RunReportHTML.render(report)
+        #expect(html.contains("P(rated higher | position shown)"))
+        #expect(html.contains("A (position 0)") && html.contains("B (position 1)"))
+        #expect(html.contains(">0.750</span> of 4"))
     }
 
     @Test func htmlIsSelfContainedEscapedAndHasAChartPerFigure() async throws {

@@ -15,6 +15,12 @@ public struct JudgeFigures: Codable, Hashable, Sendable {
     /// Decisive comparisons where the order shown is known, and how many went to the first shown.
     public var positionComparisons = 0
     public var firstPreferred = 0
+    /// Per position shown (index 0 is the first, A): the decisive comparisons between two
+    /// answers shown in the same call that involved the answer at that position, and how many of
+    /// them it won. Each comparison counts at both its positions, so with no position bias every
+    /// position wins about half of its own (`ratedHigherByPosition`).
+    public var comparisonsByPosition: [Int] = []
+    public var higherByPosition: [Int] = []
     /// Pairwise comparisons asked in both orders, and how many got the same answer both times.
     public var orderPairs = 0
     public var consistentOrderPairs = 0
@@ -33,6 +39,26 @@ public struct JudgeFigures: Codable, Hashable, Sendable {
     /// P(prefers the longer answer), over decisive comparisons of unequal lengths.
     public var prefersLonger: Double? { ratio(longerPreferred, lengthComparisons) }
 
+    /// P(rated higher | position), per position shown: the share of the decisive comparisons at
+    /// that position that the answer shown there won (nil where there were none). About 0.5 at
+    /// every position for a judge without position bias; a judge that always prefers the last
+    /// answer shows 1 at the last position.
+    public var ratedHigherByPosition: [Double?] {
+        zip(higherByPosition, comparisonsByPosition).map { ratio($0, $1) }
+    }
+
+    /// Counts a decisive comparison between the answers shown at `winner` and `loser`.
+    mutating func countPositions(winner: Int, loser: Int) {
+        let needed = max(winner, loser) + 1
+        if comparisonsByPosition.count < needed {
+            comparisonsByPosition += Array(repeating: 0, count: needed - comparisonsByPosition.count)
+            higherByPosition += Array(repeating: 0, count: needed - higherByPosition.count)
+        }
+        comparisonsByPosition[winner] += 1
+        comparisonsByPosition[loser] += 1
+        higherByPosition[winner] += 1
+    }
+
     public var totalTokens: Int { promptTokens + completionTokens }
 
     public mutating func merge(_ other: JudgeFigures) {
@@ -46,10 +72,17 @@ public struct JudgeFigures: Codable, Hashable, Sendable {
         skipped += other.skipped
         positionComparisons += other.positionComparisons
         firstPreferred += other.firstPreferred
+        comparisonsByPosition = Self.sum(comparisonsByPosition, other.comparisonsByPosition)
+        higherByPosition = Self.sum(higherByPosition, other.higherByPosition)
         orderPairs += other.orderPairs
         consistentOrderPairs += other.consistentOrderPairs
         lengthComparisons += other.lengthComparisons
         longerPreferred += other.longerPreferred
+    }
+
+    /// Element-wise sum; the shorter list counts as zeros past its end.
+    private static func sum(_ a: [Int], _ b: [Int]) -> [Int] {
+        (0..<max(a.count, b.count)).map { (a.indices.contains($0) ? a[$0] : 0) + (b.indices.contains($0) ? b[$0] : 0) }
     }
 
     private func ratio(_ part: Int, _ whole: Int) -> Double? {
@@ -66,6 +99,8 @@ public struct JudgeFigures: Codable, Hashable, Sendable {
         case retried, skipped
         case positionComparisons = "position_comparisons"
         case firstPreferred = "first_preferred"
+        case comparisonsByPosition = "comparisons_by_position"
+        case higherByPosition = "higher_by_position"
         case orderPairs = "order_pairs"
         case consistentOrderPairs = "consistent_order_pairs"
         case lengthComparisons = "length_comparisons"
@@ -74,6 +109,7 @@ public struct JudgeFigures: Codable, Hashable, Sendable {
         case prefersFirst = "prefers_first"
         case positionConsistency = "position_consistency"
         case prefersLonger = "prefers_longer"
+        case ratedHigherByPosition = "rated_higher_by_position"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -89,6 +125,12 @@ public struct JudgeFigures: Codable, Hashable, Sendable {
         skipped = try int(.skipped)
         positionComparisons = try int(.positionComparisons)
         firstPreferred = try int(.firstPreferred)
+        comparisonsByPosition = try c.decodeIfPresent([Int].self, forKey: .comparisonsByPosition) ?? []
+        higherByPosition = try c.decodeIfPresent([Int].self, forKey: .higherByPosition) ?? []
+        guard higherByPosition.count == comparisonsByPosition.count else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .higherByPosition, in: c, debugDescription: "must have one count per position, as comparisons_by_position")
+        }
         orderPairs = try int(.orderPairs)
         consistentOrderPairs = try int(.consistentOrderPairs)
         lengthComparisons = try int(.lengthComparisons)
@@ -108,6 +150,11 @@ public struct JudgeFigures: Codable, Hashable, Sendable {
         try c.encode(skipped, forKey: .skipped)
         try c.encode(positionComparisons, forKey: .positionComparisons)
         try c.encode(firstPreferred, forKey: .firstPreferred)
+        // Only where positions were compared, so single-mode records keep their bytes.
+        if !comparisonsByPosition.isEmpty {
+            try c.encode(comparisonsByPosition, forKey: .comparisonsByPosition)
+            try c.encode(higherByPosition, forKey: .higherByPosition)
+        }
         try c.encode(orderPairs, forKey: .orderPairs)
         try c.encode(consistentOrderPairs, forKey: .consistentOrderPairs)
         try c.encode(lengthComparisons, forKey: .lengthComparisons)
@@ -116,5 +163,6 @@ public struct JudgeFigures: Codable, Hashable, Sendable {
         try c.encode(prefersFirst, forKey: .prefersFirst)
         try c.encode(positionConsistency, forKey: .positionConsistency)
         try c.encode(prefersLonger, forKey: .prefersLonger)
+        if !comparisonsByPosition.isEmpty { try c.encode(ratedHigherByPosition, forKey: .ratedHigherByPosition) }
     }
 }

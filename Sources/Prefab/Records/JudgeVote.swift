@@ -36,13 +36,16 @@ public struct JudgeVote: Codable, Hashable, Sendable {
     public var opponent: Int?
     /// Which of a judge's samples (`samples: n`) this vote came from.
     public var sample: Int?
+    /// Which of a `multi` judge's orders (`shuffles: n`) this vote came from; nil with one order.
+    /// The judge's rating is the mean over its orders, so a stored record re-aggregates alike.
+    public var shuffle: Int?
     /// Why the answer could not be read (or what a scorer measured), in words.
     public var detail: String?
 
     public init(
         judge: String, aspect: String, rating: Double?, rationale: String? = nil, position: Int? = nil,
         raw: String, parse: ParseStatus, attempts: Int = 1, notApplicable: Bool = false, types: [String]? = nil,
-        verdict: String? = nil, opponent: Int? = nil, sample: Int? = nil, detail: String? = nil
+        verdict: String? = nil, opponent: Int? = nil, sample: Int? = nil, shuffle: Int? = nil, detail: String? = nil
     ) {
         self.judge = judge
         self.aspect = aspect
@@ -57,6 +60,7 @@ public struct JudgeVote: Codable, Hashable, Sendable {
         self.verdict = verdict
         self.opponent = opponent
         self.sample = sample
+        self.shuffle = shuffle
         self.detail = detail
     }
 
@@ -64,7 +68,7 @@ public struct JudgeVote: Codable, Hashable, Sendable {
     public var isRead: Bool { parse == .ok || parse == .retried }
 
     enum CodingKeys: String, CodingKey {
-        case judge, aspect, rating, rationale, position, raw, parse, attempts, types, verdict, opponent, sample, detail
+        case judge, aspect, rating, rationale, position, raw, parse, attempts, types, verdict, opponent, sample, shuffle, detail
         case notApplicable = "not_applicable"
     }
 
@@ -83,6 +87,7 @@ public struct JudgeVote: Codable, Hashable, Sendable {
         verdict = try c.decodeIfPresent(String.self, forKey: .verdict)
         opponent = try c.decodeIfPresent(Int.self, forKey: .opponent)
         sample = try c.decodeIfPresent(Int.self, forKey: .sample)
+        shuffle = try c.decodeIfPresent(Int.self, forKey: .shuffle)
         detail = try c.decodeIfPresent(String.self, forKey: .detail)
     }
 
@@ -101,6 +106,7 @@ public struct JudgeVote: Codable, Hashable, Sendable {
         try c.encodeIfPresent(verdict, forKey: .verdict)
         try c.encodeIfPresent(opponent, forKey: .opponent)
         try c.encodeIfPresent(sample, forKey: .sample)
+        try c.encodeIfPresent(shuffle, forKey: .shuffle)
         try c.encodeIfPresent(detail, forKey: .detail)
     }
 }

@@ -123,6 +123,21 @@ package enum RunReportHTML {
                 [e(name), x(f.prefersFirst), n(f.positionComparisons), x(f.prefersLonger), n(f.lengthComparisons),
                  f.orderPairs > 0 ? "\(x(f.positionConsistency)) of \(n(f.orderPairs))" : "–"]
             })
+        let positions = judges.map(\.value.comparisonsByPosition.count).max() ?? 0
+        guard positions > 0 else { return }
+        page.table(
+            ["judge"] + (0..<positions).map { "\(CompletionLabel.label($0)) (position \($0))" },
+            judges.filter { !$0.value.comparisonsByPosition.isEmpty }.map { name, f in
+                [e(name)] + (0..<positions).map { position in
+                    guard position < f.comparisonsByPosition.count, let rate = f.ratedHigherByPosition[position] else { return "–" }
+                    return "<span class=\"cell\" style=\"background:\(heat(1 - 2 * abs(rate - 0.5)))\">\(x(rate))</span> "
+                        + "of \(n(f.comparisonsByPosition[position]))"
+                }
+            },
+            caption: "P(rated higher | position shown): per position in a call, the share of decisive comparisons with an answer "
+                + "shown elsewhere in the same call that the answer shown there won. About 0.5 everywhere without position bias; "
+                + "shuffles: N in multi mode averages a preference out.",
+            matrix: true)
     }
 
     private static func pairs(_ report: RunReport, _ page: inout Page) {

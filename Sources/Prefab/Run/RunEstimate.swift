@@ -196,7 +196,7 @@ package struct RunEstimate: Codable, Hashable, Sendable {
         for name in judge.rubrics {
             let kind = (try? rubrics.rubric(named: name))?.kind ?? .aspect
             switch (judge.mode, kind) {
-            case (.multi, .aspect): calls += 1
+            case (.multi, .aspect): calls += judge.shuffles
             case (.multi, .critique), (.single, _): calls += completions
             case (.pairwise, _):
                 let pairs = judge.pairs == .all ? completions * (completions - 1) / 2 : completions - 1

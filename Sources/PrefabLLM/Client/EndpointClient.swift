@@ -140,14 +140,14 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
 
     // MARK: Context window
 
-    /// `context_window` from the configuration; else, for an OpenAI-compatible server (the local
-    /// one included), the context a slot has as llama.cpp's `/props` reports it
-    /// (`default_generation_settings.n_ctx`), asked once per client; else nil. A server without
-    /// `/props` costs one unanswered GET, never a failure.
+    /// `context_window` from the configuration; else, for the local server (llama.cpp), the
+    /// context a slot has as its `/props` reports it (`default_generation_settings.n_ctx`), asked
+    /// once per client; else nil. Other servers are not asked: a run whose answers all come from
+    /// the cache makes no request, and a paid API is not sent requests it does not serve.
     public var contextWindow: Int? {
         get async {
             if let configured = configuration.contextWindow { return configured }
-            guard wire == .openAI else { return nil }
+            guard configuration.provider == .local else { return nil }
             let task = serverContext.withLock { task -> Task<Int?, Never> in
                 if let task { return task }
                 let asking = Task { await self.askServerContext() }

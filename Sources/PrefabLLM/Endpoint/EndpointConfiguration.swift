@@ -27,7 +27,7 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
     public var anthropicVersion: String
     /// The most tokens one request may hold, prompt and answer together, when the server does
     /// not say (`context_window`). Judges split a multi-mode call that would not fit into smaller
-    /// groups. Nil: asked of the server where it tells (llama.cpp's `/props`), else unknown.
+    /// groups. Nil: for `local`, asked of the server (llama.cpp's `/props`); else unknown.
     public var contextWindow: Int?
 
     public init(

@@ -120,18 +120,15 @@ package struct EnsembleAggregator: Sendable {
         var failures: [String] = []
         for judge in orderedJudges(votes) where weight(judge) > 0 {
             let mine = votes.filter { $0.judge == judge }
-            let numbers = mine.filter(\.isRead).compactMap(\.rating)
-            let notApplicable = mine.contains { $0.isRead && $0.notApplicable }
             let measurementOnly = mine.allSatisfy { $0.isRead && $0.rating == nil && !$0.notApplicable }
             if measurementOnly { continue }
-            guard !numbers.isEmpty || notApplicable else {
-                failures.append("\(judge): \(mine.first?.detail ?? "unreadable")")
+            guard let reading = Self.reading(mine) else {
+                failures.append("\(judge): \(mine.first { !$0.isRead }?.detail ?? mine.first?.detail ?? "unreadable")")
                 continue
             }
             let first = mine.first { $0.isRead && ($0.rating != nil || $0.notApplicable) }
             views.append(JudgeView(
-                judge: judge, value: numbers.isEmpty ? nil : numbers.reduce(0, +) / Double(numbers.count),
-                notApplicable: numbers.isEmpty && notApplicable,
+                judge: judge, value: reading.value, notApplicable: reading.value == nil,
                 rationale: first?.rationale.flatMap { $0.isEmpty ? nil : $0 } ?? first?.detail ?? "",
                 types: first?.types))
         }
@@ -162,6 +159,38 @@ package struct EnsembleAggregator: Sendable {
             return (AspectAnnotation(rating: "", rationale: "no readable rating (" + failures.joined(separator: "; ") + ")", types: typed ? [] : nil), nil)
         }
         return nil
+    }
+
+    /// One judge's reading of one aspect from its votes.
+    enum JudgeReading: Equatable {
+        case rating(Double)
+        case notApplicable
+
+        var value: Double? {
+            if case .rating(let value) = self { value } else { nil }
+        }
+    }
+
+    /// A judge's reading from its votes on one completion and aspect: the mean of its numeric
+    /// samples (N/A and failed samples left out), or N/A when every read sample said N/A; nil
+    /// when nothing was read.
+    ///
+    /// With several orders (`shuffles`), each order is read so and the judge's rating is the
+    /// mean of the orders' means (orders that said N/A left out). An order with no reading makes
+    /// the whole reading nil: the orders together cancel a position preference, and a mean over
+    /// some of them would bring it back, so the completion is incomplete, as with any failed call.
+    static func reading(_ votes: [JudgeVote]) -> JudgeReading? {
+        var means: [Double] = []
+        for shuffle in Set(votes.map { $0.shuffle ?? 0 }).sorted() {
+            let order = votes.filter { ($0.shuffle ?? 0) == shuffle }
+            let numbers = order.filter(\.isRead).compactMap(\.rating)
+            if !numbers.isEmpty {
+                means.append(numbers.reduce(0, +) / Double(numbers.count))
+            } else if !order.contains(where: { $0.isRead && $0.notApplicable }) {
+                return nil
+            }
+        }
+        return means.isEmpty ? .notApplicable : .rating(means.reduce(0, +) / Double(means.count))
     }
 
     /// The `aspect_weights`-weighted mean of the rated aspects; without weights, every rated

@@ -7,6 +7,10 @@ public struct LLMJudgeConfiguration: Codable, Hashable, Sendable {
     public var rubrics: [String]
     public var mode: JudgeMode
     public var shuffle: Bool
+    /// `multi` mode: how many calls per rubric, each showing the completions in a different
+    /// order (`LLMJudge.shownOrder`), their ratings averaged per completion. A judge that favours
+    /// a position then favours every completion alike instead of whichever the seed put there.
+    public var shuffles: Int
     public var orders: PairwiseOrders
     public var pairs: PairSelection
     /// A template name under `rubrics/templates/` or a path relative to the ensemble file.
@@ -25,7 +29,7 @@ public struct LLMJudgeConfiguration: Codable, Hashable, Sendable {
 
     public init(
         endpoint: String, model: String? = nil, rubrics: [String], mode: JudgeMode, shuffle: Bool = true,
-        orders: PairwiseOrders = .both, pairs: PairSelection = .all, template: String? = nil,
+        shuffles: Int = 1, orders: PairwiseOrders = .both, pairs: PairSelection = .all, template: String? = nil,
         systemTemplate: String = "system", withReference: Bool = true, temperature: Double = 0, topP: Double? = nil,
         seed: Int = 0, maxTokens: Int = 600, samples: Int = 1, retries: Int = 2,
         structuredOutput: StructuredOutputMode = .auto, rationaleMaxChars: Int? = nil
@@ -35,6 +39,7 @@ public struct LLMJudgeConfiguration: Codable, Hashable, Sendable {
         self.rubrics = rubrics
         self.mode = mode
         self.shuffle = shuffle
+        self.shuffles = shuffles
         self.orders = orders
         self.pairs = pairs
         self.template = template
@@ -51,7 +56,7 @@ public struct LLMJudgeConfiguration: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case endpoint, model, rubrics, mode, shuffle, orders, pairs, template
+        case endpoint, model, rubrics, mode, shuffle, shuffles, orders, pairs, template
         case systemTemplate = "system_template"
         case withReference = "with_reference"
         case temperature
@@ -71,6 +76,7 @@ public struct LLMJudgeConfiguration: Codable, Hashable, Sendable {
         rubrics = try c.decode([String].self, forKey: .rubrics)
         mode = try c.decode(JudgeMode.self, forKey: .mode)
         shuffle = try c.decodeIfPresent(Bool.self, forKey: .shuffle) ?? true
+        shuffles = try c.decodeIfPresent(Int.self, forKey: .shuffles) ?? 1
         orders = try c.decodeIfPresent(PairwiseOrders.self, forKey: .orders) ?? .both
         pairs = try c.decodeIfPresent(PairSelection.self, forKey: .pairs) ?? .all
         template = try c.decodeIfPresent(String.self, forKey: .template)
@@ -92,6 +98,11 @@ public struct LLMJudgeConfiguration: Codable, Hashable, Sendable {
         if !(0...2).contains(temperature) { throw fail(.temperature, "must be in 0...2") }
         if maxTokens < 1 { throw fail(.maxTokens, "must be at least 1") }
         if !(1...16).contains(samples) { throw fail(.samples, "must be in 1...16") }
+        if !(1...16).contains(shuffles) { throw fail(.shuffles, "must be in 1...16") }
+        // Several orders only exist where several answers share a call: `pairwise` balances
+        // positions with `orders: both`, and `single` shows one answer at a time.
+        if shuffles > 1, mode != .multi { throw fail(.shuffles, "applies to multi mode only (pairwise has orders: both)") }
+        if shuffles > 1, !shuffle { throw fail(.shuffles, "needs shuffle: true (every call would show the same order)") }
         if !(0...10).contains(retries) { throw fail(.retries, "must be in 0...10") }
         if let rationaleMaxChars, rationaleMaxChars < 1 { throw fail(.rationaleMaxChars, "must be positive") }
     }

@@ -24,7 +24,9 @@ struct LLMJudge: PromptJudge {
             for rubric in rubrics {
                 switch (configuration.mode, rubric.kind) {
                 case (.multi, .aspect):
-                    group.addTask { try await multi(input, rubric: rubric) }
+                    for shuffle in 0..<configuration.shuffles {
+                        group.addTask { try await multi(input, rubric: rubric, shuffle: shuffle) }
+                    }
                 case (.multi, .critique), (.single, _):
                     for index in input.completions.indices {
                         group.addTask { try await single(input, rubric: rubric, completion: index) }
@@ -64,15 +66,12 @@ struct LLMJudge: PromptJudge {
 
     // MARK: - Modes
 
-    /// Every completion in one call, in a seeded shuffled order mapped back afterwards.
-    private func multi(_ input: SampleRecord, rubric: Rubric) async throws -> Partial {
-        var order = Array(input.completions.indices)
-        if configuration.shuffle {
-            var generator = SeededGenerator(seed: runSeed, input.promptID, name, rubric.name, "shuffle")
-            order.shuffle(using: &generator)
-        }
-        let (votes, calls) = try await multi(input, rubric: rubric, order: order, part: nil)
-        return Partial(order: [rubricIndex(rubric), 0], votes: votes.sorted { $0.key < $1.key }, calls: calls)
+    /// Every completion in one call (or in parts, see below), in the order `shownOrder` gives
+    /// shuffle `shuffle`, mapped back afterwards.
+    private func multi(_ input: SampleRecord, rubric: Rubric, shuffle: Int) async throws -> Partial {
+        let order = shownOrder(input, rubric: rubric, shuffle: shuffle)
+        let (votes, calls) = try await multi(input, rubric: rubric, order: order, shuffle: shuffle, part: nil)
+        return Partial(order: [rubricIndex(rubric), 0, shuffle], votes: votes.sorted { $0.key < $1.key }, calls: calls)
     }
 
     /// Rates the completions `order` lists, shown in that order, in one call; or, when the call
@@ -82,14 +81,14 @@ struct LLMJudge: PromptJudge {
     /// completion that does not fit alone fails as `JudgeError.contextOverflow`.
     /// `part` names a half in the cache key and seed (`positions a-b` of the whole order).
     private func multi(
-        _ input: SampleRecord, rubric: Rubric, order: [Int], part: Range<Int>?
+        _ input: SampleRecord, rubric: Rubric, order: [Int], shuffle: Int, part: Range<Int>?
     ) async throws -> (votes: [Int: [JudgeVote]], calls: [JudgeOutcome.Call]) {
         let whole = part ?? 0..<order.count
         let indices = Array(order[whole])
         func halves() async throws -> (votes: [Int: [JudgeVote]], calls: [JudgeOutcome.Call]) {
             let middle = whole.lowerBound + whole.count / 2
-            async let first = multi(input, rubric: rubric, order: order, part: whole.lowerBound..<middle)
-            let second = try await multi(input, rubric: rubric, order: order, part: middle..<whole.upperBound)
+            async let first = multi(input, rubric: rubric, order: order, shuffle: shuffle, part: whole.lowerBound..<middle)
+            let second = try await multi(input, rubric: rubric, order: order, shuffle: shuffle, part: middle..<whole.upperBound)
             let firstResult = try await first
             return (firstResult.votes.merging(second.votes) { $0 + $1 }, firstResult.calls + second.calls)
         }
@@ -106,7 +105,9 @@ struct LLMJudge: PromptJudge {
         let call = JudgeCall<[Result<ParsedRating, JudgeParseFailure>]>(
             messages: messages,
             schema: JudgeSchema.multi(rubric, count: count, rationaleMaxChars: rationaleMax(rubric)),
-            key: part.map { [rubric.name, "multi", "positions \($0.lowerBound)-\($0.upperBound)"] } ?? [rubric.name, "multi"],
+            // Shuffle 0 keeps the key (so the request seed) a judge with one order has always had.
+            key: [rubric.name, "multi"] + (shuffle > 0 ? ["shuffle \(shuffle)"] : [])
+                + (part.map { ["positions \($0.lowerBound)-\($0.upperBound)"] } ?? []),
             parse: { text in
                 let results = JudgeAnswerParser.ratings(from: text, count: count, scale: scale).map { Self.withTypeCodes($0, types) }
                 let read = results.filter { if case .success = $0 { true } else { false } }.count
@@ -124,7 +125,8 @@ struct LLMJudge: PromptJudge {
         for (sample, answer) in answers.enumerated() {
             for (position, result) in answer.reading.value.enumerated() {
                 votes[indices[position], default: []].append(
-                    vote(rubric: rubric, result: result, answer: answer, position: position, sample: sample))
+                    vote(rubric: rubric, result: result, answer: answer, position: position, sample: sample,
+                         shuffle: configuration.shuffles > 1 ? shuffle : nil))
             }
         }
         return (votes, calls)
@@ -134,6 +136,24 @@ struct LLMJudge: PromptJudge {
     /// with a third more on the estimate for text denser than prose (mathematics, code).
     static func fits(_ messages: [ChatMessage], maxTokens: Int, window: Int) -> Bool {
         TokenEstimate.tokens(messages) * 4 / 3 + maxTokens <= window
+    }
+
+    /// The completion indices in the order shuffle `shuffle` (0-based, of `shuffles`) shows them.
+    ///
+    /// Shuffles come in blocks of k (the number of completions): each block draws one seeded
+    /// permutation and its shuffles rotate it, so within a block every completion is shown once
+    /// at every position, and a judge that favours a position adds the same to each of them.
+    /// Block 0's permutation is the one a judge with a single order has always used (same
+    /// seed), so `shuffles: 1` asks exactly what it did before and hits the same cache entries.
+    func shownOrder(_ input: SampleRecord, rubric: Rubric, shuffle: Int) -> [Int] {
+        var order = Array(input.completions.indices)
+        guard configuration.shuffle, !order.isEmpty else { return order }
+        let (block, rotation) = shuffle.quotientAndRemainder(dividingBy: order.count)
+        var parts = [input.promptID, name, rubric.name, "shuffle"]
+        if block > 0 { parts.append("block \(block)") }
+        var generator = SeededGenerator(seed: runSeed, parts: parts)
+        order.shuffle(using: &generator)
+        return Array(order[rotation...] + order[..<rotation])
     }
 
     /// One completion per call: an aspect rating, or a critique with its score.
@@ -345,7 +365,7 @@ struct LLMJudge: PromptJudge {
 
     private func vote(
         rubric: Rubric, result: Result<ParsedRating, JudgeParseFailure>, answer: JudgeCall<some Sendable>.Answer,
-        position: Int?, sample: Int
+        position: Int?, sample: Int, shuffle: Int? = nil
     ) -> JudgeVote {
         let sampleIndex = configuration.samples > 1 ? sample : nil
         switch result {
@@ -355,11 +375,11 @@ struct LLMJudge: PromptJudge {
                 rationale: [parsed.rationale, parsed.rationaleForRating].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n"),
                 position: position, raw: answer.raw, parse: Self.status(read: true, attempt: answer.attempt), attempts: answer.attempts,
                 notApplicable: parsed.rating == .notApplicable, types: rubric.types == nil ? nil : (parsed.types ?? []),
-                sample: sampleIndex)
+                sample: sampleIndex, shuffle: shuffle)
         case .failure(let failure):
             return JudgeVote(
                 judge: name, aspect: rubric.name, rating: nil, position: position, raw: answer.raw, parse: .failed,
-                attempts: answer.attempts, sample: sampleIndex, detail: failure.description)
+                attempts: answer.attempts, sample: sampleIndex, shuffle: shuffle, detail: failure.description)
         }
     }
 

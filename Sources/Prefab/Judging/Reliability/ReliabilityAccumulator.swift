@@ -46,7 +46,7 @@ public struct ReliabilityAccumulator: Sendable {
         let lengths = completions.map { $0.response.count }
         // Rating votes: (completion, aspect) → judge → ratings (several with samples > 1).
         var units: [UnitKey: [String: [Double]]] = [:]
-        // For bias figures: (judge, aspect, sample) → [(completion, position, rating)].
+        // For bias figures, per call: (judge, aspect, sample, shuffle) → [(completion, position, rating)].
         var calls: [CallKey: [(completion: Int, position: Int?, rating: Double)]] = [:]
         // Pairwise outcomes on the lower-index completion: (judge, aspect, sample, i, j) → position → outcome.
         var orders: [OrderKey: [Int: Double]] = [:]
@@ -60,7 +60,7 @@ public struct ReliabilityAccumulator: Sendable {
                 count(vote)
                 guard vote.isRead, let rating = vote.rating else { continue }
                 units[UnitKey(completion: index, aspect: vote.aspect), default: [:]][vote.judge, default: []].append(rating)
-                calls[CallKey(judge: vote.judge, aspect: vote.aspect, sample: vote.sample ?? 0), default: []]
+                calls[CallKey(judge: vote.judge, aspect: vote.aspect, sample: vote.sample ?? 0, shuffle: vote.shuffle ?? 0), default: []]
                     .append((index, vote.position, rating))
             }
         }
@@ -85,6 +85,7 @@ public struct ReliabilityAccumulator: Sendable {
                     if let winnerPosition = winner.position, let loserPosition = loser.position, winnerPosition != loserPosition {
                         figures.positionComparisons += 1
                         if winnerPosition < loserPosition { figures.firstPreferred += 1 }
+                        figures.countPositions(winner: winnerPosition, loser: loserPosition)
                     }
                     if lengths[winner.completion] != lengths[loser.completion] {
                         figures.lengthComparisons += 1
@@ -134,6 +135,7 @@ public struct ReliabilityAccumulator: Sendable {
         var figures = judges[vote.judge, default: JudgeFigures()]
         figures.positionComparisons += 1
         if outcome == 1 { figures.firstPreferred += 1 }
+        figures.countPositions(winner: outcome == 1 ? 0 : 1, loser: outcome == 1 ? 1 : 0)
         let winner = outcome == 1 ? completion : opponent
         let loser = outcome == 1 ? opponent : completion
         if lengths[winner] != lengths[loser] {
@@ -172,6 +174,7 @@ public struct ReliabilityAccumulator: Sendable {
         var judge: String
         var aspect: String
         var sample: Int
+        var shuffle: Int
     }
 
     private struct OrderKey: Hashable {
