@@ -227,7 +227,7 @@ struct JudgeEnsembleTests {
 /// reward model (a POST whose JSON answer holds a number at a known path).
 @Suite("Reward-model scorer against the simulator")
 struct JudgeRewardModelTests {
-    static func ensemble(_ server: SimulatorServer, scorePath: String, directory: String) throws -> JudgeEnsemble {
+    static func ensemble(_ server: SimulatorServer, scorePath: String, directory: String, batch: Int? = nil) throws -> JudgeEnsemble {
         let file = directory + "/reward.yaml"
         try """
             schema: 1
@@ -240,7 +240,7 @@ struct JudgeRewardModelTests {
                 request: text
                 path: /embeddings
                 score_path: \(scorePath)
-                range: [-1, 1]
+                range: [-1, 1]\(batch.map { "\n    batch: \($0)" } ?? "")
             aggregation: {method: weighted_mean, overall: fine_grained_mean}
             """.write(toFile: file, atomically: true, encoding: .utf8)
         let endpoint = EndpointConfiguration(name: "rm", provider: .openAICompatible, baseURL: server.baseURL + "/v1", model: "sim-model")
@@ -323,6 +323,72 @@ struct JudgeRewardModelTests {
         #expect(Set(clients.rewardModels.keys) == ["rm/classify", "rm/score"])
         let paths = clients.rewardModels.values.compactMap { ($0 as? EndpointRewardModel)?.path }
         #expect(Set(paths) == ["/classify", "/score"])
+    }
+
+    @Test("with batch, a prompt's answers go several to a request and score as they do one by one")
+    func batchedRequestsScoreLikeSingleOnes() async throws {
+        let directory = try JudgingFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await JudgingFixtures.withSimulator(SimulatorConfiguration(seed: 11, embeddingDimensions: 2, threads: 2)) { server in
+            let input = JudgingFixtures.input(responses: ["42", "41", "forty-two", "6 x 7 = 42", "It is 42."])
+            let single = try await Self.ensemble(server, scorePath: "data.0.embedding.0", directory: directory).rate(input)
+            #expect(server.stats().requests(path: "/v1/embeddings") == 5)
+            let batched = try await Self.ensemble(server, scorePath: "data.*.embedding.0", directory: directory, batch: 2).rate(input)
+            // 5 answers, 2 a request: 3 requests.
+            #expect(server.stats().requests(path: "/v1/embeddings") == 5 + 3)
+            #expect(batched.completions.map { $0.scores["rm"] } == single.completions.map { $0.scores["rm"] })
+            #expect(batched.completions.allSatisfy { $0.scores["rm"] != nil })
+            #expect(batched.agreement?.judges["rm"]?.calls == 3)
+        }
+    }
+
+    /// A reward model that answers a batch with fewer items than it was sent.
+    struct ShortAnswers: RewardModelClient {
+        func post(_ body: JSONValue) async throws -> RewardModelResponse {
+            RewardModelResponse(json: .object(["data": .array([.object(["score": .double(0.5)])])]), raw: #"{"data":[{"score":0.5}]}"#)
+        }
+    }
+
+    @Test("a batched answer short of items fails the missing answers' votes, not the others")
+    func aShortBatchedAnswerFailsOnlyTheMissingItems() async throws {
+        let scorer = RewardModelScorer(
+            name: "rm", configuration: RewardModelScorerConfiguration(endpoint: "rm", request: .text, scorePath: "data.*.score", batch: 3),
+            client: ShortAnswers())
+        let outcome = try await scorer.judge(JudgingFixtures.input(responses: ["a", "b"]))
+        #expect(outcome.scores[0] == 0.5)
+        #expect(outcome.scores[1] == nil)
+        #expect(outcome.votes[1].first?.parse == .failed)
+        #expect(outcome.votes[1].first?.detail == "no number at 'data.1.score'")
+        #expect(outcome.calls.count == 1)
+    }
+
+    @Test("batch needs the text shape and a '*' in score_path; '*' needs batch", arguments: [
+        ("request: chat\nbatch: 4\nscore_path: data.*.score", "batch"),
+        ("request: text\nbatch: 4\nscore_path: data.0.score", "score_path"),
+        ("request: text\nscore_path: data.*.score", "score_path"),
+        ("request: text\nbatch: 0\nscore_path: data.*.score", "batch"),
+    ])
+    func batchMistakesNameTheirKey(_ keys: String, _ named: String) throws {
+        let directory = try JudgingFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/reward.yaml"
+        let judge = keys.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        try """
+            schema: 1
+            name: reward
+            judges:
+              - name: rm
+                kind: reward_model
+                endpoint: rm
+            \(judge)
+            aggregation: {method: weighted_mean, overall: fine_grained_mean}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try JudgeStage.offlineEnsemble(file: file, rubrics: JudgingFixtures.rubrics)
+            Issue.record("\(keys) was accepted")
+        } catch {
+            #expect("\(error)".contains("judges[0].\(named)"), "\(error)")
+        }
     }
 
     @Test("the text shape keeps the whole conversation: system prompt and earlier turns")

@@ -89,8 +89,8 @@ package struct RunEstimate: Codable, Hashable, Sendable {
             throw .input(error)
         }
         let judgeOverhead = judgeOverheadTokens(setup)
-        // The real sampler and judges over the cache alone (reward models have no cache, so they
-        // are left out of the probe and counted per answer below).
+        // The real sampler and judges over the cache alone (reward models are left out of the
+        // probe and counted as uncached below, a request per answer or per batch).
         let probe = CacheProbe()
         var probing: (sampler: Sampler, ensemble: JudgeEnsemble)?
         if let cache, identities.count == endpoints.count {
@@ -139,7 +139,8 @@ package struct RunEstimate: Codable, Hashable, Sendable {
             }
             for judge in setup.ensemble.judges {
                 guard case .rewardModel(let scorer) = judge.kind else { continue }
-                figures[scorer.endpoint]!.calls += plan.count
+                let batch = scorer.batch ?? 1
+                figures[scorer.endpoint]!.calls += (plan.count + batch - 1) / batch
                 figures[scorer.endpoint]!.promptTokens += plan.count * (promptTokens + completionBudget / max(1, plan.count))
             }
             if let probing, await Self.judgedFromCache(prompt, probing, probe: probe, into: &figures) {
@@ -161,7 +162,7 @@ package struct RunEstimate: Codable, Hashable, Sendable {
             "prompt tokens are estimated from text length (about \(TokenEstimate.bytesPerToken) characters a token); completion tokens assume every answer reaches max_tokens",
             "judge calls of a prompt whose answers are all cached were looked up in the cache by running the judges over it (\(probedPrompts) of \(estimate.prompts - estimate.finished) prompts); the others are estimated from each judge's rubrics and mode",
             "each uncached judge call is read on its first try; the retry ceiling is what unreadable answers could add (each judge's retries)",
-            "reward-model scorers make one uncached call per answer",
+            "reward-model scorers make one uncached call per answer, or per `batch` answers of a prompt",
         ]
         estimate.endpoints = endpoints.map { endpoint in
             var figure = figures[endpoint.name]!

@@ -19,8 +19,19 @@ public struct RewardModelScorerConfiguration: Codable, Hashable, Sendable {
     public var scorePath: String
     /// Raw scores mapped linearly onto 1–5 (and clipped); without it no rating is cast.
     public var range: [Double]?
+    /// Answers sent in one request, for servers that take a list (`{"input": [TEXT, ...]}`:
+    /// vLLM's `/classify` and `/pooling`, TEI): a prompt's answers go `batch` at a time, and
+    /// `score_path` reads item i with `*` standing for i (`data.*.score`). Nil: one answer a
+    /// request, `input` a single string. Only the `text` shape has a list form.
+    public var batch: Int?
 
-    public init(endpoint: String, model: String? = nil, aspect: String = "reward", request: RequestShape = .chat, path: String = "", scorePath: String = "score", range: [Double]? = nil) {
+    /// The most answers one batched request may carry.
+    public static let maximumBatch = 256
+
+    public init(
+        endpoint: String, model: String? = nil, aspect: String = "reward", request: RequestShape = .chat, path: String = "",
+        scorePath: String = "score", range: [Double]? = nil, batch: Int? = nil
+    ) {
         self.endpoint = endpoint
         self.model = model
         self.aspect = aspect
@@ -28,6 +39,18 @@ public struct RewardModelScorerConfiguration: Codable, Hashable, Sendable {
         self.path = path
         self.scorePath = scorePath
         self.range = range
+        self.batch = batch
+    }
+
+    /// The score path of item `index` of a batched answer (`*` replaced by the index).
+    func scorePath(item index: Int) -> String {
+        scorePath.split(separator: ".", omittingEmptySubsequences: false).map { $0 == "*" ? String(index) : String($0) }
+            .joined(separator: ".")
+    }
+
+    /// Whether the score path has a `*` segment.
+    var scorePathHasItem: Bool {
+        scorePath.split(separator: ".").contains("*")
     }
 
     /// The key of this scorer's client among an ensemble's reward-model clients: the endpoint
@@ -37,7 +60,7 @@ public struct RewardModelScorerConfiguration: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case endpoint, model, aspect, request, path
         case scorePath = "score_path"
-        case range
+        case range, batch
     }
 
     public init(from decoder: any Decoder) throws {
@@ -50,6 +73,23 @@ public struct RewardModelScorerConfiguration: Codable, Hashable, Sendable {
         path = try c.decodeIfPresent(String.self, forKey: .path) ?? ""
         scorePath = try c.decodeIfPresent(String.self, forKey: .scorePath) ?? "score"
         range = try c.decodeIfPresent([Double].self, forKey: .range)
+        batch = try c.decodeIfPresent(Int.self, forKey: .batch)
+        if let batch {
+            guard (1...Self.maximumBatch).contains(batch) else {
+                throw DecodingError.dataCorruptedError(forKey: .batch, in: c, debugDescription: "must be in 1...\(Self.maximumBatch), got \(batch)")
+            }
+            guard request == .text else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .batch, in: c, debugDescription: "a batch is sent as a list of texts: set request: text (the chat shape has no list form)")
+            }
+            guard scorePathHasItem else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .scorePath, in: c, debugDescription: "with batch, mark the item's index with '*' (e.g. data.*.score), got '\(scorePath)'")
+            }
+        } else if scorePathHasItem {
+            throw DecodingError.dataCorruptedError(
+                forKey: .scorePath, in: c, debugDescription: "'*' stands for an item of a batched answer; set batch: N or name the index")
+        }
         if let range, range.count != 2 || !(range[0] < range[1]) {
             throw DecodingError.dataCorruptedError(forKey: .range, in: c, debugDescription: "expected [low, high] with low < high")
         }

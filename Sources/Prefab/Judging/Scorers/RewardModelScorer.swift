@@ -6,9 +6,16 @@ struct RewardModelScorer: PromptJudge {
     let configuration: RewardModelScorerConfiguration
     let client: any RewardModelClient
 
-    func body(_ input: SampleRecord, _ completion: SampleCompletion) -> JSONValue {
+    /// The request for `completions` of `input`: one answer as the configured shape has it, or
+    /// with `batch`, the answers' texts as a list under `input`.
+    func body(_ input: SampleRecord, _ completions: ArraySlice<SampleCompletion>) -> JSONValue {
         var body = JSONObject()
         if let model = configuration.model { body["model"] = .string(model) }
+        if configuration.batch != nil {
+            body["input"] = .array(completions.map { .string(Self.text(input.messages, response: $0.response)) })
+            return .object(body)
+        }
+        let completion = completions.first!
         switch configuration.request {
         case .chat:
             let messages = input.messages + [.assistant(completion.response)]
@@ -17,6 +24,12 @@ struct RewardModelScorer: PromptJudge {
             body["input"] = .string(Self.text(input.messages, response: completion.response))
         }
         return .object(body)
+    }
+
+    /// The answers of a prompt as its requests take them: one at a time, or `batch` at a time.
+    func requests(_ input: SampleRecord) -> [Range<Int>] {
+        let size = configuration.batch ?? 1
+        return stride(from: 0, to: input.completions.count, by: size).map { $0..<min($0 + size, input.completions.count) }
     }
 
     /// The `text` shape's input: for one user turn, `PROMPT\n\nRESPONSE`; for a longer
@@ -30,10 +43,10 @@ struct RewardModelScorer: PromptJudge {
 
     func judge(_ input: SampleRecord) async throws -> JudgeOutcome {
         var outcome = JudgeOutcome(completions: input.completions.count)
-        for (index, completion) in input.completions.enumerated() {
+        for range in requests(input) {
             let response: RewardModelResponse
             do {
-                response = try await client.post(body(input, completion))
+                response = try await client.post(body(input, input.completions[range]))
             } catch let error as EndpointError {
                 if case .budgetExhausted = error { throw JudgeError.budgetExhausted(error.description) }
                 throw JudgeError.requestFailed(judge: name, promptID: input.promptID, reason: error.description)
@@ -43,21 +56,25 @@ struct RewardModelScorer: PromptJudge {
                 throw JudgeError.requestFailed(judge: name, promptID: input.promptID, reason: "\(error)")
             }
             outcome.calls.append(JudgeOutcome.Call(usage: TokenUsage(), cached: response.cached))
-            guard let score = Self.number(at: configuration.scorePath, in: response.json) else {
+            for (item, index) in range.enumerated() {
+                // A batched answer with fewer items than were sent fails the missing ones only.
+                let path = configuration.batch == nil ? configuration.scorePath : configuration.scorePath(item: item)
+                guard let score = Self.number(at: path, in: response.json) else {
+                    outcome.votes[index].append(JudgeVote(
+                        judge: name, aspect: configuration.aspect, rating: nil, raw: response.raw, parse: .failed,
+                        detail: "no number at '\(path)'"))
+                    continue
+                }
+                outcome.scores[index] = score
+                var rating: Double?
+                if let range = configuration.range {
+                    let share = (score - range[0]) / (range[1] - range[0])
+                    rating = min(5, max(1, 1 + 4 * share))
+                }
                 outcome.votes[index].append(JudgeVote(
-                    judge: name, aspect: configuration.aspect, rating: nil, raw: response.raw, parse: .failed,
-                    detail: "no number at '\(configuration.scorePath)'"))
-                continue
+                    judge: name, aspect: configuration.aspect, rating: rating, raw: response.raw, parse: .ok,
+                    detail: "score \(score)"))
             }
-            outcome.scores[index] = score
-            var rating: Double?
-            if let range = configuration.range {
-                let share = (score - range[0]) / (range[1] - range[0])
-                rating = min(5, max(1, 1 + 4 * share))
-            }
-            outcome.votes[index].append(JudgeVote(
-                judge: name, aspect: configuration.aspect, rating: rating, raw: response.raw, parse: .ok,
-                detail: "score \(score)"))
         }
         return outcome
     }
