@@ -25,7 +25,7 @@ public enum RunError: Error, CustomStringConvertible, Sendable {
         case .journalBusy(let path):
             "\(path): another prefab run is using this run's journal; wait for it to end (or stop it) and run again"
         case .configChanged(let journal, let changed):
-            "\(changed.isEmpty ? "the config's sampling or judging settings" : changed.joined(separator: ", ")) changed since this run's journal (\(journal)) was started, so its finished prompts would not match new ones; run with --fresh to start over, or restore \(changed.count == 1 ? "it" : "them")"
+            "\(changed.isEmpty ? "the config's sampling or judging settings" : changed.joined(separator: ", ")) changed since this run's journal (\(journal)) was started, so its finished prompts would not match new ones; run with --fresh to start over (with the response cache on, every answer already received, samples included, comes back free: only the requests the change alters are paid), or restore \(changed.count == 1 ? "it" : "them")"
         case .inputChanged(let journal, let ordinal, let expected, let found):
             "the prompts changed since this run's journal (\(journal)) was started: prompt \(ordinal + 1) was '\(expected)', now '\(found)'; run with --fresh to start over, or restore the input"
         case .output(let path, let reason): "\(path): \(reason)"
