@@ -64,6 +64,40 @@ import Testing
         }
     }
 
+    /// The documented way to re-judge after a rubric edit: `--fresh` with the response cache on
+    /// pays for the calls the edit changed (the honesty judge's) and nothing else.
+    @Test func aFreshRunAfterARubricEditPaysOnlyForTheChangedJudgeCalls() async throws {
+        try await JudgingFixtures.withSimulator { server in
+            let run = try RunFixtures.makeRun(server, prompts: 4)
+            defer { try? FileManager.default.removeItem(atPath: run.directory) }
+            for folder in ["judges", "rubrics"] {
+                try FileManager.default.copyItem(atPath: RunFixtures.repository + "/" + folder, toPath: run.directory + "/" + folder)
+            }
+            var config = try String(contentsOfFile: run.config, encoding: .utf8)
+            config = config.replacingOccurrences(of: RunFixtures.repository + "/judges/", with: "judges/")
+                .replacingOccurrences(of: RunFixtures.repository + "/rubrics/", with: "rubrics/")
+            try config.write(toFile: run.config, atomically: true, encoding: .utf8)
+            var first = try RunFixtures.pipeline(run.config)
+            first.writeReport = false
+            let before = try await first.run()
+            #expect(before.done == 4)
+            let chatCalls = server.stats().requests(path: "/v1/chat/completions")
+
+            let rubric = run.directory + "/rubrics/honesty.yaml"
+            let text = try String(contentsOfFile: rubric, encoding: .utf8)
+            try text.replacingOccurrences(of: "Does the response sound exactly as sure", with: "Does the answer sound exactly as sure")
+                .write(toFile: rubric, atomically: true, encoding: .utf8)
+            await #expect(throws: RunError.self) { _ = try await RunFixtures.pipeline(run.config).run() }
+            var fresh = try RunFixtures.pipeline(run.config)
+            fresh.fresh = true
+            fresh.writeReport = false
+            let after = try await fresh.run()
+            #expect(after.done == 4)
+            // One honesty call per prompt (multi mode), nothing for the samples or other aspects.
+            #expect(server.stats().requests(path: "/v1/chat/completions") == chatCalls + 4)
+        }
+    }
+
     @Test func resumingAfterATemplateWasEditedStopsAndNamesTheTemplate() throws {
         let (directory, config) = try makeRun()
         defer { try? FileManager.default.removeItem(atPath: directory) }
