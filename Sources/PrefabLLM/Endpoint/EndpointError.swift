@@ -57,6 +57,33 @@ public indirect enum EndpointError: Error, CustomStringConvertible, Sendable {
 
     public var isFatal: Bool { fatality != nil }
 
+    /// A short, stable name for what went wrong ("http_503", "transport_timeout",
+    /// "context_overflow"), logged as `error_kind` beside the full message. The progress display
+    /// folds repeated warnings by it: the full `error` text differs from call to call (a server
+    /// names the token counts, a request id), while the kind says which warnings are the same.
+    package var logKind: String {
+        switch self {
+        case .missingAPIKey: "missing_api_key"
+        case .invalidConfiguration: "invalid_configuration"
+        case .localServerUnavailable: "local_server_unavailable"
+        case .http(_, let status, let message): Self.describesContextOverflow(message) ? "context_overflow" : "http_\(status)"
+        case .transport(_, let error): "transport_\(error.kind.rawValue)"
+        case .malformedResponse: "malformed_response"
+        case .retriesExhausted(_, _, let last): last.logKind
+        case .budgetExhausted: "budget"
+        case .unsupported: "unsupported"
+        }
+    }
+
+    /// Whether a server's error message says the prompt did not fit the model's context
+    /// (llama.cpp: "the request exceeds the available context size"; OpenAI: "maximum context
+    /// length is ... tokens").
+    static func describesContextOverflow(_ message: String) -> Bool {
+        let text = message.lowercased()
+        guard text.contains("context") else { return false }
+        return ["exceed", "maximum context length", "too long", "overflow", "context_length"].contains { text.contains($0) }
+    }
+
     /// The endpoint this error is about, when it names one.
     public var endpoint: String? {
         switch self {
