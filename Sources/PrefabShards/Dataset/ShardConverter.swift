@@ -9,8 +9,13 @@ import Foundation
 /// that does not fit, is an error naming its file and line. On error the output directory is
 /// removed, so a failed conversion leaves nothing behind.
 public enum ShardConverter {
+    /// `written` hears the running count of records written, after each one, so a caller can
+    /// show progress on a large input; it must be cheap.
     @discardableResult
-    public static func convert(input: String, output: String, options: ShardWriterOptions, verification: Verification = .standard) throws(ShardError) -> ShardManifest {
+    public static func convert(
+        input: String, output: String, options: ShardWriterOptions, verification: Verification = .standard,
+        written: (Int) -> Void = { _ in }
+    ) throws(ShardError) -> ShardManifest {
         let dataset = try ShardDataset.open(input, verification: verification)
         var options = options
         if options.format == .mds, options.columns == nil {
@@ -20,6 +25,7 @@ public enum ShardConverter {
         let writer = try Shards.makeWriter(directory: output, options: options)
         do throws(ShardError) {
             let cursor = try dataset.cursor()
+            var count = 0
             // Records travel as JSON text: JSONL lines are copied (validated by the writer) or
             // encoded straight into MDS samples, never parsed into values and re-serialised.
             while try cursor.nextJSON({ (line: UnsafeRawBufferPointer) throws(ShardError) -> Void in
@@ -28,7 +34,10 @@ public enum ShardConverter {
                 } catch {
                     throw relocate(error, to: cursor)
                 }
-            }) != nil {}
+            }) != nil {
+                count += 1
+                written(count)
+            }
             return try writer.finish()
         } catch {
             writer.abandon()
