@@ -40,6 +40,8 @@ struct JudgeCommand: AsyncParsableCommand {
     @Option(help: "Rate at most this many prompts.")
     var limit: Int?
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
         switch (samples, reaggregate) {
@@ -54,11 +56,14 @@ struct JudgeCommand: AsyncParsableCommand {
         guard let samples else { return try reaggregateRated(reaggregate!) }
         let endpointList = try endpointOptions.endpointList()
         let responseCache = try endpointOptions.cache.open()
-        let ensemble = try JudgeEnsemble.load(
-            file: judges, endpoints: EndpointSet(endpointList, cache: responseCache), rubrics: endpointOptions.rubricLibrary,
-            seed: seed)
-        let summary = try await JudgeStage(ensemble: ensemble, window: window.value)
-            .run(samples: samples, output: out, limit: limit)
+        let endpoints = try EndpointSet(endpointList, cache: responseCache)
+        let ensemble = try JudgeEnsemble.load(file: judges, endpoints: endpoints, rubrics: endpointOptions.rubricLibrary, seed: seed)
+        let monitor = RunMonitor(unit: "samples", callsModels: true)
+        monitor.attach(ledger: endpoints.ledger, cache: responseCache)
+        let stage = JudgeStage(ensemble: ensemble, window: window.value)
+        let summary = try await progress.show(monitor) {
+            try await stage.run(samples: samples, output: out, limit: limit, monitor: monitor)
+        }
         try await responseCache?.close()
         let figures = summary.agreement
         let total = figures.total
