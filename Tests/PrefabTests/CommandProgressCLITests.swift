@@ -113,3 +113,59 @@ struct CommandProgressCLITests {
         }
     }
 }
+
+/// `prefab diversity`'s two slow steps count into the monitor: documents embedded, then the
+/// cluster agent's rounds.
+@Suite struct DiversityProgressTests {
+    let documents = (1...40).map { "Document number \($0) talks about item \($0 % 6)." }
+
+    @Test func embeddingReportsTheRunningCountAfterEachBatch() async throws {
+        struct Numbered: EmbeddingProvider {
+            var embeddingModelName: String { "numbered" }
+            var maximumBatchSize: Int { 3 }
+            func embed(_ texts: [String]) async throws -> [[Float]] { texts.map { [Float($0)!, 1] } }
+        }
+        var counts: [Int] = []
+        _ = try await Numbered().embedAll((0..<10).map(String.init), concurrency: 2) { counts.append($0) }
+        // Four batches (3, 3, 3, 1), finishing in any order: one report each, rising to 10.
+        #expect(counts.count == 4 && counts.last == 10 && counts == counts.sorted())
+    }
+
+    @Test func theAnalyzerNamesItsStepAndCountsDocumentsEmbedded() async throws {
+        var configuration = DiversityConfiguration()
+        configuration.embeddings = HashingEmbedder()
+        configuration.metrics = [.vendi]
+        let monitor = RunMonitor(unit: "documents", callsModels: false)
+        _ = try await DiversityAnalyzer(configuration: configuration).analyze(documents, label: "corpus", monitor: monitor)
+        let snapshot = monitor.snapshot()
+        #expect(snapshot.phase == "corpus: embeddings")
+        #expect(snapshot.unit == "documents" && snapshot.total == 40 && snapshot.done == 40)
+    }
+
+    @Test func theClusterAgentCountsItsRoundsAndUnusableAnswersByKind() async throws {
+        var configuration = ClusterAgentConfiguration()
+        configuration.criteriaRounds = 2
+        configuration.clusteringRounds = 3
+        configuration.seeds = [1, 2]
+        configuration.maximumRetries = 1
+        configuration.concurrency = 2
+        // Every clustering prompt is first answered with something that is not JSON, then well.
+        let chat = ScriptedChat { request, seen in
+            switch request.purpose {
+            case .proposeCriteria: ClusterAgentScript.proposal
+            case .mergeCriteria: ClusterAgentScript.merged
+            case .cluster: seen == 0 ? "not json at all" : ClusterAgentScript.clusters([[1, 2, 3], [4, 5, 6, 7, 8, 9, 10]])
+            case .verifyClusters: ClusterAgentScript.verdicts([true, true])
+            default: ""
+            }
+        }
+        let monitor = RunMonitor(unit: "documents", callsModels: true)
+        var agent = ClusterAgent(chat: chat, configuration: configuration)
+        agent.monitor = monitor
+        _ = try await agent.measure(documents)
+        let snapshot = monitor.snapshot()
+        #expect(snapshot.unit == "rounds")
+        #expect(snapshot.total == 2 * (2 + 1 + 3) && snapshot.done == 12 && snapshot.failed == 0)
+        #expect(snapshot.failuresByKind.keys.sorted() == ["malformed_json"], "\(snapshot.failuresByKind)")
+    }
+}
