@@ -5,7 +5,7 @@ import Testing
 
 /// Every long command, run as the built binary with stderr on a pipe (as in CI or a log file),
 /// prints the progress display's plain lines there, with done/total, and no escape sequences.
-@Suite("progress of judge, eval-judges, pairs and convert")
+@Suite("progress of sample, judge, eval-judges, pairs and convert")
 struct CommandProgressCLITests {
     /// Progress lines on stderr: those that start with the plain mode's "[hh:mm:ss]" clock.
     static func progressLines(_ stderr: String) -> [String] {
@@ -24,6 +24,17 @@ struct CommandProgressCLITests {
         #expect(lines.allSatisfy { !$0.contains("tokens") })  // pairs calls no model
         #expect(!result.stderr.contains("\u{1B}["))
         #expect(result.stdout.contains("10 prompts -> "))
+    }
+
+    @Test func samplePrintsTheSameDisplayWithPromptsDoneOfTotal() async throws {
+        try await SampleCommandTests.withWorkspace { directory, server in
+            try SampleCommandTests.config(port: server.baseURL).write(toFile: directory + "/sample.yaml", atomically: true, encoding: .utf8)
+            let result = try SampleCommandTests.run(["sample", "--config", "sample.yaml", "--progress-interval", "0.05"], in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = Self.progressLines(result.stderr)
+            #expect(lines.last?.contains("48/48 prompts (100.0%)") == true, "\(result.stderr)")
+            #expect(lines.last?.contains("tokens ") == true, "\(result.stderr)")
+        }
     }
 
     @Test func pairsIsSilentWithQuiet() throws {
