@@ -158,6 +158,30 @@ import Glibc
         ])
     }
 
+    @Test func whileRunningThePlainLineCountsFoldedWarningsAndTheLiveBlockListsThem() throws {
+        var folds = WarningFolds()
+        for _ in 0..<12 { _ = folds.admit("warning prefab.llm: call failed error_kind=context_overflow") }
+        #expect(ProgressRenderer.plainLine(CommandProgressRenderTests.converting, foldedWarnings: folds.folded)
+            == "[00:00:10] 5000/20000 records (25.0%), 500/s, ETA 30s, 11 repeated warnings folded")
+        #expect(ProgressRenderer.foldedLines(folds.summary, width: 200)
+            == ["  repeated: warning prefab.llm: call failed error_kind=context_overflow ×12"])
+        #expect(ProgressRenderer.foldedLines(folds.summary, width: 20) == ["  repeated: warning "])
+    }
+
+    @Test func theReportersPlainLinesCountWarningsFoldedSoFar() throws {
+        let pipe = try RunProgressIO.pipe()
+        defer { close(pipe.read) }
+        let reporter = ProgressReporter(style: .plain, fileDescriptor: pipe.write) { CommandProgressRenderTests.converting }
+        for _ in 0..<3 { reporter.log("warning x: same", foldingKey: "warning x: same") }
+        reporter.refresh()
+        reporter.finish()
+        close(pipe.write)
+        let lines = try RunProgressIO.readToEnd(pipe.read).split(separator: "\n").map(String.init)
+        #expect(lines.first == "warning x: same")
+        #expect(lines[1].hasSuffix(", 2 repeated warnings folded"), "\(lines)")
+        #expect(lines.last == "warning x: same ×3")
+    }
+
     @Test func jsonProgressGivesTheFoldedCountsAsMessages() throws {
         let pipe = try RunProgressIO.pipe()
         defer { close(pipe.read) }

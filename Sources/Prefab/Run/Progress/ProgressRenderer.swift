@@ -64,6 +64,12 @@ package enum ProgressRenderer {
         return lines.map { truncate($0, to: width) }
     }
 
+    /// Lines for the live block's foot, one per folded warning ("  repeated: KEY ×12"), so the
+    /// count of a warning printed once keeps growing in view. Cut to `width` like the rest.
+    static func foldedLines(_ summary: [String], width: Int) -> [String] {
+        summary.map { truncate("  repeated: " + $0, to: width) }
+    }
+
     /// Cuts a line to `width` characters: a line the terminal wraps takes two rows, and the
     /// redraw, which moves up one row a line, would then leave debris behind.
     static func truncate(_ line: String, to width: Int) -> String {
@@ -77,7 +83,10 @@ package enum ProgressRenderer {
     /// cache hits 40%, failed 2 (http_status 2)". Unknown figures are left out rather than shown as
     /// placeholders, the phase leads the line when it is not "running", and a command that calls
     /// no model has no tokens ("[00:00:10] 5000/20000 records (25.0%), 480/s, ETA 31s").
-    static func plainLine(_ p: RunProgress) -> String {
+    ///
+    /// `foldedWarnings` (repeated warnings counted instead of printed) ends the line when above 0:
+    /// ", 11 repeated warnings folded"; `finish` lists them by kind.
+    static func plainLine(_ p: RunProgress, foldedWarnings: Int = 0) -> String {
         var parts: [String] = []
         var head = "[\(ProgressFormat.clock(p.elapsed))] "
         if p.phase != "running" { head += "\(p.phase): " }
@@ -95,6 +104,7 @@ package enum ProgressRenderer {
         if p.failed > 0 {
             parts.append("failed \(p.failed)" + (p.failuresByKind.isEmpty ? "" : " (\(failureList(p.failuresByKind)))"))
         }
+        if foldedWarnings > 0 { parts.append("\(foldedWarnings) repeated warning\(foldedWarnings == 1 ? "" : "s") folded") }
         return parts.joined(separator: ", ")
     }
 

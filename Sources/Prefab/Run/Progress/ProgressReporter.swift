@@ -151,7 +151,7 @@ package final class ProgressReporter: @unchecked Sendable {
             write(ProgressRenderer.jsonMessage(text) + "\n")
         case .live where drawnLines > 0 && !finished:
             var bytes = ProgressRenderer.erase(lineCount: drawnLines) + text + "\n"
-            let lines = latest.map { ProgressRenderer.liveLines($0, width: currentWidth()) } ?? []
+            let lines = latest.map(liveBlock) ?? []
             bytes += ProgressRenderer.redraw(lines, replacing: 0)
             drawnLines = lines.count
             write(bytes)
@@ -183,16 +183,23 @@ package final class ProgressReporter: @unchecked Sendable {
         latest = progress
         switch style {
         case .live:
-            let lines = ProgressRenderer.liveLines(progress, width: currentWidth())
+            let lines = liveBlock(progress)
             write(ProgressRenderer.redraw(lines, replacing: drawnLines))
             drawnLines = lines.count
         case .plain:
-            write(ProgressRenderer.plainLine(progress) + "\n")
+            write(ProgressRenderer.plainLine(progress, foldedWarnings: folds.folded) + "\n")
         case .json:
             write(ProgressRenderer.jsonLine(progress) + "\n")
         case .quiet:
             break
         }
+    }
+
+    /// The live block with the folded warnings below it, so a warning that keeps repeating
+    /// after its first line still shows, as a count, while the command runs.
+    private func liveBlock(_ progress: RunProgress) -> [String] {
+        let width = currentWidth()
+        return ProgressRenderer.liveLines(progress, width: width) + ProgressRenderer.foldedLines(folds.summary, width: width)
     }
 
     private func currentWidth() -> Int {
