@@ -101,7 +101,7 @@ struct CommandProgressCLITests {
         try PairsRunTests.writeRated(PairsRunTests.ratedRecords(), to: root + "/rated")
         let stage = try #require(try? RunPairingConfiguration().resolve(seed: 0).get())
         let monitor = RunMonitor(unit: "records", callsModels: false)
-        _ = try stage.run(rated: root + "/rated", output: root + "/pairs", monitor: monitor)
+        _ = try stage.run(rated: root + "/rated", output: root + "/pairs", replacing: false, monitor: monitor)
         let snapshot = monitor.snapshot()
         #expect(snapshot.total == 10 && snapshot.done == 10 && snapshot.phase == "done")
     }
@@ -116,7 +116,7 @@ struct CommandProgressCLITests {
                 file: JudgingFixtures.ensembleFile("ultrafeedback"), endpoints: endpoints, rubrics: JudgingFixtures.rubrics, seed: 7)
             let monitor = RunMonitor(unit: "samples", callsModels: true)
             monitor.attach(ledger: endpoints.ledger, cache: nil)
-            _ = try await JudgeStage(ensemble: ensemble, window: 2).run(samples: directory + "/samples", output: directory + "/rated", monitor: monitor)
+            _ = try await JudgeStage(ensemble: ensemble, window: 2).run(samples: directory + "/samples", output: directory + "/rated", limit: nil, monitor: monitor)
             let snapshot = monitor.snapshot()
             #expect(snapshot.total == 3 && snapshot.done == 3 && snapshot.failed == 0 && snapshot.inFlight == 0)
             #expect(snapshot.requests > 0 && snapshot.totalTokens > 0)

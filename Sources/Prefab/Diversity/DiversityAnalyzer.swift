@@ -27,10 +27,14 @@ public struct DiversityAnalyzer: Sendable {
     /// - Parameters:
     ///   - documents: the texts, one per document.
     ///   - label: a name for the corpus in tables (for example its path).
-    ///   - monitor: when given, shows which step runs ("LABEL: lexical", "LABEL: embeddings",
-    ///     "LABEL: cluster agent") and counts documents embedded, then cluster-agent rounds: the
-    ///     two steps that call models and can take long.
-    public func analyze(_ documents: [String], label: String = "corpus", monitor: RunMonitor? = nil) async throws -> DiversityReport {
+    public func analyze(_ documents: [String], label: String = "corpus") async throws -> DiversityReport {
+        try await analyze(documents, label: label, monitor: nil)
+    }
+
+    /// `analyze`, showing in `monitor` which step runs ("LABEL: lexical", "LABEL: embeddings",
+    /// "LABEL: cluster agent") and counting documents embedded, then cluster-agent rounds: the
+    /// two steps that call models and can take long.
+    package func analyze(_ documents: [String], label: String, monitor: RunMonitor?) async throws -> DiversityReport {
         try validate()
         guard !documents.isEmpty else { throw DiversityError.noDocuments }
         let metrics = Set(configuration.metrics)

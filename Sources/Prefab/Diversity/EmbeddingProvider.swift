@@ -17,9 +17,14 @@ extension EmbeddingProvider {
     public var maximumBatchSize: Int { 64 }
 
     /// Embeds a whole corpus in batches of `maximumBatchSize`, at most `concurrency` batches in
-    /// flight, and checks that every batch came back complete. `embedded` hears the running
-    /// count of texts embedded after each batch (for a progress display).
-    public func embedAll(_ texts: [String], concurrency: Int = 4, embedded: (Int) -> Void = { _ in }) async throws -> [[Float]] {
+    /// flight, and checks that every batch came back complete.
+    public func embedAll(_ texts: [String], concurrency: Int = 4) async throws -> [[Float]] {
+        try await embedAll(texts, concurrency: concurrency) { _ in }
+    }
+
+    /// `embedAll`, telling `embedded` the running count of texts embedded after each batch (for
+    /// the progress display).
+    package func embedAll(_ texts: [String], concurrency: Int, embedded: (Int) -> Void) async throws -> [[Float]] {
         let batchSize = max(1, maximumBatchSize)
         let starts = Array(stride(from: 0, to: texts.count, by: batchSize))
         var results = [[[Float]]](repeating: [], count: starts.count)

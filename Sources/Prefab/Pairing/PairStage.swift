@@ -29,9 +29,13 @@ public struct PairStage: Sendable {
             mdsColumns: builder.format.columns.map { MDSColumn(name: $0.name, encoding: MDSEncoding(rawValue: $0.encoding)!) })
     }
 
-    /// `monitor`, when given, counts the rated records read (against the input's record count
+    public func run(rated: String, output: String, replacing: Bool = false) throws(PairStageError) -> PairingSummary {
+        try run(rated: rated, output: output, replacing: replacing, monitor: nil)
+    }
+
+    /// `run`, counting the rated records read into `monitor` (against the input's record count
     /// when its manifest or index knows it), so `prefab pairs` on a large input shows progress.
-    public func run(rated: String, output: String, replacing: Bool = false, monitor: RunMonitor? = nil) throws(PairStageError) -> PairingSummary {
+    package func run(rated: String, output: String, replacing: Bool, monitor: RunMonitor?) throws(PairStageError) -> PairingSummary {
         let manager = FileManager.default
         let target = URL(fileURLWithPath: output).standardizedFileURL
         if manager.fileExists(atPath: target.path), !replacing { throw .outputExists(output) }

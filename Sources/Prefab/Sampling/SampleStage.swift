@@ -40,10 +40,17 @@ public struct SampleStage: Sendable {
     /// Samples every prompt `reader` yields into `directory` (JSONL.zst, and MDS in `mds/`), which
     /// must not exist or be empty unless `replacing` is set (then the old directory is swapped
     /// out only once the new one is complete). `progress` is called after each record is written.
-    /// `monitor`, when given, counts prompts for the progress display: complete ones as done,
-    /// those with failed generations as failed (with the failures by kind), and those in flight.
     public func run(
-        _ reader: PromptReader, into directory: String, replacing: Bool = false, monitor: RunMonitor? = nil,
+        _ reader: PromptReader, into directory: String, replacing: Bool = false,
+        progress: (SamplingSummary) -> Void = { _ in }
+    ) async throws(SampleStageError) -> SamplingSummary {
+        try await run(reader, into: directory, replacing: replacing, monitor: nil, progress: progress)
+    }
+
+    /// `run`, counting prompts into `monitor` for the progress display: complete ones as done,
+    /// those with failed generations as failed (with the failures by kind), and those in flight.
+    package func run(
+        _ reader: PromptReader, into directory: String, replacing: Bool, monitor: RunMonitor?,
         progress: (SamplingSummary) -> Void = { _ in }
     ) async throws(SampleStageError) -> SamplingSummary {
         let manager = FileManager.default

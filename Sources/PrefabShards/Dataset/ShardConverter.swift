@@ -9,12 +9,17 @@ import Foundation
 /// that does not fit, is an error naming its file and line. On error the output directory is
 /// removed, so a failed conversion leaves nothing behind.
 public enum ShardConverter {
-    /// `written` hears the running count of records written, after each one, so a caller can
-    /// show progress on a large input; it must be cheap.
     @discardableResult
-    public static func convert(
+    public static func convert(input: String, output: String, options: ShardWriterOptions, verification: Verification = .standard) throws(ShardError) -> ShardManifest {
+        try convert(input: input, output: output, options: options, verification: verification) { _ in }
+    }
+
+    /// `convert`, telling `written` the running count of records written after each one, so
+    /// `prefab convert` can show progress on a large input; it must be cheap.
+    @discardableResult
+    package static func convert(
         input: String, output: String, options: ShardWriterOptions, verification: Verification = .standard,
-        written: (Int) -> Void = { _ in }
+        written: (Int) -> Void
     ) throws(ShardError) -> ShardManifest {
         let dataset = try ShardDataset.open(input, verification: verification)
         var options = options

@@ -29,10 +29,13 @@ public struct JudgeEvaluator: Sendable {
 
     /// Rates every pair with `ensemble`; a pair whose calls fail counts as failed for every row.
     /// The first row is the ensemble's; its `cost` is left for the caller, who knows the ledger.
-    ///
-    /// `monitor`, when given, counts the pairs as they are rated (`done`, `failed`, in flight):
-    /// the caller sets its total, which for several ensembles is every ensemble's pairs.
-    public func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble, monitor: RunMonitor? = nil) async -> [JudgeEvaluationRow] {
+    public func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble) async -> [JudgeEvaluationRow] {
+        await evaluate(pairs, with: ensemble, monitor: nil)
+    }
+
+    /// `evaluate`, counting the pairs into `monitor` as they are rated (`done`, `failed`, in
+    /// flight). The caller sets its total, which for several ensembles is every ensemble's pairs.
+    package func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble, monitor: RunMonitor?) async -> [JudgeEvaluationRow] {
         var results: [(GoldPair, RatedRecord?, Bool)] = []
         // Nothing here throws: a pair whose calls fail is rated nil.
         try? await OrderedWindow<(RatedRecord?, Bool)>(inFlight: window).run(

@@ -19,10 +19,13 @@ public struct JudgeStage: Sendable {
 
     /// Runs over `samples`, writing to `output` (which must be absent or empty). A prompt whose
     /// calls fail is left out of the shards and listed in the summary's failures.
-    ///
-    /// `monitor`, when given, counts samples as they are rated (the total when the input's
-    /// manifest or index knows it), so `prefab judge` can show how far it is and how fast.
-    public func run(samples: String, output: String, limit: Int? = nil, monitor: RunMonitor? = nil) async throws -> JudgeStageSummary {
+    public func run(samples: String, output: String, limit: Int? = nil) async throws -> JudgeStageSummary {
+        try await run(samples: samples, output: output, limit: limit, monitor: nil)
+    }
+
+    /// `run`, counting samples into `monitor` as they are rated (against the input's count when
+    /// its manifest or index knows it), so `prefab judge` can show how far it is and how fast.
+    package func run(samples: String, output: String, limit: Int?, monitor: RunMonitor?) async throws -> JudgeStageSummary {
         let dataset = try Shards.open(samples)
         let cursor = try dataset.cursor()
         let known = dataset.knownRecordCount
