@@ -3,7 +3,7 @@ import Foundation
 import Prefab
 
 /// `prefab convert`: rewrite any readable input as an MDS or JSONL.zst shard directory.
-struct ConvertCommand: ParsableCommand {
+struct ConvertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
         abstract: "Convert JSONL, JSONL.zst or MDS input into a new MDS or JSONL.zst shard directory.",
@@ -38,7 +38,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .customLong("frame-size"), help: "JSONL.zst: uncompressed bytes per zstd frame.")
     var frameSize: String = "1MiB"
 
-    func run() throws {
+    @OptionGroup var progress: ProgressOptions
+
+    func run() async throws {
         let format = try ShardFormat(parsing: format)
         guard format != .jsonl else { throw ValidationError("--format must be mds or jsonl.zst") }
         if columns != nil, format != .mds { throw ValidationError("--columns applies to --format mds only") }
@@ -51,7 +53,10 @@ struct ConvertCommand: ParsableCommand {
             hashes: try hashes.split(separator: ",").map { name throws(ShardError) in try ShardHashAlgorithm.parse(String(name)) }
         )
         options.configHash = configHash(options)
-        let manifest = try ShardConverter.convert(input: input, output: output, options: options)
+        let monitor = RunMonitor(unit: "records", callsModels: false)
+        let manifest = try await progress.show(monitor) { [input, output] in
+            try ShardConversion.convert(input: input, output: output, options: options, monitor: monitor)
+        }
         let raw = manifest.shards.reduce(0) { $0 + $1.rawBytes }
         let stored = manifest.shards.reduce(0) { $0 + $1.bytes }
         let ratio = stored == 0 ? 1 : Double(raw) / Double(stored)

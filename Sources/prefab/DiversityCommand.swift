@@ -86,6 +86,8 @@ struct DiversityCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func run() async throws {
         guard let field = DiversityField(rawValue: field) else {
             throw ValidationError("--field must be one of \(DiversityField.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -97,16 +99,21 @@ struct DiversityCommand: AsyncParsableCommand {
         configuration.clusterThreshold = clusterThreshold
         configuration.clusterSampleSize = clusterSample
         let responseCache = try cache.map { path throws(ResponseCacheError) in try ResponseCache(path: path) }
+        // One ledger for both endpoints, so the display's tokens are the command's.
+        let ledger = UsageLedger()
+        let monitor = RunMonitor(unit: "documents", callsModels: embeddings.url != nil || agent.url != nil)
+        monitor.attach(ledger: ledger, cache: responseCache)
         if hashingEmbeddings {
             guard embeddings.url == nil else { throw ValidationError("give either --hashing-embeddings or --embeddings-url, not both") }
             configuration.embeddings = HashingEmbedder()
         } else if let endpoint = try embeddings.endpoint() {
             configuration.embeddings = EndpointEmbeddingProvider(
-                client: try EndpointSet([endpoint], cache: responseCache).embeddingClient(endpoint.name))
+                client: try EndpointSet([endpoint], cache: responseCache, ledger: ledger).embeddingClient(endpoint.name))
         }
         if let endpoint = try agent.endpoint() {
             configuration.chat = SchemaConstrainedChat(
-                client: try EndpointSet([endpoint], cache: responseCache).chatClient(endpoint.name), maxTokens: agentMaxTokens)
+                client: try EndpointSet([endpoint], cache: responseCache, ledger: ledger).chatClient(endpoint.name),
+                maxTokens: agentMaxTokens)
         }
         // The flags fill the same `cluster_agent:` block a run config has, so K, J, M, N and the
         // seeds reach the agent the one way they do in `prefab run`.
@@ -125,9 +132,11 @@ struct DiversityCommand: AsyncParsableCommand {
         let analyzer = DiversityAnalyzer(configuration: configuration)
         try analyzer.validate()
         var reports: [DiversityReport] = []
-        for path in paths {
-            let documents = try DiversityCorpusReader.documents(at: path, field: field)
-            reports.append(try await analyzer.analyze(documents, label: path))
+        try await progress.show(monitor) {
+            for path in paths {
+                let documents = try DiversityCorpusReader.documents(at: path, field: field)
+                reports.append(try await analyzer.analyze(documents, label: path, monitor: monitor))
+            }
         }
         try await responseCache?.close()
         if json {

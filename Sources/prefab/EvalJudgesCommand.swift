@@ -25,6 +25,8 @@ struct EvalJudgesCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON instead of a table.")
     var json = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if judges.isEmpty { throw ValidationError("give at least one --judges FILE") }
     }
@@ -34,17 +36,24 @@ struct EvalJudgesCommand: AsyncParsableCommand {
         let endpointList = try endpointOptions.endpointList()
         let responseCache = try endpointOptions.cache.open()
         let evaluator = JudgeEvaluator(seed: seed, window: window.value)
+        // Every ensemble rates every pair: the display counts them all.
+        let monitor = RunMonitor(unit: "pairs", callsModels: true)
+        monitor.update { $0.total = pairs.count * judges.count }
         var rows: [JudgeEvaluationRow] = []
-        for file in judges {
-            // One ledger per ensemble, so each row's cost is its own.
-            let ledger = UsageLedger()
-            let ensemble = try JudgeEnsemble.load(
-                file: file, endpoints: EndpointSet(endpointList, cache: responseCache, ledger: ledger),
-                rubrics: endpointOptions.rubricLibrary, seed: seed)
-            let priced = endpointList.contains { $0.price != nil }
-            var evaluated = await evaluator.evaluate(pairs, with: ensemble)
-            if priced, !evaluated.isEmpty { evaluated[0].cost = ledger.total.cost }
-            rows += evaluated
+        try await progress.show(monitor) {
+            for (index, file) in judges.enumerated() {
+                // One ledger per ensemble, so each row's cost is its own.
+                let ledger = UsageLedger()
+                let ensemble = try JudgeEnsemble.load(
+                    file: file, endpoints: EndpointSet(endpointList, cache: responseCache, ledger: ledger),
+                    rubrics: endpointOptions.rubricLibrary, seed: seed)
+                monitor.attach(ledger: ledger, cache: responseCache)
+                monitor.update { $0.phase = "\(ensemble.configuration.name) (\(index + 1)/\(judges.count))" }
+                let priced = endpointList.contains { $0.price != nil }
+                var evaluated = await evaluator.evaluate(pairs, with: ensemble, monitor: monitor)
+                if priced, !evaluated.isEmpty { evaluated[0].cost = ledger.total.cost }
+                rows += evaluated
+            }
         }
         try await responseCache?.close()
         let report = JudgeEvaluationReport(gold: gold, pairs: pairs.count, rows: rows)

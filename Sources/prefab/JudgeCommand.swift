@@ -40,6 +40,8 @@ struct JudgeCommand: AsyncParsableCommand {
     @Option(help: "Rate at most this many prompts.")
     var limit: Int?
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
         switch (samples, reaggregate) {
@@ -54,12 +56,16 @@ struct JudgeCommand: AsyncParsableCommand {
         guard let samples else { return try reaggregateRated(reaggregate!) }
         let endpointList = try endpointOptions.endpointList()
         let responseCache = try endpointOptions.cache.open()
-        let ensemble = try JudgeEnsemble.load(
-            file: judges, endpoints: EndpointSet(endpointList, cache: responseCache), rubrics: endpointOptions.rubricLibrary,
-            seed: seed)
+        let endpoints = try EndpointSet(endpointList, cache: responseCache)
+        let ensemble = try JudgeEnsemble.load(file: judges, endpoints: endpoints, rubrics: endpointOptions.rubricLibrary, seed: seed)
+        let monitor = RunMonitor(unit: "samples", callsModels: true)
+        monitor.attach(ledger: endpoints.ledger, cache: responseCache)
+        let stage = JudgeStage(ensemble: ensemble, window: window.value)
         let summary: JudgeStageSummary
         do {
-            summary = try await JudgeStage(ensemble: ensemble, window: window.value).run(samples: samples, output: out, limit: limit)
+            summary = try await progress.show(monitor) {
+                try await stage.run(samples: samples, output: out, limit: limit, monitor: monitor)
+            }
         } catch let error as EndpointError where error.isFatal {
             // One message with the fix, and the status `prefab run` and `prefab sample` use.
             try? await responseCache?.close()

@@ -2,7 +2,7 @@ import ArgumentParser
 import Prefab
 
 /// `prefab pairs`: rated records in, training rows out (DPO, KTO, reward-model or SFT).
-struct PairsCommand: ParsableCommand {
+struct PairsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pairs",
         abstract: "Turn rated records into DPO pairs, KTO rows, reward-model rows or SFT rows.",
@@ -57,10 +57,15 @@ struct PairsCommand: ParsableCommand {
     @Flag(help: "Replace OUT if it exists.")
     var force = false
 
-    func run() throws {
+    @OptionGroup var progress: ProgressOptions
+
+    func run() async throws {
         do {
             let run = try stage()
-            let summary = try run.run(rated: rated, output: out, replacing: force)
+            let monitor = RunMonitor(unit: "records", callsModels: false)
+            let summary = try await progress.show(monitor) {
+                try run.run(rated: rated, output: out, replacing: force, monitor: monitor)
+            }
             let rows = summary.rows.sorted { $0.key > $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             print("\(summary.prompts) prompts -> \(summary.promptsWithRows) with rows (\(rows.isEmpty ? "no rows" : rows)) in \(out)")
             if !summary.dropped.isEmpty {

@@ -35,18 +35,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Skip report.json and report.html.")
     var noReport = false
 
-    @Flag(help: "No progress output; only errors and the final summary.")
-    var quiet = false
-
-    @Flag(help: "Progress as one JSON object per line on stderr.")
-    var jsonProgress = false
-
-    @Option(help: "Seconds between progress lines when not on a terminal (default 10; 1 with --json-progress).")
-    var progressInterval: Double?
-
-    func validate() throws {
-        if let progressInterval, progressInterval <= 0 { throw ValidationError("--progress-interval must be above 0") }
-    }
+    @OptionGroup var progress: ProgressOptions
 
     func run() async throws {
         ProcessMemory.configureForLongRuns()
@@ -66,9 +55,7 @@ struct RunCommand: AsyncParsableCommand {
         pipeline.useCache = !noCache
         pipeline.writeReport = !noReport
         let monitor = pipeline.monitor
-        let style = ProgressStyle.automatic(quiet: quiet, json: jsonProgress, isTerminal: ProgressTerminal.isTerminal(STDERR_FILENO))
-        let interval = style == .live ? nil : progressInterval.map { Duration.milliseconds(Int($0 * 1000)) }
-        let reporter = ProgressReporter(style: style, interval: interval) { monitor.snapshot() }
+        let reporter = progress.reporter(for: monitor)
         // Warnings from the endpoint layer go through the display instead of breaking into it.
         let control = pipeline.control
         LoggingSystem.bootstrap { EndpointStopLogFilter(base: ProgressLogHandler(label: $0, reporter: reporter), control: control) }

@@ -40,8 +40,7 @@ struct SampleCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Replace an existing samples directory (only once the new one is complete).")
     var force = false
 
-    @Flag(name: .long, help: "Print only errors and the final summary.")
-    var quiet = false
+    @OptionGroup var progress: ProgressOptions
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
@@ -62,24 +61,24 @@ struct SampleCommand: AsyncParsableCommand {
         }
 
         // Every invalid record is reported before any call is paid for.
+        let monitor = RunMonitor(unit: "prompts", callsModels: true)
         if !input.skipInvalid {
             let checked = try SampleStage.validate { () throws(PromptInputError) in try PromptReader(input) }
-            if !quiet { Self.note("\(input.path): \(checked.prompts) prompts, \(checked.duplicates) duplicates") }
+            if !progress.quiet { Self.note("\(input.path): \(checked.prompts) prompts, \(checked.duplicates) duplicates") }
+            monitor.update { $0.total = checked.prompts }
         }
 
         let responseCache = try cacheOptions.open()
-        let clients = try EndpointSet(setup.configuration.endpoints, cache: responseCache).chatClients()
+        let endpoints = try EndpointSet(setup.configuration.endpoints, cache: responseCache)
+        monitor.attach(ledger: endpoints.ledger, cache: responseCache)
         let run = SampleStage(
-            sampler: try Sampler(setup: setup, clients: clients), window: window,
+            sampler: try Sampler(setup: setup, clients: try endpoints.chatClients()), window: window,
             configHash: SampleStage.configHash(setup.configuration))
         let reader = try PromptReader(input)
-        var lastNote = Date()
         let summary: SamplingSummary
         do {
-            summary = try await run.run(reader, into: directory, replacing: force) { progress in
-                guard !quiet, Date().timeIntervalSince(lastNote) >= 2 else { return }
-                lastNote = Date()
-                Self.note("sampled \(progress.prompts) prompts, \(progress.completions) answers, \(progress.failedSamples) failed")
+            summary = try await progress.show(monitor) { [force] in
+                try await run.run(reader, into: directory, replacing: force, monitor: monitor)
             }
         } catch SampleStageError.endpointStopped(let stop) {
             try? await responseCache?.close()

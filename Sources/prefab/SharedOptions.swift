@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Logging
 import Prefab
 
 /// `--window N`: how many prompts a stage works on at once, the same word as the run config's
@@ -88,5 +90,40 @@ struct OpenAICompatibleEndpointOptions<Role: EndpointFlagRole>: ParsableArgument
         }
         return EndpointConfiguration(
             name: Role.endpointName, provider: .openAICompatible, baseURL: url, model: model, apiKeyEnv: apiKeyEnv)
+    }
+}
+
+/// `--quiet`, `--json-progress` and `--progress-interval`: how a long command shows its progress
+/// on stderr. `run`, `judge`, `eval-judges`, `pairs`, `convert` and `diversity` share the flags
+/// and the one display, so a person learns them once and a script parses one format.
+struct ProgressOptions: ParsableArguments {
+    @Flag(help: "No progress output; only errors and the final summary.")
+    var quiet = false
+
+    @Flag(help: "Progress as one JSON object per line on stderr.")
+    var jsonProgress = false
+
+    @Option(help: "Seconds between progress lines when not on a terminal (default 10; 1 with --json-progress).")
+    var progressInterval: Double?
+
+    func validate() throws {
+        if let progressInterval, progressInterval <= 0 { throw ValidationError("--progress-interval must be above 0") }
+    }
+
+    /// The display for `monitor` on stderr: redrawn in place on a terminal, a plain line every
+    /// interval anywhere else (a log file, CI, a test's pipe), JSON lines, or nothing.
+    func reporter(for monitor: RunMonitor) -> ProgressReporter {
+        let style = ProgressStyle.automatic(quiet: quiet, json: jsonProgress, isTerminal: ProgressTerminal.isTerminal(STDERR_FILENO))
+        let interval = style == .live ? nil : progressInterval.map { Duration.milliseconds(Int($0 * 1000)) }
+        return ProgressReporter(style: style, interval: interval) { monitor.snapshot() }
+    }
+
+    /// Runs `body` while the display draws `monitor`, with swift-log's warnings printed through
+    /// the display (above the live block, repeated ones folded into counts). Once per process:
+    /// the logging system is bootstrapped here.
+    func show<T>(_ monitor: RunMonitor, _ body: () async throws -> T) async throws -> T {
+        let reporter = reporter(for: monitor)
+        LoggingSystem.bootstrap { ProgressLogHandler(label: $0, reporter: reporter) }
+        return try await reporter.showing(body)
     }
 }

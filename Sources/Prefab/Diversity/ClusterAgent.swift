@@ -20,14 +20,28 @@
 public struct ClusterAgent: Sendable {
     public let chat: any StructuredChat
     public let configuration: ClusterAgentConfiguration
+    /// Counts rounds as they finish (unit "rounds": every seed's proposal rounds, its merge and
+    /// its clustering rounds), with unusable answers by kind, so a slow model's progress shows.
+    package var monitor: RunMonitor?
 
     public init(chat: any StructuredChat, configuration: ClusterAgentConfiguration = ClusterAgentConfiguration()) {
         self.chat = chat
         self.configuration = configuration
     }
 
+    /// Rounds `measure` runs: per seed, the proposal rounds, the merge and the clustering rounds.
+    package var roundCount: Int {
+        configuration.seeds.count * (configuration.criteriaRounds + 1 + configuration.clusteringRounds)
+    }
+
     public func measure(_ documents: [String]) async throws -> ClusterAgentResult {
         try configuration.validate(documentCount: documents.count)
+        monitor?.update {
+            $0.unit = "rounds"
+            $0.total = roundCount
+            $0.done = 0
+            $0.failed = 0
+        }
         let limit = configuration.maximumCharactersPerSample
         let shown = documents.map { $0.count > limit ? String($0.prefix(limit)) + "…" : $0 }
         var seeds: [ClusterAgentSeedResult] = []
@@ -78,6 +92,7 @@ public struct ClusterAgent: Sendable {
             } parse: { answer throws(ClusterAgentReply.Problem) in
                 try ClusterAgentReply.proposal(answer)
             }
+            report(tally, usable: proposal != nil)
             return (proposal, tally)
         }
         for (_, tally) in proposals { total.add(tally) }
@@ -95,6 +110,7 @@ public struct ClusterAgent: Sendable {
             try ClusterAgentReply.merged(answer, maximum: config.maximumCriteria)
         }
         total.add(mergeTally)
+        report(mergeTally, usable: merged != nil)
         guard let criteria = merged else {
             let reason = mergeTally.lastProblem?.rawValue ?? "no answer"
             throw DiversityError.criteriaFailed(seed: seed, reason: "merging the proposals failed: \(reason)")
@@ -102,7 +118,9 @@ public struct ClusterAgent: Sendable {
 
         // Steps 2 and 3: clustering rounds.
         let rounds = try await concurrentMap(count: config.clusteringRounds) { round in
-            try await clusteringRound(round, documents: documents, criteria: criteria, seed: seed)
+            let tally = try await clusteringRound(round, documents: documents, criteria: criteria, seed: seed)
+            report(tally, usable: tally.score != nil)
+            return tally
         }
         var roundScores: [Double] = []
         for tally in rounds {
@@ -120,6 +138,15 @@ public struct ClusterAgent: Sendable {
             retries: total.retries,
             clustersRemoved: total.clustersRemoved,
             failures: total.failures)
+    }
+
+    /// Counts a finished round in the monitor: done, or failed (discarded), with every unusable
+    /// answer it met by kind (those retried into a usable one included).
+    private func report(_ tally: Tally, usable: Bool) {
+        monitor?.update { counts in
+            if usable { counts.done += 1 } else { counts.failed += 1 }
+            counts.failuresByKind.merge(tally.failures, uniquingKeysWith: +)
+        }
     }
 
     private func clusteringRound(

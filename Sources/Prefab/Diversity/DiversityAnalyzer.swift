@@ -28,10 +28,24 @@ public struct DiversityAnalyzer: Sendable {
     ///   - documents: the texts, one per document.
     ///   - label: a name for the corpus in tables (for example its path).
     public func analyze(_ documents: [String], label: String = "corpus") async throws -> DiversityReport {
+        try await analyze(documents, label: label, monitor: nil)
+    }
+
+    /// `analyze`, showing in `monitor` which step runs ("LABEL: lexical", "LABEL: embeddings",
+    /// "LABEL: cluster agent") and counting documents embedded, then cluster-agent rounds: the
+    /// two steps that call models and can take long.
+    package func analyze(_ documents: [String], label: String, monitor: RunMonitor?) async throws -> DiversityReport {
         try validate()
         guard !documents.isEmpty else { throw DiversityError.noDocuments }
         let metrics = Set(configuration.metrics)
         var report = DiversityReport(label: label, documents: documents.count)
+        monitor?.update {
+            $0.phase = "\(label): lexical"
+            $0.unit = "documents"
+            $0.total = documents.count
+            $0.done = 0
+            $0.failed = 0
+        }
 
         if !metrics.isDisjoint(with: [.distinct, .selfRepetition, .homogenization]) {
             let corpus = TokenizedCorpus(documents)
@@ -48,7 +62,10 @@ public struct DiversityAnalyzer: Sendable {
         }
         if let provider = configuration.embeddings, !metrics.isDisjoint(with: DiversityMetric.embedding) {
             report.embeddingModel = provider.embeddingModelName
-            let vectors = try await provider.embedAll(documents, concurrency: configuration.embeddingConcurrency)
+            monitor?.update { $0.phase = "\(label): embeddings" }
+            let vectors = try await provider.embedAll(documents, concurrency: configuration.embeddingConcurrency) { embedded in
+                monitor?.update { $0.done = embedded }
+            }
             if metrics.contains(.vendi) { report.vendi = try VendiScore(embeddings: vectors) }
             if metrics.contains(.clusters) {
                 report.clusters = try EmbeddingClusterCount(
@@ -57,8 +74,10 @@ public struct DiversityAnalyzer: Sendable {
             }
         }
         if let chat = configuration.chat, metrics.contains(.clusterAgent) {
-            report.clusterAgent = try await ClusterAgent(chat: chat, configuration: configuration.clusterAgent)
-                .measure(documents)
+            monitor?.update { $0.phase = "\(label): cluster agent" }
+            var agent = ClusterAgent(chat: chat, configuration: configuration.clusterAgent)
+            agent.monitor = monitor
+            report.clusterAgent = try await agent.measure(documents)
         }
         return report
     }

@@ -19,9 +19,16 @@ extension EmbeddingProvider {
     /// Embeds a whole corpus in batches of `maximumBatchSize`, at most `concurrency` batches in
     /// flight, and checks that every batch came back complete.
     public func embedAll(_ texts: [String], concurrency: Int = 4) async throws -> [[Float]] {
+        try await embedAll(texts, concurrency: concurrency) { _ in }
+    }
+
+    /// `embedAll`, telling `embedded` the running count of texts embedded after each batch (for
+    /// the progress display).
+    package func embedAll(_ texts: [String], concurrency: Int, embedded: (Int) -> Void) async throws -> [[Float]] {
         let batchSize = max(1, maximumBatchSize)
         let starts = Array(stride(from: 0, to: texts.count, by: batchSize))
         var results = [[[Float]]](repeating: [], count: starts.count)
+        var count = 0
         try await withThrowingTaskGroup(of: (Int, [[Float]]).self) { group in
             var next = 0
             func launch() {
@@ -40,6 +47,8 @@ extension EmbeddingProvider {
             for _ in 0..<max(1, concurrency) { launch() }
             while let (batch, vectors) = try await group.next() {
                 results[batch] = vectors
+                count += vectors.count
+                embedded(count)
                 launch()
             }
         }

@@ -30,6 +30,12 @@ public struct PairStage: Sendable {
     }
 
     public func run(rated: String, output: String, replacing: Bool = false) throws(PairStageError) -> PairingSummary {
+        try run(rated: rated, output: output, replacing: replacing, monitor: nil)
+    }
+
+    /// `run`, counting the rated records read into `monitor` (against the input's record count
+    /// when its manifest or index knows it), so `prefab pairs` on a large input shows progress.
+    package func run(rated: String, output: String, replacing: Bool, monitor: RunMonitor?) throws(PairStageError) -> PairingSummary {
         let manager = FileManager.default
         let target = URL(fileURLWithPath: output).standardizedFileURL
         if manager.fileExists(atPath: target.path), !replacing { throw .outputExists(output) }
@@ -42,7 +48,7 @@ public struct PairStage: Sendable {
             throw .io(path: staging.path, reason: "cannot create the output directory: \(error.localizedDescription)")
         }
         do throws(PairStageError) {
-            let summary = try write(rated: rated, into: staging.path)
+            let summary = try write(rated: rated, into: staging.path, monitor: monitor)
             do {
                 try AtomicFileWriter.replaceDirectory(target.path, with: staging.path)
             } catch {
@@ -55,7 +61,7 @@ public struct PairStage: Sendable {
         }
     }
 
-    private func write(rated: String, into directory: String) throws(PairStageError) -> PairingSummary {
+    private func write(rated: String, into directory: String, monitor: RunMonitor?) throws(PairStageError) -> PairingSummary {
         let writer: PairsWriter
         do {
             writer = try PairsWriter(run: self, directory: directory)
@@ -63,7 +69,12 @@ public struct PairStage: Sendable {
             throw .shards(error)
         }
         do {
-            let cursor = try Shards.open(rated).cursor()
+            let dataset = try Shards.open(rated)
+            let cursor = try dataset.cursor()
+            monitor?.update {
+                $0.phase = "running"
+                $0.total = dataset.knownRecordCount
+            }
             var index = 0
             while let object = try cursor.next() {
                 index += 1
@@ -74,8 +85,12 @@ public struct PairStage: Sendable {
                     throw PairStageError.invalidRecord(path: rated, record: index, reason: "\(error)")
                 }
                 try writer.add(record)
+                monitor?.update { $0.done += 1 }
             }
-            return try writer.finish(directory: directory)
+            monitor?.update { $0.phase = "writing" }
+            let summary = try writer.finish(directory: directory)
+            monitor?.update { $0.phase = "done" }
+            return summary
         } catch let error as PairStageError {
             writer.abandon()
             throw error

@@ -234,12 +234,13 @@ public struct RunPipeline: Sendable {
             rated = try await ensemble.rate(sample)
         } catch _ where halt.stop != nil {
             return .notFinished
-        } catch JudgeError.budgetExhausted {
-            return .notFinished
-        } catch JudgeError.requestFailed(let judge, _, let reason) {
-            return .failed([RunFailure(stage: "judge", kind: .judgeCall, reason: reason, source: judge)])
-        } catch JudgeError.contextOverflow(let judge, _, let reason) {
-            return .failed([RunFailure(stage: "judge", kind: .contextOverflow, reason: reason, source: judge)])
+        } catch let error as JudgeError {
+            switch error {
+            case .requestFailed(let judge, _, let reason), .contextOverflow(let judge, _, let reason):
+                return .failed([RunFailure(stage: "judge", kind: error.failureKind, reason: reason, source: judge)])
+            case .budgetExhausted:
+                return .notFinished
+            }
         } catch {
             return .failed([RunFailure(stage: "judge", kind: .judge, reason: "\(error)")])
         }

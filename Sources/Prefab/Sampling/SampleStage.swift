@@ -44,6 +44,15 @@ public struct SampleStage: Sendable {
         _ reader: PromptReader, into directory: String, replacing: Bool = false,
         progress: (SamplingSummary) -> Void = { _ in }
     ) async throws(SampleStageError) -> SamplingSummary {
+        try await run(reader, into: directory, replacing: replacing, monitor: nil, progress: progress)
+    }
+
+    /// `run`, counting prompts into `monitor` for the progress display: complete ones as done,
+    /// those with failed generations as failed (with the failures by kind), and those in flight.
+    package func run(
+        _ reader: PromptReader, into directory: String, replacing: Bool, monitor: RunMonitor?,
+        progress: (SamplingSummary) -> Void = { _ in }
+    ) async throws(SampleStageError) -> SamplingSummary {
         let manager = FileManager.default
         let target = URL(fileURLWithPath: directory).standardizedFileURL
         if !replacing, let contents = try? manager.contentsOfDirectory(atPath: target.path), !contents.isEmpty {
@@ -58,7 +67,9 @@ public struct SampleStage: Sendable {
             throw .output(.io(path: staging.path, operation: "create directory", errno: EACCES))
         }
         do throws(SampleStageError) {
-            let summary = try await write(reader, into: staging.path, progress: progress)
+            monitor?.update { $0.phase = "running" }
+            let summary = try await write(reader, into: staging.path, monitor: monitor, progress: progress)
+            monitor?.update { $0.phase = "done" }
             do {
                 try AtomicFileWriter.replaceDirectory(target.path, with: staging.path)
             } catch {
@@ -72,7 +83,7 @@ public struct SampleStage: Sendable {
     }
 
     private func write(
-        _ reader: PromptReader, into directory: String, progress: (SamplingSummary) -> Void
+        _ reader: PromptReader, into directory: String, monitor: RunMonitor?, progress: (SamplingSummary) -> Void
     ) async throws(SampleStageError) -> SamplingSummary {
         let writer: StageShardWriter
         do {
@@ -97,6 +108,11 @@ public struct SampleStage: Sendable {
             }
             summary.add(record)
             progress(summary)
+            monitor?.update { [summary] counts in
+                counts.done = summary.prompts - summary.incompletePrompts.count
+                counts.failed = summary.incompletePrompts.count
+                counts.failuresByKind = summary.failures
+            }
         }
 
         let sampler = self.sampler
@@ -109,7 +125,8 @@ public struct SampleStage: Sendable {
                     guard let prompt = try reader.next(or: SampleStageError.input) else { return .end }
                     return .run { await sampler.sample(prompt) }
                 },
-                emit: { _, record throws(SampleStageError) in try emit(record) })
+                emit: { _, record throws(SampleStageError) in try emit(record) },
+                running: { running in monitor?.update { $0.inFlight = running } })
         } catch {
             writer.abandon()
             throw error

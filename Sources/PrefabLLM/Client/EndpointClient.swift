@@ -287,12 +287,15 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
             }
 
             guard failure.isTransient else {
-                logger.warning("call failed", metadata: ["operation": "\(operation)", "model": "\(model)", "error": "\(failure)"])
+                logger.warning("call failed", metadata: [
+                    "operation": "\(operation)", "model": "\(model)", "error": "\(failure)", "error_kind": "\(failure.logKind)",
+                ])
                 throw failure
             }
             guard attempt < policy.maxAttempts else {
                 logger.warning("call failed after retries", metadata: [
                     "operation": "\(operation)", "model": "\(model)", "attempts": "\(attempt)", "error": "\(failure)",
+                    "error_kind": "\(failure.logKind)",
                 ])
                 if policy.maxAttempts == 1 { throw failure }
                 throw EndpointError.retriesExhausted(endpoint: configuration.name, attempts: attempt, last: failure)
@@ -300,7 +303,7 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
             let delay = policy.delay(afterAttempt: attempt, retryAfter: retryAfter)
             logger.notice("retrying after a transient failure", metadata: [
                 "operation": "\(operation)", "model": "\(model)", "attempt": "\(attempt)",
-                "delay_s": "\(String(format: "%.3f", delay))", "error": "\(failure)",
+                "delay_s": "\(String(format: "%.3f", delay))", "error": "\(failure)", "error_kind": "\(failure.logKind)",
             ])
             ledger.recordRetry(endpoint: configuration.name, model: model)
             if delay > 0 {

@@ -81,6 +81,24 @@ public indirect enum EndpointError: Error, CustomStringConvertible, Sendable {
     static let contextOverflowHint =
         " (the request does not fit the model's context: lower max_tokens or shorten the prompt; a multi-mode judge splits its calls when the endpoint's context_window is known; the local server's context per slot is PREFAB_LOCAL_CTX_PER_SLOT)"
 
+    /// A short, stable name for what went wrong ("http_503", "transport_timeout",
+    /// "context_overflow"), logged as `error_kind` beside the full message. The progress display
+    /// folds repeated warnings by it: the full `error` text differs from call to call (a server
+    /// names the token counts, a request id), while the kind says which warnings are the same.
+    package var logKind: String {
+        switch self {
+        case .missingAPIKey: "missing_api_key"
+        case .invalidConfiguration: "invalid_configuration"
+        case .localServerUnavailable: "local_server_unavailable"
+        case .http(_, let status, _): isContextOverflow ? "context_overflow" : "http_\(status)"
+        case .transport(_, let error): "transport_\(error.kind.rawValue)"
+        case .malformedResponse: "malformed_response"
+        case .retriesExhausted(_, _, let last): last.logKind
+        case .budgetExhausted: "budget"
+        case .unsupported: "unsupported"
+        }
+    }
+
     /// The endpoint this error is about, when it names one.
     public var endpoint: String? {
         switch self {

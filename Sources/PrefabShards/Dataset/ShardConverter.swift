@@ -11,6 +11,16 @@ import Foundation
 public enum ShardConverter {
     @discardableResult
     public static func convert(input: String, output: String, options: ShardWriterOptions, verification: Verification = .standard) throws(ShardError) -> ShardManifest {
+        try convert(input: input, output: output, options: options, verification: verification) { _ in }
+    }
+
+    /// `convert`, telling `written` the running count of records written after each one, so
+    /// `prefab convert` can show progress on a large input; it must be cheap.
+    @discardableResult
+    package static func convert(
+        input: String, output: String, options: ShardWriterOptions, verification: Verification = .standard,
+        written: (Int) -> Void
+    ) throws(ShardError) -> ShardManifest {
         let dataset = try ShardDataset.open(input, verification: verification)
         var options = options
         if options.format == .mds, options.columns == nil {
@@ -20,6 +30,7 @@ public enum ShardConverter {
         let writer = try Shards.makeWriter(directory: output, options: options)
         do throws(ShardError) {
             let cursor = try dataset.cursor()
+            var count = 0
             // Records travel as JSON text: JSONL lines are copied (validated by the writer) or
             // encoded straight into MDS samples, never parsed into values and re-serialised.
             while try cursor.nextJSON({ (line: UnsafeRawBufferPointer) throws(ShardError) -> Void in
@@ -28,7 +39,10 @@ public enum ShardConverter {
                 } catch {
                     throw relocate(error, to: cursor)
                 }
-            }) != nil {}
+            }) != nil {
+                count += 1
+                written(count)
+            }
             return try writer.finish()
         } catch {
             writer.abandon()

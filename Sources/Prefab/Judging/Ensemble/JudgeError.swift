@@ -14,6 +14,15 @@ public enum JudgeError: Error, CustomStringConvertible, Sendable {
     /// The run's budget is spent; nothing more is asked.
     case budgetExhausted(String)
 
+    /// How failure tables and the progress display count it.
+    public var failureKind: FailureKind {
+        switch self {
+        case .requestFailed: .judgeCall
+        case .contextOverflow: .contextOverflow
+        case .budgetExhausted: .budget
+        }
+    }
+
     public var description: String {
         switch self {
         case .requestFailed(let judge, let promptID, let reason), .contextOverflow(let judge, let promptID, let reason):

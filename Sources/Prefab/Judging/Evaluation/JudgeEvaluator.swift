@@ -30,6 +30,12 @@ public struct JudgeEvaluator: Sendable {
     /// Rates every pair with `ensemble`; a pair whose calls fail counts as failed for every row.
     /// The first row is the ensemble's; its `cost` is left for the caller, who knows the ledger.
     public func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble) async -> [JudgeEvaluationRow] {
+        await evaluate(pairs, with: ensemble, monitor: nil)
+    }
+
+    /// `evaluate`, counting the pairs into `monitor` as they are rated (`done`, `failed`, in
+    /// flight). The caller sets its total, which for several ensembles is every ensemble's pairs.
+    package func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble, monitor: RunMonitor?) async -> [JudgeEvaluationRow] {
         var results: [(GoldPair, RatedRecord?, Bool)] = []
         // Nothing here throws: a pair whose calls fail is rated nil.
         try? await OrderedWindow<(RatedRecord?, Bool)>(inFlight: window).run(
@@ -38,7 +44,18 @@ public struct JudgeEvaluator: Sendable {
                 let (input, chosenFirst) = self.input(for: pairs[index])
                 return .run { (try? await ensemble.rate(input), chosenFirst) }
             },
-            emit: { index, rated throws in results.append((pairs[index], rated.0, rated.1)) })
+            emit: { index, rated throws in
+                results.append((pairs[index], rated.0, rated.1))
+                monitor?.update { counts in
+                    if rated.0 == nil {
+                        counts.failed += 1
+                        counts.failuresByKind[FailureKind.judgeCall.rawValue, default: 0] += 1
+                    } else {
+                        counts.done += 1
+                    }
+                }
+            },
+            running: { running in monitor?.update { $0.inFlight = running } })
         return rows(results, ensemble: ensemble)
     }
 

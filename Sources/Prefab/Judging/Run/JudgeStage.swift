@@ -20,7 +20,19 @@ public struct JudgeStage: Sendable {
     /// Runs over `samples`, writing to `output` (which must be absent or empty). A prompt whose
     /// calls fail is left out of the shards and listed in the summary's failures.
     public func run(samples: String, output: String, limit: Int? = nil) async throws -> JudgeStageSummary {
-        let cursor = try Shards.open(samples).cursor()
+        try await run(samples: samples, output: output, limit: limit, monitor: nil)
+    }
+
+    /// `run`, counting samples into `monitor` as they are rated (against the input's count when
+    /// its manifest or index knows it), so `prefab judge` can show how far it is and how fast.
+    package func run(samples: String, output: String, limit: Int?, monitor: RunMonitor?) async throws -> JudgeStageSummary {
+        let dataset = try Shards.open(samples)
+        let cursor = try dataset.cursor()
+        let known = dataset.knownRecordCount
+        monitor?.update {
+            $0.phase = "running"
+            $0.total = limit.map { limit in known.map { min($0, limit) } ?? limit } ?? known
+        }
         let writer = try RatedShards.layout.makeWriter(directory: output)
         let encoder = StageShards.encoder()
         var failures: [JudgeStageSummary.Failure] = []
@@ -56,19 +68,26 @@ public struct JudgeStage: Sendable {
                         accumulator.add(record)
                         let line = [UInt8](try encoder.encode(record))
                         try writer.write(jsonLine: line)
+                        monitor?.update { $0.done += 1 }
                     case .failure(let error):
                         // A failed call leaves the prompt out; a spent budget, or anything that
                         // is not a judge's failure, ends the stage.
                         guard let failure = error as? JudgeError else { throw error }
                         if case .budgetExhausted = failure { throw failure }
                         failures.append(.init(promptID: id, reason: failure.description))
+                        monitor?.update {
+                            $0.failed += 1
+                            $0.failuresByKind[failure.failureKind.rawValue, default: 0] += 1
+                        }
                     }
-                })
+                },
+                running: { running in monitor?.update { $0.inFlight = running } })
             try writer.finish()
         } catch {
             writer.abandon()
             throw error
         }
+        monitor?.update { $0.phase = "done" }
         let summary = JudgeStageSummary(
             ensemble: ensemble.configuration.name, samples: samples, output: output, prompts: read,
             rated: read - failures.count, failures: failures, agreement: accumulator.figures)

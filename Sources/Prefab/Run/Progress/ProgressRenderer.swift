@@ -23,15 +23,17 @@ package enum ProgressRenderer {
 
     // MARK: - Live
 
-    /// The live block: status, prompts with a bar, tokens and requests, failures, one line per endpoint.
+    /// The live block: status, the unit's count with a bar, tokens and requests, failures, one
+    /// line per endpoint. A command that calls no model gets no tokens or endpoint lines.
     static func liveLines(_ p: RunProgress, width: Int) -> [String] {
         var lines: [String] = []
 
-        var status = "\(p.phase) · \(ProgressFormat.duration(p.elapsed)) elapsed · \(p.inFlight) in flight"
+        var status = "\(p.phase) · \(ProgressFormat.duration(p.elapsed)) elapsed"
+        if p.callsModels || p.inFlight > 0 { status += " · \(p.inFlight) in flight" }
         if p.resumed > 0 { status += " · \(ProgressFormat.count(p.resumed)) resumed" }
         lines.append(status)
 
-        var prompts = "prompts \(p.done)/\(p.total.map(String.init) ?? "?")"
+        var prompts = "\(p.unit) \(p.done)/\(p.total.map(String.init) ?? "?")"
         if let fraction = p.fraction {
             let filled = min(barWidth, Int((fraction * Double(barWidth)).rounded(.down)))
             prompts += " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled)
@@ -41,11 +43,13 @@ package enum ProgressRenderer {
         if p.total != nil { prompts += " · ETA " + (p.etaSeconds.map(ProgressFormat.duration) ?? "-") }
         lines.append(prompts)
 
-        var usage = "tokens \(ProgressFormat.count(p.promptTokens)) prompt / \(ProgressFormat.count(p.completionTokens)) completion"
-        usage += " · requests \(ProgressFormat.count(p.requests))"
-        usage += " · cache hits " + (p.cacheHitFraction.map { ProgressFormat.percent($0) } ?? "-")
-        if let cost = p.cost { usage += " · cost \(ProgressFormat.cost(cost))" }
-        lines.append(usage)
+        if p.callsModels {
+            var usage = "tokens \(ProgressFormat.count(p.promptTokens)) prompt / \(ProgressFormat.count(p.completionTokens)) completion"
+            usage += " · requests \(ProgressFormat.count(p.requests))"
+            usage += " · cache hits " + (p.cacheHitFraction.map { ProgressFormat.percent($0) } ?? "-")
+            if let cost = p.cost { usage += " · cost \(ProgressFormat.cost(cost))" }
+            lines.append(usage)
+        }
 
         lines.append(p.failed == 0 ? "failed 0" : "failed \(p.failed): " + failureList(p.failuresByKind))
 
@@ -60,6 +64,12 @@ package enum ProgressRenderer {
         return lines.map { truncate($0, to: width) }
     }
 
+    /// Lines for the live block's foot, one per folded warning ("  repeated: KEY ×12"), so the
+    /// count of a warning printed once keeps growing in view. Cut to `width` like the rest.
+    static func foldedLines(_ summary: [String], width: Int) -> [String] {
+        summary.map { truncate("  repeated: " + $0, to: width) }
+    }
+
     /// Cuts a line to `width` characters: a line the terminal wraps takes two rows, and the
     /// redraw, which moves up one row a line, would then leave debris behind.
     static func truncate(_ line: String, to width: Int) -> String {
@@ -71,25 +81,30 @@ package enum ProgressRenderer {
 
     /// One log line: "[00:01:20] 120/1000 prompts (12.0%), 3.4/s, ETA 4m18s, tokens 12345,
     /// cache hits 40%, failed 2 (http_status 2)". Unknown figures are left out rather than shown as
-    /// placeholders, and the phase leads the line when it is not "running".
-    static func plainLine(_ p: RunProgress) -> String {
+    /// placeholders, the phase leads the line when it is not "running", and a command that calls
+    /// no model has no tokens ("[00:00:10] 5000/20000 records (25.0%), 480/s, ETA 31s").
+    ///
+    /// `foldedWarnings` (repeated warnings counted instead of printed) ends the line when above 0:
+    /// ", 11 repeated warnings folded"; `finish` lists them by kind.
+    static func plainLine(_ p: RunProgress, foldedWarnings: Int = 0) -> String {
         var parts: [String] = []
         var head = "[\(ProgressFormat.clock(p.elapsed))] "
         if p.phase != "running" { head += "\(p.phase): " }
         head += "\(p.done)"
         if let total = p.total { head += "/\(total)" }
-        head += " prompts"
+        head += " \(p.unit)"
         if let fraction = p.fraction { head += " (\(ProgressFormat.percent(fraction, decimals: 1)))" }
         parts.append(head)
         if p.resumed > 0 { parts.append("\(p.resumed) resumed") }
         if let rate = p.rate { parts.append(ProgressFormat.rate(rate)) }
         if let eta = p.etaSeconds { parts.append("ETA \(ProgressFormat.duration(eta))") }
-        parts.append("tokens \(p.totalTokens)")
+        if p.callsModels { parts.append("tokens \(p.totalTokens)") }
         if let hits = p.cacheHitFraction { parts.append("cache hits \(ProgressFormat.percent(hits))") }
         if let cost = p.cost { parts.append("cost \(ProgressFormat.cost(cost))") }
         if p.failed > 0 {
             parts.append("failed \(p.failed)" + (p.failuresByKind.isEmpty ? "" : " (\(failureList(p.failuresByKind)))"))
         }
+        if foldedWarnings > 0 { parts.append("\(foldedWarnings) repeated warning\(foldedWarnings == 1 ? "" : "s") folded") }
         return parts.joined(separator: ", ")
     }
 

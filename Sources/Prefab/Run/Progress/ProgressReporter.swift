@@ -48,6 +48,7 @@ package final class ProgressReporter: @unchecked Sendable {
     private var drawnLines = 0
     private var finished = false
     private var sleeper: Task<Void, Never>?
+    private var folds = WarningFolds()
 
     /// - Parameters:
     ///   - style: usually `ProgressStyle.automatic(quiet:json:isTerminal:)`.
@@ -73,8 +74,11 @@ package final class ProgressReporter: @unchecked Sendable {
     /// task is cancelled. Returns at once for `.quiet`. Run it as a child task beside the pipeline.
     package func run() async {
         guard style != .quiet else { return }
+        // `showing` has drawn the first frame already; drawing it again would print a twin line.
+        var drawn = lock.withLock { latest != nil }
         while !Task.isCancelled, !lock.withLock({ finished }) {
-            refresh()
+            if !drawn { refresh() }
+            drawn = false
             let interval = self.interval
             let sleep = Task<Void, Never> { try? await Task.sleep(for: interval) }
             let armed = lock.withLock {
@@ -90,6 +94,21 @@ package final class ProgressReporter: @unchecked Sendable {
             await withTaskCancellationHandler { await sleep.value } onCancel: { sleep.cancel() }
             lock.withLock { sleeper = nil }
         }
+    }
+
+    /// Draws while `body` runs and finishes with a last frame when it returns or throws: the
+    /// wiring every long command shares, so none can forget the final frame or leave the loop
+    /// running. `finish` ends the loop at once, so nothing waits out a plain-mode interval.
+    /// The first frame is drawn before `body` starts: a synchronous body (`pairs`, `convert`)
+    /// may hold the thread the loop would have drawn it on.
+    package func showing<T, Failure: Error>(_ body: () async throws(Failure) -> T) async throws(Failure) -> T {
+        if style != .quiet { refresh() }
+        let loop = Task { await self.run() }
+        defer {
+            finish()
+            loop.cancel()
+        }
+        return try await body()
     }
 
     /// Draws the current state now, between ticks: for a change worth showing at once, such as
@@ -109,27 +128,42 @@ package final class ProgressReporter: @unchecked Sendable {
     /// written, and the block redrawn below it; in JSON mode the line becomes `{"message": ...}`
     /// so every line a script reads parses. Printed in every style, `.quiet` included: quiet
     /// silences progress, not warnings.
-    package func log(_ line: String) {
+    ///
+    /// With a `foldingKey` (`ProgressLogHandler.foldingKey`), only the first line of each key is
+    /// printed; later ones are counted and `finish` lists the counts ("KEY ×12").
+    package func log(_ line: String, foldingKey: String? = nil) {
         let text = line.hasSuffix("\n") ? String(line.dropLast()) : line
         lock.withLock {
-            switch style {
-            case .json:
-                write(ProgressRenderer.jsonMessage(text) + "\n")
-            case .live where drawnLines > 0 && !finished:
-                var bytes = ProgressRenderer.erase(lineCount: drawnLines) + text + "\n"
-                let lines = latest.map { ProgressRenderer.liveLines($0, width: currentWidth()) } ?? []
-                bytes += ProgressRenderer.redraw(lines, replacing: 0)
-                drawnLines = lines.count
-                write(bytes)
-            case .live, .plain, .quiet:
-                write(text + "\n")
-            }
+            if let foldingKey, !folds.admit(foldingKey) { return }
+            writeMessage(text)
+        }
+    }
+
+    /// Repeated warnings folded so far, by kind (see `WarningFolds`).
+    package var warningFolds: WarningFolds {
+        lock.withLock { folds }
+    }
+
+    /// Writes one message line in the style's way (called with the lock held).
+    private func writeMessage(_ text: String) {
+        switch style {
+        case .json:
+            write(ProgressRenderer.jsonMessage(text) + "\n")
+        case .live where drawnLines > 0 && !finished:
+            var bytes = ProgressRenderer.erase(lineCount: drawnLines) + text + "\n"
+            let lines = latest.map(liveBlock) ?? []
+            bytes += ProgressRenderer.redraw(lines, replacing: 0)
+            drawnLines = lines.count
+            write(bytes)
+        case .live, .plain, .quiet:
+            write(text + "\n")
         }
     }
 
     /// Draws the last state and stops: live mode leaves the final block on screen with the cursor
     /// on the line below it; plain and JSON write one last line. Later calls to `refresh` and
-    /// `finish` do nothing; `log` still prints. `final` defaults to a fresh snapshot.
+    /// `finish` do nothing; `log` still prints. `final` defaults to a fresh snapshot. Warnings
+    /// folded while it ran are listed below the last frame, one line a kind with its count.
     package func finish(final: RunProgress? = nil) {
         let last = final ?? snapshot()
         lock.withLock {
@@ -139,6 +173,7 @@ package final class ProgressReporter: @unchecked Sendable {
             sleeper = nil
             draw(estimator.observe(last))
             drawnLines = 0
+            for line in folds.summary { writeMessage(line) }
         }
     }
 
@@ -148,16 +183,23 @@ package final class ProgressReporter: @unchecked Sendable {
         latest = progress
         switch style {
         case .live:
-            let lines = ProgressRenderer.liveLines(progress, width: currentWidth())
+            let lines = liveBlock(progress)
             write(ProgressRenderer.redraw(lines, replacing: drawnLines))
             drawnLines = lines.count
         case .plain:
-            write(ProgressRenderer.plainLine(progress) + "\n")
+            write(ProgressRenderer.plainLine(progress, foldedWarnings: folds.folded) + "\n")
         case .json:
             write(ProgressRenderer.jsonLine(progress) + "\n")
         case .quiet:
             break
         }
+    }
+
+    /// The live block with the folded warnings below it, so a warning that keeps repeating
+    /// after its first line still shows, as a count, while the command runs.
+    private func liveBlock(_ progress: RunProgress) -> [String] {
+        let width = currentWidth()
+        return ProgressRenderer.liveLines(progress, width: width) + ProgressRenderer.foldedLines(folds.summary, width: width)
     }
 
     private func currentWidth() -> Int {

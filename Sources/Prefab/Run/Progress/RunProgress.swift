@@ -1,8 +1,10 @@
-/// A snapshot of a `prefab run`: what the progress display draws and what `--json-progress`
-/// prints, one object a line. The pipeline builds one whenever the reporter asks (it is cheap:
-/// counters only), so the display never reaches into the pipeline's state itself.
+/// A snapshot of a `prefab run`, or of any other long command (`judge`, `eval-judges`, `pairs`,
+/// `convert`, `diversity`): what the progress display draws and what `--json-progress` prints,
+/// one object a line. The command builds one whenever the reporter asks (it is cheap: counters
+/// only), so the display never reaches into the command's state itself.
 ///
-/// Counts are for prompts unless named otherwise. `done` includes the prompts `resumed` from the
+/// Counts are of `unit` (prompts for `run`; samples, pairs, records or documents for the other
+/// commands) unless named otherwise. `done` includes the prompts `resumed` from the
 /// journal, so `done/total` is the whole job's progress; the rate and ETA use only this session's
 /// own work (`done - resumed`), which is what predicts how long the rest will take.
 package struct RunProgress: Hashable, Sendable {
@@ -31,17 +33,23 @@ package struct RunProgress: Hashable, Sendable {
     package var endpoints: [EndpointProgress]
     /// What the run is doing: "validating", "resuming", "running", "finishing", "stopped: budget"...
     package var phase: String
-    /// Prompts per second of this session's own work, smoothed over the last half minute.
+    /// `unit` per second of this session's own work, smoothed over the last half minute.
     /// The reporter fills it (it keeps the history a smoothed rate needs); nil until known.
     package var rate: Double?
     /// Seconds until every prompt is done at `rate`; filled by the reporter, nil when unknown.
     package var etaSeconds: Double?
+    /// What `done` and `total` count: "prompts", "pairs", "records"... One display serves every
+    /// command, so the unit is data rather than a word fixed in the renderer.
+    package var unit: String
+    /// Whether the command calls models. Without calls the tokens, requests, cache and endpoint
+    /// figures are always zero, and the display leaves them out instead of showing noise.
+    package var callsModels: Bool
 
     package init(
         total: Int? = nil, done: Int = 0, resumed: Int = 0, failed: Int = 0, inFlight: Int = 0, elapsed: Double = 0,
         promptTokens: Int = 0, completionTokens: Int = 0, requests: Int = 0, cacheHits: Int = 0, cost: Double? = nil,
         failuresByKind: [String: Int] = [:], endpoints: [EndpointProgress] = [], phase: String = "running",
-        rate: Double? = nil, etaSeconds: Double? = nil
+        rate: Double? = nil, etaSeconds: Double? = nil, unit: String = "prompts", callsModels: Bool = true
     ) {
         self.total = total
         self.done = done
@@ -59,6 +67,8 @@ package struct RunProgress: Hashable, Sendable {
         self.phase = phase
         self.rate = rate
         self.etaSeconds = etaSeconds
+        self.unit = unit
+        self.callsModels = callsModels
     }
 
     /// Prompts finished by this session's own work.
@@ -98,7 +108,8 @@ package struct RunProgress: Hashable, Sendable {
 
 extension RunProgress: Codable {
     enum CodingKeys: String, CodingKey {
-        case total, done, resumed, failed, elapsed, requests, cost, endpoints, phase, rate
+        case total, done, resumed, failed, elapsed, requests, cost, endpoints, phase, rate, unit
+        case callsModels = "calls_models"
         case inFlight = "in_flight"
         case promptTokens = "prompt_tokens"
         case completionTokens = "completion_tokens"
@@ -127,6 +138,8 @@ extension RunProgress: Codable {
         try container.encode(phase, forKey: .phase)
         try container.encode(rate, forKey: .rate)
         try container.encode(etaSeconds, forKey: .etaSeconds)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(callsModels, forKey: .callsModels)
     }
 
     package init(from decoder: any Decoder) throws {
@@ -147,6 +160,8 @@ extension RunProgress: Codable {
             endpoints: try container.decodeIfPresent([EndpointProgress].self, forKey: .endpoints) ?? [],
             phase: try container.decode(String.self, forKey: .phase),
             rate: try container.decodeIfPresent(Double.self, forKey: .rate),
-            etaSeconds: try container.decodeIfPresent(Double.self, forKey: .etaSeconds))
+            etaSeconds: try container.decodeIfPresent(Double.self, forKey: .etaSeconds),
+            unit: try container.decodeIfPresent(String.self, forKey: .unit) ?? "prompts",
+            callsModels: try container.decodeIfPresent(Bool.self, forKey: .callsModels) ?? true)
     }
 }
