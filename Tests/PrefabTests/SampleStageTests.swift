@@ -122,13 +122,15 @@ import Testing
         }
     }
 
+    /// A 413 is about each request, not the endpoint (an identical 400 on every call would stop
+    /// the stage as a request the server cannot take: `EndpointStopTests`).
     @Test func failedGenerationsAreWrittenAndCounted() async throws {
         try await Self.withSimulator { server in
             let directory = try Self.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let prompts = try Self.promptsFile(in: directory, count: 5)
             let out = (directory as NSString).appendingPathComponent("samples")
-            let summary = try await Self.run(server, headers: ["x-sim-fault": "status=400"]).run(try PromptReader(path: prompts), into: out)
+            let summary = try await Self.run(server, headers: ["x-sim-fault": "status=413"]).run(try PromptReader(path: prompts), into: out)
             #expect(summary.prompts == 5)
             #expect(summary.completions == 0)
             #expect(summary.incompletePrompts.count == 5)

@@ -5,7 +5,9 @@
 /// Two bounds keep memory flat however large the input: at most `inFlight` jobs run at once, and
 /// at most `ahead` inputs are admitted but not yet handed over (results that finished early wait
 /// for a slow earlier one). Inputs are pulled lazily, one `admit` call per ordinal, so a reader
-/// is never read further than the window.
+/// is never read further than the window. With `room` (`CallSlots`), a job is also admitted only
+/// while the endpoints have a free call slot, and the window looks again whenever a call ends:
+/// the endpoints' limits, not the job count, then decide how much runs.
 struct OrderedWindow<Output: Sendable> {
     /// What to do with the next input.
     enum Admission {
@@ -22,9 +24,19 @@ struct OrderedWindow<Output: Sendable> {
     /// Inputs admitted but not yet handed over, running or waiting; at least `inFlight`.
     var ahead: Int
 
-    init(inFlight: Int, ahead: Int? = nil) {
+    /// The call slots that admit jobs, when jobs are admitted by free slots.
+    var room: CallSlots?
+
+    init(inFlight: Int, ahead: Int? = nil, room: CallSlots? = nil) {
         self.inFlight = max(1, inFlight)
         self.ahead = max(self.inFlight, ahead ?? inFlight)
+        self.room = room
+    }
+
+    private enum Event: Sendable {
+        case finished(Int, Output)
+        /// `room` said a slot may have come free.
+        case room
     }
 
     /// Pulls inputs through `admit(ordinal)` until it says `.end`, runs their jobs, and calls
@@ -39,15 +51,20 @@ struct OrderedWindow<Output: Sendable> {
         settle: () async throws(Failure) -> Void = {},
         running report: (Int) -> Void = { _ in }
     ) async throws(Failure) {
-        let result: Result<Void, Failure> = await withTaskGroup(of: (Int, Output).self) { group in
+        let room = self.room
+        let result: Result<Void, Failure> = await withTaskGroup(of: Event.self) { group in
             var next = 0
             var handedOver = 0
             var running = 0
             var exhausted = false
             var waiting: [Int: Output] = [:]
+            var watchingRoom = false
 
-            func fill() throws(Failure) {
+            /// Admits what the bounds allow; true when only the lack of a call slot stopped it.
+            func fill() throws(Failure) -> Bool {
                 while !exhausted, running < inFlight, next - handedOver < ahead {
+                    // With nothing running, one job is admitted whatever the count says.
+                    if let room, running > 0, !room.hasRoom { return true }
                     let ordinal = next
                     switch try admit(ordinal) {
                     case .end:
@@ -59,9 +76,10 @@ struct OrderedWindow<Output: Sendable> {
                         next += 1
                         running += 1
                         report(running)
-                        group.addTask { (ordinal, await job()) }
+                        group.addTask { .finished(ordinal, await job()) }
                     }
                 }
+                return false
             }
 
             func handOver() async throws(Failure) {
@@ -72,22 +90,41 @@ struct OrderedWindow<Output: Sendable> {
                 try await settle()
             }
 
+            /// Lets a waiting room watcher go, so the group can end.
+            func stopWatching() {
+                if watchingRoom { room?.signal() }
+            }
+
             do throws(Failure) {
                 while true {
-                    try fill()
+                    let waitingForRoom = try fill()
                     try await handOver()
+                    if waitingForRoom, !watchingRoom, let room {
+                        watchingRoom = true
+                        group.addTask {
+                            await room.waitForRoom()
+                            return .room
+                        }
+                    }
                     if running == 0 {
                         if exhausted { break }
                         continue
                     }
-                    guard let (ordinal, output) = await group.next() else { break }
-                    running -= 1
-                    report(running)
-                    waiting[ordinal] = output
+                    guard let event = await group.next() else { break }
+                    switch event {
+                    case .finished(let ordinal, let output):
+                        running -= 1
+                        report(running)
+                        waiting[ordinal] = output
+                    case .room:
+                        watchingRoom = false
+                    }
                 }
+                stopWatching()
                 return .success(())
             } catch {
                 group.cancelAll()
+                stopWatching()
                 return .failure(error)
             }
         }

@@ -10,7 +10,7 @@ import PrefabShards
 /// pairing: {format: h4, test_ratio: 0.2} # RunPairingConfiguration
 /// budget: {max_requests: 10000, max_tokens: 5000000, max_cost: 20}
 /// cache: ../.prefab/cache.sqlite         # default $PREFAB_HOME/cache.sqlite
-/// window: 32                             # prompts in flight
+/// window: 512                            # optional: most prompts held at once (default from the endpoints' slots)
 /// shard_size: 64MiB                      # where stage shards are cut (default 8MiB)
 /// diversity: {...}                       # RunDiversityConfiguration (the report's metrics)
 /// ```
@@ -26,13 +26,14 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
     public var budget: Budget
     /// The response cache, as written; nil for the default place.
     public var cache: String?
-    /// Prompts in flight at once.
-    public var window: Int
+    /// The most prompts running at once, a bound on memory; nil: derived from the endpoints'
+    /// call slots. Either way a prompt starts only when the pool's endpoints have a free call
+    /// slot (`CallSlots`), so the endpoints' `max_concurrent`, not this, sets the pace.
+    public var window: Int?
     public var diversity: RunDiversityConfiguration?
     /// Uncompressed bytes per stage shard (JSONL.zst and MDS alike).
     public var shardSize: Int
 
-    public static let defaultWindow = 32
     /// Small enough that a writer's current shard (its compressed form stays in memory until
     /// the shard closes) costs a few MB; MosaicML Streaming and HF `datasets` read any size.
     public static let defaultShardSize = 8 << 20
@@ -41,7 +42,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
 
     public init(
         sampling: SamplingConfiguration, judges: String, pairing: RunPairingConfiguration = RunPairingConfiguration(),
-        budget: Budget = Budget(), cache: String? = nil, window: Int = Self.defaultWindow,
+        budget: Budget = Budget(), cache: String? = nil, window: Int? = nil,
         diversity: RunDiversityConfiguration? = nil, shardSize: Int = Self.defaultShardSize
     ) {
         self.sampling = sampling
@@ -88,8 +89,8 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
         pairing = try c.decodeIfPresent(RunPairingConfiguration.self, forKey: .pairing) ?? RunPairingConfiguration()
         budget = try c.decodeIfPresent(BudgetBlock.self, forKey: .budget)?.budget ?? Budget()
         cache = try c.decodeIfPresent(String.self, forKey: .cache)
-        window = try c.decodeIfPresent(Int.self, forKey: .window) ?? Self.defaultWindow
-        if window < 1 {
+        window = try c.decodeIfPresent(Int.self, forKey: .window)
+        if let window, window < 1 {
             throw DecodingError.dataCorruptedError(forKey: .window, in: c, debugDescription: "window must be at least 1, got \(window)")
         }
         diversity = try c.decodeIfPresent(RunDiversityConfiguration.self, forKey: .diversity)
@@ -133,7 +134,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
         try c.encode(pairing, forKey: .pairing)
         try c.encode(budget, forKey: .budget)
         try c.encodeIfPresent(cache, forKey: .cache)
-        try c.encode(window, forKey: .window)
+        try c.encodeIfPresent(window, forKey: .window)
         try c.encodeIfPresent(diversity, forKey: .diversity)
         try c.encode(shardSize, forKey: .shardSize)
     }

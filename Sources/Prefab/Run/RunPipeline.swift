@@ -177,6 +177,29 @@ public struct RunPipeline: Sendable {
         case notFinished
     }
 
+    /// The run's call slots: each endpoint's `max_concurrent`; the pool's endpoints admit prompts.
+    var callSlots: CallSlots {
+        let endpoints = setup.configuration.sampling.endpoints
+        let capacity = Dictionary(endpoints.map { ($0.name, max(1, $0.limits.maxConcurrent)) }, uniquingKeysWith: { first, _ in first })
+        let pool = Set(setup.configuration.sampling.pool.models.map(\.endpoint))
+        return CallSlots(admitting: capacity.filter { pool.contains($0.key) }, capacity: capacity)
+    }
+
+    /// Prompts running at once when the config sets no `window`: every slot of every endpoint,
+    /// which a run kept busy by `CallSlots` never needs more than.
+    static func derivedWindow(_ slots: CallSlots) -> Int {
+        max(1, slots.capacity.values.reduce(0, +))
+    }
+
+    /// The sampling calls a prompt will make, by endpoint: what its admission reserves.
+    static func samplingCalls(_ prompt: PromptRecord, sampler: Sampler) -> [String: Int] {
+        var calls: [String: Int] = [:]
+        for planned in sampler.planner.plan(promptID: prompt.promptID, source: prompt.source) {
+            if let model = sampler.planner.pool.model(named: planned.model) { calls[model.endpoint, default: 0] += 1 }
+        }
+        return calls
+    }
+
     private func stream(into state: inout SessionState, sampler: Sampler, ensemble: JudgeEnsemble, halt: EndpointHalt) async throws(RunError) {
         let reader: PromptReader
         do {
@@ -187,11 +210,13 @@ public struct RunPipeline: Sendable {
         let control = self.control
         let monitor = self.monitor
         let journal = state.journal
-        // Results come back in any order; they are written in input order. At most `window`
-        // prompts run at once, and `ahead` bounds what waits for an earlier prompt, replayed
-        // prompts included, so memory stays flat.
-        let window = setup.configuration.window
-        try await OrderedWindow<(String, Outcome)>(inFlight: window, ahead: window * 4).run(
+        // Results come back in any order; they are written in input order. A prompt starts when
+        // the pool's endpoints have a free call slot; at most `window` prompts run at once, and
+        // `ahead` bounds what waits for an earlier prompt, replayed prompts included, so memory
+        // stays flat.
+        let slots = callSlots
+        let window = setup.configuration.window ?? Self.derivedWindow(slots)
+        try await OrderedWindow<(String, Outcome)>(inFlight: window, ahead: window * 4, room: slots).run(
             admit: { ordinal throws(RunError) in
                 guard let prompt = try reader.next(or: RunError.input) else { return .end }
                 if let entry = try journal.entry(ordinal: ordinal) {
@@ -204,8 +229,12 @@ public struct RunPipeline: Sendable {
                 }
                 if let stop = halt.stop { control.stop(.endpoint(stop)) }
                 if control.stopReason != nil { return .ready((prompt.promptID, .notFinished)) }
+                let reservation = slots.reserve(Self.samplingCalls(prompt, sampler: sampler))
                 return .run {
-                    let outcome = await Self.process(prompt, sampler: sampler, ensemble: ensemble, halt: halt)
+                    let outcome = await CallSlots.Reservation.$current.withValue(reservation) {
+                        await Self.process(prompt, sampler: sampler, ensemble: ensemble, halt: halt)
+                    }
+                    reservation.release()
                     if case .notFinished = outcome { control.stop(halt.stop.map(RunStopReason.endpoint) ?? .budget) }
                     return (prompt.promptID, outcome)
                 }
