@@ -256,7 +256,11 @@ extension DatasetCard {
             out.append("")
             return out
         }
-        out.append("- Krippendorff's alpha (ordinal): \(Self.number(figures.krippendorffAlpha)) over \(figures.alphaUnits) answer × aspect units rated by two or more judges")
+        if figures.alphaUnits == 0 {
+            out.append("- Krippendorff's alpha: not measured (no answer × aspect was rated by two or more judges)")
+        } else {
+            out.append("- Krippendorff's alpha (ordinal): \(Self.number(figures.krippendorffAlpha)) over \(figures.alphaUnits) answer × aspect units rated by two or more judges")
+        }
         if !figures.pairs.isEmpty {
             out.append("")
             out.append("| judges | items | Cohen's kappa | Spearman |")

@@ -26,7 +26,8 @@ public struct RunProvenance: Codable, Hashable, Sendable {
     /// system prompts, endpoint identities).
     public var samplingSettings: String
     /// Every file the judge ensemble read (the ensemble file, its rubric files and templates),
-    /// by path relative to the config file, with its SHA-256.
+    /// by path (relative to the config file's directory when under it, else absolute), with its
+    /// SHA-256.
     public var judgeFiles: [String: String]
 
     public init(
