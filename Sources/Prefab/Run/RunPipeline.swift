@@ -359,6 +359,8 @@ public struct RunPipeline: Sendable {
         let card = DatasetCard(
             title: (setup.outputDirectory as NSString).lastPathComponent, pairing: pairing, format: setup.pairing.builder.format,
             splits: DatasetCard.splits(in: directory, rows: pairing.rows), run: DatasetCardRun(setup: setup, summary: summary),
+            // Prompt hygiene counts come in here once the run records them (`DatasetCardHygiene`);
+            // until then the card says hygiene was not applied, which is what the run did.
             report: report, hygiene: nil, secrets: secrets, writer: "prefab run")
         do {
             try card.write(into: directory)
