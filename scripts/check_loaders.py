@@ -9,6 +9,14 @@ generate-rated OUT.jsonl   write deterministic rated records (ties, missing scor
 check-pairs FORMAT DIR     read DIR/{train,test} written by `prefab pairs --format FORMAT` with
                            HF datasets and StreamingDataset (both must give the same rows) and
                            check every row has exactly the keys and types TRL documents
+quickstart-config REPO URL OUT.yaml RUN
+                           write configs/quickstart.yaml with its endpoints pointed at the
+                           simulator at URL (a header value and an API key variable planted),
+                           its paths absolute, and its output at RUN
+check-card FORMAT DIR      the dataset card DIR/README.md: huggingface_hub's DatasetCard.load
+                           parses it and its data has the configs; load_dataset(DIR) with no
+                           other argument gives exactly the splits the card names, with the
+                           card's features, and the rows the shards hold; no planted secret in it
 """
 import glob
 import json
@@ -255,6 +263,90 @@ def check_pairs(fmt, directory):
     return ok
 
 
+PLANTED_HEADER = "planted-header-value-3c1f"
+PLANTED_KEY = "sk-planted-loader-check-key-9a7e"
+KEY_VARIABLE = "PREFAB_CHECK_LOADERS_KEY"
+
+
+def quickstart_config(repo, url, out, run):
+    """configs/quickstart.yaml against the simulator: same pool, principles, judges and pairing;
+    the endpoints are the simulator's (with a header value and an API key variable to plant),
+    every path absolute, the output at RUN."""
+    with open(os.path.join(repo, "configs", "quickstart.yaml"), encoding="utf-8") as source:
+        lines = source.read().splitlines()
+    result, skipping = [], False
+    for line in lines:
+        if line.startswith("endpoints:"):
+            result.append("endpoints:")
+            for name in ("local", "judge"):
+                result.append(f'  - {{name: {name}, provider: openai-compatible, base_url: "{url}/v1", model: smollm2-sim, '
+                              f'api_key_env: {KEY_VARIABLE}, headers: {{x-trace-note: "{PLANTED_HEADER}"}}}}')
+            skipping = True
+            continue
+        if skipping and (line.startswith(" ") or not line.strip()):
+            continue
+        skipping = False
+        if line.startswith("output:"):
+            line = f"output: {run}"
+        elif line.startswith("principles:"):
+            result.append(line)
+            line = f"  directory: {os.path.join(repo, 'rubrics', 'principles')}"
+        line = line.replace("../", repo.rstrip("/") + "/")
+        result.append(line)
+    with open(out, "w", encoding="utf-8") as target:
+        target.write("\n".join(result) + "\n")
+
+
+def check_card(fmt, directory):
+    from datasets import load_dataset
+    from datasets.info import DatasetInfo
+    from huggingface_hub import DatasetCard
+
+    path = os.path.join(directory, "README.md")
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    ok = True
+    for secret in (PLANTED_HEADER, PLANTED_KEY):
+        if secret in text:
+            print(f"{fmt} card: FAILED: a planted secret ({secret}) is in {path}")
+            ok = False
+    card = DatasetCard.load(path)
+    data = card.data.to_dict()
+    configs = data.get("configs") or []
+    if len(configs) != 1 or configs[0].get("config_name") != "default":
+        print(f"{fmt} card: FAILED: DatasetCard.load gives configs {configs!r}")
+        return False
+    named = [entry["split"] for entry in configs[0]["data_files"]]
+    present = [split for split in ("train", "test")
+               if glob.glob(os.path.join(directory, split, "*.jsonl.zst"))]
+    if named != present:
+        print(f"{fmt} card: FAILED: the card names splits {named}, the directory has shards for {present}")
+        ok = False
+    features = DatasetInfo._from_yaml_dict(data["dataset_info"]).features
+    print(f"{fmt} card: DatasetCard.load parses it; configs name {named}; features {list(features)}")
+
+    cache = tempfile.mkdtemp()
+    try:
+        try:
+            dataset = load_dataset(directory, cache_dir=cache)
+        except Exception as error:  # a cast error: the card's features are not the rows'
+            cause = error.__cause__ or error
+            print(f"{fmt} card: FAILED: load_dataset(DIR): {type(cause).__name__}: {cause!s:.400}")
+            return False
+        if sorted(dataset.keys()) != sorted(named):
+            print(f"{fmt} card: FAILED: load_dataset(DIR) gives splits {sorted(dataset.keys())}, the card names {named}")
+            return False
+        for split in named:
+            loaded = dataset[split]
+            if loaded.features != features or list(loaded.features) != list(features):
+                print(f"{fmt}/{split}: FAILED: load_dataset(DIR) features {loaded.features} != the card's {features}")
+                ok = False
+            ok &= compare(f"{fmt}/{split}: load_dataset(DIR)", read_jsonl_zst(os.path.join(directory, split)), list(loaded))
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return ok
+
+
 def main():
     try:
         import datasets
@@ -273,6 +365,11 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] == "generate-rated":
         generate_rated(sys.argv[2])
         return 0
+    if len(sys.argv) == 6 and sys.argv[1] == "quickstart-config":
+        quickstart_config(*sys.argv[2:])
+        return 0
+    if len(sys.argv) == 4 and sys.argv[1] == "check-card":
+        return 0 if check_card(sys.argv[2], sys.argv[3]) else 1
     if len(sys.argv) == 4 and sys.argv[1] == "check-pairs":
         return 0 if check_pairs(sys.argv[2], sys.argv[3]) else 1
     print(__doc__)

@@ -8,7 +8,8 @@ struct PairsCommand: AsyncParsableCommand {
         abstract: "Turn rated records into DPO pairs, KTO rows, reward-model rows or SFT rows.",
         discussion: """
             Writes OUT/train (and OUT/test with --test-ratio above 0), each as JSONL.zst and as MDS \
-            in mds/, plus OUT/pairs-summary.json with the prompts dropped by reason. A pair needs \
+            in mds/, plus OUT/pairs-summary.json with the prompts dropped by reason and the dataset \
+            card OUT/README.md (load_dataset("OUT") finds the splits). A pair needs \
             a margin above --min-margin, and its two answers must differ.
             Strategies: \(PairingStrategy.allCases.map(\.rawValue).joined(separator: ", ")).
             Formats: \(PairFormat.allCases.map(\.rawValue).joined(separator: ", ")).

@@ -61,7 +61,9 @@ enum RunFixtures {
             """
     }
 
-    /// Every file a run wrote into its stage directories, by relative path.
+    /// Every file a run wrote into its stage directories, by relative path; not the dataset
+    /// card (`pairs/README.md`), which describes the run (its config file, what every session
+    /// spent) as well as the data, so two runs that wrote the same records differ there.
     static func stageFiles(_ output: String) throws -> [String: Data] {
         var files: [String: Data] = [:]
         for stage in ["samples", "rated", "pairs"] {
@@ -70,7 +72,9 @@ enum RunFixtures {
             for case let path as String in walker {
                 var isDirectory: ObjCBool = false
                 _ = FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
-                if !isDirectory.boolValue { files[stage + "/" + path] = try Data(contentsOf: URL(fileURLWithPath: root + "/" + path)) }
+                if !isDirectory.boolValue, stage + "/" + path != "pairs/" + DatasetCard.fileName {
+                    files[stage + "/" + path] = try Data(contentsOf: URL(fileURLWithPath: root + "/" + path))
+                }
             }
         }
         return files

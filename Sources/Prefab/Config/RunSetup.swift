@@ -30,6 +30,9 @@ public struct RunSetup: Sendable {
     /// ensemble reads (the ensemble file, its rubric files and templates), by path. When a
     /// resumed run's identity changed, the journal names the parts that differ.
     public let identityParts: [String: String]
+    /// The config as written, with credentials replaced (`ConfigRedaction`): what the dataset
+    /// card shows, since a card is made to be shared.
+    package let redactedConfig: String
 
     /// Reads and checks the run config at `file`.
     public static func load(
@@ -110,6 +113,7 @@ public struct RunSetup: Sendable {
             configuration, sampling: sampling, files: loaded.sourceFiles,
             relativeTo: (URL(fileURLWithPath: file).standardizedFileURL.path as NSString).deletingLastPathComponent)
         identity = Self.digest(identityParts)
+        redactedConfig = ConfigRedaction.yaml(document)
     }
 
     /// The journal for this run's output directory: beside the response cache, one database per

@@ -5,8 +5,9 @@ import PrefabShards
 ///
 /// Output layout: `OUT/train/` and (with a test ratio above 0) `OUT/test/`, each holding the rows
 /// as JSONL.zst (`FORMAT-00000.jsonl.zst`, for HF `datasets`) and as MDS in `mds/` (for MosaicML
-/// `StreamingDataset`), plus `OUT/pairs-summary.json`. Everything is written under a temporary
-/// name beside OUT and renamed into place at the end, so OUT is either complete or absent.
+/// `StreamingDataset`), plus `OUT/pairs-summary.json` and the dataset card `OUT/README.md`.
+/// Everything is written under a temporary name beside OUT and renamed into place at the end, so
+/// OUT is either complete or absent.
 public struct PairStage: Sendable {
     public var options: PairingOptions
     public var builder: PairRowBuilder
@@ -48,7 +49,7 @@ public struct PairStage: Sendable {
             throw .io(path: staging.path, reason: "cannot create the output directory: \(error.localizedDescription)")
         }
         do throws(PairStageError) {
-            let summary = try write(rated: rated, into: staging.path, monitor: monitor)
+            let summary = try write(rated: rated, into: staging.path, title: target.lastPathComponent, monitor: monitor)
             do {
                 try AtomicFileWriter.replaceDirectory(target.path, with: staging.path)
             } catch {
@@ -61,7 +62,7 @@ public struct PairStage: Sendable {
         }
     }
 
-    private func write(rated: String, into directory: String, monitor: RunMonitor?) throws(PairStageError) -> PairingSummary {
+    private func write(rated: String, into directory: String, title: String, monitor: RunMonitor?) throws(PairStageError) -> PairingSummary {
         let writer: PairsWriter
         do {
             writer = try PairsWriter(run: self, directory: directory)
@@ -89,6 +90,7 @@ public struct PairStage: Sendable {
             }
             monitor?.update { $0.phase = "writing" }
             let summary = try writer.finish(directory: directory)
+            try writeCard(summary, rated: rated, into: directory, title: title)
             monitor?.update { $0.phase = "done" }
             return summary
         } catch let error as PairStageError {
@@ -100,6 +102,19 @@ public struct PairStage: Sendable {
         } catch {
             writer.abandon()
             throw .io(path: directory, reason: "\(error)")
+        }
+    }
+
+    /// The dataset card, after the shards: what `prefab pairs` knows (the rated directory, the
+    /// pairing, the columns), so `load_dataset(OUT)` finds the splits here too.
+    private func writeCard(_ summary: PairingSummary, rated: String, into directory: String, title: String) throws(PairStageError) {
+        let card = DatasetCard(
+            title: title, pairing: summary, format: builder.format, splits: DatasetCard.splits(in: directory, rows: summary.rows),
+            ratedSource: rated, writer: "prefab pairs")
+        do {
+            try card.write(into: directory)
+        } catch {
+            throw .io(path: directory, reason: error.description)
         }
     }
 

@@ -138,6 +138,10 @@ public struct RunPipeline: Sendable {
         try writeFailures(journal)
         summary.seconds = monitor.elapsed
 
+        // Hashed before the card and summary are written, from the files as they are now (a
+        // run that finished read these same bytes: the journal refuses a changed input).
+        summary.provenance = try RunProvenance(setup: setup)
+        var report: RunReport?
         if writeReport {
             let seconds = journal.earlierSeconds + monitor.elapsed
             let priced = Set(endpoints.filter { $0.price != nil }.map(\.name))
@@ -153,12 +157,14 @@ public struct RunPipeline: Sendable {
                 throw .endpoint("diversity: \(error)")
             }
             do {
-                let report = try await RunReport.build(runDirectory: setup.outputDirectory, endpoints: usage, diversity: diversity)
-                summary.report = try report.write(to: setup.outputDirectory).html
+                let built = try await RunReport.build(runDirectory: setup.outputDirectory, endpoints: usage, diversity: diversity)
+                summary.report = try built.write(to: setup.outputDirectory).html
+                report = built
             } catch {
                 throw .report(error)
             }
         }
+        try writeCard(summary: summary, report: report)
         try Self.writeJSON(summary, to: (setup.outputDirectory as NSString).appendingPathComponent(Self.summaryName))
         let outcome = summary.stopReason?.name ?? (summary.failed > 0 ? "failures" : "complete")
         try journal.endSession(outcome: outcome, usage: ledger.records, seconds: monitor.elapsed)
@@ -370,6 +376,26 @@ public struct RunPipeline: Sendable {
             lastCommit = ContinuousClock.now
             commits += 1
             if commits % 64 == 0 { ProcessMemory.releaseFree() }
+        }
+    }
+
+    /// `pairs/README.md`: the dataset card, written last, after the shards and the report it
+    /// draws on. The endpoints' API keys (read from the environment) are passed as secrets the
+    /// card must not contain.
+    private func writeCard(summary: RunSummary, report: RunReport?) throws(RunError) {
+        let directory = (setup.outputDirectory as NSString).appendingPathComponent("pairs")
+        guard let pairing = summary.pairs else { return }
+        let secrets = setup.configuration.sampling.endpoints.compactMap { $0.apiKeyEnv.flatMap { environment[$0] } }
+        let card = DatasetCard(
+            title: (setup.outputDirectory as NSString).lastPathComponent, pairing: pairing, format: setup.pairing.builder.format,
+            splits: DatasetCard.splits(in: directory, rows: pairing.rows), run: DatasetCardRun(setup: setup, summary: summary),
+            // Prompt hygiene counts come in here once the run records them (`DatasetCardHygiene`);
+            // until then the card says hygiene was not applied, which is what the run did.
+            report: report, hygiene: nil, secrets: secrets, writer: "prefab run")
+        do {
+            try card.write(into: directory)
+        } catch {
+            throw .output(path: directory, reason: "\(error)")
         }
     }
 

@@ -24,6 +24,8 @@ public struct RunSummary: Codable, Hashable, Sendable {
     public var seconds = 0.0
     public var journal = ""
     public var report: String?
+    /// Content hashes of what made the rows (prompts, config, judge files) and the Prefab version.
+    public var provenance: RunProvenance?
 
     public init(output: String) {
         self.output = output
@@ -40,6 +42,6 @@ public struct RunSummary: Codable, Hashable, Sendable {
         case completions, pairs, usage
         case runUsage = "run_usage"
         case cacheHits = "cache_hits"
-        case seconds, journal, report
+        case seconds, journal, report, provenance
     }
 }
