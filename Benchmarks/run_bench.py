@@ -23,6 +23,7 @@ the release binaries and the distilabel virtual environment first.
 """
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -46,10 +47,10 @@ def log(message: str) -> None:
 class Simulator:
     """prefab-sim on a free port, stopped on exit."""
 
-    def __init__(self, binary: str, words: int, threads: int):
+    def __init__(self, binary: str, words: int, threads: int, latency: str = "none"):
         self.process = subprocess.Popen(
             [binary, "--port", "0", "--words", str(words), "--threads", str(threads),
-             "--answer-style", "ultrafeedback-text"],
+             "--answer-style", "ultrafeedback-text", "--latency", latency],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
         line = self.process.stdout.readline()
@@ -129,6 +130,8 @@ def write_config(directory: str, prompts: str, sim_url: str, args) -> str:
     shutil.copyfile(os.path.join(ROOT, "judges", "ultrafeedback.yaml"), judges)
     base_url = yaml_string(sim_url + "/v1")
     limits = f"{{max_concurrent: {args.max_concurrent}}}"
+    if getattr(args, "rpm", 0):
+        limits = f"{{max_concurrent: {args.max_concurrent}, requests_per_minute: {args.rpm}}}"
     models = "\n".join(
         f"    - {{name: {name}, endpoint: sim, parameters: {{temperature: {temperature}, max_tokens: {args.max_tokens}}}}}"
         for name, temperature in POOL
@@ -148,8 +151,9 @@ pool:
 judges: {yaml_string(judges)}
 pairing: {{strategy: best-vs-random, format: h4, score: fine-grained, min_margin: 0, test_ratio: 0.2}}
 cache: {yaml_string(os.path.join(directory, "cache.sqlite"))}
-window: {args.window}
 """
+    if args.window:
+        config += f"window: {args.window}\n"
     path = os.path.join(directory, "run.yaml")
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(config)
@@ -238,33 +242,110 @@ def run_distilabel(args, sim: Simulator, prompts_path: str, prompts: int) -> dic
     return result
 
 
+def mean_latency_seconds(spec: str) -> float:
+    """The mean delay of a prefab-sim `--latency` spec, in seconds."""
+    parts = spec.lower().split(":")
+    if parts[0] in ("none", "0"):
+        return 0.0
+    if parts[0] == "fixed":
+        return float(parts[1]) / 1000
+    if parts[0] == "uniform":
+        return (float(parts[1]) + float(parts[2])) / 2000
+    if parts[0] == "lognormal":  # median * exp(sigma^2 / 2)
+        return float(parts[1]) * math.exp(float(parts[2]) ** 2 / 2) / 1000
+    sys.exit(f"--latency {spec}: expected none, fixed:MS, uniform:MIN:MAX or lognormal:MEDIAN_MS:SIGMA")
+
+
+def run_curator(args, sim: Simulator, prompts_path: str, prompts: int) -> dict:
+    sim.reset()
+    log(f"curator: {prompts} prompts")
+    script = os.path.join(ROOT, "Benchmarks", "curator", "ultrafeedback_curator.py")
+    completed = subprocess.run(
+        [args.curator_python, script, "--base-url", sim.url + "/v1", "--prompts", prompts_path,
+         "--limit", str(prompts), "--max-concurrent", str(2 * args.max_concurrent),
+         "--max-tokens", str(args.max_tokens)],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+    if completed.returncode != 0 or not lines:
+        sys.stderr.write(completed.stdout[-4000:])
+        sys.exit(f"the Curator pipeline failed (exit {completed.returncode})")
+    result = json.loads(lines[-1])
+    result["calls"] = sim.check_calls("curator", prompts)
+    return result
+
+
 def throughput(args) -> None:
     work = tempfile.mkdtemp(prefix="prefab-bench-throughput-")
+    latency = mean_latency_seconds(args.latency)
     try:
         prompts_path = os.path.join(work, "prompts.jsonl")
         write_prompts(args.prompts, prompts_path)
-        # distilabel may take the first N of the same prompts when it is slow.
-        distilabel_prompts = min(args.distilabel_prompts or args.prompts, args.prompts)
-        with Simulator(os.path.join(args.bin, "prefab-sim"), args.words, args.sim_threads) as sim:
-            log(f"prefab-sim at {sim.url} (zero latency, {args.sim_threads or 'one per core'} event-loop threads)")
+        # The baselines may take the first N of the same prompts when they are slow.
+        baseline_prompts = min(args.distilabel_prompts or args.prompts, args.prompts)
+        with Simulator(os.path.join(args.bin, "prefab-sim"), args.words, args.sim_threads, args.latency) as sim:
+            log(f"prefab-sim at {sim.url} (latency {args.latency}, mean {latency * 1000:.0f} ms; "
+                f"{args.sim_threads or 'one per core'} event-loop threads)")
             results = {}
-            order = ["prefab", "distilabel"] if args.prefab_first else ["distilabel", "prefab"]
-            for tool in order:
+            tools = ["prefab", "distilabel", "curator"] if args.prefab_first else ["distilabel", "curator", "prefab"]
+            for tool in tools:
                 if tool == "prefab" and not args.skip_prefab:
                     results["prefab"] = run_prefab(args, sim, prompts_path, args.prompts, "throughput")
                     print(json.dumps(results["prefab"]), flush=True)
-                if tool == "distilabel":
-                    results["distilabel"] = run_distilabel(args, sim, prompts_path, distilabel_prompts)
+                if tool == "distilabel" and args.python:
+                    results["distilabel"] = run_distilabel(args, sim, prompts_path, baseline_prompts)
                     print(json.dumps(results["distilabel"]), flush=True)
-        distilabel = results["distilabel"]
-        print(f"distilabel {distilabel['tool'].split()[-1]}: {distilabel['prompts']} prompts in "
-              f"{distilabel['seconds']:.1f} s = {distilabel['prompts_per_second']:.2f} prompts/s")
+                if tool == "curator" and args.curator_python:
+                    results["curator"] = run_curator(args, sim, prompts_path, baseline_prompts)
+                    print(json.dumps(results["curator"]), flush=True)
+        in_flight = 2 * args.max_concurrent
+        print(f"settings: latency {args.latency} (mean {latency * 1000:.0f} ms), two endpoints x max_concurrent "
+              f"{args.max_concurrent} = {in_flight} calls in flight for Prefab and Curator, distilabel batches of "
+              f"{args.distilabel_batch_size}, {CALLS_PER_PROMPT} calls a prompt")
+        for name in ("distilabel", "curator", "prefab"):
+            if name not in results:
+                continue
+            result = results[name]
+            line = (f"{result['tool']}: {result['prompts']} prompts in {result['seconds']:.1f} s = "
+                    f"{result['prompts_per_second']:.2f} prompts/s")
+            if latency > 0:
+                limit = in_flight / latency / CALLS_PER_PROMPT
+                line += f" ({result['prompts_per_second'] / limit:.0%} of Little's law, {limit:.1f} prompts/s)"
+            print(line)
         if "prefab" in results:
-            prefab = results["prefab"]
-            ratio = prefab["prompts_per_second"] / distilabel["prompts_per_second"]
-            print(f"prefab run: {prefab['prompts']} prompts in {prefab['seconds']:.1f} s = "
-                  f"{prefab['prompts_per_second']:.2f} prompts/s (peak RSS {prefab['peak_rss_mb']:.0f} MB)")
-            print(f"throughput: Prefab / distilabel = {ratio:.1f}x (target >= 10x): {'PASS' if ratio >= 10 else 'FAIL'}")
+            prefab = results["prefab"]["prompts_per_second"]
+            for name in ("distilabel", "curator"):
+                if name in results:
+                    print(f"throughput: Prefab / {name} = {prefab / results[name]['prompts_per_second']:.1f}x")
+            if latency > 0:
+                fraction = prefab / (in_flight / latency / CALLS_PER_PROMPT)
+                print(f"Prefab at {fraction:.0%} of the Little's-law limit (target >= 90%): {'PASS' if fraction >= 0.9 else 'FAIL'}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def ratelimit(args) -> None:
+    """Both endpoints limited to `--rpm` requests a minute (and `--max-concurrent` far above what
+    that needs): the run must keep >= 95% of that budget in use. The limiter's bucket holds ten
+    seconds of requests at the start, so the budget over a run of T seconds is rpm/60 * (T + 10)."""
+    work = tempfile.mkdtemp(prefix="prefab-bench-ratelimit-")
+    try:
+        prompts_path = os.path.join(work, "prompts.jsonl")
+        write_prompts(args.prompts, prompts_path)
+        with Simulator(os.path.join(args.bin, "prefab-sim"), args.words, args.sim_threads, args.latency) as sim:
+            log(f"prefab-sim at {sim.url} (latency {args.latency}); both endpoints at {args.rpm} requests a minute")
+            result = run_prefab(args, sim, prompts_path, args.prompts, "ratelimit")
+            models = sim.stats().get("models", {})
+        print(json.dumps(result), flush=True)
+        seconds = result["seconds"]
+        budget = args.rpm / 60 * (seconds + 10)
+        fractions = []
+        for endpoint, model in (("sim", "pool models"), ("judge", "judge-model")):
+            calls = sum(count for name, count in models.items() if (name == "judge-model") == (endpoint == "judge"))
+            fractions.append(calls / budget)
+            print(f"endpoint {endpoint}: {calls} calls in {seconds:.1f} s of a budget of {budget:.0f} = {calls / budget:.1%}")
+        worst = min(fractions)
+        print(f"rate-limit budget in use: {worst:.1%} (target >= 95%): {'PASS' if worst >= 0.95 else 'FAIL'}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -274,8 +355,8 @@ def memory(args) -> None:
     work = tempfile.mkdtemp(prefix="prefab-bench-memory-")
     try:
         results = []
-        with Simulator(os.path.join(args.bin, "prefab-sim"), args.words, args.sim_threads) as sim:
-            log(f"prefab-sim at {sim.url} (zero latency, {args.words}-word answers)")
+        with Simulator(os.path.join(args.bin, "prefab-sim"), args.words, args.sim_threads, args.latency) as sim:
+            log(f"prefab-sim at {sim.url} (latency {args.latency}, {args.words}-word answers)")
             for size in sizes:
                 prompts_path = os.path.join(work, f"prompts-{size}.jsonl")
                 write_prompts(size, prompts_path)
@@ -297,28 +378,30 @@ def memory(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("benchmark", choices=["throughput", "memory"])
+    parser.add_argument("benchmark", choices=["throughput", "memory", "ratelimit"])
     parser.add_argument("--bin", required=True, help="directory holding prefab and prefab-sim (release)")
     parser.add_argument("--python", help="the distilabel virtual environment's python (throughput)")
     parser.add_argument("--prompts", type=int, default=1000, help="throughput: prompts for prefab run")
     parser.add_argument("--distilabel-prompts", type=int, default=0,
                         help="throughput: prompts for distilabel (default: the same; fewer when it is slow)")
-    parser.add_argument("--distilabel-batch-size", type=int, default=50)
+    parser.add_argument("--distilabel-batch-size", type=int, default=32,
+                        help="32: 4 generators and 4 judges x 32 = 256 calls in flight, matching Prefab's two endpoints x 128")
     parser.add_argument("--skip-prefab", action="store_true", help="throughput: distilabel only")
     parser.add_argument("--prefab-first", action="store_true")
     parser.add_argument("--sizes", default="10000,100000", help="memory: prompt counts")
     parser.add_argument("--max-tokens", type=int, default=256, help="pool models' max_tokens")
     parser.add_argument("--words", type=int, default=40, help="prefab-sim answer length in words")
-    parser.add_argument("--window", type=int, default=128, help="prompts in flight in prefab run")
-    parser.add_argument("--max-concurrent", type=int, default=256, help="calls in flight per endpoint")
+    parser.add_argument("--window", type=int, default=0, help="prefab run's window (0: unset, derived from the endpoints' slots)")
+    parser.add_argument("--max-concurrent", type=int, default=128, help="calls in flight per endpoint (two endpoints)")
+    parser.add_argument("--rpm", type=int, default=0, help="ratelimit: requests_per_minute of each endpoint")
+    parser.add_argument("--latency", default="none", help="prefab-sim --latency, e.g. lognormal:400:0.6 (a real server's shape)")
+    parser.add_argument("--curator-python", help="the Curator virtual environment's python (throughput; omit to skip it)")
     parser.add_argument("--sim-threads", type=int, default=0, help="prefab-sim event-loop threads (0: one per core)")
     parser.add_argument("--keep", action="store_true", help="keep each run's directory")
     parser.add_argument("--rss-timeline", help="append prefab run's RSS every 0.5 s to this file")
     parser.add_argument("--quiet-prefab", action="store_true", help="drop prefab run's stdout")
     args = parser.parse_args()
-    if args.benchmark == "throughput" and not args.python:
-        parser.error("throughput needs --python (the distilabel virtual environment)")
-    throughput(args) if args.benchmark == "throughput" else memory(args)
+    {"throughput": throughput, "memory": memory, "ratelimit": ratelimit}[args.benchmark](args)
 
 
 if __name__ == "__main__":

@@ -27,12 +27,13 @@ import Testing
     }
 
     @Test func roomMeansAFreeSlotOnThePoolAndNoBacklogPastTwiceTheSlots() {
+        // Two slots and a quarter's headroom, rounded up: three calls may be wanted.
         let slots = CallSlots(admitting: ["pool": 2], capacity: ["pool": 2, "judge": 1])
         #expect(slots.hasRoom)
         let first = slots.reserve(["pool": 1])
         #expect(slots.hasRoom)
-        let second = slots.reserve(["pool": 1])
-        #expect(!slots.hasRoom, "both pool slots are wanted")
+        let second = slots.reserve(["pool": 2])
+        #expect(!slots.hasRoom, "the pool's slots and headroom are wanted")
         second.release()
         #expect(slots.hasRoom)
         // Calls piling up on a later stage's endpoint stop admissions: back-pressure.
@@ -47,25 +48,28 @@ import Testing
     /// the test says. A window of two prompts would hold the second prompt back until the first
     /// finished; by slots, the first call's end lets it in.
     @Test func aFinishedCallAdmitsTheNextPromptBeforeItsPromptFinishes() async throws {
-        let slots = CallSlots(admitting: ["e": 2], capacity: ["e": 2])
+        let slots = CallSlots(admitting: ["e": 2], capacity: ["e": 2])  // 3 with the headroom
         let log = Locked<[String]>([])
         let (release, releaser) = AsyncStream.makeStream(of: Void.self)
         try await OrderedWindow<Int>(inFlight: 8, room: slots).run(
             admit: { ordinal in
                 guard ordinal < 2 else { return .end }
                 log.withLock { $0.append("admit \(ordinal)") }
-                let reservation = slots.reserve(["e": 2])
+                let reservation = slots.reserve(["e": 3])
                 return .run {
                     await CallSlots.Reservation.$current.withValue(reservation) {
                         let current = CallSlots.Reservation.current!
                         current.started("e")
                         current.started("e")
+                        current.started("e")
                         if ordinal == 0 {
                             log.withLock { $0.append("first call of 0 done") }
-                            current.finished("e")  // the quick answer
+                            current.finished("e")  // the quick answers
+                            current.finished("e")
                             for await _ in release { break }  // the slow one
                             current.finished("e")
                         } else {
+                            current.finished("e")
                             current.finished("e")
                             current.finished("e")
                         }

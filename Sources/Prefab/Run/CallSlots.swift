@@ -35,12 +35,18 @@ final class CallSlots: Sendable {
         self.capacity = capacity
     }
 
-    /// Whether the next prompt may start: the admitting endpoints have a free slot between them,
-    /// and no endpoint's backlog is past `backlogFactor` times its slots.
+    /// Calls the admitting endpoints may have wanted beyond their slots, as a share of them: a few
+    /// calls always wait in each endpoint's limiter, so a slot that frees is taken at once by a
+    /// call already made rather than after a new prompt is read, planned and started.
+    static let headroom = 0.25
+
+    /// Whether the next prompt may start: the admitting endpoints' demand is under their slots
+    /// (plus `headroom`), and no endpoint's backlog is past `backlogFactor` times its slots.
     var hasRoom: Bool {
         state.withLock { state in
             let wanted = admitting.keys.reduce(0) { $0 + state.demand[$1, default: 0] }
-            guard wanted < admitting.values.reduce(0, +) else { return false }
+            let slots = admitting.values.reduce(0, +)
+            guard wanted < slots + Int((Double(slots) * Self.headroom).rounded(.up)) else { return false }
             return capacity.allSatisfy { state.demand[$0.key, default: 0] < Self.backlogFactor * $0.value }
         }
     }

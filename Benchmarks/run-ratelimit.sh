@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `prefab run` against endpoints limited by requests per minute instead of a concurrency cap:
+# the run must keep >= 95% of that budget in use. Defaults: 2,000 prompts, both endpoints at
+# 3,000 requests a minute, prefab-sim at lognormal:400:0.6 latency (about a minute of run).
+#
+#   Benchmarks/run-ratelimit.sh [--prompts 2000] [--rpm 3000] [--latency lognormal:400:0.6]
+set -euo pipefail
+source "$(dirname "$0")/run-common.sh"
+
+build_release
+exec python3 "$ROOT/Benchmarks/run_bench.py" ratelimit --bin "$BIN" --prompts 2000 --rpm 3000 \
+    --latency lognormal:400:0.6 --max-concurrent 1024 --quiet-prefab "$@"
