@@ -24,6 +24,8 @@ public struct RunSummary: Codable, Hashable, Sendable {
     public var seconds = 0.0
     public var journal = ""
     public var report: String?
+    /// What prompt hygiene kept and removed, by reason; nil without a `hygiene:` block.
+    public var hygiene: HygieneCounts?
 
     public init(output: String) {
         self.output = output
@@ -40,6 +42,6 @@ public struct RunSummary: Codable, Hashable, Sendable {
         case completions, pairs, usage
         case runUsage = "run_usage"
         case cacheHits = "cache_hits"
-        case seconds, journal, report
+        case seconds, journal, report, hygiene
     }
 }
