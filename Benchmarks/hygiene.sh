@@ -60,7 +60,7 @@ if [[ "$SKIP_DATASKETCH" == 0 ]]; then
     measure datasketch "$PY" Benchmarks/hygiene_bench.py datasketch --prompts "$DATA/prompts.jsonl" \
         --out "$DATA/datasketch.json" --ngram 3 --permutations 128 --bands 9 --rows 13
     "$PY" Benchmarks/hygiene_bench.py compare --prefab "$DATA/out-prefab-dedup/hygiene-report.json" \
-        --datasketch "$DATA/datasketch.json"
+        --datasketch "$DATA/datasketch.json" --prompts "$DATA/prompts.jsonl"
     "$PY" - "$DATA" <<'PY'
 import json, re, sys
 data = sys.argv[1]

@@ -89,7 +89,7 @@ def run_datasketch(args):
             if not grams:
                 kept += 1
                 continue
-            minhash = MinHash(num_perm=args.permutations, seed=1, permutations=template.permutations)
+            minhash = MinHash(num_perm=args.permutations, seed=1, permutations=template.permutations, scheme=template.scheme)
             minhash.update_batch(grams)
             found = lsh.query(minhash)
             if found:
@@ -123,6 +123,27 @@ def compare(args):
         "jaccard_of_removed_sets": round(len(both) / len(union), 5) if union else 1.0,
         "same_duplicate_of": round(same_target / len(both), 5) if both else 1.0,
     }
+    if args.prompts:
+        # Where the tools disagree, the true Jaccard similarity of the prompt and the earlier
+        # prompt the other tool named: disagreements from hashing fall on the steep part of the
+        # S-curve (around the threshold), where each tool's outcome is a coin toss.
+        wanted = {}
+        for ordinal in set(ours) ^ set(theirs):
+            target = ours.get(ordinal) or theirs.get(ordinal)
+            wanted[ordinal] = target
+        needed = set(wanted) | set(wanted.values())
+        texts = {}
+        with open(args.prompts) as source:
+            for ordinal, line in enumerate(source, start=1):
+                if ordinal in needed:
+                    texts[ordinal] = json.loads(line)["prompt"]
+        bins = {"<0.6": 0, "0.6-0.7": 0, "0.7-0.8": 0, "0.8-0.9": 0, ">=0.9": 0}
+        for ordinal, target in wanted.items():
+            a, b = set(shingles(texts[ordinal], 3)), set(shingles(texts[target], 3))
+            j = len(a & b) / len(a | b) if a | b else 1.0
+            key = "<0.6" if j < 0.6 else "0.6-0.7" if j < 0.7 else "0.7-0.8" if j < 0.8 else "0.8-0.9" if j < 0.9 else ">=0.9"
+            bins[key] += 1
+        result["disagreements_by_true_jaccard"] = bins
     print(json.dumps(result))
 
 
@@ -145,6 +166,7 @@ def main():
     c = sub.add_parser("compare")
     c.add_argument("--prefab", required=True)
     c.add_argument("--datasketch", required=True)
+    c.add_argument("--prompts", help="the prompts file, to measure the true Jaccard of disagreements")
     args = parser.parse_args()
     {"generate": generate, "datasketch": run_datasketch, "compare": compare}[args.command](args)
 

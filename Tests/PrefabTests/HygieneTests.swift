@@ -147,3 +147,23 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains("partial") }.isEmpty)
     }
 }
+
+extension HygieneTests {
+    /// 2,000 pairs at Jaccard 25/31 ≈ 0.806 (one word of 30 replaced: 3 of 28 shingles): the
+    /// share found must be the banding's 1 − (1 − s^13)^9 ≈ 0.433 with the default 9 × 13, not
+    /// that of 9 × 14 (≈ 0.364), which is what 128 / 9 rows would give.
+    @Test func theShareOfPairsFoundAtAJaccardIsTheBandingsCandidateProbability() throws {
+        var generator = SplitMix64(seed: 3)
+        var texts: [String] = []
+        for _ in 0..<2000 {
+            var words = (0..<30).map { _ in "t\(generator.next() % 1_000_000_000)" }
+            texts.append(words.joined(separator: " "))
+            words[15] = "changed" + words[15]
+            texts.append(words.joined(separator: " "))
+        }
+        let report = try hygiene(texts)
+        let share = Double(report.removed["near_duplicate"] ?? 0) / 2000
+        let expected = MinHashLSH.candidateProbability(25.0 / 31, bands: 9, rows: 13)
+        #expect(abs(share - expected) < 0.035, "found \(share), expected \(expected)")
+    }
+}

@@ -11,11 +11,11 @@ import PrefabShards
 /// earlier kept prompts are indexed, one entry per band each; signatures are not kept, so memory
 /// is `bands` × 16–32 bytes per kept prompt.
 ///
-/// Hashing differs from datasketch's on purpose: a shingle is hashed once with XXH64 (datasketch:
-/// SHA-1, 32 bits), and permutation i is the multiply-add-shift h ↦ (aᵢ·h + bᵢ) >> 32 with odd aᵢ
-/// (datasketch: (aᵢ·h + bᵢ) mod (2⁶¹ − 1), masked to 32 bits), seeded from `SplitMix64(seed)`.
-/// Both are min-wise families over 32-bit values, so the candidate probabilities are the same;
-/// individual borderline pairs can land differently.
+/// Hashing differs from datasketch's on purpose, for speed: a shingle is hashed once with XXH64
+/// (datasketch 2.0: SHA-1 truncated to 32 bits, then the MurmurHash3 finaliser), and permutation i
+/// is the multiply-add-shift h ↦ (aᵢ·h + bᵢ) >> 32 with odd aᵢ, seeded from `SplitMix64(seed)`
+/// (datasketch: (aᵢ·h + bᵢ) mod 2³²). Both give 32-bit minima of near min-wise permutations, so
+/// the candidate probabilities are the same; individual borderline pairs can land differently.
 package struct MinHashLSH {
     package let bands: Int
     package let rows: Int
@@ -24,9 +24,11 @@ package struct MinHashLSH {
     private var tables: [HashSlots]
     private var signature: [UInt32]
 
-    package init(permutations: Int, bands: Int, seed: UInt64) {
+    /// `bands` × `rows` of the permutations are used (the rest, when they do not divide evenly,
+    /// are not drawn): the banding, not the permutation count, sets the candidate curve.
+    package init(bands: Int, rows: Int, seed: UInt64) {
         self.bands = bands
-        rows = permutations / bands
+        self.rows = rows
         var generator = SplitMix64(seed: seed)
         let used = bands * rows
         multipliers = (0..<used).map { _ in generator.next() | 1 }

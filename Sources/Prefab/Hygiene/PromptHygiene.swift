@@ -37,7 +37,7 @@ public final class PromptHygiene {
                 exact: dedup.exact, near: dedup.near, ngram: dedup.ngram, permutations: dedup.permutations,
                 bands: banding.bands, rows: banding.rows, threshold: dedup.threshold, seed: dedup.seed,
                 candidateProbabilityAtThreshold: MinHashLSH.candidateProbability(dedup.threshold, bands: banding.bands, rows: banding.rows))
-            lsh = dedup.near ? MinHashLSH(permutations: dedup.permutations, bands: banding.bands, seed: dedup.seed) : nil
+            lsh = dedup.near ? MinHashLSH(bands: banding.bands, rows: banding.rows, seed: dedup.seed) : nil
         }
         nearGram = configuration.dedup?.ngram ?? 3
         if configuration.decontaminate.isEmpty {

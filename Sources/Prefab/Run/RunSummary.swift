@@ -1,7 +1,7 @@
 /// What a `prefab run` session did, written as `run-summary.json` beside the outputs.
 public struct RunSummary: Codable, Hashable, Sendable {
     public var output: String
-    /// Valid, distinct prompts in the input (after its limit).
+    /// Valid, distinct prompts in the input (after its limit), less those prompt hygiene removed.
     public var prompts = 0
     /// Prompts in the output: resumed ones included.
     public var done = 0
