@@ -52,6 +52,11 @@ import Testing
     @Test func theBandingCurveMatchesItsFormulaAndTheDefaultsAreDatasketchs() {
         let banding = MinHashLSH.optimalBanding(threshold: 0.8, permutations: 128)
         #expect(banding.bands == 9 && banding.rows == 13)
+        let looser = MinHashLSH.optimalBanding(threshold: 0.7, permutations: 128)
+        #expect(looser.bands == 14 && looser.rows == 9)
+        // datasketch 2.0.0's _optimal_param(t, 128, 0.5, 0.5) for these thresholds.
+        #expect(MinHashLSH.optimalBanding(threshold: 0.85, permutations: 128) == (8, 16))
+        #expect(MinHashLSH.optimalBanding(threshold: 0.9, permutations: 128) == (5, 25))
         let p = MinHashLSH.candidateProbability(0.9, bands: 9, rows: 13)
         #expect(abs(p - (1 - pow(1 - pow(0.9, 13), 9))) < 1e-12)
         #expect(MinHashLSH.candidateProbability(0.5, bands: 9, rows: 13) < 0.002)
