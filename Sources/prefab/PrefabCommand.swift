@@ -21,6 +21,7 @@ struct PrefabCommand: AsyncParsableCommand {
             PairsCommand.self,
             DiversityCommand.self,
             ReportCommand.self,
+            PromptsCommand.self,
         ]
     )
 }

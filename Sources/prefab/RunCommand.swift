@@ -88,6 +88,10 @@ struct RunCommand: AsyncParsableCommand {
 
     private func printEstimate(_ setup: RunSetup) async throws {
         let estimate = try await RunEstimate.make(setup: setup)
+        if !estimate.hygieneLines.isEmpty {
+            print("prompt hygiene (before sampling):")
+            for line in estimate.hygieneLines { print("  \(line)") }
+        }
         print("\(estimate.prompts) prompts, \(estimate.finished) already finished (journal), \(estimate.prompts - estimate.finished) to run")
         let header = ["endpoint", "calls", "cached", "retries ≤", "prompt tok", "completion tok", "cost"]
         var rows = [header]

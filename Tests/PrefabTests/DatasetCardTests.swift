@@ -239,7 +239,7 @@ import Testing
             title: "t", pairing: pairing, format: .h4, splits: [.init(name: "train", path: "train/*.jsonl.zst", rows: 3)],
             writer: "test")
         #expect(card.render().contains("Not applied"))
-        card.hygiene = DatasetCardHygiene(kept: 90, removed: ["duplicate": 7, "contaminated:gsm8k": 3])
+        card.hygiene = HygieneCounts(kept: 90, removed: ["duplicate": 7, "contaminated:gsm8k": 3])
         let text = card.render()
         #expect(!text.contains("Not applied"))
         #expect(text.contains("- kept: 90") && text.contains("- removed: 10"))

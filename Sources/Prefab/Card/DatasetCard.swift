@@ -32,7 +32,7 @@ package struct DatasetCard: Sendable {
     /// The run's report: score distributions, agreement, bias, diversity, cost.
     package var report: RunReport?
     /// Prompt hygiene (deduplication, decontamination) counts, when the run applied it.
-    package var hygiene: DatasetCardHygiene?
+    package var hygiene: HygieneCounts?
     /// Values that must never appear in the card (the endpoints' API keys, read from the
     /// environment): replaced wherever they appear, in case one found its way into a config
     /// value or a model's answer shown as an example.
@@ -42,7 +42,7 @@ package struct DatasetCard: Sendable {
 
     package init(
         title: String, pairing: PairingSummary, format: PairFormat, splits: [Split], run: DatasetCardRun? = nil,
-        ratedSource: String? = nil, report: RunReport? = nil, hygiene: DatasetCardHygiene? = nil, secrets: [String] = [],
+        ratedSource: String? = nil, report: RunReport? = nil, hygiene: HygieneCounts? = nil, secrets: [String] = [],
         writer: String
     ) {
         self.title = title
@@ -106,18 +106,6 @@ package enum DatasetCardError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// What prompt hygiene (deduplication and decontamination, `hygiene:` in a run config) kept and
-/// removed, for the card's "Prompt hygiene" section.
-package struct DatasetCardHygiene: Hashable, Sendable {
-    package var kept: Int
-    /// Prompts removed, by reason (`duplicate`, `near-duplicate`, `contaminated:BENCHMARK`...).
-    package var removed: [String: Int]
-
-    package init(kept: Int, removed: [String: Int]) {
-        self.kept = kept
-        self.removed = removed
-    }
-}
 
 extension DatasetSplit.Side {
     /// Train first: the order of the card's splits.

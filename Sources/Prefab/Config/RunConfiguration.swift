@@ -13,6 +13,7 @@ import PrefabShards
 /// window: 512                            # optional: most prompts held at once (default from the endpoints' slots)
 /// shard_size: 64MiB                      # where stage shards are cut (default 8MiB)
 /// diversity: {...}                       # RunDiversityConfiguration (the report's metrics)
+/// hygiene: {dedup: true, decontaminate: [evals/gsm8k.jsonl]}  # HygieneConfiguration, before sampling
 /// ```
 ///
 /// Decoding checks shapes and unknown keys; `RunSetup` then checks files and names, so every
@@ -31,6 +32,8 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
     /// slot (`CallSlots`), so the endpoints' `max_concurrent`, not this, sets the pace.
     public var window: Int?
     public var diversity: RunDiversityConfiguration?
+    /// Prompt hygiene applied before sampling; nil for none.
+    public var hygiene: HygieneConfiguration?
     /// Uncompressed bytes per stage shard (JSONL.zst and MDS alike).
     public var shardSize: Int
 
@@ -43,8 +46,10 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
     public init(
         sampling: SamplingConfiguration, judges: String, pairing: RunPairingConfiguration = RunPairingConfiguration(),
         budget: Budget = Budget(), cache: String? = nil, window: Int? = nil,
-        diversity: RunDiversityConfiguration? = nil, shardSize: Int = Self.defaultShardSize
+        diversity: RunDiversityConfiguration? = nil, shardSize: Int = Self.defaultShardSize,
+        hygiene: HygieneConfiguration? = nil
     ) {
+        self.hygiene = hygiene
         self.sampling = sampling
         self.judges = judges
         self.pairing = pairing
@@ -57,7 +62,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case seed, prompts, output, endpoints, pool, principles
-        case judges, pairing, budget, cache, window, diversity
+        case judges, pairing, budget, cache, window, diversity, hygiene
         case shardSize = "shard_size"
     }
 
@@ -94,6 +99,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
             throw DecodingError.dataCorruptedError(forKey: .window, in: c, debugDescription: "window must be at least 1, got \(window)")
         }
         diversity = try c.decodeIfPresent(RunDiversityConfiguration.self, forKey: .diversity)
+        hygiene = try c.decodeIfPresent(HygieneConfiguration.self, forKey: .hygiene).flatMap { $0.isActive ? $0 : nil }
         shardSize = try Self.decodeShardSize(c)
         if sampling.output == nil {
             throw DecodingError.keyNotFound(
@@ -136,6 +142,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
         try c.encodeIfPresent(cache, forKey: .cache)
         try c.encodeIfPresent(window, forKey: .window)
         try c.encodeIfPresent(diversity, forKey: .diversity)
+        try c.encodeIfPresent(hygiene, forKey: .hygiene)
         try c.encode(shardSize, forKey: .shardSize)
     }
 }

@@ -22,6 +22,8 @@ public struct RunSetup: Sendable {
     public let pairing: PairStage
     /// The response cache file, absolute.
     public let cachePath: String
+    /// The `hygiene:` block with its evaluation paths made absolute; nil without one.
+    public let hygiene: HygieneConfiguration?
     /// What decides the run's records, as one digest of `identityParts`. The journal refuses to
     /// continue a run whose identity changed.
     public let identity: String
@@ -108,10 +110,29 @@ public struct RunSetup: Sendable {
             throw document.error(at: key("diversity") + problem.path, problem.message)
         }
 
+        if var hygiene = configuration.hygiene {
+            if let dedup = hygiene.dedup, let problem = dedup.problem {
+                throw document.error(at: key("hygiene", "dedup", problem.key.rawValue), problem.message)
+            }
+            for (index, source) in hygiene.decontaminate.enumerated() {
+                let path = document.resolve(path: source.path)
+                guard FileManager.default.fileExists(atPath: path) else {
+                    let at = document.node(at: key("hygiene", "decontaminate", index, "path")) == nil
+                        ? key("hygiene", "decontaminate", index) : key("hygiene", "decontaminate", index, "path")
+                    throw document.error(at: at, "no such evaluation set: \(path)")
+                }
+                hygiene.decontaminate[index].path = path
+            }
+            self.hygiene = hygiene
+        } else {
+            hygiene = nil
+        }
+
         cachePath = configuration.cache.map { document.resolve(path: $0) } ?? ResponseCache.defaultPath(environment: environment)
-        identityParts = Self.identityParts(
-            configuration, sampling: sampling, files: loaded.sourceFiles,
-            relativeTo: (URL(fileURLWithPath: file).standardizedFileURL.path as NSString).deletingLastPathComponent)
+        let base = (URL(fileURLWithPath: file).standardizedFileURL.path as NSString).deletingLastPathComponent
+        var parts = Self.identityParts(configuration, sampling: sampling, files: loaded.sourceFiles, relativeTo: base)
+        if let hygiene { parts.merge(Self.hygieneParts(hygiene, relativeTo: base)) { $1 } }
+        identityParts = parts
         identity = Self.digest(identityParts)
         redactedConfig = ConfigRedaction.yaml(document)
     }
@@ -161,6 +182,25 @@ public struct RunSetup: Sendable {
             // A file that cannot be read now was read a moment ago by the ensemble: its digest
             // is then that of nothing, which no real file has, so a later run notices.
             parts[name] = Digest.sha256Hex((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
+        }
+        return parts
+    }
+
+    /// The name under which the hygiene settings enter `identityParts`.
+    static let hygienePart = "hygiene settings"
+
+    /// Hygiene decides which prompts are sampled, so its settings and the content of every
+    /// evaluation set (by SHA-256) are part of the identity: a changed evaluation file makes the
+    /// journal refuse to continue, naming it. Absent without a `hygiene:` block, so runs without
+    /// one keep the identity they had.
+    static func hygieneParts(_ hygiene: HygieneConfiguration, relativeTo base: String) -> [String: String] {
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        func relative(_ path: String) -> String { path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path }
+        var settings = hygiene
+        for index in settings.decontaminate.indices { settings.decontaminate[index].path = relative(settings.decontaminate[index].path) }
+        var parts = [hygienePart: Digest.sha256Hex((try? StageShards.encoder().encode(settings)) ?? Data())]
+        for source in hygiene.decontaminate {
+            parts["evaluation set " + relative(source.path)] = ContaminationIndex.sha256(source.path)
         }
         return parts
     }

@@ -28,6 +28,8 @@ public struct RunReport: Codable, Sendable {
     /// metrics, and Vendi, clusters and the cluster agent when configured.
     public var diversity: [DiversityReport]
     package var failures: RunReportFailures
+    /// What prompt hygiene removed before sampling; nil when the run had none.
+    package var hygiene: RunReportHygiene?
     package var tokens: [RunReportTokenRow]
     /// Cost and throughput per endpoint; empty when not recorded.
     public var endpoints: [RunReportEndpointUsage]

@@ -37,6 +37,7 @@ struct RunReportBuilder {
         } else {
             report.notes.append("no samples/ directory: sampling counts and failures not shown")
         }
+        report.hygiene = try RunReportHygiene.read(directory: directory)
         let runFailures = (directory as NSString).appendingPathComponent("failures.jsonl")
         if exists(runFailures) { try readRunFailures(runFailures, into: &report) }
         if exists(ratedPath) {

@@ -11,9 +11,10 @@ package enum RunReportHTML {
         page.raw(report.stages.isEmpty ? "none" : report.stages.map(e).joined(separator: ", "))
         if let ensemble = report.ensemble { page.raw(" · ensemble \(e(ensemble))") }
         page.raw("</p>")
-        page.raw("<nav><a href=\"#counts\">Counts</a> · <a href=\"#scores\">Scores</a> · <a href=\"#agreement\">Agreement</a> · ")
+        page.raw("<nav>" + (report.hygiene == nil ? "" : "<a href=\"#hygiene\">Prompt hygiene</a> · ") + "<a href=\"#counts\">Counts</a> · <a href=\"#scores\">Scores</a> · <a href=\"#agreement\">Agreement</a> · ")
         page.raw("<a href=\"#bias\">Bias</a> · <a href=\"#pairs\">Pairs</a> · <a href=\"#diversity\">Diversity</a> · ")
         page.raw("<a href=\"#failures\">Failures</a> · <a href=\"#tokens\">Tokens and cost</a></nav>")
+        hygiene(report, &page)
         counts(report, &page)
         scores(report, &page)
         agreement(report, &page)
@@ -203,6 +204,23 @@ package enum RunReportHTML {
                      e(seed.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))]
                 })
         }
+    }
+
+    private static func hygiene(_ report: RunReport, _ page: inout Page) {
+        guard let h = report.hygiene else { return }
+        page.heading(2, "Prompt hygiene", id: "hygiene")
+        var rows = [["prompts read", n(h.prompts)], ["kept (sampled)", n(h.kept)]]
+        for reason in HygieneReport.Reason.allCases {
+            rows.append(["removed: \(e(reason.rawValue.replacingOccurrences(of: "_", with: " ")))", n(h.removed[reason.rawValue] ?? 0)])
+        }
+        page.table(["", "prompts"], rows, caption: "Every removal is listed in hygiene-report.json.")
+        if !h.examples.isEmpty {
+            page.heading(3, "Examples")
+            page.table(
+                ["#", "reason", "why", "prompt"],
+                h.examples.map { [n($0.ordinal), e($0.reason.rawValue), e($0.explanation), text($0.text)] })
+        }
+        if !h.settings.isEmpty { page.raw("<ul>" + h.settings.map { "<li>\(e($0))</li>" }.joined() + "</ul>") }
     }
 
     private static func failures(_ report: RunReport, _ page: inout Page) {

@@ -16,6 +16,8 @@ public enum RunError: Error, CustomStringConvertible, Sendable {
     case judges(JudgeSetupError)
     case cache(ResponseCacheError)
     case report(RunReportError)
+    /// Prompt hygiene could not run (an evaluation set unreadable, a bad record).
+    case hygiene(HygieneError)
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum RunError: Error, CustomStringConvertible, Sendable {
         case .judges(let error): "\(error)"
         case .cache(let error): "\(error)"
         case .report(let error): "report: \(error)"
+        case .hygiene(let error): "prompt hygiene: \(error)"
         }
     }
 }

@@ -38,6 +38,11 @@ package struct RunEstimate: Codable, Hashable, Sendable {
     package var finished = 0
     package var endpoints: [EndpointEstimate] = []
     package var notes: [String] = []
+    /// What prompt hygiene removes before sampling (counted here, before any call); `prompts`
+    /// counts the kept ones.
+    package var hygiene: HygieneCounts?
+    /// Hygiene's report in words: counts by reason and a few examples of each.
+    package var hygieneLines: [String] = []
     /// How the figures were made, in words, for the user to weigh them.
     package var assumptions: [String] = []
 
@@ -82,9 +87,20 @@ package struct RunEstimate: Codable, Hashable, Sendable {
             throw .endpoint("\(error)")
         }
 
-        let reader: PromptReader
+        var removed: Set<Int> = []
+        if let configuration = setup.hygiene {
+            do {
+                let report = try PromptHygiene.scan(setup.prompts, configuration: configuration).report
+                estimate.hygiene = report.counts
+                estimate.hygieneLines = report.summaryLines()
+                removed = Set(report.removals.map { $0.ordinal - 1 })
+            } catch {
+                throw .hygiene(error)
+            }
+        }
+        let reader: KeptPrompts
         do {
-            reader = try PromptReader(setup.prompts)
+            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed)
         } catch {
             throw .input(error)
         }
@@ -109,7 +125,7 @@ package struct RunEstimate: Codable, Hashable, Sendable {
         var ordinal = 0
         while true {
             let next: PromptRecord?
-            do { next = try reader.next() } catch { throw .input(error) }
+            next = try reader.next(or: RunError.input)
             guard let prompt = next else { break }
             defer { ordinal += 1 }
             estimate.prompts += 1

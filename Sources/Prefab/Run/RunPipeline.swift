@@ -46,12 +46,25 @@ public struct RunPipeline: Sendable {
     /// Runs (or continues) the run and returns what this session did.
     public func run() async throws(RunError) -> RunSummary {
         monitor.update { $0.phase = "checking prompts" }
-        let total: Int
+        var total: Int
         do {
             // Every prompt record is checked before the first call.
             total = try SampleStage.validate { () throws(PromptInputError) in try PromptReader(setup.prompts) }.prompts
         } catch {
             throw .input(error)
+        }
+        // Hygiene decides, before any call, which prompts the run samples; the rest are
+        // skipped by input position, so journal ordinals count kept prompts only and stay
+        // the same from session to session.
+        var hygiene: HygieneReport?
+        if let configuration = setup.hygiene {
+            monitor.update { $0.phase = "prompt hygiene" }
+            do {
+                hygiene = try PromptHygiene.scan(setup.prompts, configuration: configuration).report
+            } catch {
+                throw .hygiene(error)
+            }
+            total = hygiene!.kept
         }
         monitor.update { $0.total = total }
 
@@ -63,7 +76,7 @@ public struct RunPipeline: Sendable {
             throw .cache(error)
         }
         do {
-            let summary = try await run(journal: journal, cache: cache, total: total)
+            let summary = try await run(journal: journal, cache: cache, total: total, hygiene: hygiene)
             try? await cache?.close()
             return summary
         } catch {
@@ -72,7 +85,7 @@ public struct RunPipeline: Sendable {
         }
     }
 
-    private func run(journal: RunJournal, cache: ResponseCache?, total: Int) async throws(RunError) -> RunSummary {
+    private func run(journal: RunJournal, cache: ResponseCache?, total: Int, hygiene: HygieneReport?) async throws(RunError) -> RunSummary {
         let ledger = UsageLedger(budget: Self.remaining(setup.configuration.budget, after: journal.earlierUsage))
         let endpoints = setup.configuration.sampling.endpoints
         let endpointSet: EndpointSet
@@ -114,7 +127,9 @@ public struct RunPipeline: Sendable {
         var state = SessionState(journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger)
         monitor.update { $0.phase = "running" }
         do {
-            try await stream(into: &state, sampler: sampler, ensemble: ensemble, halt: halt)
+            try await stream(
+                into: &state, sampler: sampler, ensemble: ensemble, halt: halt,
+                removed: Set(hygiene?.removals.map { $0.ordinal - 1 } ?? []))
             try await state.commit(force: true, seconds: monitor.elapsed)
         } catch {
             outputs.abandon()
@@ -135,6 +150,17 @@ public struct RunPipeline: Sendable {
             ensemble: ensemble.configuration.name, samples: "samples", output: "rated", prompts: summary.done + summary.failed,
             rated: summary.done, failures: state.judgeFailures, agreement: state.reliability.figures)
         summary.pairs = try outputs.finish(judgeReport: judgeReport)
+        if let hygiene {
+            summary.hygiene = hygiene.counts
+            do {
+                try Self.writeAtomically(
+                    try hygiene.encoded(), to: (setup.outputDirectory as NSString).appendingPathComponent(HygieneReport.fileName))
+            } catch let error as RunError {
+                throw error
+            } catch {
+                throw .output(path: setup.outputDirectory, reason: "\(error)")
+            }
+        }
         try writeFailures(journal)
         summary.seconds = monitor.elapsed
 
@@ -206,10 +232,12 @@ public struct RunPipeline: Sendable {
         return calls
     }
 
-    private func stream(into state: inout SessionState, sampler: Sampler, ensemble: JudgeEnsemble, halt: EndpointHalt) async throws(RunError) {
-        let reader: PromptReader
+    private func stream(
+        into state: inout SessionState, sampler: Sampler, ensemble: JudgeEnsemble, halt: EndpointHalt, removed: Set<Int>
+    ) async throws(RunError) {
+        let reader: KeptPrompts
         do {
-            reader = try PromptReader(setup.prompts)
+            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed)
         } catch {
             throw .input(error)
         }
@@ -389,9 +417,7 @@ public struct RunPipeline: Sendable {
         let card = DatasetCard(
             title: (setup.outputDirectory as NSString).lastPathComponent, pairing: pairing, format: setup.pairing.builder.format,
             splits: DatasetCard.splits(in: directory, rows: pairing.rows), run: DatasetCardRun(setup: setup, summary: summary),
-            // Prompt hygiene counts come in here once the run records them (`DatasetCardHygiene`);
-            // until then the card says hygiene was not applied, which is what the run did.
-            report: report, hygiene: nil, secrets: secrets, writer: "prefab run")
+            report: report, hygiene: summary.hygiene, secrets: secrets, writer: "prefab run")
         do {
             try card.write(into: directory)
         } catch {

@@ -1,7 +1,7 @@
 /// What a `prefab run` session did, written as `run-summary.json` beside the outputs.
 public struct RunSummary: Codable, Hashable, Sendable {
     public var output: String
-    /// Valid, distinct prompts in the input (after its limit).
+    /// Valid, distinct prompts in the input (after its limit), less those prompt hygiene removed.
     public var prompts = 0
     /// Prompts in the output: resumed ones included.
     public var done = 0
@@ -26,6 +26,8 @@ public struct RunSummary: Codable, Hashable, Sendable {
     public var report: String?
     /// Content hashes of what made the rows (prompts, config, judge files) and the Prefab version.
     public var provenance: RunProvenance?
+    /// What prompt hygiene kept and removed, by reason; nil without a `hygiene:` block.
+    public var hygiene: HygieneCounts?
 
     public init(output: String) {
         self.output = output
@@ -42,6 +44,6 @@ public struct RunSummary: Codable, Hashable, Sendable {
         case completions, pairs, usage
         case runUsage = "run_usage"
         case cacheHits = "cache_hits"
-        case seconds, journal, report, provenance
+        case seconds, journal, report, provenance, hygiene
     }
 }
