@@ -34,8 +34,9 @@ import threading
 import time
 import urllib.request
 
+from ultrafeedback_shape import POOL
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-POOL = [("pool-a", 0.2), ("pool-b", 0.7), ("pool-c", 1.0), ("pool-d", 1.2)]
 ASPECTS = ["helpfulness", "honesty", "instruction_following", "truthfulness"]
 CALLS_PER_PROMPT = len(POOL) + len(ASPECTS)
 

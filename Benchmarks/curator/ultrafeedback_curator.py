@@ -31,8 +31,9 @@ import sys
 import tempfile
 import time
 
-ASPECTS = ["helpfulness", "honesty", "instruction-following", "truthfulness"]
-POOL = [("pool-a", 0.2), ("pool-b", 0.7), ("pool-c", 1.0), ("pool-d", 1.2)]
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from ultrafeedback_shape import ASPECTS, POOL, read_prompts  # noqa: E402
+
 RATING = re.compile(r"Rating:\s*(\d)")
 
 
@@ -49,23 +50,6 @@ def offline_environment(cache_dir: str) -> None:
     os.environ["CURATOR_DISABLE_CACHE"] = "true"
     os.environ["CURATOR_CACHE_DIR"] = cache_dir
     os.environ.setdefault("OPENAI_API_KEY", "sim")
-
-
-def read_prompts(path: str, limit: int) -> list:
-    prompts = []
-    with open(path, encoding="utf-8") as handle:
-        for line_number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                prompts.append(json.loads(line)["prompt"])
-            except (ValueError, KeyError) as error:
-                sys.exit(f"{path}:{line_number}: prompt: {error}")
-            if limit and len(prompts) >= limit:
-                break
-    if not prompts:
-        sys.exit(f"{path}: no prompts")
-    return prompts
 
 
 def judge_prompt(aspect: str, instruction: str, answers: list) -> str:

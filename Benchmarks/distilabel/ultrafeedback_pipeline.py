@@ -27,27 +27,9 @@ import sys
 import tempfile
 import time
 
-ASPECTS = ["helpfulness", "honesty", "instruction-following", "truthfulness"]
-# Four pool models as the Prefab config names them, each with its own temperature.
-POOL = [("pool-a", 0.2), ("pool-b", 0.7), ("pool-c", 1.0), ("pool-d", 1.2)]
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from ultrafeedback_shape import ASPECTS, POOL, read_prompts  # noqa: E402
 
-
-def read_prompts(path: str, limit: int) -> list:
-    prompts = []
-    with open(path, encoding="utf-8") as handle:
-        for line_number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                prompts.append(record["prompt"])
-            except (ValueError, KeyError) as error:
-                sys.exit(f"{path}:{line_number}: prompt: {error}")
-            if limit and len(prompts) >= limit:
-                break
-    if not prompts:
-        sys.exit(f"{path}: no prompts")
-    return prompts
 
 
 def output_mappings(aspect: str) -> dict:

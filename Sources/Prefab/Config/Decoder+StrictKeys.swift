@@ -15,4 +15,10 @@ extension Decoder {
                 debugDescription: "unknown key '\(key.stringValue)'; expected one of: \(known.joined(separator: ", "))")
         }
     }
+
+    /// The value when it is a bare string: blocks that may be written as just their path
+    /// (`prompts: data.jsonl`) or as a mapping (`prompts: {path: data.jsonl, limit: 10}`).
+    func bareString() -> String? {
+        (try? singleValueContainer()).flatMap { try? $0.decode(String.self) }
+    }
 }

@@ -25,7 +25,7 @@ public struct PromptInputConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        if let single = try? decoder.singleValueContainer(), let path = try? single.decode(String.self) {
+        if let path = decoder.bareString() {
             self.init(path: path)
             return
         }

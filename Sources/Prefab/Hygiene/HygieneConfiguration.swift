@@ -101,7 +101,7 @@ public struct HygieneConfiguration: Codable, Hashable, Sendable {
         }
 
         public init(from decoder: any Decoder) throws {
-            if let single = try? decoder.singleValueContainer(), let path = try? single.decode(String.self) {
+            if let path = decoder.bareString() {
                 self.init(path: path)
                 return
             }
