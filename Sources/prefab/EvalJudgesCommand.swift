@@ -40,19 +40,21 @@ struct EvalJudgesCommand: AsyncParsableCommand {
         let monitor = RunMonitor(unit: "pairs", callsModels: true)
         monitor.update { $0.total = pairs.count * judges.count }
         var rows: [JudgeEvaluationRow] = []
-        try await progress.show(monitor) {
-            for (index, file) in judges.enumerated() {
-                // One ledger per ensemble, so each row's cost is its own.
-                let ledger = UsageLedger()
-                let ensemble = try JudgeEnsemble.load(
-                    file: file, endpoints: EndpointSet(endpointList, cache: responseCache, ledger: ledger),
-                    rubrics: endpointOptions.rubricLibrary, seed: seed)
-                monitor.attach(ledger: ledger, cache: responseCache)
-                monitor.update { $0.phase = "\(ensemble.configuration.name) (\(index + 1)/\(judges.count))" }
-                let priced = endpointList.contains { $0.price != nil }
-                var evaluated = await evaluator.evaluate(pairs, with: ensemble, monitor: monitor)
-                if priced, !evaluated.isEmpty { evaluated[0].cost = ledger.total.cost }
-                rows += evaluated
+        try await stoppingOnUnusableEndpoint("eval-judges", endpoints: endpointList, cache: responseCache) {
+            try await progress.show(monitor) {
+                for (index, file) in judges.enumerated() {
+                    // One ledger per ensemble, so each row's cost is its own.
+                    let ledger = UsageLedger()
+                    let ensemble = try JudgeEnsemble.load(
+                        file: file, endpoints: EndpointSet(endpointList, cache: responseCache, ledger: ledger),
+                        rubrics: endpointOptions.rubricLibrary, seed: seed)
+                    monitor.attach(ledger: ledger, cache: responseCache)
+                    monitor.update { $0.phase = "\(ensemble.configuration.name) (\(index + 1)/\(judges.count))" }
+                    let priced = endpointList.contains { $0.price != nil }
+                    var evaluated = try await evaluator.evaluate(pairs, with: ensemble, monitor: monitor)
+                    if priced, !evaluated.isEmpty { evaluated[0].cost = ledger.total.cost }
+                    rows += evaluated
+                }
             }
         }
         try await responseCache?.close()

@@ -61,17 +61,10 @@ struct JudgeCommand: AsyncParsableCommand {
         let monitor = RunMonitor(unit: "samples", callsModels: true)
         monitor.attach(ledger: endpoints.ledger, cache: responseCache)
         let stage = JudgeStage(ensemble: ensemble, window: window.value)
-        let summary: JudgeStageSummary
-        do {
-            summary = try await progress.show(monitor) {
+        let summary = try await stoppingOnUnusableEndpoint("judge", endpoints: endpointList, cache: responseCache, note: "; nothing was written") {
+            try await progress.show(monitor) {
                 try await stage.run(samples: samples, output: out, limit: limit, monitor: monitor)
             }
-        } catch let error as EndpointError where error.isFatal {
-            // One message with the fix, and the status `prefab run` and `prefab sample` use.
-            try? await responseCache?.close()
-            let configuration = endpointList.first { $0.name == error.endpoint }
-            printError("prefab judge: stopped: \(EndpointStop(error, fatality: error.fatality!, configuration: configuration)); nothing was written")
-            throw ExitCode(RunCommand.endpointStopStatus)
         }
         try await responseCache?.close()
         let figures = summary.agreement

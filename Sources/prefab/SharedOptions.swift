@@ -127,3 +127,21 @@ struct ProgressOptions: ParsableArguments {
         return try await reporter.showing(body)
     }
 }
+
+/// Runs `body`; when it ends because an endpoint refuses every call (a refused key, an unknown
+/// model: `EndpointStop.stopping`), closes the cache, prints one line with the endpoint, the
+/// status and the fix (`prefab COMMAND: stopped: …NOTE`), and exits with the status `prefab run`
+/// uses for it, so every command that calls models says it the same way.
+func stoppingOnUnusableEndpoint<T>(
+    _ command: String, endpoints: [EndpointConfiguration], cache: ResponseCache?, note: String = "",
+    _ body: () async throws -> T
+) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        guard let stop = EndpointStop.stopping(error, endpoints: endpoints) else { throw error }
+        try? await cache?.close()
+        printError("prefab \(command): stopped: \(stop)\(note)")
+        throw ExitCode(RunCommand.endpointStopStatus)
+    }
+}

@@ -76,6 +76,31 @@ struct EndpointStopTests {
         }
     }
 
+    @Test func aRewardModelWhoseKeyIsRefusedStopsTheRunInsteadOfFailingEveryPrompt() async throws {
+        try await Self.withKeyedSimulator { server in
+            let run = try Self.makeRun(server, prompts: 20, keys: ["sim": "PREFAB_STOP_POOL_KEY", "judge": Self.keyVariable])
+            // The simulator's embeddings route stands in for a reward model on the judge endpoint.
+            let ensemble = run.directory + "/reward.yaml"
+            try """
+                schema: 1
+                name: reward
+                judges:
+                  - {name: rm, kind: reward_model, endpoint: judge, model: sim-model, request: text, path: /embeddings, score_path: data.0.embedding.0, range: [-1, 1]}
+                aggregation: {method: weighted_mean, overall: fine_grained_mean}
+                """.write(toFile: ensemble, atomically: true, encoding: .utf8)
+            var config = try String(contentsOfFile: run.config, encoding: .utf8)
+            config = config.replacingOccurrences(of: RunFixtures.repository + "/judges/ultrafeedback.yaml", with: ensemble)
+            try config.write(toFile: run.config, atomically: true, encoding: .utf8)
+            let summary = try await Self.pipeline(run.config, key: Self.wrongKey, environment: ["PREFAB_STOP_POOL_KEY": Self.rightKey]).run()
+            let stop = try #require(Self.endpointStop(summary))
+            #expect(stop.endpoint == "judge" && stop.status == 401 && stop.kind == .authentication)
+            #expect(summary.failed == 0 && summary.done == 0 && summary.notFinished == 20)
+            #expect(!FileManager.default.fileExists(atPath: run.directory + "/out/" + RunPipeline.failuresName))
+            // At most the calls in flight at the first refusal: no prompt's later answers are scored.
+            #expect(server.stats().requests(path: "/v1/embeddings") <= 20)
+        }
+    }
+
     @Test func theSameBadRequestOnAnEndpointsFirstCallsStopsTheRun() async throws {
         try await JudgingFixtures.withSimulator { server in
             let run = try RunFixtures.makeRun(server, prompts: 40, headers: "{x-sim-fault: \"status=400\"}")
@@ -176,6 +201,25 @@ struct EndpointStopTests {
             #expect(stops.count == 1 && stops.first?.contains(Self.keyVariable) == true, "\(result.stderr)")
             #expect(!(result.stdout + result.stderr).contains(Self.wrongKey))
             #expect(!FileManager.default.fileExists(atPath: directory + "/rated/\(JudgeStage.reportName)"))
+        }
+    }
+
+    @Test func prefabEvalJudgesStopsWithOneMessageAndExitsFive() async throws {
+        try await Self.withKeyedSimulator { server in
+            let directory = try JudgingFixtures.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try "endpoints:\n  - {name: judge, provider: openai-compatible, base_url: \"\(server.baseURL)/v1\", model: sim-model, api_key_env: \(Self.keyVariable)}\n"
+                .write(toFile: directory + "/endpoints.yaml", atomically: true, encoding: .utf8)
+            let result = try JudgingFixtures.run(
+                ["eval-judges", "--gold", JudgingFixtures.repository + "/datasets/judge-eval/gold.jsonl",
+                 "--judges", JudgingFixtures.ensembleFile("ultrafeedback"), "--endpoints", directory + "/endpoints.yaml", "--no-cache"],
+                environment: [Self.keyVariable: Self.wrongKey])
+            #expect(result.status == 5, "\(result.stdout)\n\(result.stderr)")
+            let stops = result.stderr.split(separator: "\n").filter { $0.hasPrefix("prefab eval-judges: stopped:") }
+            #expect(stops.count == 1 && stops.first?.contains(Self.keyVariable) == true, "\(result.stderr)")
+            #expect(!(result.stdout + result.stderr).contains(Self.wrongKey))
+            // No report of pairs that all "failed": the run stopped instead.
+            #expect(result.stdout.isEmpty, "\(result.stdout)")
         }
     }
 

@@ -67,7 +67,7 @@ struct JudgeRunTests {
             let evaluator = JudgeEvaluator(seed: 1, window: 4)
             var rows: [JudgeEvaluationRow] = []
             for name in ["ultrafeedback", "pairwise", "jury"] {
-                rows += await evaluator.evaluate(pairs, with: try JudgingFixtures.ensemble(name, server))
+                rows += try await evaluator.evaluate(pairs, with: try JudgingFixtures.ensemble(name, server))
             }
             let report = JudgeEvaluationReport(gold: "gold.jsonl", pairs: pairs.count, rows: rows)
             #expect(rows.map { "\($0.ensemble)/\($0.judge ?? "*")" } == [

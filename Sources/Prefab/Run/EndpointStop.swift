@@ -49,6 +49,15 @@ public struct EndpointStop: Error, Codable, Hashable, Sendable, CustomStringConv
         }
     }
 
+    /// The stop `error` calls for, when it is one that fails every call of its endpoint (a fatal
+    /// `EndpointError`, or an `EndpointStop` already made); nil for any other error.
+    /// `endpoints`: the configured ones, for the fix's variable and model names.
+    public static func stopping(_ error: any Error, endpoints: [EndpointConfiguration]) -> EndpointStop? {
+        if let stop = error as? EndpointStop { return stop }
+        guard let error = error as? EndpointError, let fatality = error.fatality else { return nil }
+        return EndpointStop(error, fatality: fatality, configuration: endpoints.first { $0.name == error.endpoint })
+    }
+
     /// How failure tables count the calls it refused: `auth` and `unknown_model` by their own
     /// names; a request the server cannot take stays `http_status`, like any other 4xx.
     public var failureKind: FailureKind {

@@ -297,6 +297,11 @@ public struct RunPipeline: Sendable {
             rated = try await ensemble.rate(sample)
         } catch _ where halt.stop != nil {
             return .notFinished
+        } catch let error as EndpointError where error.isFatal {
+            // A judge's client the halt does not wrap (a reward model's) refused in a way that
+            // fails every call: recorded in the halt, so the run stops as for any endpoint.
+            halt.failed(endpoint: error.endpoint ?? "?", error: error, askedForSchema: false)
+            return .notFinished
         } catch let error as JudgeError {
             switch error {
             case .requestFailed(let judge, _, let reason), .contextOverflow(let judge, _, let reason):

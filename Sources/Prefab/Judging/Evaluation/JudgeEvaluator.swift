@@ -29,29 +29,42 @@ public struct JudgeEvaluator: Sendable {
 
     /// Rates every pair with `ensemble`; a pair whose calls fail counts as failed for every row.
     /// The first row is the ensemble's; its `cost` is left for the caller, who knows the ledger.
-    public func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble) async -> [JudgeEvaluationRow] {
-        await evaluate(pairs, with: ensemble, monitor: nil)
+    ///
+    /// Throws the `EndpointError` of an endpoint that will refuse every call (a refused key, an
+    /// unknown model): asking pair after pair would only fail them all the same way.
+    public func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble) async throws -> [JudgeEvaluationRow] {
+        try await evaluate(pairs, with: ensemble, monitor: nil)
     }
 
     /// `evaluate`, counting the pairs into `monitor` as they are rated (`done`, `failed`, in
     /// flight). The caller sets its total, which for several ensembles is every ensemble's pairs.
-    package func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble, monitor: RunMonitor?) async -> [JudgeEvaluationRow] {
+    package func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble, monitor: RunMonitor?) async throws -> [JudgeEvaluationRow] {
         var results: [(GoldPair, RatedRecord?, Bool)] = []
-        // Nothing here throws: a pair whose calls fail is rated nil.
-        try? await OrderedWindow<(RatedRecord?, Bool)>(inFlight: window).run(
+        // A pair whose calls fail is rated nil; only an endpoint refusing every call ends it all.
+        try await OrderedWindow<(Result<RatedRecord, any Error>, Bool)>(inFlight: window).run(
             admit: { index throws in
                 guard index < pairs.count else { return .end }
                 let (input, chosenFirst) = self.input(for: pairs[index])
-                return .run { (try? await ensemble.rate(input), chosenFirst) }
+                return .run {
+                    do {
+                        return (.success(try await ensemble.rate(input)), chosenFirst)
+                    } catch {
+                        return (.failure(error), chosenFirst)
+                    }
+                }
             },
             emit: { index, rated throws in
-                results.append((pairs[index], rated.0, rated.1))
+                if case .failure(let error as EndpointError) = rated.0, error.isFatal { throw error }
+                let record = try? rated.0.get()
+                results.append((pairs[index], record, rated.1))
                 monitor?.update { counts in
-                    if rated.0 == nil {
-                        counts.failed += 1
-                        counts.failuresByKind[FailureKind.judgeCall.rawValue, default: 0] += 1
-                    } else {
+                    switch rated.0 {
+                    case .success:
                         counts.done += 1
+                    case .failure(let error):
+                        counts.failed += 1
+                        let kind = (error as? JudgeError)?.failureKind ?? .judge
+                        counts.failuresByKind[kind.rawValue, default: 0] += 1
                     }
                 }
             },

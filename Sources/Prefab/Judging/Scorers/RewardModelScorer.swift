@@ -49,6 +49,9 @@ struct RewardModelScorer: PromptJudge {
                 response = try await client.post(body(input, input.completions[range]))
             } catch let error as EndpointError {
                 if case .budgetExhausted = error { throw JudgeError.budgetExhausted(error.description) }
+                // A refused key or an unknown model fails every call: thrown as itself, as the
+                // LLM judge does, so the stage stops instead of failing prompt after prompt.
+                if error.isFatal { throw error }
                 throw JudgeError.requestFailed(judge: name, promptID: input.promptID, reason: error.description)
             } catch let error as CancellationError {
                 throw error
