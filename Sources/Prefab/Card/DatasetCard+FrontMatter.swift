@@ -42,10 +42,11 @@ extension PairFormat {
     /// the json loader reads as a list of structs and a bool.
     package var features: [(name: String, feature: DatasetCardFeature)] {
         columns.map { column in
-            let feature: DatasetCardFeature = switch column.encoding {
-            case "str": .string
-            case "float64": .float64
-            default: column.name == "label" ? .bool : .messages
+            let feature: DatasetCardFeature = switch column.kind {
+            case .string: .string
+            case .number: .float64
+            case .bool: .bool
+            case .messages: .messages
             }
             return (column.name, feature)
         }

@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// The row layouts Prefab writes pairs in. Each matches what its trainer documents, key for key.
 public enum PairFormat: String, CaseIterable, Hashable, Sendable {
     /// ultrafeedback_binarized: prompt, prompt_id, chosen/rejected as message lists with the user
@@ -25,22 +27,14 @@ public enum PairFormat: String, CaseIterable, Hashable, Sendable {
         self = format
     }
 
-    /// Column names and MDS encodings, in the order rows carry them.
-    public var columns: [(name: String, encoding: String)] {
-        switch self {
-        case .h4:
-            [("prompt", "str"), ("prompt_id", "str"), ("chosen", "json"), ("rejected", "json"), ("messages", "json"),
-             ("score_chosen", "float64"), ("score_rejected", "float64"), ("margin", "float64"),
-             ("chosen_model", "str"), ("rejected_model", "str")]
-        case .trl: [("prompt", "json"), ("chosen", "json"), ("rejected", "json")]
-        case .trlStandard: [("prompt", "str"), ("chosen", "str"), ("rejected", "str")]
-        // MDS has no boolean encoding; a JSON `true`/`false` reads back as a Python bool.
-        case .kto: [("prompt", "json"), ("completion", "json"), ("label", "json")]
-        case .ktoStandard: [("prompt", "str"), ("completion", "str"), ("label", "json")]
-        case .rm: [("chosen", "json"), ("rejected", "json"), ("margin", "float64")]
-        case .sft: [("messages", "json")]
-        }
+    /// Column names and what they hold, in the order rows carry them. Read off a row that
+    /// `PairRowBuilder` makes, so the layout is written in one place: the builder.
+    public var columns: [(name: String, kind: PairField.Kind)] {
+        PairRowBuilder.layoutRow(self).fields.map { ($0.name, $0.value.kind) }
     }
+
+    /// The MDS columns of this format's shards.
+    public var mdsColumns: [MDSColumn] { columns.map { MDSColumn(name: $0.name, encoding: $0.kind.mdsEncoding) } }
 
     /// Whether rows come from best-of-n selections rather than pairs.
     public var takesSingleCompletions: Bool { self == .sft }

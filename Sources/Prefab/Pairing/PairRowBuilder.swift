@@ -42,7 +42,7 @@ public struct PairRowBuilder: Sendable {
         switch outcome {
         case .dropped: return []
         case .best(let promptID, let prompt, let best):
-            return [PairRow(promptID: promptID, fields: [("messages", .messages(prompt + [.assistant(best.completion.response)]))])]
+            return [Self.bestRow(promptID: promptID, prompt: prompt, best: best)]
         case .pairs(let pairs):
             return pairs.flatMap { pair -> [PairRow] in
                 if format.isUnpaired {
@@ -100,6 +100,26 @@ public struct PairRowBuilder: Sendable {
         return PairRow(promptID: promptID, fields: [
             ("prompt", .messages(prompt)), ("completion", .messages([.assistant(completion)])), ("label", .bool(label)),
         ])
+    }
+
+    /// A row of `format` made from a placeholder pair, for its column layout.
+    static func layoutRow(_ format: PairFormat) -> PairRow {
+        let completion = ScoredCompletion(completion: RatedCompletion(model: "", response: ""), score: 0, index: 0)
+        let pair = PreferencePair(promptID: "", prompt: [.user("")], chosen: completion, rejected: completion)
+        if format.takesSingleCompletions { return bestRow(promptID: "", prompt: pair.prompt, best: completion) }
+        // KTO with thresholds is not needed here: its rows have the same columns.
+        let builder = PairRowBuilder(unchecked: format)
+        return format.isUnpaired ? builder.unpairedRow("", pair.prompt, "", true) : builder.pairedRow(pair)
+    }
+
+    private init(unchecked format: PairFormat) {
+        self.format = format
+        kto = .fromPairs
+        score = .fineGrained
+    }
+
+    private static func bestRow(promptID: String, prompt: [ChatMessage], best: ScoredCompletion) -> PairRow {
+        PairRow(promptID: promptID, fields: [("messages", .messages(prompt + [.assistant(best.completion.response)]))])
     }
 
     /// Why `record` gives no row in this format whatever its scores, or nil. The string-prompt

@@ -27,7 +27,7 @@ public struct PairStage: Sendable {
     package var layout: StageShards {
         StageShards(
             basename: builder.format.rawValue,
-            mdsColumns: builder.format.columns.map { MDSColumn(name: $0.name, encoding: MDSEncoding(rawValue: $0.encoding)!) })
+            mdsColumns: builder.format.mdsColumns)
     }
 
     public func run(rated: String, output: String, replacing: Bool = false) throws(PairStageError) -> PairingSummary {

@@ -11,7 +11,23 @@ struct LLMJudge: PromptJudge {
     let systemTemplate: JudgeTemplate?
     let client: any ChatClient
     let runSeed: UInt64
-    let schemaSupport = SchemaSupport()
+    /// The judge's calls with the rubric's schema, as `structured_output` says; one per judge, so
+    /// one refusal in `auto` mode switches all of its calls to free text.
+    let chat: SchemaConstrainedChat
+
+    init(
+        name: String, configuration: LLMJudgeConfiguration, rubrics: [Rubric], templates: [String: JudgeTemplate],
+        systemTemplate: JudgeTemplate?, client: any ChatClient, runSeed: UInt64
+    ) {
+        self.name = name
+        self.configuration = configuration
+        self.rubrics = rubrics
+        self.templates = templates
+        self.systemTemplate = systemTemplate
+        self.client = client
+        self.runSeed = runSeed
+        chat = SchemaConstrainedChat(client: client, strict: true, mode: configuration.structuredOutput)
+    }
 
     /// Temperature used for retries when the judge runs at 0: a greedy retry would repeat the
     /// same unreadable answer.
@@ -309,47 +325,34 @@ struct LLMJudge: PromptJudge {
         return (best.map { $0! }, calls)
     }
 
-    /// One request; in `auto` mode a schema refusal (HTTP 400/422) switches the judge to free
-    /// text and asks again at once.
+    /// One request, with the rubric's schema as `structured_output` says (`SchemaConstrainedChat`
+    /// handles a refused schema in `auto` mode); endpoint errors become this prompt's failure,
+    /// except those that end the stage.
     private func send<Value>(_ call: JudgeCall<Value>, input: SampleRecord, attempt: Int, n: Int) async throws -> ChatResponse {
-        var useSchema: Bool
-        switch configuration.structuredOutput {
-        case .jsonSchema: useSchema = true
-        case .none: useSchema = false
-        case .auto: useSchema = await !schemaSupport.isRefused
-        }
-        while true {
-            var temperature = configuration.temperature
-            if attempt > 1, temperature == 0 { temperature = Self.retryTemperature }
-            let parameters = GenerationParameters(
-                temperature: temperature, topP: configuration.topP, maxTokens: configuration.maxTokens,
-                n: n > 1 ? n : nil, seed: requestSeed(input: input, key: call.key, attempt: attempt),
-                responseFormat: useSchema ? .jsonSchema(name: "judgement", schema: call.schema, strict: true) : nil)
-            let request = ChatRequest(messages: call.messages, model: configuration.model, parameters: parameters, sampleIndex: attempt - 1)
-            do {
-                return try await client.chat(request)
-            } catch let error as EndpointError {
-                if case .budgetExhausted = error { throw JudgeError.budgetExhausted(error.description) }
-                if error.isContextOverflow {
-                    throw JudgeError.contextOverflow(judge: name, promptID: input.promptID, reason: error.description)
-                }
-                if useSchema, configuration.structuredOutput == .auto, let status = error.status, status == 400 || status == 422 {
-                    await schemaSupport.markRefused()
-                    useSchema = false
-                    continue
-                }
-                // An endpoint that refuses every call is no failure of this prompt: thrown as
-                // itself (not a `JudgeError`), it ends the stage instead of failing prompt after
-                // prompt with the same refusal.
-                if error.isFatal { throw error }
-                throw JudgeError.requestFailed(judge: name, promptID: input.promptID, reason: error.description)
-            } catch let stop as EndpointStop {
-                throw stop
-            } catch let error as CancellationError {
-                throw error
-            } catch {
-                throw JudgeError.requestFailed(judge: name, promptID: input.promptID, reason: "\(error)")
+        var temperature = configuration.temperature
+        if attempt > 1, temperature == 0 { temperature = Self.retryTemperature }
+        let parameters = GenerationParameters(
+            temperature: temperature, topP: configuration.topP, maxTokens: configuration.maxTokens,
+            n: n > 1 ? n : nil, seed: requestSeed(input: input, key: call.key, attempt: attempt))
+        let request = ChatRequest(messages: call.messages, model: configuration.model, parameters: parameters, sampleIndex: attempt - 1)
+        do {
+            return try await chat.chat(request, schemaName: "judgement", schema: call.schema)
+        } catch let error as EndpointError {
+            if case .budgetExhausted = error { throw JudgeError.budgetExhausted(error.description) }
+            if error.isContextOverflow {
+                throw JudgeError.contextOverflow(judge: name, promptID: input.promptID, reason: error.description)
             }
+            // An endpoint that refuses every call is no failure of this prompt: thrown as
+            // itself (not a `JudgeError`), it ends the stage instead of failing prompt after
+            // prompt with the same refusal.
+            if error.isFatal { throw error }
+            throw JudgeError.requestFailed(judge: name, promptID: input.promptID, reason: error.description)
+        } catch let stop as EndpointStop {
+            throw stop
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw JudgeError.requestFailed(judge: name, promptID: input.promptID, reason: "\(error)")
         }
     }
 
