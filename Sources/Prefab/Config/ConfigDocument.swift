@@ -8,15 +8,15 @@ import Yams
 /// Config types stay plain `Codable` (so the run config can embed the sampler's blocks as they
 /// are); this type adds the locations, by walking the parsed node tree along an error's
 /// coding path.
-public struct ConfigDocument {
+package struct ConfigDocument {
     /// The file as the user named it, for messages.
-    public let file: String
+    package let file: String
     /// The directory relative paths in the document are resolved against.
-    public let directory: URL
-    public let root: Node
+    package let directory: URL
+    package let root: Node
 
     /// Reads and parses `path`.
-    public init(contentsOf path: String) throws(ConfigError) {
+    package init(contentsOf path: String) throws(ConfigError) {
         let url = URL(fileURLWithPath: path)
         let data: Data
         do {
@@ -31,7 +31,7 @@ public struct ConfigDocument {
     }
 
     /// Parses `yaml`; `file` names it in messages and `directory` anchors its relative paths.
-    public init(yaml: String, file: String, directory: URL? = nil) throws(ConfigError) {
+    package init(yaml: String, file: String, directory: URL? = nil) throws(ConfigError) {
         self.file = file
         self.directory = directory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let node: Node?
@@ -49,7 +49,7 @@ public struct ConfigDocument {
     }
 
     /// Decodes the value at `path` (the whole document by default) as `T`.
-    public func decode<T: Decodable>(_ type: T.Type, at path: [ConfigKey] = []) throws(ConfigError) -> T {
+    package func decode<T: Decodable>(_ type: T.Type, at path: [ConfigKey] = []) throws(ConfigError) -> T {
         guard let node = self.node(at: path) else {
             throw error(at: path, "missing")
         }
@@ -66,21 +66,21 @@ public struct ConfigDocument {
 
     /// An error located at the key `path` (the nearest enclosing key that exists, when the
     /// path names something the document does not have).
-    public func error(at path: [any CodingKey], _ message: String) -> ConfigError {
+    package func error(at path: [any CodingKey], _ message: String) -> ConfigError {
         let mark = self.mark(at: path)
         return ConfigError(
             file: file, line: mark?.line, column: mark?.column, path: ConfigKey.render(path), message: message)
     }
 
     /// `path` resolved against the document's directory, unless it is absolute.
-    public func resolve(path: String) -> String {
+    package func resolve(path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
         if expanded.hasPrefix("/") { return expanded }
         return directory.appendingPathComponent(expanded).standardizedFileURL.path
     }
 
     /// The node at `path`, when the document has one there.
-    public func node(at path: [any CodingKey]) -> Node? {
+    package func node(at path: [any CodingKey]) -> Node? {
         var node = root
         for key in path {
             guard let next = Self.child(of: node, key)?.value else { return nil }
@@ -91,7 +91,7 @@ public struct ConfigDocument {
 
     /// The position of the key at the end of `path` (its key scalar for a mapping entry, the
     /// element for a list entry); the nearest existing ancestor's position when it is missing.
-    public func mark(at path: [any CodingKey]) -> Mark? {
+    package func mark(at path: [any CodingKey]) -> Mark? {
         var node = root
         var mark = root.mark
         for key in path {

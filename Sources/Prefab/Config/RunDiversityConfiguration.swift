@@ -77,7 +77,7 @@ public struct RunDiversityConfiguration: Codable, Hashable, Sendable {
     /// gives the defaults (cheap metrics on responses and prompts), a missing `endpoints:` none.
     /// Endpoint names must be unique and every endpoint the block names must exist; errors carry
     /// the file and line.
-    public static func read(
+    package static func read(
         from document: ConfigDocument
     ) throws(ConfigError) -> (diversity: RunDiversityConfiguration, endpoints: [EndpointConfiguration]) {
         let endpointsKey = ConfigKey(stringValue: "endpoints")

@@ -38,7 +38,7 @@ public struct SamplingSetup: Sendable {
 
     /// Resolves `configuration`, which was decoded from `document` at `prefix` (empty for a
     /// standalone file; a run config passes where it keeps these blocks).
-    public static func resolve(
+    package static func resolve(
         _ configuration: SamplingConfiguration, in document: ConfigDocument, at prefix: [ConfigKey] = []
     ) throws(ConfigError) -> SamplingSetup {
         let principlesKey = ConfigKey(stringValue: "principles")

@@ -8,22 +8,22 @@ import Foundation
 /// The report measures the cheap metrics in `configuration.metrics` on every text, and the
 /// embedding metrics and the cluster agent on a seeded sample of `sample` texts, each group on
 /// its own so that one failing endpoint costs only its own metrics (noted in the report).
-public struct RunDiversityOptions: Sendable {
+package struct RunDiversityOptions: Sendable {
     /// The texts measured, in the report's column order; empty measures nothing.
-    public var fields: [DiversityField]
+    package var fields: [DiversityField]
     /// Metrics, seed, embedding provider, chat model and cluster-agent settings.
-    public var configuration: DiversityConfiguration
+    package var configuration: DiversityConfiguration
     /// Most texts per field the embedding metrics and the cluster agent see.
-    public var sample: Int
+    package var sample: Int
     /// The ledger the model clients count into. The report adds what they used while it
     /// measured to its token rows (stage `diversity`) and, when the caller passed endpoint
     /// usage, to that endpoint's row.
-    public var ledger: UsageLedger?
+    package var ledger: UsageLedger?
     /// Endpoints with a price table, whose ledger cost is a real figure (0 otherwise means
     /// "unknown", not "free").
-    public var pricedEndpoints: Set<String>
+    package var pricedEndpoints: Set<String>
 
-    public init(
+    package init(
         fields: [DiversityField] = [.response, .prompt], configuration: DiversityConfiguration = DiversityConfiguration(),
         sample: Int = 1000, ledger: UsageLedger? = nil, pricedEndpoints: Set<String> = []
     ) {
@@ -35,10 +35,10 @@ public struct RunDiversityOptions: Sendable {
     }
 
     /// Measures nothing: the report has no diversity section.
-    public static let disabled = RunDiversityOptions(fields: [])
+    package static let disabled = RunDiversityOptions(fields: [])
 
     /// The cheap metrics on responses and prompts: what `prefab report` measures by default.
-    public static let cheap = RunDiversityOptions()
+    package static let cheap = RunDiversityOptions()
 
     /// Builds real clients for the configured endpoints: an `EndpointEmbeddingProvider` and a
     /// `SchemaConstrainedChat` made by `endpoints`, counting into its ledger (share the run's, so
@@ -47,7 +47,7 @@ public struct RunDiversityOptions: Sendable {
     ///
     /// A `local` endpoint whose server is not running does not fail here: its metrics fail when
     /// measured, and the report says so. A missing API key or an unknown endpoint does.
-    public init(_ settings: RunDiversityConfiguration, endpoints: EndpointSet) throws(RunDiversityError) {
+    package init(_ settings: RunDiversityConfiguration, endpoints: EndpointSet) throws(RunDiversityError) {
         guard settings.enabled else {
             self = .disabled
             return

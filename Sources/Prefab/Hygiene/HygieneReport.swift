@@ -2,33 +2,33 @@ import Foundation
 
 /// What hygiene removed and why: `hygiene-report.json` (beside `prefab prompts`' output and in a
 /// run's output directory). Every removal is listed, none is silent.
-public struct HygieneReport: Codable, Hashable, Sendable {
-    public static let fileName = "hygiene-report.json"
+package struct HygieneReport: Codable, Hashable, Sendable {
+    package static let fileName = "hygiene-report.json"
 
     /// The reasons a prompt is removed, in the order they are checked.
-    public enum Reason: String, Codable, CaseIterable, Sendable {
+    package enum Reason: String, Codable, CaseIterable, Sendable {
         case contaminated
         case exactDuplicate = "exact_duplicate"
         case nearDuplicate = "near_duplicate"
     }
 
-    public struct Settings: Codable, Hashable, Sendable {
-        public var dedup: DedupSettings?
-        public var contamination: HygieneConfiguration.Contamination?
+    package struct Settings: Codable, Hashable, Sendable {
+        package var dedup: DedupSettings?
+        package var contamination: HygieneConfiguration.Contamination?
     }
 
     /// The dedup settings in use, with the banding's rates worked out.
-    public struct DedupSettings: Codable, Hashable, Sendable {
-        public var exact: Bool
-        public var near: Bool
-        public var ngram: Int
-        public var permutations: Int
-        public var bands: Int
-        public var rows: Int
-        public var threshold: Double
-        public var seed: UInt64
+    package struct DedupSettings: Codable, Hashable, Sendable {
+        package var exact: Bool
+        package var near: Bool
+        package var ngram: Int
+        package var permutations: Int
+        package var bands: Int
+        package var rows: Int
+        package var threshold: Double
+        package var seed: UInt64
         /// 1 − (1 − tʳ)ᵇ at the threshold t: the share of pairs just at the threshold found.
-        public var candidateProbabilityAtThreshold: Double
+        package var candidateProbabilityAtThreshold: Double
 
         enum CodingKeys: String, CodingKey {
             case exact, near, ngram, permutations, bands, rows, threshold, seed
@@ -37,31 +37,31 @@ public struct HygieneReport: Codable, Hashable, Sendable {
     }
 
     /// One evaluation set, as read.
-    public struct EvalFile: Codable, Hashable, Sendable {
-        public var path: String
-        public var field: String?
-        public var sha256: String
-        public var items: Int
+    package struct EvalFile: Codable, Hashable, Sendable {
+        package var path: String
+        package var field: String?
+        package var sha256: String
+        package var items: Int
         /// Distinct n-grams it added to the index.
-        public var ngrams: Int
+        package var ngrams: Int
     }
 
     /// One prompt removed.
-    public struct Removal: Codable, Hashable, Sendable {
+    package struct Removal: Codable, Hashable, Sendable {
         /// 1-based position among the input's valid, distinct prompts.
-        public var ordinal: Int
-        public var promptID: String
-        public var reason: Reason
+        package var ordinal: Int
+        package var promptID: String
+        package var reason: Reason
         /// The kept prompt it duplicates (duplicates).
-        public var duplicateOf: String?
-        public var duplicateOfOrdinal: Int?
+        package var duplicateOf: String?
+        package var duplicateOfOrdinal: Int?
         /// The evaluation file and record (line) it overlaps, and the share of that item's
         /// tokens covered (contamination).
-        public var evalFile: String?
-        public var evalItem: String?
-        public var overlap: Double?
+        package var evalFile: String?
+        package var evalItem: String?
+        package var overlap: Double?
         /// The prompt's first 200 characters.
-        public var text: String
+        package var text: String
 
         enum CodingKeys: String, CodingKey {
             case ordinal
@@ -75,18 +75,18 @@ public struct HygieneReport: Codable, Hashable, Sendable {
         }
     }
 
-    public var settings: Settings
-    public var evalFiles: [EvalFile] = []
+    package var settings: Settings
+    package var evalFiles: [EvalFile] = []
     /// Valid, distinct prompts read.
-    public var prompts = 0
-    public var kept = 0
+    package var prompts = 0
+    package var kept = 0
     /// Removals by reason; every reason is present, 0 when none.
-    public var removed: [String: Int] = Dictionary(uniqueKeysWithValues: Reason.allCases.map { ($0.rawValue, 0) })
-    public var removals: [Removal] = []
+    package var removed: [String: Int] = Dictionary(uniqueKeysWithValues: Reason.allCases.map { ($0.rawValue, 0) })
+    package var removals: [Removal] = []
     /// Bytes of the evaluation n-gram index and of the dedup index at the end.
-    public var evalIndexBytes = 0
-    public var dedupIndexBytes = 0
-    public var seconds = 0.0
+    package var evalIndexBytes = 0
+    package var dedupIndexBytes = 0
+    package var seconds = 0.0
 
     enum CodingKeys: String, CodingKey {
         case settings
@@ -98,16 +98,16 @@ public struct HygieneReport: Codable, Hashable, Sendable {
     }
 
     /// The report as written: pretty, sorted keys, so reruns diff cleanly.
-    public func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 
-    public var removedTotal: Int { removed.values.reduce(0, +) }
+    package var removedTotal: Int { removed.values.reduce(0, +) }
 
     /// The counts alone, for the run summary (and the dataset card that reads it).
-    public var counts: HygieneCounts { HygieneCounts(kept: kept, removed: removed) }
+    package var counts: HygieneCounts { HygieneCounts(kept: kept, removed: removed) }
 }
 
 /// `run-summary.json`'s `hygiene`: `{kept, removed: {exact_duplicate, near_duplicate, contaminated}}`.
@@ -152,7 +152,7 @@ extension HygieneReport {
 
 extension HygieneReport.Removal {
     /// Why it was removed, naming the prompt or evaluation item it matched.
-    package var explanation: String {
+    public var explanation: String {
         switch reason {
         case .exactDuplicate, .nearDuplicate:
             "duplicates #\(duplicateOfOrdinal ?? 0) (\(duplicateOf ?? "?"))"

@@ -11,9 +11,9 @@ import PrefabShards
 /// Memory: the evaluation index (see `ContaminationIndex`), and per kept prompt one exact-text
 /// slot, one slot per band and its id (to name it when a later prompt duplicates it), never its
 /// text.
-public final class PromptHygiene {
-    public let configuration: HygieneConfiguration
-    public private(set) var report: HygieneReport
+package final class PromptHygiene {
+    package let configuration: HygieneConfiguration
+    package private(set) var report: HygieneReport
 
     private let contamination: ContaminationIndex?
     private var exact = HashSlots()
@@ -27,7 +27,7 @@ public final class PromptHygiene {
 
     /// `configuration`'s evaluation paths must be usable as they are (absolute, or relative to
     /// the working directory); the evaluation index is built here.
-    public init(_ configuration: HygieneConfiguration) throws(HygieneError) {
+    package init(_ configuration: HygieneConfiguration) throws(HygieneError) {
         self.configuration = configuration
         var settings = HygieneReport.Settings()
         if let dedup = configuration.dedup {
@@ -59,7 +59,7 @@ public final class PromptHygiene {
     }
 
     /// Whether to keep the next prompt of the input; a removal is recorded in `report`.
-    public func keep(_ prompt: PromptRecord) throws(HygieneError) -> Bool {
+    package func keep(_ prompt: PromptRecord) throws(HygieneError) -> Bool {
         guard ordinal < Int(UInt32.max) else { throw .tooMany("prompts") }
         let current = UInt32(ordinal)
         ordinal += 1
@@ -104,7 +104,7 @@ public final class PromptHygiene {
     }
 
     /// The report as it stands, with the index sizes and time filled in.
-    public func finish() -> HygieneReport {
+    package func finish() -> HygieneReport {
         report.dedupIndexBytes = exact.bytes + (lsh?.bytes ?? 0) + idBytes.count + idEnds.count * 8
         report.seconds = ((ContinuousClock.now - started) / .milliseconds(1)).rounded() / 1000
         return report

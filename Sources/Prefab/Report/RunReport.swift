@@ -8,33 +8,33 @@ import PrefabShards
 /// Built from a run output directory (`samples/`, `rated/`, `pairs/`, any of them absent) so it
 /// works after the staged quickstart as well as after `prefab run`; what the shards cannot say
 /// (cost, wall-clock throughput) comes in as `endpoints` from the pipeline's usage ledger.
-public struct RunReport: Codable, Sendable {
-    public static let jsonName = "report.json"
-    public static let htmlName = "report.html"
+package struct RunReport: Codable, Sendable {
+    package static let jsonName = "report.json"
+    package static let htmlName = "report.html"
 
-    public var directory: String
-    public var tool: String
+    package var directory: String
+    package var tool: String
     /// Which stage directories were found (`samples`, `rated`, `pairs`).
-    public var stages: [String]
+    package var stages: [String]
     package var counts: RunReportCounts
     /// Per aspect (then `fine-grained` and `overall`), with per-model histograms.
     package var scores: [RunReportScoreDistribution]
     /// The run's agreement figures from `rated/judge-report.json`: kappa and Spearman per judge
     /// pair, Krippendorff's alpha, each judge's position and length bias and tokens.
-    public var agreement: AgreementFigures?
-    public var ensemble: String?
+    package var agreement: AgreementFigures?
+    package var ensemble: String?
     package var pairs: RunReportPairs?
     /// Diversity of each measured field (responses, prompts, chosen answers): the cheap
     /// metrics, and Vendi, clusters and the cluster agent when configured.
-    public var diversity: [DiversityReport]
+    package var diversity: [DiversityReport]
     package var failures: RunReportFailures
     /// What prompt hygiene removed before sampling; nil when the run had none.
     package var hygiene: RunReportHygiene?
     package var tokens: [RunReportTokenRow]
     /// Cost and throughput per endpoint; empty when not recorded.
-    public var endpoints: [RunReportEndpointUsage]
+    package var endpoints: [RunReportEndpointUsage]
     /// Things the report could not show, and why.
-    public var notes: [String]
+    package var notes: [String]
 
     package init(
         directory: String, stages: [String] = [], counts: RunReportCounts = RunReportCounts(),
@@ -62,7 +62,7 @@ public struct RunReport: Codable, Sendable {
     ///   - endpoints: the pipeline's usage per endpoint, when it has one.
     ///   - diversity: whether to compute the cheap diversity metrics of the responses and
     ///     prompts (on by default).
-    public static func build(
+    package static func build(
         runDirectory: String, endpoints: [RunReportEndpointUsage] = [], diversity: Bool = true
     ) async throws(RunReportError) -> RunReport {
         try await build(runDirectory: runDirectory, endpoints: endpoints, diversity: diversity ? .cheap : .disabled)
@@ -77,7 +77,7 @@ public struct RunReport: Codable, Sendable {
     /// fail the report: its row says "not measured" and a note says why. Calls the metrics make
     /// through `diversity.ledger` are added to `tokens` (stage `diversity`) and, when `endpoints`
     /// is given, to their endpoint's row.
-    public static func build(
+    package static func build(
         runDirectory: String, endpoints: [RunReportEndpointUsage] = [], diversity: RunDiversityOptions
     ) async throws(RunReportError) -> RunReport {
         try await RunReportBuilder(directory: runDirectory).build(endpoints: endpoints, diversity: diversity)
@@ -86,7 +86,7 @@ public struct RunReport: Codable, Sendable {
     /// Writes `report.json` and `report.html` into `directory`, each under a temporary name,
     /// fsynced, then renamed, so a reader never sees half a report. Returns both paths.
     @discardableResult
-    public func write(to directory: String) throws(RunReportError) -> (json: String, html: String) {
+    package func write(to directory: String) throws(RunReportError) -> (json: String, html: String) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

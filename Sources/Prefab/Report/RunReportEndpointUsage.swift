@@ -3,20 +3,20 @@ import PrefabLLM
 /// What one endpoint and model cost over a run, and how fast it went: the pipeline passes its
 /// `UsageLedger` records here (the shards alone do not say what was paid or how long the run
 /// took). `cost` and `seconds` are nil when unknown, and the report says "not recorded".
-public struct RunReportEndpointUsage: Codable, Hashable, Sendable {
-    public var endpoint: String
-    public var model: String
-    public var requests: Int
-    public var failures: Int
-    public var retries: Int
-    public var promptTokens: Int
-    public var completionTokens: Int
+package struct RunReportEndpointUsage: Codable, Hashable, Sendable {
+    package var endpoint: String
+    package var model: String
+    package var requests: Int
+    package var failures: Int
+    package var retries: Int
+    package var promptTokens: Int
+    package var completionTokens: Int
     /// In the price table's currency; nil when the endpoint has no price table.
-    public var cost: Double?
+    package var cost: Double?
     /// Wall-clock seconds the endpoint was in use (the run's duration will do).
-    public var seconds: Double?
+    package var seconds: Double?
 
-    public init(
+    package init(
         endpoint: String, model: String, requests: Int, failures: Int = 0, retries: Int = 0, promptTokens: Int,
         completionTokens: Int, cost: Double? = nil, seconds: Double? = nil
     ) {
@@ -33,21 +33,21 @@ public struct RunReportEndpointUsage: Codable, Hashable, Sendable {
 
     /// From a ledger record. `priced` says whether the endpoint had a price table (the ledger
     /// records 0 without one, which must not read as "free").
-    public init(_ record: UsageRecord, priced: Bool, seconds: Double?) {
+    package init(_ record: UsageRecord, priced: Bool, seconds: Double?) {
         self.init(
             endpoint: record.endpoint, model: record.model, requests: record.requests, failures: record.failures,
             retries: record.retries, promptTokens: record.promptTokens, completionTokens: record.completionTokens,
             cost: priced ? record.cost : nil, seconds: seconds)
     }
 
-    public var totalTokens: Int { promptTokens + completionTokens }
+    package var totalTokens: Int { promptTokens + completionTokens }
 
-    public var requestsPerSecond: Double? {
+    package var requestsPerSecond: Double? {
         guard let seconds, seconds > 0 else { return nil }
         return Double(requests) / seconds
     }
 
-    public var tokensPerSecond: Double? {
+    package var tokensPerSecond: Double? {
         guard let seconds, seconds > 0 else { return nil }
         return Double(totalTokens) / seconds
     }
