@@ -16,9 +16,30 @@ extension Decoder {
         }
     }
 
+    /// The keyed container of a config mapping that may hold only `Keys`: `rejectUnknownKeys`
+    /// and `container(keyedBy:)` in one step, which is how every config block starts decoding.
+    public func strictContainer<Keys: CodingKey & CaseIterable>(
+        keyedBy keys: Keys.Type, alsoAllowed: Set<String> = []
+    ) throws -> KeyedDecodingContainer<Keys> {
+        try rejectUnknownKeys(keys, alsoAllowed: alsoAllowed)
+        return try container(keyedBy: keys)
+    }
+
     /// The value when it is a bare string: blocks that may be written as just their path
     /// (`prompts: data.jsonl`) or as a mapping (`prompts: {path: data.jsonl, limit: 10}`).
     func bareString() -> String? {
         (try? singleValueContainer()).flatMap { try? $0.decode(String.self) }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Reads the file format version at `key` and refuses any but `supported`, so a file written
+    /// for a later Prefab fails with a message instead of being half read.
+    func decodeSchemaVersion(forKey key: Key, supported: Int = 1) throws {
+        let schema = try decode(Int.self, forKey: key)
+        guard schema == supported else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: "unsupported schema \(schema); this Prefab reads schema \(supported)")
+        }
     }
 }

@@ -29,8 +29,7 @@ public struct PromptInputConfiguration: Codable, Hashable, Sendable {
             self.init(path: path)
             return
         }
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         let limit = try c.decodeIfPresent(Int.self, forKey: .limit)
         if let limit, limit < 1 {
             throw DecodingError.dataCorruptedError(forKey: .limit, in: c, debugDescription: "limit must be at least 1")

@@ -77,8 +77,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
         }
 
         init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
             budget = Budget(
                 maxRequests: try c.decodeIfPresent(Int.self, forKey: .maxRequests),
                 maxTokens: try c.decodeIfPresent(Int.self, forKey: .maxTokens),

@@ -66,8 +66,7 @@ public struct RunDiversityClusterAgent: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         endpoint = try c.decode(String.self, forKey: .endpoint)
         model = try c.decodeIfPresent(String.self, forKey: .model)
         k = try c.decodeIfPresent(Int.self, forKey: .k) ?? 10

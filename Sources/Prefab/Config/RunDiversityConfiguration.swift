@@ -99,8 +99,7 @@ public struct RunDiversityConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
         sample = try c.decodeIfPresent(Int.self, forKey: .sample) ?? 1000

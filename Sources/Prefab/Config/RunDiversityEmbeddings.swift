@@ -40,8 +40,7 @@ public struct RunDiversityEmbeddings: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         endpoint = try c.decode(String.self, forKey: .endpoint)
         model = try c.decodeIfPresent(String.self, forKey: .model)
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? 32

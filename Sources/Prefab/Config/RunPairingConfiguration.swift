@@ -31,8 +31,7 @@ public struct RunPairingConfiguration: Codable, Hashable, Sendable {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
             desirable = try c.decode(Double.self, forKey: .desirable)
             undesirable = try c.decode(Double.self, forKey: .undesirable)
         }
@@ -60,8 +59,7 @@ public struct RunPairingConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         strategy = try c.decodeIfPresent(String.self, forKey: .strategy) ?? strategy
         format = try c.decodeIfPresent(String.self, forKey: .format) ?? format
         score = try c.decodeIfPresent(String.self, forKey: .score) ?? score

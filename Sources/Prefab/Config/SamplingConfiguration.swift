@@ -45,8 +45,7 @@ public struct SamplingConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self, alsoAllowed: Self.laterStageKeys)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self, alsoAllowed: Self.laterStageKeys)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
         prompts = try c.decodeIfPresent(PromptInputConfiguration.self, forKey: .prompts)
         output = try c.decodeIfPresent(String.self, forKey: .output)

@@ -53,8 +53,7 @@ public struct HygieneConfiguration: Codable, Hashable, Sendable {
                 return
             }
             self.init()
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
             exact = try c.decodeIfPresent(Bool.self, forKey: .exact) ?? true
             near = try c.decodeIfPresent(Bool.self, forKey: .near) ?? true
             ngram = try c.decodeIfPresent(Int.self, forKey: .ngram) ?? 3
@@ -105,8 +104,7 @@ public struct HygieneConfiguration: Codable, Hashable, Sendable {
                 self.init(path: path)
                 return
             }
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
             self.init(path: try c.decode(String.self, forKey: .path), field: try c.decodeIfPresent(String.self, forKey: .field))
         }
     }
@@ -127,8 +125,7 @@ public struct HygieneConfiguration: Codable, Hashable, Sendable {
         }
 
         public init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
             ngram = try c.decodeIfPresent(Int.self, forKey: .ngram) ?? 8
             threshold = try c.decodeIfPresent(Double.self, forKey: .threshold) ?? 0.5
             if !(1...64).contains(ngram) {
@@ -146,8 +143,7 @@ public struct HygieneConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         let dedup = try c.decodeIfPresent(Dedup.self, forKey: .dedup)
         self.init(
             dedup: dedup.flatMap { $0.exact || $0.near ? $0 : nil },

@@ -287,14 +287,7 @@ package final class RunJournal: Sendable {
         var merged: [String: UsageRecord] = [:]
         for record in records {
             let key = record.endpoint + "\u{1F}" + record.model
-            var total = merged[key] ?? UsageRecord(endpoint: record.endpoint, model: record.model)
-            total.requests += record.requests
-            total.failures += record.failures
-            total.retries += record.retries
-            total.promptTokens += record.promptTokens
-            total.completionTokens += record.completionTokens
-            total.cost += record.cost
-            merged[key] = total
+            merged[key, default: UsageRecord(endpoint: record.endpoint, model: record.model)].add(record)
         }
         return merged.values.sorted { ($0.endpoint, $0.model) < ($1.endpoint, $1.model) }
     }

@@ -475,12 +475,7 @@ public struct RunPipeline: Sendable {
 
     /// The budget left for this session after what earlier sessions spent.
     static func remaining(_ budget: Budget, after spent: [UsageRecord]) -> Budget {
-        let total = spent.reduce(into: UsageRecord(endpoint: "*", model: "*")) { total, record in
-            total.requests += record.requests
-            total.promptTokens += record.promptTokens
-            total.completionTokens += record.completionTokens
-            total.cost += record.cost
-        }
+        let total = UsageRecord.sum(spent)
         return Budget(
             maxRequests: budget.maxRequests.map { max(0, $0 - total.requests) },
             maxTokens: budget.maxTokens.map { max(0, $0 - total.totalTokens) },

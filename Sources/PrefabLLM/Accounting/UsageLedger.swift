@@ -69,14 +69,5 @@ public final class UsageLedger: Sendable {
     }
 
     /// Everything together.
-    public var total: UsageRecord {
-        records.reduce(into: UsageRecord(endpoint: "*", model: "*")) { total, record in
-            total.requests += record.requests
-            total.failures += record.failures
-            total.retries += record.retries
-            total.promptTokens += record.promptTokens
-            total.completionTokens += record.completionTokens
-            total.cost += record.cost
-        }
-    }
+    public var total: UsageRecord { UsageRecord.sum(records) }
 }

@@ -20,6 +20,21 @@ public struct UsageRecord: Sendable, Hashable, Codable {
 
     public var totalTokens: Int { promptTokens + completionTokens }
 
+    /// Adds `other`'s counts, tokens and cost to these (whatever its endpoint and model).
+    public mutating func add(_ other: UsageRecord) {
+        requests += other.requests
+        failures += other.failures
+        retries += other.retries
+        promptTokens += other.promptTokens
+        completionTokens += other.completionTokens
+        cost += other.cost
+    }
+
+    /// Everything in `records` together, as one record for `endpoint` and `model`.
+    public static func sum(_ records: some Sequence<UsageRecord>, endpoint: String = "*", model: String = "*") -> UsageRecord {
+        records.reduce(into: UsageRecord(endpoint: endpoint, model: model)) { $0.add($1) }
+    }
+
     enum CodingKeys: String, CodingKey {
         case endpoint, model, requests, failures, retries
         case promptTokens = "prompt_tokens"

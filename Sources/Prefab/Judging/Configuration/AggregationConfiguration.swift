@@ -32,8 +32,7 @@ public struct AggregationConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         method = try c.decode(AggregationMethod.self, forKey: .method)
         aspects = try c.decodeIfPresent([String: AspectAggregation].self, forKey: .aspects) ?? [:]
         aspectWeights = try c.decodeIfPresent([String: Double].self, forKey: .aspectWeights)

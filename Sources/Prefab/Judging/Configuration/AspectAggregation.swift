@@ -15,8 +15,7 @@ public struct AspectAggregation: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         method = try c.decodeIfPresent(AggregationMethod.self, forKey: .method)
         passThreshold = try c.decodeIfPresent(Double.self, forKey: .passThreshold)
     }

@@ -18,12 +18,8 @@ public struct EnsembleConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let schema = try c.decode(Int.self, forKey: .schema)
-        guard schema == 1 else {
-            throw DecodingError.dataCorruptedError(forKey: .schema, in: c, debugDescription: "unsupported schema \(schema); this Prefab reads schema 1")
-        }
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        try c.decodeSchemaVersion(forKey: .schema)
         name = try c.decode(String.self, forKey: .name)
         description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
         judges = try c.decode([JudgeConfiguration].self, forKey: .judges)

@@ -23,8 +23,7 @@ public struct FormatScorerConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
         aspect = try c.decodeIfPresent(String.self, forKey: .aspect) ?? "format"
         checks = try c.decodeIfPresent([Check].self, forKey: .checks) ?? Check.allCases
         ratings = try ScorerRatings.decode(from: c, pass: .passRating, fail: .failRating)

@@ -69,8 +69,7 @@ public struct LLMJudgeConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
         endpoint = try c.decode(String.self, forKey: .endpoint)
         model = try c.decodeIfPresent(String.self, forKey: .model)
         rubrics = try c.decode([String].self, forKey: .rubrics)

@@ -28,8 +28,7 @@ public struct LengthScorerConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
         aspect = try c.decodeIfPresent(String.self, forKey: .aspect) ?? "length"
         unit = try c.decodeIfPresent(Unit.self, forKey: .unit) ?? .characters
         min = try c.decodeIfPresent(Int.self, forKey: .min)

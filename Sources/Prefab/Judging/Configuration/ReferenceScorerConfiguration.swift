@@ -53,8 +53,7 @@ public struct ReferenceScorerConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
         aspect = try c.decodeIfPresent(String.self, forKey: .aspect) ?? "correctness"
         match = try c.decodeIfPresent(Match.self, forKey: .match) ?? .auto
         extract = try c.decodeIfPresent(Extract.self, forKey: .extract) ?? .lastNumber

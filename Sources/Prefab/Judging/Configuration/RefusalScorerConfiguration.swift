@@ -19,8 +19,7 @@ public struct RefusalScorerConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
         aspect = try c.decodeIfPresent(String.self, forKey: .aspect) ?? "refusal"
         patterns = try c.decodeIfPresent([String].self, forKey: .patterns) ?? []
         ratings = try ScorerRatings.decode(from: c, pass: .passRating, fail: .failRating)

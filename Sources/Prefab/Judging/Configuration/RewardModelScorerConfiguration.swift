@@ -64,8 +64,7 @@ public struct RewardModelScorerConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
         endpoint = try c.decode(String.self, forKey: .endpoint)
         model = try c.decodeIfPresent(String.self, forKey: .model)
         aspect = try c.decodeIfPresent(String.self, forKey: .aspect) ?? "reward"

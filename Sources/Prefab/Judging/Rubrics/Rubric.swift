@@ -54,12 +54,8 @@ package struct Rubric: Codable, Hashable, Sendable {
     }
 
     package init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let schema = try c.decode(Int.self, forKey: .schema)
-        guard schema == 1 else {
-            throw DecodingError.dataCorruptedError(forKey: .schema, in: c, debugDescription: "unsupported schema \(schema); this Prefab reads schema 1")
-        }
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        try c.decodeSchemaVersion(forKey: .schema)
         name = try c.decode(String.self, forKey: .name)
         guard Self.isIdentifier(name) else {
             throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: "'\(name)' must match [a-z0-9_]+")

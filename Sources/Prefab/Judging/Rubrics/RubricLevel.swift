@@ -15,8 +15,7 @@ package struct RubricLevel: Codable, Hashable, Sendable {
     }
 
     package init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         score = try c.decode(Int.self, forKey: .score)
         label = try c.decode(String.self, forKey: .label)
         description = try c.decode(String.self, forKey: .description)

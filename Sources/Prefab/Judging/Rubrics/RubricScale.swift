@@ -27,8 +27,7 @@ package struct RubricScale: Codable, Hashable, Sendable {
     }
 
     package init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         min = try c.decode(Int.self, forKey: .min)
         max = try c.decode(Int.self, forKey: .max)
         allowNA = try c.decodeIfPresent(Bool.self, forKey: .allowNA) ?? false

@@ -27,8 +27,7 @@ package struct RubricTypes: Codable, Hashable, Sendable {
         }
 
         package init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
             id = try c.decode(String.self, forKey: .id)
             code = try c.decode(String.self, forKey: .code)
             label = try c.decode(String.self, forKey: .label)
@@ -73,8 +72,7 @@ package struct RubricTypes: Codable, Hashable, Sendable {
     }
 
     package init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         question = try c.decode(String.self, forKey: .question)
         select = try c.decode(Selection.self, forKey: .select)
         noneCode = try c.decodeIfPresent(String.self, forKey: .noneCode)

@@ -18,8 +18,7 @@ public struct BestOfNSampling: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         model = try c.decode(String.self, forKey: .model)
         n = try c.decode(Int.self, forKey: .n)
         if n < 1 {

@@ -12,8 +12,7 @@ public struct ModelLimits: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         maxConcurrent = try c.decodeIfPresent(Int.self, forKey: .maxConcurrent)
         if let maxConcurrent, maxConcurrent < 1 {
             throw DecodingError.dataCorruptedError(

@@ -45,8 +45,7 @@ public struct ModelPoolConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         models = try c.decode([PoolModel].self, forKey: .models)
         select = try c.decodeIfPresent(ModelSelection.self, forKey: .select) ?? .all
         samplesPerModel = try c.decodeIfPresent(Int.self, forKey: .samplesPerModel) ?? 1

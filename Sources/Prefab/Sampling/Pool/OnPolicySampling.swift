@@ -18,8 +18,7 @@ public struct OnPolicySampling: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         policy = try c.decode(String.self, forKey: .policy)
     }
 }

@@ -38,8 +38,7 @@ public struct PoolModel: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         endpoint = try c.decode(String.self, forKey: .endpoint)
         model = try c.decodeIfPresent(String.self, forKey: .model)

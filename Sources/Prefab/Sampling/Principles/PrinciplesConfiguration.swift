@@ -29,8 +29,7 @@ public struct PrinciplesConfiguration: Codable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         directory = try c.decodeIfPresent(String.self, forKey: .directory)
         mix = try c.decodeIfPresent([String: PrincipleMix].self, forKey: .mix) ?? [:]
     }
