@@ -123,6 +123,26 @@ struct AgreementStatisticsTests {
         #expect(figures.pairs[0].items == 2)
     }
 
+    @Test("the parts of a call split for the context are separate calls: positions across parts are not compared")
+    func splitCallsCompareOnlyWithinAPart() {
+        func vote(_ rating: Double, position: Int, part: Int) -> JudgeVote {
+            JudgeVote(judge: "j", aspect: "helpfulness", rating: rating, position: position, raw: "", parse: .ok, part: part)
+        }
+        // Parts [a] (starting at 0) and [b, c] (starting at 1): a and b were each shown first.
+        let record = Self.record([
+            RatedCompletion(model: "a", response: "x", votes: [vote(5, position: 0, part: 0)]),
+            RatedCompletion(model: "b", response: "xx", votes: [vote(2, position: 0, part: 1)]),
+            RatedCompletion(model: "c", response: "xxx", votes: [vote(4, position: 1, part: 1)]),
+        ])
+        var accumulator = ReliabilityAccumulator()
+        accumulator.add(record)
+        let j = accumulator.figures.judges["j"]!
+        // Only b vs c was one call: c (second) won. a vs b at "position 0 vs 0" is no comparison.
+        #expect(j.positionComparisons == 1)
+        #expect(j.firstPreferred == 0)
+        #expect(j.lengthComparisons == 1)
+    }
+
     @Test("pairwise verdicts count once, and both orders give position consistency")
     func pairwiseConsistency() {
         // Completion 0 vs 1. Order 1: 0 shown as A, judge says A (0 wins). Order 2: 1 shown as A,

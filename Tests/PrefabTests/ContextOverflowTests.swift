@@ -123,6 +123,11 @@ import Testing
             #expect(stats.count(path: "/v1/chat/completions", status: 400) == 0)
             // Each aspect's three answers went one a call.
             #expect(stats.count(path: "/v1/chat/completions", status: 200) == 12)
+            // Every vote says where its part began, at the position it had within its part.
+            let votes = record.completions.flatMap(\.votes)
+            #expect(votes.count == 12)
+            #expect(votes.allSatisfy { $0.part != nil && $0.position == 0 }, "\(votes.map { ($0.part, $0.position) })")
+            #expect(Set(votes.compactMap(\.part)) == [0, 1, 2])
         }
     }
 

@@ -39,13 +39,17 @@ public struct JudgeVote: Codable, Hashable, Sendable {
     /// Which of a `multi` judge's orders (`shuffles: n`) this vote came from; nil with one order.
     /// The judge's rating is the mean over its orders, so a stored record re-aggregates alike.
     public var shuffle: Int?
+    /// Where a `multi` call split for the model's context began: the whole order's position of
+    /// this part's first answer. `position` is within the part (what the model saw), so position
+    /// figures compare votes of one part only. Nil when the call was not split.
+    public var part: Int?
     /// Why the answer could not be read (or what a scorer measured), in words.
     public var detail: String?
 
     public init(
         judge: String, aspect: String, rating: Double?, rationale: String? = nil, position: Int? = nil,
         raw: String, parse: ParseStatus, attempts: Int = 1, notApplicable: Bool = false, types: [String]? = nil,
-        verdict: String? = nil, opponent: Int? = nil, sample: Int? = nil, shuffle: Int? = nil, detail: String? = nil
+        verdict: String? = nil, opponent: Int? = nil, sample: Int? = nil, shuffle: Int? = nil, part: Int? = nil, detail: String? = nil
     ) {
         self.judge = judge
         self.aspect = aspect
@@ -61,6 +65,7 @@ public struct JudgeVote: Codable, Hashable, Sendable {
         self.opponent = opponent
         self.sample = sample
         self.shuffle = shuffle
+        self.part = part
         self.detail = detail
     }
 
@@ -68,7 +73,7 @@ public struct JudgeVote: Codable, Hashable, Sendable {
     public var isRead: Bool { parse == .ok || parse == .retried }
 
     enum CodingKeys: String, CodingKey {
-        case judge, aspect, rating, rationale, position, raw, parse, attempts, types, verdict, opponent, sample, shuffle, detail
+        case judge, aspect, rating, rationale, position, raw, parse, attempts, types, verdict, opponent, sample, shuffle, part, detail
         case notApplicable = "not_applicable"
     }
 
@@ -88,6 +93,7 @@ public struct JudgeVote: Codable, Hashable, Sendable {
         opponent = try c.decodeIfPresent(Int.self, forKey: .opponent)
         sample = try c.decodeIfPresent(Int.self, forKey: .sample)
         shuffle = try c.decodeIfPresent(Int.self, forKey: .shuffle)
+        part = try c.decodeIfPresent(Int.self, forKey: .part)
         detail = try c.decodeIfPresent(String.self, forKey: .detail)
     }
 
@@ -107,6 +113,7 @@ public struct JudgeVote: Codable, Hashable, Sendable {
         try c.encodeIfPresent(opponent, forKey: .opponent)
         try c.encodeIfPresent(sample, forKey: .sample)
         try c.encodeIfPresent(shuffle, forKey: .shuffle)
+        try c.encodeIfPresent(part, forKey: .part)
         try c.encodeIfPresent(detail, forKey: .detail)
     }
 }

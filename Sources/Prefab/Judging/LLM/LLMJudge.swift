@@ -142,7 +142,7 @@ struct LLMJudge: PromptJudge {
             for (position, result) in answer.reading.value.enumerated() {
                 votes[indices[position], default: []].append(
                     vote(rubric: rubric, result: result, answer: answer, position: position, sample: sample,
-                         shuffle: configuration.shuffles > 1 ? shuffle : nil))
+                         shuffle: configuration.shuffles > 1 ? shuffle : nil, part: part?.lowerBound))
             }
         }
         return (votes, calls)
@@ -368,7 +368,7 @@ struct LLMJudge: PromptJudge {
 
     private func vote(
         rubric: Rubric, result: Result<ParsedRating, JudgeParseFailure>, answer: JudgeCall<some Sendable>.Answer,
-        position: Int?, sample: Int, shuffle: Int? = nil
+        position: Int?, sample: Int, shuffle: Int? = nil, part: Int? = nil
     ) -> JudgeVote {
         let sampleIndex = configuration.samples > 1 ? sample : nil
         switch result {
@@ -378,11 +378,11 @@ struct LLMJudge: PromptJudge {
                 rationale: [parsed.rationale, parsed.rationaleForRating].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n"),
                 position: position, raw: answer.raw, parse: Self.status(read: true, attempt: answer.attempt), attempts: answer.attempts,
                 notApplicable: parsed.rating == .notApplicable, types: rubric.types == nil ? nil : (parsed.types ?? []),
-                sample: sampleIndex, shuffle: shuffle)
+                sample: sampleIndex, shuffle: shuffle, part: part)
         case .failure(let failure):
             return JudgeVote(
                 judge: name, aspect: rubric.name, rating: nil, position: position, raw: answer.raw, parse: .failed,
-                attempts: answer.attempts, sample: sampleIndex, shuffle: shuffle, detail: failure.description)
+                attempts: answer.attempts, sample: sampleIndex, shuffle: shuffle, part: part, detail: failure.description)
         }
     }
 

@@ -46,7 +46,7 @@ public struct ReliabilityAccumulator: Sendable {
         let lengths = completions.map { $0.response.count }
         // Rating votes: (completion, aspect) → judge → ratings (several with samples > 1).
         var units: [UnitKey: [String: [Double]]] = [:]
-        // For bias figures, per call: (judge, aspect, sample, shuffle) → [(completion, position, rating)].
+        // For bias figures, per call: (judge, aspect, sample, shuffle, part) → [(completion, position, rating)].
         var calls: [CallKey: [(completion: Int, position: Int?, rating: Double)]] = [:]
         // Pairwise outcomes on the lower-index completion: (judge, aspect, sample, i, j) → position → outcome.
         var orders: [OrderKey: [Int: Double]] = [:]
@@ -60,7 +60,7 @@ public struct ReliabilityAccumulator: Sendable {
                 count(vote)
                 guard vote.isRead, let rating = vote.rating else { continue }
                 units[UnitKey(completion: index, aspect: vote.aspect), default: [:]][vote.judge, default: []].append(rating)
-                calls[CallKey(judge: vote.judge, aspect: vote.aspect, sample: vote.sample ?? 0, shuffle: vote.shuffle ?? 0), default: []]
+                calls[CallKey(judge: vote.judge, aspect: vote.aspect, sample: vote.sample ?? 0, shuffle: vote.shuffle ?? 0, part: vote.part ?? 0), default: []]
                     .append((index, vote.position, rating))
             }
         }
@@ -175,6 +175,8 @@ public struct ReliabilityAccumulator: Sendable {
         var aspect: String
         var sample: Int
         var shuffle: Int
+        /// A split call's parts are separate calls: positions in different parts don't compare.
+        var part: Int
     }
 
     private struct OrderKey: Hashable {
