@@ -39,7 +39,11 @@ struct BatchingChatClient: ChatClient {
 
     func chat(_ request: ChatRequest) async throws -> ChatResponse {
         let key = CacheKey.chat(request, identity: endpoint.identity)
-        if let entry = try await cache.lookup(key), entry.kind == "chat",
+        // Looked up outside the caller's task: when one call of a prompt is collected, the judge's
+        // task group cancels its siblings, and a cancelled lookup would leave their calls for a
+        // later round (more batches than needed). Uncancelled, every call of the round is seen.
+        let cache = self.cache
+        if let entry = try await Task(operation: { try await cache.lookup(key) }).value, entry.kind == "chat",
            var response = try? JSONDecoder().decode(ChatResponse.self, from: entry.payload) {
             response.cached = true
             return response
