@@ -155,27 +155,29 @@ extension RunJournal {
     /// The run's batches, oldest first; only those still needing work when `open`.
     package func batches(open: Bool = false) throws(RunError) -> [JournaledBatch] {
         do {
-            return try queue.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT id, endpoint, stage, round, path, requests, bytes, structured, state, file_id, batch_id,
-                        provider_state, succeeded, failed, creating_at FROM batches ORDER BY id
-                    """).compactMap { row -> JournaledBatch? in
-                    guard let state = JournaledBatch.State(rawValue: row[8]) else { return nil }
-                    var batch = JournaledBatch(
-                        endpoint: row[1], stage: row[2], round: row[3], path: row[4], requests: row[5], bytes: row[6], structured: row[7])
-                    batch.id = row[0]
-                    batch.state = state
-                    batch.fileID = row[9]
-                    batch.batchID = row[10]
-                    batch.providerState = row[11]
-                    batch.succeeded = row[12]
-                    batch.failed = row[13]
-                    batch.creatingAt = row[14]
-                    return open && !state.isOpen ? nil : batch
-                }
-            }
+            return try queue.read { db in try Self.batches(in: db, open: open) }
         } catch {
             throw .journal(path: path, reason: "\(error)")
+        }
+    }
+
+    static func batches(in db: Database, open: Bool) throws -> [JournaledBatch] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, endpoint, stage, round, path, requests, bytes, structured, state, file_id, batch_id,
+                provider_state, succeeded, failed, creating_at FROM batches ORDER BY id
+            """).compactMap { row -> JournaledBatch? in
+            guard let state = JournaledBatch.State(rawValue: row[8]) else { return nil }
+            var batch = JournaledBatch(
+                endpoint: row[1], stage: row[2], round: row[3], path: row[4], requests: row[5], bytes: row[6], structured: row[7])
+            batch.id = row[0]
+            batch.state = state
+            batch.fileID = row[9]
+            batch.batchID = row[10]
+            batch.providerState = row[11]
+            batch.succeeded = row[12]
+            batch.failed = row[13]
+            batch.creatingAt = row[14]
+            return open && !state.isOpen ? nil : batch
         }
     }
 

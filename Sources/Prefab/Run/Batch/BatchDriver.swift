@@ -55,6 +55,8 @@ struct BatchDriver: Sendable {
             if let state { batch.state = state }
             try journal.updateBatch(batch)
             tally.set(batch)
+            let line = tally.line
+            monitor.update { $0.phase = "batches: \(line)" }
         }
 
         if batch.state == .written || batch.state == .uploading {
