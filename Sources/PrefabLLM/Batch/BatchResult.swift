@@ -15,7 +15,7 @@ public struct BatchResult: Sendable {
 
     /// Reads one line of an OpenAI output or error file: `{custom_id, response: {status_code,
     /// body}, error}`.
-    static func openAI(line: UnsafeRawBufferPointer) throws -> BatchResult {
+    package static func openAI(line: UnsafeRawBufferPointer) throws -> BatchResult {
         let json = try JSONValue(parsing: line)
         guard let customID = json["custom_id"]?.stringValue else { throw WireError("a result line without custom_id") }
         if let response = json["response"], !response.isNull, let status = response["status_code"]?.intValue, let body = response["body"] {
@@ -29,7 +29,7 @@ public struct BatchResult: Sendable {
     }
 
     /// Reads one line of Anthropic's results: `{custom_id, result: {type, message | error}}`.
-    static func anthropic(line: UnsafeRawBufferPointer) throws -> BatchResult {
+    package static func anthropic(line: UnsafeRawBufferPointer) throws -> BatchResult {
         let json = try JSONValue(parsing: line)
         guard let customID = json["custom_id"]?.stringValue, let result = json["result"], let type = result["type"]?.stringValue else {
             throw WireError("a result line without custom_id and result.type")
