@@ -40,6 +40,23 @@ struct BatchFilesCommand: AsyncParsableCommand {
         }
         let files = try writer.finish()
         let writeSeconds = Self.seconds(since: clock)
+        // Where the writing time goes: the cache key (computed for the cache lookup in any case),
+        // the synchronous body, and the line with its write.
+        clock = ContinuousClock.now
+        var keys: [String] = []
+        keys.reserveCapacity(requests.count)
+        for request in requests { keys.append(CacheKey.chat(request, identity: client.identity)) }
+        let keySeconds = Self.seconds(since: clock)
+        clock = ContinuousClock.now
+        var bodies: [JSONValue] = []
+        bodies.reserveCapacity(requests.count)
+        for request in requests { bodies.append(client.batchBody(for: request)!.body) }
+        let bodySeconds = Self.seconds(since: clock)
+        clock = ContinuousClock.now
+        let lines = BatchFileWriter(anthropic: false, maxRequests: 50_000, maxBytes: 190_000_000) { "\(directory)/lines-\($0).jsonl" }
+        for (key, body) in zip(keys, bodies) { try lines.append(customID: key, body: body) }
+        _ = try lines.finish()
+        let lineSeconds = Self.seconds(since: clock)
 
         // An output file: one chat completion per request.
         var output = [UInt8]()
@@ -68,7 +85,7 @@ struct BatchFilesCommand: AsyncParsableCommand {
         let megabytes = Double(files.map(\.bytes).reduce(0, +)) / 1_000_000
         print("""
             batch files: \(requests.count) requests in \(files.count) files (\(String(format: "%.1f", megabytes)) MB)
-            write: \(Int(Double(requests.count) / writeSeconds)) requests/s (\(String(format: "%.2f", writeSeconds)) s)
+            write: \(Int(Double(requests.count) / writeSeconds)) requests/s (\(String(format: "%.2f", writeSeconds)) s): cache keys \(Int(Double(requests.count) / keySeconds))/s, bodies \(Int(Double(requests.count) / bodySeconds))/s, lines written \(Int(Double(requests.count) / lineSeconds))/s
             read:  \(Int(Double(requests.count) / readSeconds)) results/s (\(String(format: "%.2f", readSeconds)) s, \(tokens) tokens)
             target: 100000 requests/s each way
             """)

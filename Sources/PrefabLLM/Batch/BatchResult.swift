@@ -5,7 +5,7 @@ import PrefabShards
 public struct BatchResult: Sendable {
     public enum Outcome: Sendable {
         /// The body the synchronous endpoint would have answered with.
-        case succeeded(body: Data)
+        case succeeded(body: JSONValue)
         /// The request failed: its HTTP status when the provider gave one, and why.
         case failed(status: Int?, reason: String)
     }
@@ -19,9 +19,8 @@ public struct BatchResult: Sendable {
         let json = try JSONValue(parsing: line)
         guard let customID = json["custom_id"]?.stringValue else { throw WireError("a result line without custom_id") }
         if let response = json["response"], !response.isNull, let status = response["status_code"]?.intValue, let body = response["body"] {
-            let bytes = Data(body.serializedBytes())
-            if (200..<300).contains(status) { return BatchResult(customID: customID, outcome: .succeeded(body: bytes)) }
-            return BatchResult(customID: customID, outcome: .failed(status: Int(status), reason: ErrorMessage.extract(from: bytes)))
+            if (200..<300).contains(status) { return BatchResult(customID: customID, outcome: .succeeded(body: body)) }
+            return BatchResult(customID: customID, outcome: .failed(status: Int(status), reason: ErrorMessage.extract(from: Data(body.serializedBytes()))))
         }
         let error = json["error"]
         let reason = [error?["code"]?.stringValue, error?["message"]?.stringValue].compactMap { $0 }.joined(separator: ": ")
@@ -37,7 +36,7 @@ public struct BatchResult: Sendable {
         switch type {
         case "succeeded":
             guard let message = result["message"] else { throw WireError("a succeeded result without its message") }
-            return BatchResult(customID: customID, outcome: .succeeded(body: Data(message.serializedBytes())))
+            return BatchResult(customID: customID, outcome: .succeeded(body: message))
         case "errored":
             let error = result["error"]?["error"] ?? result["error"]
             let reason = [error?["type"]?.stringValue, error?["message"]?.stringValue].compactMap { $0 }.joined(separator: ": ")

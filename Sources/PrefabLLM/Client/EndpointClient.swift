@@ -201,10 +201,10 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
     }
 
     /// Reads a synchronous answer's body, as `chat` would, for a batch result.
-    package func parseBatchAnswer(_ data: Data, model: String) throws -> ChatResponse {
+    package func parseBatchAnswer(_ body: JSONValue, model: String) throws -> ChatResponse {
         switch wire {
-        case .openAI: try OpenAIWire.parseChat(data, requestedModel: model, latency: 0)
-        case .anthropic: try AnthropicWire.parseMessage(data, requestedModel: model, latency: 0)
+        case .openAI: try OpenAIWire.parseChat(json: body, requestedModel: model, latency: 0)
+        case .anthropic: try AnthropicWire.parseMessage(json: body, requestedModel: model, latency: 0)
         }
     }
 
