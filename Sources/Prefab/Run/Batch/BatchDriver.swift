@@ -20,6 +20,10 @@ struct BatchDriver: Sendable {
     let monitor: RunMonitor
     let control: RunControl
     let tally: BatchTally
+    /// Uploads, create calls that carry the requests (Anthropic) and result downloads, one at a
+    /// time: each holds a whole batch file in memory, so memory holds one however many batches
+    /// a round has.
+    let transfers = ConcurrencyGate(limit: 1)
     var logger = Logger(label: "prefab.batch")
 
     /// Drives `batches` concurrently until each is collected (or the run is asked to stop).
@@ -72,7 +76,8 @@ struct BatchDriver: Sendable {
                 while stored == nil {
                     tries += 1
                     try save(.uploading)
-                    let uploaded = try await api.upload(path: batch.path, name: batch.marker)
+                    let (path, marker) = (batch.path, batch.marker)
+                    let uploaded = try await oneAtATime { try await api.upload(path: path, name: marker) }
                     if uploaded.bytes < 0 || uploaded.bytes == batch.bytes {
                         stored = uploaded
                     } else {
@@ -98,9 +103,12 @@ struct BatchDriver: Sendable {
                 try client.reserveBatch(requests: batch.requests)
                 batch.creatingAt = Date().timeIntervalSince1970
                 try save(.creating)
-                status = try await api.create(
-                    fileID: batch.fileID, path: batch.path, marker: batch.marker, structured: batch.structured,
-                    completionWindow: settings.completionWindow)
+                let creating = batch
+                status = try await oneAtATime {
+                    try await api.create(
+                        fileID: creating.fileID, path: creating.path, marker: creating.marker, structured: creating.structured,
+                        completionWindow: settings.completionWindow)
+                }
             }
             batch.batchID = status!.id
             batch.providerState = status!.state
@@ -125,9 +133,21 @@ struct BatchDriver: Sendable {
         }
 
         if batch.state == .ended {
-            try await collect(&batch, api: api, client: client)
+            let ended = batch
+            let collected = try await oneAtATime { try await self.collect(ended, api: api, client: client) }
+            batch = collected
             try save(.collected)
         }
+    }
+
+    private func oneAtATime<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await transfers.run { () async -> Result<T, any Error> in
+            do {
+                return .success(try await body())
+            } catch {
+                return .failure(error)
+            }
+        }.get()
     }
 
     /// The batch a lost create call made, if the provider has it.
@@ -144,8 +164,9 @@ struct BatchDriver: Sendable {
 
     /// Reads a finished batch's results into the cache and records every request that did not
     /// succeed (answered with an error, expired, cancelled, or missing from the results).
-    private func collect(_ batch: inout JournaledBatch, api: BatchAPI, client: EndpointClient) async throws {
-        guard let id = batch.batchID else { return }
+    private func collect(_ ended: JournaledBatch, api: BatchAPI, client: EndpointClient) async throws -> JournaledBatch {
+        var batch = ended
+        guard let id = batch.batchID else { return batch }
         let status = try await api.retrieve(id)
         var answered = Set<String>()
         var failures: [(key: String, endpoint: String, status: Int?, reason: String)] = []
@@ -190,6 +211,7 @@ struct BatchDriver: Sendable {
                 "batch": "\(batch.id)", "failed": "\(failures.count)", "first": "\(failures[0].reason)",
             ])
         }
+        return batch
     }
 
     /// The custom ids (cache keys) of a batch file, in order.
