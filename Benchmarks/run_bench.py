@@ -135,7 +135,7 @@ def write_config(directory: str, prompts: str, sim_url: str, args) -> str:
         limits = f"{{max_concurrent: {args.max_concurrent}, requests_per_minute: {args.rpm}}}"
     if getattr(args, "batch", False):
         # Every call through prefab-sim's batch APIs (docs/batch.md).
-        limits += ", batch: {poll: 0.05s}"
+        limits += ", batch: {poll: 0.05s, max_bytes: 30MB}"  # prefab-sim takes bodies up to 32 MiB
     models = "\n".join(
         f"    - {{name: {name}, endpoint: sim, parameters: {{temperature: {temperature}, max_tokens: {args.max_tokens}}}}}"
         for name, temperature in POOL
