@@ -190,6 +190,21 @@ import Testing
         }
     }
 
+    /// A batch that would pass the request budget is not created; the run stops for the budget.
+    @Test func aBatchBeyondTheRequestBudgetIsNotCreated() async throws {
+        try await SimulatorHarness.run(SimulatorConfiguration(responseWords: 6, threads: 2)) { server in
+            let directory = try Self.makeRun(server, prompts: 20)
+            let config = directory + "/batch.yaml"
+            try (String(contentsOfFile: config, encoding: .utf8) + "\nbudget: {max_requests: 30}\n")
+                .write(toFile: config, atomically: true, encoding: .utf8)
+            let summary = try await RunFixtures.pipeline(config).run()
+            #expect(summary.stopReason == .budget)
+            #expect(summary.done == 0)
+            #expect(server.stats().batches.created == 0)
+            #expect(server.stats().requests(path: "/v1/chat/completions") == 0)
+        }
+    }
+
     @Test func theBatchesCommandListsAndCancels() async throws {
         try await SimulatorHarness.run(SimulatorConfiguration(responseWords: 6, threads: 2, batchDelaySeconds: 600)) { server in
             let directory = try Self.makeRun(server, prompts: 5)

@@ -39,6 +39,10 @@ struct BatchDriver: Sendable {
             }
         } catch let error as RunError {
             throw error
+        } catch EndpointError.budgetExhausted {
+            // A batch that would pass the request budget is not created: the run stops as for
+            // any spent budget, and what the other batches answered stays in the cache.
+            control.stop(.budget)
         } catch let error as EndpointError {
             throw .endpoint("batches: \(error)")
         } catch is CancellationError {
