@@ -190,6 +190,24 @@ import Testing
         }
     }
 
+    /// `--dry-run` prices a batch endpoint's calls at its batch price (half, by default).
+    @Test func aDryRunPricesBatchCallsAtTheBatchPrice() async throws {
+        try await SimulatorHarness.run(SimulatorConfiguration(threads: 2)) { server in
+            let directory = try Self.makeRun(server, prompts: 10)
+            var costs: [String: Double] = [:]
+            for name in ["batch", "sync"] {
+                let config = "\(directory)/\(name).yaml"
+                try String(contentsOfFile: config, encoding: .utf8)
+                    .replacingOccurrences(of: "model: sim-model,", with: "model: sim-model, price: {input_per_million: 2, output_per_million: 8},")
+                    .write(toFile: config, atomically: true, encoding: .utf8)
+                let estimate = try await RunEstimate.make(setup: try RunSetup.load(file: config))
+                costs[name] = try #require(estimate.endpoints.first { $0.endpoint == "sim" }?.cost)
+            }
+            #expect(costs["sync"]! > 0)
+            #expect(abs(costs["batch"]! - costs["sync"]! / 2) < 1e-12)
+        }
+    }
+
     /// A batch that would pass the request budget is not created; the run stops for the budget.
     @Test func aBatchBeyondTheRequestBudgetIsNotCreated() async throws {
         try await SimulatorHarness.run(SimulatorConfiguration(responseWords: 6, threads: 2)) { server in
