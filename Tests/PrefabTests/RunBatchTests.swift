@@ -12,7 +12,7 @@ import Testing
     /// A run directory: prompts, a one-aspect judges file, and two configs over `server`, one
     /// batched (`batch.yaml`, output `out`) and one synchronous (`sync.yaml`, output `sync`),
     /// each with its own cache so neither answers the other.
-    static func makeRun(_ server: SimulatorServer, prompts: Int, batch: String = "") throws -> String {
+    static func makeRun(_ server: SimulatorServer, prompts: Int, batch: String = "", attempts: Int = 3) throws -> String {
         let directory = try JudgingFixtures.temporaryDirectory()
         try RunFixtures.writePrompts(prompts, to: directory + "/prompts.jsonl")
         try FileManager.default.createSymbolicLink(atPath: directory + "/rubrics", withDestinationPath: RunFixtures.repository + "/rubrics")
@@ -25,7 +25,7 @@ import Testing
             """.write(toFile: directory + "/judges.yaml", atomically: true, encoding: .utf8)
         for (name, batched) in [("batch", true), ("sync", false)] {
             let block = batched ? ", batch: {poll: 0.02s, max_requests: 150\(batch)}" : ""
-            let retry = "{max_attempts: 3, initial_delay: 0.001, max_delay: 0.01}"
+            let retry = "{max_attempts: \(attempts), initial_delay: 0.001, max_delay: 0.01}"
             try """
                 seed: 5
                 prompts: {path: prompts.jsonl}
@@ -91,7 +91,9 @@ import Testing
     func batchFaultsEndInCompleteOutput(_ fault: String) async throws {
         let faults = try BatchFaults(parsing: fault)
         try await SimulatorHarness.run(SimulatorConfiguration(responseWords: 6, threads: 2, batchFaults: faults)) { server in
-            let directory = try Self.makeRun(server, prompts: 120)
+            // Six tries (the default): with 10% failing, a request fails all six about once in
+            // a million; with three, one of the 360 would fail every time about once in three runs.
+            let directory = try Self.makeRun(server, prompts: 120, attempts: 6)
             let expected = try await Self.reference(directory)
             server.resetStats()
             let summary = try await RunFixtures.pipeline(directory + "/batch.yaml").run()

@@ -79,9 +79,14 @@ struct BatchDriver: Sendable {
                 var tries = 0
                 while stored == nil {
                     tries += 1
-                    try save(.uploading)
-                    let (path, marker) = (batch.path, batch.marker)
-                    let uploaded = try await oneAtATime { try await api.upload(path: path, name: marker) }
+                    batch.state = .uploading
+                    // Journaled once its turn comes, right before the upload starts.
+                    let uploading = batch
+                    let uploaded = try await oneAtATime {
+                        try self.journal.updateBatch(uploading)
+                        return try await api.upload(path: uploading.path, name: uploading.marker)
+                    }
+                    tally.set(batch)
                     if uploaded.bytes < 0 || uploaded.bytes == batch.bytes {
                         stored = uploaded
                     } else {
@@ -105,14 +110,21 @@ struct BatchDriver: Sendable {
             if status == nil {
                 if control.stopReason != nil { return }
                 try client.reserveBatch(requests: batch.requests)
-                batch.creatingAt = Date().timeIntervalSince1970
-                try save(.creating)
-                let creating = batch
-                status = try await oneAtATime {
-                    try await api.create(
+                batch.state = .creating
+                let waiting = batch
+                // Journaled (with its time, for finding the batch again) once its turn comes,
+                // right before the create call starts.
+                let (created, creating) = try await oneAtATime { () async throws -> (BatchStatus, JournaledBatch) in
+                    var creating = waiting
+                    creating.creatingAt = Date().timeIntervalSince1970
+                    try self.journal.updateBatch(creating)
+                    let status = try await api.create(
                         fileID: creating.fileID, path: creating.path, marker: creating.marker, structured: creating.structured,
                         completionWindow: settings.completionWindow)
+                    return (status, creating)
                 }
+                batch = creating
+                status = created
             }
             batch.batchID = status!.id
             batch.providerState = status!.state
