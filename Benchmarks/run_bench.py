@@ -133,6 +133,9 @@ def write_config(directory: str, prompts: str, sim_url: str, args) -> str:
     limits = f"{{max_concurrent: {args.max_concurrent}}}"
     if getattr(args, "rpm", 0):
         limits = f"{{max_concurrent: {args.max_concurrent}, requests_per_minute: {args.rpm}}}"
+    if getattr(args, "batch", False):
+        # Every call through prefab-sim's batch APIs (docs/batch.md).
+        limits += ", batch: {poll: 0.05s, max_bytes: 30MB}"  # prefab-sim takes bodies up to 32 MiB
     models = "\n".join(
         f"    - {{name: {name}, endpoint: sim, parameters: {{temperature: {temperature}, max_tokens: {args.max_tokens}}}}}"
         for name, temperature in POOL
@@ -435,6 +438,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep each run's directory")
     parser.add_argument("--rss-timeline", help="append prefab run's RSS every 0.5 s to this file")
     parser.add_argument("--quiet-prefab", action="store_true", help="drop prefab run's stdout")
+    parser.add_argument("--batch", action="store_true", help="both endpoints with a batch: block (calls through the batch APIs)")
     args = parser.parse_args()
     {"throughput": throughput, "memory": memory, "ratelimit": ratelimit}[args.benchmark](args)
 

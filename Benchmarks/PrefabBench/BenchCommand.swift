@@ -12,6 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
             CacheWriterCommand.self,
             ShardsBenchmark.self,
             ShardsPhaseCommand.self,
+            BatchFilesCommand.self,
         ]
     )
 }

@@ -107,6 +107,11 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     /// whose messages and `max_tokens` need more gets llama.cpp's HTTP 400 "exceeds the
     /// available context size", and `GET /props` reports it. Nil: no limit and no `/props`.
     public var contextWindow: Int?
+    /// Seconds from a batch's creation until it completes (`--batch-delay`); it shows
+    /// `validating`, `in_progress` and `finalizing` on the way.
+    public var batchDelaySeconds: Double
+    /// Faults injected into batches (`--batch-faults`).
+    public var batchFaults: BatchFaults
 
     public init(
         host: String = "127.0.0.1",
@@ -127,7 +132,9 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         threads: Int = 0,
         maxBodyBytes: Int = 32 << 20,
         answerStyle: AnswerStyle = .plain,
-        contextWindow: Int? = nil
+        contextWindow: Int? = nil,
+        batchDelaySeconds: Double = 0,
+        batchFaults: BatchFaults = BatchFaults()
     ) {
         self.host = host
         self.port = port
@@ -148,6 +155,8 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         self.maxBodyBytes = maxBodyBytes
         self.answerStyle = answerStyle
         self.contextWindow = contextWindow
+        self.batchDelaySeconds = batchDelaySeconds
+        self.batchFaults = batchFaults
     }
 
     /// Parses the command-line form of error rates: `500=0.1,503=0.05,429=0.1`.
@@ -195,6 +204,9 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         }
         if let apiKey, apiKey.isEmpty { throw .invalidValue("apiKey", "(empty)", reason: "must not be empty when set") }
         guard !models.isEmpty else { throw .invalidValue("models", "[]", reason: "list at least one model id") }
+        guard batchDelaySeconds >= 0, batchDelaySeconds.isFinite else {
+            throw .invalidValue("batchDelaySeconds", "\(batchDelaySeconds)", reason: "must be a non-negative number of seconds")
+        }
         guard maxBodyBytes > 0 else { throw .invalidValue("maxBodyBytes", "\(maxBodyBytes)", reason: "must be positive") }
     }
 }

@@ -7,6 +7,8 @@ import PrefabShards
 final class SimulatorEngine: Sendable {
     let configuration: SimulatorConfiguration
     let recorder = StatsRecorder()
+    /// Uploaded files and batches; kept across `/sim/reset` (a reset zeroes counts, not state).
+    let batches = BatchStore()
 
     init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
@@ -143,6 +145,9 @@ final class SimulatorEngine: Sendable {
                     .reply(style: .openAI, headers: [("allow", "POST")])
             }
             return endpoint.reply(to: request, context: context)
+        }
+        if let reply = BatchRoutes.reply(to: request, context: context, store: batches) {
+            return reply
         }
         switch (request.method, request.path) {
         case ("GET", "/v1/models"):

@@ -21,6 +21,28 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
         }
     }
 
+    /// Batches created (OpenAI `/v1/batches` and Anthropic `/v1/messages/batches`): tests compare
+    /// them with the batches a run needed to prove that nothing was submitted twice.
+    public struct BatchStats: Sendable, Equatable, Codable {
+        public var created: Int
+        /// Requests in every batch created, together.
+        public var requestsSubmitted: Int
+        /// Batches created per provider: "openai", "anthropic".
+        public var byProvider: [String: Int]
+
+        public init(created: Int = 0, requestsSubmitted: Int = 0, byProvider: [String: Int] = [:]) {
+            self.created = created
+            self.requestsSubmitted = requestsSubmitted
+            self.byProvider = byProvider
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case created
+            case requestsSubmitted = "requests_submitted"
+            case byProvider = "by_provider"
+        }
+    }
+
     /// Every counted request.
     public var totalRequests: Int
     /// Requests received and not yet answered (hanging requests count until their connection closes).
@@ -42,12 +64,14 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
     public var seededRequests: Int
     /// Requests that asked for a JSON schema or JSON object answer.
     public var structuredRequests: Int
+    /// Batches created and the requests they held.
+    public var batches: BatchStats
 
     public init(
         totalRequests: Int = 0, inFlight: Int = 0, paths: [String: PathStats] = [:],
         models: [String: Int] = [:], faults: [String: Int] = [:], uniqueBodies: Int = 0,
         promptTokens: Int = 0, completionTokens: Int = 0, seededRequests: Int = 0,
-        structuredRequests: Int = 0
+        structuredRequests: Int = 0, batches: BatchStats = BatchStats()
     ) {
         self.totalRequests = totalRequests
         self.inFlight = inFlight
@@ -59,6 +83,7 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
         self.completionTokens = completionTokens
         self.seededRequests = seededRequests
         self.structuredRequests = structuredRequests
+        self.batches = batches
     }
 
     enum CodingKeys: String, CodingKey {
@@ -70,6 +95,7 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
         case completionTokens = "completion_tokens"
         case seededRequests = "seeded_requests"
         case structuredRequests = "structured_requests"
+        case batches
     }
 
     /// Requests that arrived on `path`.
@@ -104,6 +130,10 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
             "completion_tokens": int(completionTokens),
             "seeded_requests": int(seededRequests),
             "structured_requests": int(structuredRequests),
+            "batches": [
+                "created": int(batches.created), "requests_submitted": int(batches.requestsSubmitted),
+                "by_provider": counts(batches.byProvider),
+            ],
         ]
     }
 }

@@ -54,6 +54,15 @@ final class StatsRecorder: Sendable {
         }
     }
 
+    /// Counts a batch created on `provider` ("openai", "anthropic") with `requests` requests.
+    func recordBatch(provider: String, requests: Int) {
+        state.withLockedValue { state in
+            state.stats.batches.created += 1
+            state.stats.batches.requestsSubmitted += requests
+            state.stats.batches.byProvider[provider, default: 0] += 1
+        }
+    }
+
     func recordFault(_ name: String) {
         state.withLockedValue { $0.stats.faults[name, default: 0] += 1 }
     }

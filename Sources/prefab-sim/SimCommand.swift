@@ -70,6 +70,12 @@ struct SimCommand: AsyncParsableCommand {
     @Option(name: .customLong("answer-style"), help: "Plain-text answers: plain, or ultrafeedback-text (rating sections for UltraFeedback annotation prompts, as distilabel parses them).")
     var answerStyle: String = "plain"
 
+    @Option(name: .customLong("batch-delay"), help: "Seconds from a batch's creation until it completes (OpenAI /v1/batches, Anthropic /v1/messages/batches).")
+    var batchDelay: Double = 0
+
+    @Option(name: .customLong("batch-faults"), help: "Batch faults, comma-separated: expire[=N], cancel[=N], partial[=N], truncate-upload[=N] (the first N batches or uploads), fail=RATE (per-request errors).")
+    var batchFaults: String = ""
+
     func run() async throws {
         let configuration = try makeConfiguration()
         let server = SimulatorServer(configuration: configuration)
@@ -100,7 +106,9 @@ struct SimCommand: AsyncParsableCommand {
                 models: models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
                 threads: threads,
                 answerStyle: try .init(parsing: answerStyle),
-                contextWindow: contextWindow
+                contextWindow: contextWindow,
+                batchDelaySeconds: batchDelay,
+                batchFaults: try BatchFaults(parsing: batchFaults)
             )
             try configuration.validate()
             return configuration

@@ -179,10 +179,14 @@ package struct RunEstimate: Codable, Hashable, Sendable {
             "judge calls of a prompt whose answers are all cached were looked up in the cache by running the judges over it (\(probedPrompts) of \(estimate.prompts - estimate.finished) prompts); the others are estimated from each judge's rubrics and mode",
             "each uncached judge call is read on its first try; the retry ceiling is what unreadable answers could add (each judge's retries)",
             "reward-model scorers make one uncached call per answer, or per `batch` answers of a prompt",
-        ]
+        ] + (endpoints.contains { $0.batching != nil }
+            ? ["calls of endpoints with a `batch:` block are priced at their batch price (price.batch_input_per_million and batch_output_per_million, default half the synchronous price)"]
+            : [])
         estimate.endpoints = endpoints.map { endpoint in
             var figure = figures[endpoint.name]!
-            figure.cost = endpoint.price?.cost(of: TokenUsage(promptTokens: figure.promptTokens, completionTokens: figure.completionTokens))
+            // Calls of a batch endpoint cost its batch price (`price.batch_*`, default half).
+            let price = endpoint.batching != nil ? endpoint.price?.batch : endpoint.price
+            figure.cost = price?.cost(of: TokenUsage(promptTokens: figure.promptTokens, completionTokens: figure.completionTokens))
             return figure
         }.filter { $0.calls > 0 }
         return estimate

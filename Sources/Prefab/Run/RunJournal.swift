@@ -16,7 +16,8 @@ import GRDB
 /// so two processes never run the same run at once.
 package final class RunJournal: Sendable {
     package let path: String
-    private let queue: DatabaseQueue
+    /// The database; `RunJournal+Batches` keeps the run's batches in it too.
+    let queue: DatabaseQueue
     private let lock: Int32
     /// One compression context for every record (`commit` runs on one task at a time).
     private let compressor = Locked(ZstdBlob())
@@ -82,6 +83,7 @@ package final class RunJournal: Sendable {
                 // JSON array of the shard files (relative to the output) holding a prompt's records.
                 try db.execute(sql: "ALTER TABLE prompts ADD COLUMN shards TEXT")
             }
+            Self.registerBatchMigration(&migrator)
             try migrator.migrate(queue)
             let started = Date().timeIntervalSince1970
             let partsJSON = String(decoding: (try? StageShards.encoder().encode(parts)) ?? Data(), as: UTF8.self)

@@ -103,23 +103,30 @@ public struct RunPipeline: Sendable {
             throw .endpoint("\(error)")
         }
         monitor.attach(activities: activities, ledger: ledger, cache: cache)
-        let sampler: Sampler
-        let ensemble: JudgeEnsemble
-        do {
-            // The sampler guards its clients with the halt itself; the judges' are guarded here,
-            // with the same halt, so a refusal seen by either stops both.
-            sampler = try Sampler(setup: setup.sampling, clients: clients, halt: halt)
-            ensemble = try JudgeEnsemble(
-                configuration: setup.ensemble, clients: HaltingChatClient.wrap(clients, halt: halt),
-                rewardModels: try JudgeEnsemble.clients(for: setup.ensemble, from: endpointSet).rewardModels,
-                rubrics: setup.rubrics, seed: setup.configuration.sampling.seed, file: setup.judgesFile)
-        } catch let error as SamplerError {
-            throw .endpoint("\(error)")
-        } catch let error as JudgeSetupError {
-            throw .judges(error)
-        } catch {
-            throw .endpoint("\(error)")
+        let makeStages: StageMaker = { sampling, judging throws(RunError) in
+            do {
+                // The sampler guards its clients with the halt itself; the judges' are guarded here,
+                // with the same halt, so a refusal seen by either stops both.
+                let sampler = try Sampler(setup: setup.sampling, clients: sampling, halt: halt)
+                let ensemble = try JudgeEnsemble(
+                    configuration: setup.ensemble, clients: HaltingChatClient.wrap(judging, halt: halt),
+                    rewardModels: try JudgeEnsemble.clients(for: setup.ensemble, from: endpointSet).rewardModels,
+                    rubrics: setup.rubrics, seed: setup.configuration.sampling.seed, file: setup.judgesFile)
+                return (sampler, ensemble)
+            } catch let error as SamplerError {
+                throw .endpoint("\(error)")
+            } catch let error as JudgeSetupError {
+                throw .judges(error)
+            } catch {
+                throw .endpoint("\(error)")
+            }
         }
+        let removed = Set(hygiene?.removals.map { $0.ordinal - 1 } ?? [])
+        // Batch endpoints: their calls are answered by batches before the streaming pass.
+        clients = try await batchRounds(
+            journal: journal, cache: cache, endpointSet: endpointSet, clients: clients, activities: activities, halt: halt,
+            removed: removed, makeStages: makeStages)
+        let (sampler, ensemble) = try makeStages(clients, clients)
 
         let outputs = try RunOutputs(
             output: setup.outputDirectory, pairing: setup.pairing, configHash: String(setup.identity.prefix(16)),
@@ -128,8 +135,7 @@ public struct RunPipeline: Sendable {
         monitor.update { $0.phase = "running" }
         do {
             try await stream(
-                into: &state, sampler: sampler, ensemble: ensemble, halt: halt,
-                removed: Set(hygiene?.removals.map { $0.ordinal - 1 } ?? []))
+                into: &state, sampler: sampler, ensemble: ensemble, halt: halt, removed: removed)
             try await state.commit(force: true, seconds: monitor.elapsed)
         } catch {
             outputs.abandon()
@@ -199,7 +205,7 @@ public struct RunPipeline: Sendable {
     }
 
     /// What one prompt came to in this session.
-    private enum Outcome: Sendable {
+    enum Outcome: Sendable {
         /// Finished now, or earlier (from the journal, with the shard files it lists): the lines
         /// to write, and the rated record when it is at hand (replayed ones are decoded when written).
         case done(sample: [UInt8], rated: [UInt8], record: RatedRecord?, journaled: [String]?)
@@ -283,7 +289,7 @@ public struct RunPipeline: Sendable {
     /// Samples and judges one prompt. Once the halt has stopped, a prompt that did not finish is
     /// not a failure of its own: whatever failed, the run is ending because an endpoint refuses
     /// every call, and the next run asks again.
-    private static func process(_ prompt: PromptRecord, sampler: Sampler, ensemble: JudgeEnsemble, halt: EndpointHalt) async -> Outcome {
+    static func process(_ prompt: PromptRecord, sampler: Sampler, ensemble: JudgeEnsemble, halt: EndpointHalt) async -> Outcome {
         let sample = await sampler.sample(prompt)
         if halt.stop != nil, !sample.failures.isEmpty { return .notFinished }
         if sample.failures.contains(where: { $0.kind == .budget }) { return .notFinished }

@@ -37,6 +37,20 @@ public final class UsageLedger: Sendable {
         if let exhausted { throw .budgetExhausted(exhausted) }
     }
 
+    /// Counts `count` requests about to be submitted in a batch, or throws `budgetExhausted`
+    /// when the request budget has no room for all of them.
+    func reserveRequests(_ count: Int, endpoint: String, model: String) throws(EndpointError) {
+        let exhausted: BudgetLimit? = state.withLock { state in
+            if let limit = budget.maxRequests, state.started + count > limit { return .requests(limit) }
+            if let limit = budget.maxTokens, state.tokens >= limit { return .tokens(limit) }
+            if let limit = budget.maxCost, state.cost >= limit { return .cost(limit) }
+            state.started += count
+            state.records[Key(endpoint: endpoint, model: model), default: UsageRecord(endpoint: endpoint, model: model)].requests += count
+            return nil
+        }
+        if let exhausted { throw .budgetExhausted(exhausted) }
+    }
+
     func recordSuccess(endpoint: String, model: String, usage: TokenUsage, price: Price?) {
         let cost = price?.cost(of: usage) ?? 0
         state.withLock { state in

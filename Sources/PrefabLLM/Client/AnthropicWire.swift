@@ -63,6 +63,19 @@ enum AnthropicWire {
             id: message.id)
     }
 
+    /// `parseMessage` for a body already parsed (a batch result line).
+    static func parseMessage(json: JSONValue, requestedModel: String, latency: Double) throws -> ChatResponse {
+        guard let blocks = json["content"]?.arrayValue else { throw WireError("missing field 'content'") }
+        let text = blocks.filter { $0["type"]?.stringValue == "text" }.compactMap { $0["text"]?.stringValue }.joined()
+        func int(_ value: JSONValue?) -> Int? { value?.intValue.map { Int($0) } }
+        return ChatResponse(
+            model: json["model"]?.stringValue ?? requestedModel,
+            choices: [ChatChoice(index: 0, text: text, finishReason: json["stop_reason"]?.stringValue.map(FinishReason.fromAnthropic))],
+            usage: TokenUsage(promptTokens: int(json["usage"]?["input_tokens"]) ?? 0, completionTokens: int(json["usage"]?["output_tokens"]) ?? 0),
+            latency: latency,
+            id: json["id"]?.stringValue)
+    }
+
     private struct Models: Decodable {
         struct Item: Decodable {
             let id: String

@@ -138,6 +138,79 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
         }
     }
 
+    // MARK: Batches
+
+    /// What `chat(request)` would send, as one request of a batch: the body (the same bytes the
+    /// synchronous call sends), and whether it needs Anthropic's structured-outputs beta. Nil
+    /// for a request a batch cannot carry as one line (Anthropic with `n` > 1, whose choices are
+    /// separate calls); those are sent one by one.
+    package func batchBody(for request: ChatRequest) -> (body: JSONValue, structured: Bool)? {
+        let model = request.model ?? identity.model
+        let parameters = request.parameters.merged(over: configuration.parameters)
+        switch wire {
+        case .openAI:
+            return (OpenAIWire.chatBody(model: model, messages: request.messages, parameters: parameters), false)
+        case .anthropic:
+            guard max(1, parameters.n ?? 1) == 1 else { return nil }
+            var single = parameters
+            single.n = nil
+            guard let body = try? AnthropicWire.messagesBody(model: model, messages: request.messages, parameters: single) else { return nil }
+            let structured = if case .jsonSchema? = single.responseFormat { true } else { false }
+            return (body, structured)
+        }
+    }
+
+    /// Whether this endpoint speaks Anthropic's API (Message Batches) rather than OpenAI's.
+    package var speaksAnthropic: Bool { wire == .anthropic }
+
+    /// One request to the provider's batch routes (`path` under the base URL, or a whole URL such
+    /// as Anthropic's `results_url`), retried like any call while its failures are transient.
+    /// Not counted in the ledger: a batch's requests are counted when it is submitted and when
+    /// its results arrive. Returns the body of a 2xx answer; other statuses throw `EndpointError`.
+    package func batchCall(
+        _ method: HTTPRequest.Method, _ path: String, body: Data? = nil, contentType: String? = nil,
+        extraHeaders: [String: String] = [:], timeout: Double? = nil
+    ) async throws -> Data {
+        let (data, _) = try await attempts(
+            operation: path, model: identity.model, estimatedTokens: 0,
+            makeRequest: {
+                var request = self.request(method, path: path.hasPrefix("http") ? "" : path, body: body, extraHeaders: extraHeaders)
+                if path.hasPrefix("http") { request.url = path }
+                if let contentType { request.headers["Content-Type"] = contentType }
+                if let timeout { request.timeout = max(request.timeout, timeout) }
+                return request
+            },
+            parse: { data, _ in (data, TokenUsage()) })
+        return data
+    }
+
+    /// Counts `requests` batch requests about to be submitted against the budget's request
+    /// limit (their tokens and cost are counted when the results arrive).
+    package func reserveBatch(requests: Int) throws(EndpointError) {
+        try ledger.reserveRequests(requests, endpoint: configuration.name, model: identity.model)
+    }
+
+    /// Counts one batch answer's usage at the endpoint's batch price.
+    package func recordBatchAnswer(model: String, usage: TokenUsage) {
+        ledger.recordSuccess(endpoint: configuration.name, model: model, usage: usage, price: configuration.price?.batch)
+    }
+
+    /// Counts a batch request that failed.
+    package func recordBatchFailure() {
+        ledger.recordFailure(endpoint: configuration.name, model: identity.model)
+    }
+
+    /// Reads a synchronous answer's body, as `chat` would, for a batch result.
+    package func parseBatchAnswer(_ body: JSONValue, model: String) throws -> ChatResponse {
+        switch wire {
+        case .openAI: try OpenAIWire.parseChat(json: body, requestedModel: model, latency: 0)
+        case .anthropic: try AnthropicWire.parseMessage(json: body, requestedModel: model, latency: 0)
+        }
+    }
+
+    /// `text` with the API key taken out.
+    package func scrubbed(_ text: String) -> String { scrub(text) }
+
     // MARK: Context window
 
     /// `context_window` from the configuration; else, for the local server (llama.cpp), the

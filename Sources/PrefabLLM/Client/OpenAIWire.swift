@@ -89,6 +89,32 @@ enum OpenAIWire {
             id: completion.id)
     }
 
+    /// `parseChat` for a body already parsed (a batch result line): the same response, without
+    /// serializing the body again for `JSONDecoder`, which is most of the cost of reading a batch.
+    static func parseChat(json: JSONValue, requestedModel: String, latency: Double) throws -> ChatResponse {
+        guard let items = json["choices"]?.arrayValue else { throw WireError("missing field 'choices'") }
+        func int(_ value: JSONValue?) -> Int? { value?.intValue.map { Int($0) } }
+        let choices = items.enumerated().map { position, choice in
+            ChatChoice(
+                index: int(choice["index"]) ?? position,
+                text: choice["message"]?["content"]?.stringValue ?? choice["text"]?.stringValue ?? "",
+                finishReason: choice["finish_reason"]?.stringValue.map(FinishReason.init(rawValue:)),
+                logprobs: choice["logprobs"]?["content"]?.arrayValue?.map { entry in
+                    TokenLogprob(
+                        token: entry["token"]?.stringValue ?? "", logprob: entry["logprob"]?.doubleValue ?? 0,
+                        topLogprobs: (entry["top_logprobs"]?.arrayValue ?? []).map {
+                            .init(token: $0["token"]?.stringValue ?? "", logprob: $0["logprob"]?.doubleValue ?? 0)
+                        })
+                })
+        }
+        return ChatResponse(
+            model: json["model"]?.stringValue ?? requestedModel,
+            choices: choices.sorted { $0.index < $1.index },
+            usage: TokenUsage(promptTokens: int(json["usage"]?["prompt_tokens"]) ?? 0, completionTokens: int(json["usage"]?["completion_tokens"]) ?? 0),
+            latency: latency,
+            id: json["id"]?.stringValue)
+    }
+
     static func embeddingsBody(model: String, request: EmbeddingRequest) -> JSONValue {
         var body: JSONObject = [
             "model": .string(model),

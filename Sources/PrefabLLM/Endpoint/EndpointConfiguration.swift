@@ -29,6 +29,8 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
     /// not say (`context_window`). Judges split a multi-mode call that would not fit into smaller
     /// groups. Nil: for `local`, asked of the server (llama.cpp's `/props`); else unknown.
     public var contextWindow: Int?
+    /// Send calls through the provider's batch API (`batch:`); nil or `enabled: false` calls one by one.
+    public var batch: BatchConfiguration?
 
     public init(
         name: String,
@@ -43,7 +45,8 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
         timeouts: Timeouts = Timeouts(),
         retry: RetryPolicy = RetryPolicy(),
         anthropicVersion: String = "2023-06-01",
-        contextWindow: Int? = nil
+        contextWindow: Int? = nil,
+        batch: BatchConfiguration? = nil
     ) {
         self.name = name
         self.provider = provider
@@ -58,6 +61,13 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
         self.retry = retry
         self.anthropicVersion = anthropicVersion
         self.contextWindow = contextWindow
+        self.batch = batch
+    }
+
+    /// The batch settings when this endpoint's calls go through a batch API.
+    public var batching: BatchConfiguration? {
+        guard let batch, batch.enabled, provider != .local else { return nil }
+        return batch
     }
 
     enum CodingKeys: String, CodingKey {
@@ -68,6 +78,7 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
         case headers, limits, price, timeouts, retry
         case anthropicVersion = "anthropic_version"
         case contextWindow = "context_window"
+        case batch
     }
 
     public init(from decoder: any Decoder) throws {
@@ -85,6 +96,7 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
         retry = try container.decodeIfPresent(RetryPolicy.self, forKey: .retry) ?? RetryPolicy()
         anthropicVersion = try container.decodeIfPresent(String.self, forKey: .anthropicVersion) ?? "2023-06-01"
         contextWindow = try container.decodeIfPresent(Int.self, forKey: .contextWindow)
+        batch = try container.decodeIfPresent(BatchConfiguration.self, forKey: .batch)
     }
 
     /// Header names that carry credentials; they must come from `api_key_env`, never a config.
@@ -114,6 +126,10 @@ public struct EndpointConfiguration: Codable, Sendable, Hashable {
         if let tpm = limits.tokensPerMinute, !(tpm > 0) { throw fail("limits.tokens_per_minute: must be positive") }
         if retry.maxAttempts < 1 { throw fail("retry.max_attempts: must be at least 1") }
         if !(timeouts.request > 0) || !(timeouts.connect > 0) { throw fail("timeouts: must be positive") }
+        if let problem = batch?.problem() { throw fail(problem) }
+        if batch?.enabled == true, provider == .local {
+            throw fail("batch: the local server has no batch API; remove the batch block or set enabled: false")
+        }
         if let contextWindow, contextWindow < 1 { throw fail("context_window: must be a positive number of tokens, got \(contextWindow)") }
     }
 }

@@ -1,0 +1,264 @@
+import Foundation
+import Logging
+import PrefabShards
+
+/// Takes journaled batches to the end: upload (OpenAI), create, poll, read the results into the
+/// response cache, record the requests that failed. Each step is journaled before and after the
+/// provider call, so a process killed at any moment is picked up where it was:
+///
+/// - `uploading`: the provider's files are searched for this batch's file; one of the right size
+///   is adopted, else the file is uploaded again.
+/// - an upload whose stored size differs from the file's (cut off) is replaced by a new upload.
+/// - `creating`: the provider's batches are searched for the one this call made (OpenAI: by its
+///   input file and `metadata.prefab_batch`; Anthropic: created since the call began, with the
+///   same request count, not already journaled), and adopted; only if none exists is it created.
+/// - `created`: polled again. `ended`: its results are read again (storing them is idempotent).
+struct BatchDriver: Sendable {
+    let journal: RunJournal
+    let cache: ResponseCache
+    let clients: [String: EndpointClient]
+    let monitor: RunMonitor
+    let control: RunControl
+    let tally: BatchTally
+    /// Uploads, create calls that carry the requests (Anthropic) and result downloads, one at a
+    /// time: each holds a whole batch file in memory, so memory holds one however many batches
+    /// a round has.
+    let transfers = ConcurrencyGate(limit: 1)
+    var logger = Logger(label: "prefab.batch")
+
+    /// Drives `batches` concurrently until each is collected (or the run is asked to stop).
+    func drive(_ batches: [JournaledBatch]) async throws(RunError) {
+        guard !batches.isEmpty else { return }
+        for batch in batches { tally.set(batch) }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for batch in batches {
+                    group.addTask { try await self.run(batch) }
+                }
+                try await group.waitForAll()
+            }
+        } catch let error as RunError {
+            throw error
+        } catch EndpointError.budgetExhausted {
+            // A batch that would pass the request budget is not created: the run stops as for
+            // any spent budget, and what the other batches answered stays in the cache.
+            control.stop(.budget)
+        } catch let error as EndpointError {
+            throw .endpoint("batches: \(error)")
+        } catch is CancellationError {
+            return
+        } catch {
+            throw .endpoint("batches: \(error)")
+        }
+    }
+
+    private func run(_ start: JournaledBatch) async throws {
+        var batch = start
+        guard let client = clients[batch.endpoint] else {
+            throw RunError.endpoint("batch \(batch.id) belongs to endpoint '\(batch.endpoint)', which the config no longer has")
+        }
+        let api = BatchAPI(client: client)
+        let settings = client.configuration.batching ?? BatchConfiguration()
+        func save(_ state: JournaledBatch.State? = nil) throws {
+            if let state { batch.state = state }
+            try journal.updateBatch(batch)
+            tally.set(batch)
+            let line = tally.line
+            monitor.update { $0.phase = "batches: \(line)" }
+        }
+
+        if batch.state == .written || batch.state == .uploading {
+            if api.anthropic {
+                // No upload: the create call carries the requests.
+                try save(.uploaded)
+            } else {
+                var stored: (id: String, bytes: Int)?
+                if batch.state == .uploading, let found = try await api.file(named: batch.marker), found.bytes == batch.bytes {
+                    stored = found
+                }
+                var tries = 0
+                while stored == nil {
+                    tries += 1
+                    batch.state = .uploading
+                    // Journaled once its turn comes, right before the upload starts.
+                    let uploading = batch
+                    let uploaded = try await oneAtATime {
+                        try self.journal.updateBatch(uploading)
+                        return try await api.upload(path: uploading.path, name: uploading.marker)
+                    }
+                    tally.set(batch)
+                    if uploaded.bytes < 0 || uploaded.bytes == batch.bytes {
+                        stored = uploaded
+                    } else {
+                        logger.warning("a batch upload was cut off; uploading it again", metadata: [
+                            "batch": "\(batch.id)", "sent": "\(batch.bytes)", "stored": "\(uploaded.bytes)",
+                        ])
+                        guard tries < 3 else {
+                            throw RunError.endpoint(
+                                "batch \(batch.id) (\(batch.endpoint)): the provider kept \(uploaded.bytes) of \(batch.bytes) bytes of \(batch.path) three times; check the connection and run again")
+                        }
+                    }
+                }
+                batch.fileID = stored!.id
+                try save(.uploaded)
+            }
+        }
+
+        if batch.state == .uploaded || batch.state == .creating {
+            var status: BatchStatus?
+            if batch.state == .creating { status = try await findCreated(batch, api: api) }
+            if status == nil {
+                if control.stopReason != nil { return }
+                try client.reserveBatch(requests: batch.requests)
+                batch.state = .creating
+                let waiting = batch
+                // Journaled (with its time, for finding the batch again) once its turn comes,
+                // right before the create call starts.
+                let (created, creating) = try await oneAtATime { () async throws -> (BatchStatus, JournaledBatch) in
+                    var creating = waiting
+                    creating.creatingAt = Date().timeIntervalSince1970
+                    try self.journal.updateBatch(creating)
+                    let status = try await api.create(
+                        fileID: creating.fileID, path: creating.path, marker: creating.marker, structured: creating.structured,
+                        completionWindow: settings.completionWindow)
+                    return (status, creating)
+                }
+                batch = creating
+                status = created
+            }
+            batch.batchID = status!.id
+            batch.providerState = status!.state
+            try save(.created)
+        }
+
+        if batch.state == .created {
+            guard let id = batch.batchID else { throw RunError.journal(path: journal.path, reason: "batch \(batch.id) is created but has no id") }
+            while true {
+                let status = try await api.retrieve(id)
+                if status.state != batch.providerState || status.succeeded != batch.succeeded || status.failed != batch.failed {
+                    batch.providerState = status.state
+                    batch.succeeded = status.succeeded
+                    batch.failed = status.failed
+                    try save()
+                }
+                if status.isOver { break }
+                if control.stopReason != nil { return }
+                try await Task.sleep(for: .milliseconds(Int64(settings.poll * 1000)))
+            }
+            try save(.ended)
+        }
+
+        if batch.state == .ended {
+            let ended = batch
+            let collected = try await oneAtATime { try await self.collect(ended, api: api, client: client) }
+            batch = collected
+            try save(.collected)
+        }
+    }
+
+    private func oneAtATime<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await transfers.run { () async -> Result<T, any Error> in
+            do {
+                return .success(try await body())
+            } catch {
+                return .failure(error)
+            }
+        }.get()
+    }
+
+    /// The batch a lost create call made, if the provider has it.
+    private func findCreated(_ batch: JournaledBatch, api: BatchAPI) async throws -> BatchStatus? {
+        let listed = try await api.list()
+        if !api.anthropic {
+            return listed.first { $0.marker == batch.marker || ($0.inputFileID != nil && $0.inputFileID == batch.fileID) }
+        }
+        let known = Set(try journal.batches().compactMap(\.batchID))
+        let since = (batch.creatingAt ?? 0) - 120
+        return listed.filter { !known.contains($0.id) && $0.total == batch.requests && $0.createdAt >= since }
+            .min { $0.createdAt < $1.createdAt }
+    }
+
+    /// Reads a finished batch's results into the cache and records every request that did not
+    /// succeed (answered with an error, expired, cancelled, or missing from the results).
+    private func collect(_ ended: JournaledBatch, api: BatchAPI, client: EndpointClient) async throws -> JournaledBatch {
+        var batch = ended
+        guard let id = batch.batchID else { return batch }
+        let status = try await api.retrieve(id)
+        var answered = Set<String>()
+        var failures: [(key: String, endpoint: String, status: Int?, reason: String)] = []
+        let encoder = JSONEncoder()
+        let model = client.identity.model
+        let cache = self.cache
+        let endpoint = batch.endpoint
+        try await api.forEachResult(of: status) { result in
+            switch result.outcome {
+            case .succeeded(let body):
+                do {
+                    var response = try client.parseBatchAnswer(body, model: model)
+                    response.cached = false
+                    cache.store(result.customID, ResponseCache.Entry(
+                        kind: "chat", model: response.model, payload: try encoder.encode(response), usage: response.usage, latency: 0))
+                    client.recordBatchAnswer(model: response.model, usage: response.usage)
+                    answered.insert(result.customID)
+                } catch {
+                    failures.append((result.customID, endpoint, nil, client.scrubbed("an answer that is not the API's JSON: \(error)")))
+                }
+            case .failed(let code, let reason):
+                failures.append((result.customID, endpoint, code, client.scrubbed(reason)))
+            }
+        }
+        // Requests the results do not mention (a batch that expired, was cancelled or failed).
+        let mentioned = answered.union(failures.map(\.key))
+        for key in try Self.customIDs(in: batch.path) where !mentioned.contains(key) {
+            failures.append((key, endpoint, nil, "not answered: the batch ended '\(status.state)'\(status.errors.map { " (\($0))" } ?? "")"))
+        }
+        for _ in failures { client.recordBatchFailure() }
+        try journal.recordBatchFailures(batch: batch.id, failures)
+        do {
+            try await cache.flush()
+        } catch {
+            throw RunError.cache(error)
+        }
+        batch.succeeded = answered.count
+        batch.failed = failures.count
+        batch.providerState = status.state
+        if !failures.isEmpty {
+            logger.notice("batch requests failed; they go into the next batch", metadata: [
+                "batch": "\(batch.id)", "failed": "\(failures.count)", "first": "\(failures[0].reason)",
+            ])
+        }
+        return batch
+    }
+
+    /// The custom ids (cache keys) of a batch file, in order.
+    static func customIDs(in path: String) throws -> [String] {
+        guard let contents = FileManager.default.contents(atPath: path) else {
+            throw BatchFileError(path: path, reason: "cannot be read (it is needed until its batch is collected)")
+        }
+        let prefix = Array("{\"custom_id\":\"".utf8)
+        var keys: [String] = []
+        BatchResult.forEachLine(contents) { line in
+            guard line.count > prefix.count + 64, line.starts(with: prefix) else { return }
+            keys.append(String(decoding: UnsafeRawBufferPointer(rebasing: line[prefix.count..<(prefix.count + 64)]), as: UTF8.self))
+        }
+        return keys
+    }
+}
+
+/// The run's batches by state, for the progress display and the summary.
+final class BatchTally: Sendable {
+    private let batches = Locked<[Int64: (state: String, requests: Int)]>([:])
+
+    func set(_ batch: JournaledBatch) {
+        let state = batch.state == .created ? (batch.providerState ?? "created") : batch.state.rawValue
+        batches.withLock { $0[batch.id] = (state, batch.requests) }
+    }
+
+    /// "2 in_progress (4,000 requests), 1 collected (2,000 requests)".
+    var line: String {
+        let counts = batches.withLock { batches in
+            batches.values.reduce(into: [String: (batches: Int, requests: Int)]()) { $0[$1.state, default: (0, 0)].batches += 1; $0[$1.state]!.requests += $1.requests }
+        }
+        return counts.sorted { $0.key < $1.key }.map { "\($0.value.batches) \($0.key) (\($0.value.requests) requests)" }.joined(separator: ", ")
+    }
+}
