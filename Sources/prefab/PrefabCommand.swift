@@ -10,6 +10,7 @@ struct PrefabCommand: AsyncParsableCommand {
         version: PrefabVersion.string,
         subcommands: [
             RunCommand.self,
+            MergeCommand.self,
             ValidateCommand.self,
             CatCommand.self,
             InspectCommand.self,

@@ -29,6 +29,8 @@ public struct RunPipeline: Sendable {
     public var engine: HTTPEngine = .shared
     public let control: RunControl
     public let monitor: RunMonitor
+    /// How the partition was chosen (`RunPartitionChoice.source`), for `partition.json`.
+    public var partitionSource = ""
 
     /// Journal commits: at most this many prompts or this long apart.
     static let commitEvery = 64
@@ -66,6 +68,11 @@ public struct RunPipeline: Sendable {
             }
             total = hygiene!.kept
         }
+        if let partition = setup.partition {
+            try RunPartitionLayout.claim(partition, output: setup.outputDirectory)
+            total = try countPartition(partition, removed: Set(hygiene?.removals.map { $0.ordinal - 1 } ?? []))
+            try writePartitionState(.running)
+        }
         monitor.update { $0.total = total }
 
         let journal = try RunJournal(path: setup.journalPath, identity: setup.identity, parts: setup.identityParts, fresh: fresh)
@@ -86,7 +93,7 @@ public struct RunPipeline: Sendable {
     }
 
     private func run(journal: RunJournal, cache: ResponseCache?, total: Int, hygiene: HygieneReport?) async throws(RunError) -> RunSummary {
-        let ledger = UsageLedger(budget: Self.remaining(setup.configuration.budget, after: journal.earlierUsage))
+        let ledger = UsageLedger(budget: Self.remaining(setup.processBudget, after: journal.earlierUsage))
         let endpoints = setup.configuration.sampling.endpoints
         let endpointSet: EndpointSet
         var clients: [String: any ChatClient] = [:]
@@ -123,7 +130,7 @@ public struct RunPipeline: Sendable {
 
         let outputs = try RunOutputs(
             output: setup.outputDirectory, pairing: setup.pairing, configHash: String(setup.identity.prefix(16)),
-            shardSizeLimit: setup.configuration.shardSize)
+            shardSizeLimit: setup.configuration.shardSize, partition: setup.partition, runFiles: setup.runFilesDirectory)
         var state = SessionState(journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger)
         monitor.update { $0.phase = "running" }
         do {
@@ -154,7 +161,7 @@ public struct RunPipeline: Sendable {
             summary.hygiene = hygiene.counts
             do {
                 try Self.writeAtomically(
-                    try hygiene.encoded(), to: (setup.outputDirectory as NSString).appendingPathComponent(HygieneReport.fileName))
+                    try hygiene.encoded(), to: (setup.runFilesDirectory as NSString).appendingPathComponent(HygieneReport.fileName))
             } catch let error as RunError {
                 throw error
             } catch {
@@ -168,7 +175,8 @@ public struct RunPipeline: Sendable {
         // run that finished read these same bytes: the journal refuses a changed input).
         summary.provenance = try RunProvenance(setup: setup)
         var report: RunReport?
-        if writeReport {
+        // A partition's report and dataset card are the merge's, made over every partition.
+        if writeReport, setup.partition == nil {
             let seconds = journal.earlierSeconds + monitor.elapsed
             let priced = Set(endpoints.filter { $0.price != nil }.map(\.name))
             let usage = summary.runUsage.map { RunReportEndpointUsage($0, priced: priced.contains($0.endpoint), seconds: seconds) }
@@ -190,8 +198,12 @@ public struct RunPipeline: Sendable {
                 throw .report(error)
             }
         }
-        try writeCard(summary: summary, report: report)
-        try Self.writeJSON(summary, to: (setup.outputDirectory as NSString).appendingPathComponent(Self.summaryName))
+        if setup.partition == nil { try writeCard(summary: summary, report: report) }
+        try Self.writeJSON(summary, to: (setup.runFilesDirectory as NSString).appendingPathComponent(Self.summaryName))
+        if setup.partition != nil {
+            try Self.writeJSON(state.reliability, to: (setup.runFilesDirectory as NSString).appendingPathComponent(RunPartitionLayout.agreementName))
+            try writePartitionState(summary.stopReason == nil ? .complete : .stopped, summary: summary)
+        }
         let outcome = summary.stopReason?.name ?? (summary.failed > 0 ? "failures" : "complete")
         try journal.endSession(outcome: outcome, usage: ledger.records, seconds: monitor.elapsed)
         monitor.update { $0.phase = summary.stopReason.map { "stopped: \($0.name)" } ?? "done" }
@@ -237,7 +249,7 @@ public struct RunPipeline: Sendable {
     ) async throws(RunError) {
         let reader: KeptPrompts
         do {
-            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed)
+            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed, partition: setup.partition)
         } catch {
             throw .input(error)
         }
@@ -433,7 +445,7 @@ public struct RunPipeline: Sendable {
     /// `failures.jsonl` in the output: one line per failed prompt (the journal's current list),
     /// or no file when nothing failed.
     private func writeFailures(_ journal: RunJournal) throws(RunError) {
-        let path = (setup.outputDirectory as NSString).appendingPathComponent(Self.failuresName)
+        let path = (setup.runFilesDirectory as NSString).appendingPathComponent(Self.failuresName)
         var lines: [UInt8] = []
         let encoder = StageShards.encoder()
         struct Line: Encodable {
@@ -451,6 +463,29 @@ public struct RunPipeline: Sendable {
             return
         }
         try Self.writeAtomically(Data(lines), to: path)
+    }
+
+    /// The prompts of a partition (after hygiene), in one pass over the input.
+    private func countPartition(_ partition: RunPartition, removed: Set<Int>) throws(RunError) -> Int {
+        let reader: KeptPrompts
+        do {
+            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed, partition: partition)
+        } catch {
+            throw .input(error)
+        }
+        var count = 0
+        while try reader.next(or: RunError.input) != nil { count += 1 }
+        return count
+    }
+
+    /// `OUT/parts/…/partition.json`: this partition's run identity and whether it finished.
+    private func writePartitionState(_ status: RunPartitionState.Status, summary: RunSummary? = nil) throws(RunError) {
+        guard let partition = setup.partition else { return }
+        var state = RunPartitionState(partition: partition, identity: setup.identity, status: status, source: partitionSource)
+        state.prompts = summary?.prompts
+        state.done = summary?.done
+        state.failed = summary?.failed
+        try Self.writeJSON(state, to: RunPartitionState.path(runFiles: setup.runFilesDirectory))
     }
 
     static func writeJSON(_ value: some Encodable, to path: String) throws(RunError) {
