@@ -44,6 +44,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The run journal: a .sqlite file or a directory (shared storage lets a requeued task resume on another node).", valueName: "PATH"))
     var journal: String?
 
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics while the run goes (0.0.0.0:9464; port 0: any free port).", valueName: "HOST:PORT"))
+    var metrics: String?
+
     @OptionGroup var progress: ProgressOptions
 
     func run() async throws {
@@ -69,6 +72,18 @@ struct RunCommand: AsyncParsableCommand {
         }
         var pipeline = RunPipeline(setup: setup)
         pipeline.partitionSource = choice?.source ?? ""
+        var metricsServer: RunMetricsServer?
+        if let metrics {
+            do {
+                let runMetrics = RunMetrics(partition: choice?.partition)
+                metricsServer = try await RunMetricsServer.start(try RunMetricsAddress(parsing: metrics), metrics: runMetrics)
+                pipeline.metrics = runMetrics
+                printError("metrics: http://\(metricsServer!.host):\(metricsServer!.port)/metrics")
+            } catch {
+                printError("prefab run: \(error)")
+                throw ExitCode(1)
+            }
+        }
         pipeline.fresh = fresh
         pipeline.useCache = !noCache
         pipeline.writeReport = !noReport
@@ -88,9 +103,11 @@ struct RunCommand: AsyncParsableCommand {
                 return try await pipeline.run()
             }
         } catch {
+            await metricsServer?.stop()
             printError("prefab run: \(error)")
             throw ExitCode(1)
         }
+        await metricsServer?.stop()
         print(Self.describe(summary))
         switch summary.stopReason {
         case .interrupted: throw ExitCode(130)

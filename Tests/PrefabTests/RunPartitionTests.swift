@@ -25,7 +25,8 @@ struct RunPartitionTests {
         #expect(ids.prefix(8).map { RunPartition.part(of: $0, count: 4) } == Self.pinnedParts)
     }
 
-    static let pinnedParts = (0..<8).map { RunPartition.part(of: "prompt-\($0)", count: 4) }
+    /// SHA-256("prefab-partition:prompt-i"), first 8 bytes big-endian, mod 4 (Python's hashlib agrees).
+    static let pinnedParts = [1, 0, 0, 0, 3, 0, 2, 2]
 
     @Test func partitionsAreWrittenIOverNAndNamedWithFiveDigits() throws {
         let partition = try RunPartition(parsing: "2/4")
@@ -40,16 +41,16 @@ struct RunPartitionTests {
     }
 
     @Test func thePartitionComesFromTheFlagThenSlurmThenAnIndexedJobThenPrefabPartition() throws {
-        func resolve(_ flag: String? = nil, partitions: Int? = nil, _ environment: [String: String]) throws -> RunPartitionChoice? {
+        func resolve(_ environment: [String: String], flag: String? = nil, partitions: Int? = nil) throws -> RunPartitionChoice? {
             try RunPartitionChoice.resolve(flag: flag, partitions: partitions, environment: environment)
         }
         let all = ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "4", "JOB_COMPLETION_INDEX": "2", "PREFAB_PARTITIONS": "3", "PREFAB_PARTITION": "0/2"]
-        #expect(try resolve("3/5", all)?.partition == RunPartition(index: 3, count: 5))
-        #expect(try resolve("3/5", all)?.source == "--partition 3/5")
+        #expect(try resolve(all, flag: "3/5")?.partition == RunPartition(index: 3, count: 5))
+        #expect(try resolve(all, flag: "3/5")?.source == "--partition 3/5")
         let slurm = try #require(try resolve(all))
         #expect(slurm.partition == (try RunPartition(index: 1, count: 4)))
         #expect(slurm.source == "SLURM_ARRAY_TASK_ID=1 of SLURM_ARRAY_TASK_COUNT=4")
-        #expect(try resolve(partitions: 8, ["SLURM_ARRAY_TASK_ID": "5"])?.partition == RunPartition(index: 5, count: 8))
+        #expect(try resolve(["SLURM_ARRAY_TASK_ID": "5"], partitions: 8)?.partition == RunPartition(index: 5, count: 8))
         var kubernetes = all
         kubernetes["SLURM_ARRAY_TASK_ID"] = nil
         #expect(try resolve(kubernetes)?.partition == RunPartition(index: 2, count: 3))
@@ -59,7 +60,7 @@ struct RunPartitionTests {
         // An index without a count, and a count without an index, say what to add.
         #expect(throws: RunPartitionError.self) { try resolve(["SLURM_ARRAY_TASK_ID": "1"]) }
         #expect(throws: RunPartitionError.self) { try resolve(["JOB_COMPLETION_INDEX": "1"]) }
-        #expect(throws: RunPartitionError.indexMissing(partitions: 4)) { try resolve(partitions: 4, [:]) }
+        #expect(throws: RunPartitionError.indexMissing(partitions: 4)) { try resolve([:], partitions: 4) }
         #expect(throws: RunPartitionError.badVariable(name: "SLURM_ARRAY_TASK_ID", value: "x")) {
             try resolve(["SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_COUNT": "4"])
         }

@@ -62,9 +62,30 @@ public enum RunPartitionLayout {
                 }
             }
             guard !relative.isEmpty, !files.isEmpty else { continue }
-            let isDataset = files.contains(ShardManifest.fileName) || files.contains(MDSIndex.fileName)
+            // A dataset directory's shards, manifest and index go to its part subdirectory; the
+            // reports a stage writes beside them (`judge-report.json`, `pairs-summary.json`) are
+            // run files.
+            var shardFiles: Set<String> = []
             do {
-                if isDataset {
+                if let manifest = try ShardManifest.load(from: source) {
+                    shardFiles = Set(manifest.shards.map(\.file) + [ShardManifest.fileName])
+                    if files.contains(MDSIndex.fileName) { shardFiles.insert(MDSIndex.fileName) }
+                }
+            } catch {
+                throw .output(path: source, reason: "\(error)")
+            }
+            let runFilesHere = files.filter { !shardFiles.contains($0) }
+            files = files.filter { shardFiles.contains($0) }
+            do {
+                if !runFilesHere.isEmpty {
+                    let target = (runFiles as NSString).appendingPathComponent(relative)
+                    try manager.createDirectory(atPath: target, withIntermediateDirectories: true)
+                    for file in runFilesHere {
+                        try? manager.removeItem(atPath: target + "/" + file)
+                        try manager.moveItem(atPath: source + "/" + file, toPath: target + "/" + file)
+                    }
+                }
+                if !files.isEmpty {
                     let parent = (output as NSString).appendingPathComponent(relative)
                     try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
                     let fresh = parent + "/.\(partition.shardDirectoryName).new-\(getpid())"
@@ -75,13 +96,6 @@ public enum RunPartitionLayout {
                     }
                     try AtomicFileWriter.sync(directory: fresh)
                     try AtomicFileWriter.replaceDirectory(parent + "/" + partition.shardDirectoryName, with: fresh)
-                } else {
-                    let target = (runFiles as NSString).appendingPathComponent(relative)
-                    try manager.createDirectory(atPath: target, withIntermediateDirectories: true)
-                    for file in files {
-                        try? manager.removeItem(atPath: target + "/" + file)
-                        try manager.moveItem(atPath: source + "/" + file, toPath: target + "/" + file)
-                    }
                 }
             } catch let error as ShardError {
                 throw .output(path: output + "/" + relative, reason: error.description)

@@ -29,6 +29,8 @@ public struct RunPipeline: Sendable {
     public var engine: HTTPEngine = .shared
     public let control: RunControl
     public let monitor: RunMonitor
+    /// Prometheus metrics of the run (`prefab run --metrics`); nil for none.
+    public var metrics: RunMetrics?
     /// How the partition was chosen (`RunPartitionChoice.source`), for `partition.json`.
     public var partitionSource = ""
 
@@ -102,7 +104,7 @@ public struct RunPipeline: Sendable {
         do {
             endpointSet = try EndpointSet(endpoints, cache: cache, ledger: ledger, engine: engine, environment: environment)
             for name in endpointSet.names {
-                let activity = EndpointActivity(name: name)
+                let activity = EndpointActivity(name: name, metrics: metrics)
                 activities.append(activity)
                 clients[name] = TrackedChatClient(base: try endpointSet.chatClient(name), activity: activity)
             }
@@ -110,6 +112,7 @@ public struct RunPipeline: Sendable {
             throw .endpoint("\(error)")
         }
         monitor.attach(activities: activities, ledger: ledger, cache: cache)
+        metrics?.attach(ledger: ledger, monitor: monitor)
         let sampler: Sampler
         let ensemble: JudgeEnsemble
         do {
@@ -131,7 +134,7 @@ public struct RunPipeline: Sendable {
         let outputs = try RunOutputs(
             output: setup.outputDirectory, pairing: setup.pairing, configHash: String(setup.identity.prefix(16)),
             shardSizeLimit: setup.configuration.shardSize, partition: setup.partition, runFiles: setup.runFilesDirectory)
-        var state = SessionState(journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger)
+        var state = SessionState(journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger, metrics: metrics)
         monitor.update { $0.phase = "running" }
         do {
             try await stream(
@@ -340,6 +343,7 @@ public struct RunPipeline: Sendable {
         let monitor: RunMonitor
         let cache: ResponseCache?
         let ledger: UsageLedger
+        let metrics: RunMetrics?
         var summary = RunSummary(output: "")
         var reliability = ReliabilityAccumulator()
         var judgeFailures: [JudgeStageSummary.Failure] = []
@@ -388,6 +392,7 @@ public struct RunPipeline: Sendable {
                     $0.done += 1
                     if journaled != nil { $0.resumed += 1 }
                 }
+                metrics?.prompt(failed: false)
             case .failed(let failures):
                 summary.failed += 1
                 for failure in failures { summary.failuresByKind[failure.kind.rawValue, default: 0] += 1 }
@@ -395,6 +400,7 @@ public struct RunPipeline: Sendable {
                     judgeFailures.append(.init(promptID: promptID, reason: failure.reason))
                 }
                 uncommitted.append(RunJournalEntry(ordinal: ordinal, promptID: promptID, status: .failed, failures: failures))
+                metrics?.prompt(failed: true)
                 monitor.update {
                     $0.failed += 1
                     for failure in failures { $0.failuresByKind[failure.kind.rawValue, default: 0] += 1 }
