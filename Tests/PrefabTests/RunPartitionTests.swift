@@ -125,6 +125,12 @@ struct RunPartitionTests {
             #expect(whole.journal(at: "/shared/j/run.sqlite").journalPath == "/shared/j/run.sqlite")
             #expect(part.journal(at: "/shared/j").journalPath.hasPrefix("/shared/j/out-"))
 
+            // journal: in the config, relative to it.
+            let shared = try RunFixtures.makeRun(server, prompts: 4, extra: "journal: shared/")
+            let sharedPart = try RunSetup.load(file: shared.config).partitioned(try RunPartition(index: 1, count: 4))
+            #expect(sharedPart.journalPath.hasPrefix(shared.directory + "/shared/out-"))
+            #expect(sharedPart.journalPath.hasSuffix("-part-00001-of-00004.sqlite"))
+
             // budget.split: per-partition gives each partition the whole budget.
             let config = try String(contentsOfFile: run.config, encoding: .utf8)
             try config.replacingOccurrences(of: "max_cost: 2}", with: "max_cost: 2, split: per-partition}")
