@@ -14,8 +14,10 @@ start_sim() {
     [[ -n "$url" ]] || { echo "prefab-sim did not start: $(cat "$work/sim.err")" >&2; return 1; }
 }
 
-# write_run PROMPTS: $work/prompts.jsonl, $work/run.yaml (output out/) and $work/single.yaml (output single/).
+# write_run PROMPTS [SLOTS]: $work/prompts.jsonl, $work/run.yaml (output out/) and $work/single.yaml
+# (output single/), each endpoint with SLOTS calls at once (default 4).
 write_run() {
+    local slots=${2:-4}
     python3 - "$work/prompts.jsonl" "$1" <<'PY'
 import json, sys
 with open(sys.argv[1], "w") as f:
@@ -31,8 +33,8 @@ output: $output
 cache: cache/$output.sqlite
 journal: journals/
 endpoints:
-  - {name: sim, provider: openai-compatible, base_url: "$url/v1", model: sim-model, limits: {max_concurrent: 4}}
-  - {name: judge, provider: openai-compatible, base_url: "$url/v1", model: sim-judge, limits: {max_concurrent: 4}}
+  - {name: sim, provider: openai-compatible, base_url: "$url/v1", model: sim-model, limits: {max_concurrent: $slots}}
+  - {name: judge, provider: openai-compatible, base_url: "$url/v1", model: sim-judge, limits: {max_concurrent: $slots}}
 pool:
   models:
     - {name: a, endpoint: sim, parameters: {temperature: 0.7, max_tokens: 48}}
