@@ -11,7 +11,7 @@ struct MergeCommand: AsyncParsableCommand {
             Writes, in OUT, root manifest.json and MDS index.json files whose shards are the parts' \
             (part-00002-of-00004/…), run-summary.json with counts and costs summed, failures.jsonl, \
             pairs/pairs-summary.json, rated/judge-report.json (agreement from the parts' summed \
-            counts) and the report. Refuses, naming them, partitions that are missing, unfinished \
+            counts), the report, and with --config the dataset card. Refuses, naming them, partitions that are missing, unfinished \
             or made from another config. Running it again gives the same files. Exit status: 0 \
             merged; 2 not every partition is ready (run them, then merge again); 1 an error.
             """
@@ -20,12 +20,23 @@ struct MergeCommand: AsyncParsableCommand {
     @Argument(help: "The run's output directory (the config's output:).")
     var output: String
 
+    @Option(help: "The run config: checked against the partitions' run identity, and used to write the dataset card (pairs/README.md) as a run does.")
+    var config: String?
+
     @Flag(help: "Skip report.json and report.html.")
     var noReport = false
 
     func run() async throws {
         var merge = RunMerge(output: output)
         merge.writeReport = !noReport
+        if let config {
+            do {
+                merge.setup = try RunSetup.load(file: config)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(1)
+            }
+        }
         let result: RunMerge.Result
         do {
             result = try await merge.run()

@@ -64,7 +64,7 @@ struct DeployManifestTests {
 
         let merge = try Self.load("prefab-merge.yaml")
         #expect(merge.kind == "Job" && merge.spec.completionMode == nil)
-        #expect(merge.spec.template.spec.containers.first?.args == ["merge", "/data/out"])
+        #expect(merge.spec.template.spec.containers.first?.args == ["merge", "/data/out", "--config", "/data/run.yaml"])
         #expect(merge.spec.template.spec.restartPolicy == "Never")
     }
 

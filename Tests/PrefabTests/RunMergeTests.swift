@@ -72,8 +72,13 @@ struct RunMergeTests {
             #expect(!FileManager.default.fileExists(atPath: out + "/samples/manifest.json"))
             let parts = try Self.files(out + "/samples").merging(try Self.files(out + "/pairs")) { a, _ in a }
 
-            let merged = try await RunMerge(output: out).run()
+            var merge = RunMerge(output: out)
+            merge.setup = try RunSetup.load(file: run.config)
+            let merged = try await merge.run()
             #expect(merged.partitions == 3)
+            // With the config, the dataset card, its splits reaching into the parts.
+            let card = try String(contentsOfFile: out + "/pairs/README.md", encoding: .utf8)
+            #expect(card.contains("train/part-*/*.jsonl.zst"), "\(card.prefix(600))")
             #expect(merged.summary.prompts == 24 && merged.summary.done == 24 && merged.summary.failed == 0)
             #expect(merged.summary.completions == single.completions)
             #expect(merged.summary.pairs?.rows == single.pairs?.rows)
@@ -105,9 +110,9 @@ struct RunMergeTests {
             #expect(FileManager.default.fileExists(atPath: out + "/report.html"))
 
             // Merging again gives the same files.
-            let first = try Self.files(out).filter { !$0.key.hasPrefix("report") }
-            _ = try await RunMerge(output: out).run()
-            let second = try Self.files(out).filter { !$0.key.hasPrefix("report") }
+            let first = try Self.files(out).filter { !$0.key.hasPrefix("report") && !$0.key.hasSuffix("README.md") }
+            _ = try await merge.run()
+            let second = try Self.files(out).filter { !$0.key.hasPrefix("report") && !$0.key.hasSuffix("README.md") }
             #expect(first == second)
         }
     }

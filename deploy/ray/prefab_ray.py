@@ -73,7 +73,7 @@ def main(argv=None):
     except ray.exceptions.RayError as error:
         print(f"prefab_ray: a partition failed after {args.max_retries} retries: {error}", file=sys.stderr)
         return 1
-    merged = subprocess.run([args.prefab, "merge", output])
+    merged = subprocess.run([args.prefab, "merge", output, "--config", config])
     return merged.returncode
 
 

@@ -21,6 +21,10 @@ public struct RunMerge: Sendable {
     public let output: String
     /// Whether to write `report.json` and `report.html` over the merged run.
     public var writeReport = true
+    /// The run's config (`prefab merge --config`): checked against the partitions' run identity,
+    /// and with it the merge writes the dataset card (`pairs/README.md`), as a run does.
+    public var setup: RunSetup?
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public init(output: String) {
         self.output = URL(fileURLWithPath: output).standardizedFileURL.path
@@ -53,13 +57,25 @@ public struct RunMerge: Sendable {
         try mergeFailures(runFiles)
         try copyHygieneReport(from: runFiles[0])
         var summary = try mergeSummaries(runFiles, pairing: pairing)
+        var report: RunReport?
         if writeReport {
-            let usage = summary.runUsage.map { RunReportEndpointUsage($0, priced: $0.cost > 0, seconds: summary.seconds) }
+            let priced = Set(setup?.configuration.sampling.endpoints.filter { $0.price != nil }.map(\.name) ?? [])
+            let usage = summary.runUsage.map {
+                RunReportEndpointUsage($0, priced: setup == nil ? $0.cost > 0 : priced.contains($0.endpoint), seconds: summary.seconds)
+            }
             do {
                 let built = try await RunReport.build(runDirectory: output, endpoints: usage, diversity: true)
                 summary.report = try built.write(to: output).html
+                report = built
             } catch {
                 throw .report(error)
+            }
+        }
+        if let setup {
+            do {
+                try RunPipeline.writeCard(setup: setup, summary: summary, report: report, environment: environment, writer: "prefab merge")
+            } catch {
+                throw .output(path: output + "/pairs", reason: "\(error)")
             }
         }
         try write(summary, to: (output as NSString).appendingPathComponent(RunPipeline.summaryName))
@@ -107,6 +123,17 @@ public struct RunMerge: Sendable {
             }
         }
         guard problems.isEmpty else { throw .notReady(output: output, count: count, problems: problems) }
+        if let setup {
+            if setup.outputDirectory != output {
+                throw .inconsistent(path: output, reason: "--config \(setup.file) writes to \(setup.outputDirectory), not here")
+            }
+            if identities.count == 1, let identity = identities.keys.first, identity != setup.identity {
+                throw .differentIdentity(output: output, groups: [
+                    "partitions 0 to \(count - 1): run identity \(identity.prefix(16))…",
+                    "\(setup.file) (--config): run identity \(setup.identity.prefix(16))…",
+                ])
+            }
+        }
         if identities.count > 1 {
             let groups = identities.sorted { ($0.value.count, $1.value.first ?? 0) > ($1.value.count, $0.value.first ?? 0) }.map { identity, indices in
                 "partition\(indices.count == 1 ? "" : "s") \(indices.map(String.init).joined(separator: ", ")): run identity \(identity.prefix(16))…"

@@ -434,13 +434,20 @@ public struct RunPipeline: Sendable {
     /// draws on. The endpoints' API keys (read from the environment) are passed as secrets the
     /// card must not contain.
     private func writeCard(summary: RunSummary, report: RunReport?) throws(RunError) {
+        try Self.writeCard(setup: setup, summary: summary, report: report, environment: environment, writer: "prefab run")
+    }
+
+    /// The card for the run of `setup` (also `prefab merge --config`'s, over the merged parts).
+    static func writeCard(
+        setup: RunSetup, summary: RunSummary, report: RunReport?, environment: [String: String], writer: String
+    ) throws(RunError) {
         let directory = (setup.outputDirectory as NSString).appendingPathComponent("pairs")
         guard let pairing = summary.pairs else { return }
         let secrets = setup.configuration.sampling.endpoints.compactMap { $0.apiKeyEnv.flatMap { environment[$0] } }
         let card = DatasetCard(
             title: (setup.outputDirectory as NSString).lastPathComponent, pairing: pairing, format: setup.pairing.builder.format,
             splits: DatasetCard.splits(in: directory, rows: pairing.rows), run: DatasetCardRun(setup: setup, summary: summary),
-            report: report, hygiene: summary.hygiene, secrets: secrets, writer: "prefab run")
+            report: report, hygiene: summary.hygiene, secrets: secrets, writer: writer)
         do {
             try card.write(into: directory)
         } catch {
