@@ -27,9 +27,9 @@ struct ScaleOutEndToEndTests {
 
     /// Runs an end-to-end script; its exit status 77 means the engine could not start here
     /// (installed, but its daemons or workers failed): said on the test's output, not failed.
-    static func run(_ script: String) throws -> (status: Int32, stdout: String, stderr: String)? {
+    static func run(_ script: String, prompts: Int) throws -> (status: Int32, stdout: String, stderr: String)? {
         let bin = (try BuiltProduct.path("prefab") as NSString).deletingLastPathComponent
-        let result = try runProcess("/bin/bash", [root + "/scripts/" + script, "24"], environment: ["PREFAB_BIN": bin], currentDirectory: root)
+        let result = try runProcess("/bin/bash", [root + "/scripts/" + script, String(prompts)], environment: ["PREFAB_BIN": bin], currentDirectory: root)
         if result.status == 77 {
             print("SKIPPED \(script): \(result.stderr.split(separator: "\n").last ?? "")")
             return nil
@@ -41,7 +41,7 @@ struct ScaleOutEndToEndTests {
         .enabled(if: slurmInstalled, "Slurm is not installed (scripts/slurm-cluster install: Debian's slurmctld slurmd slurm-client munge)"),
         .timeLimit(.minutes(10)))
     func aSlurmArrayWithOneTaskRequeuedMidRunMergesToTheSingleProcessRows() throws {
-        guard let result = try Self.run("slurm-e2e") else { return }
+        guard let result = try Self.run("slurm-e2e", prompts: 24) else { return }
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("requeued mid-run"))
         #expect(result.stdout.contains("passed: 4 partitions on Slurm"))
@@ -51,7 +51,7 @@ struct ScaleOutEndToEndTests {
         .enabled(if: rayInstalled, "Ray is not installed in $PREFAB_HOME/ray-venv (scripts/ray-e2e --setup)"),
         .timeLimit(.minutes(10)))
     func rayTasksWithOneProcessKilledMidRunMergeToTheSingleProcessRows() throws {
-        guard let result = try Self.run("ray-e2e") else { return }
+        guard let result = try Self.run("ray-e2e", prompts: 48) else { return }
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("killed partition 1's prefab process"))
         #expect(result.stdout.contains("passed: 4 partitions as Ray tasks"))
