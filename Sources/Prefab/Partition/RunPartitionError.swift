@@ -27,7 +27,7 @@ public enum RunPartitionError: Error, CustomStringConvertible, Sendable, Equatab
         case .badVariable(let name, let value):
             "\(name)='\(value)' is not a whole number"
         case .countConflict(let output, let requested, let existing):
-            "\(output) already holds partitions of a run split \(existing.count == 1 ? "as" : "in other ways:") \(existing.joined(separator: ", ")); a run in \(requested) partitions would not merge with them: use the same count, or another output directory"
+            "\(output) already holds partitions of a run split in \(existing.joined(separator: " and ")); a run in \(requested) partitions would not merge with them: use the same count, or another output directory"
         }
     }
 }
