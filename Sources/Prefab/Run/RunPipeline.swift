@@ -73,11 +73,13 @@ public struct RunPipeline: Sendable {
         if let partition = setup.partition {
             try RunPartitionLayout.claim(partition, output: setup.outputDirectory)
             total = try countPartition(partition, removed: Set(hygiene?.removals.map { $0.ordinal - 1 } ?? []))
-            try writePartitionState(.running)
         }
         monitor.update { $0.total = total }
 
         let journal = try RunJournal(path: setup.journalPath, identity: setup.identity, parts: setup.identityParts, fresh: fresh)
+        // Once this process holds the partition's journal (a second process would be refused
+        // there), the partition is marked running: a kill from now on leaves it unfinished.
+        try writePartitionState(.running)
         let cache: ResponseCache?
         do {
             cache = useCache ? try ResponseCache.open(path: setup.cachePath) : nil
