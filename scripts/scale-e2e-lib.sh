@@ -62,6 +62,28 @@ for line in sys.stdin: print(json.dumps(strip(json.loads(line)), sort_keys=True)
 ' | sort
 }
 
+# largest_partition PROMPTS COUNT: the partition holding the most of prompts p0..p(PROMPTS-1)
+# (SHA-256 of "prefab-partition:" + id, first 8 bytes, mod COUNT: RunPartition's rule), so the
+# one interrupted mid-run is the one that runs longest.
+largest_partition() {
+    python3 -c '
+import hashlib, sys
+n, count = int(sys.argv[1]), int(sys.argv[2])
+sizes = [0] * count
+for i in range(n):
+    sizes[int.from_bytes(hashlib.sha256(f"prefab-partition:p{i}".encode()).digest()[:8], "big") % count] += 1
+print(max(range(count), key=lambda k: sizes[k]), max(sizes))
+' "$1" "$2"
+}
+
+# journaled INDEX: prompts done in partition INDEX of 4's journal (in $work/journals), 0 if none yet.
+journaled() {
+    python3 - "$work"/journals/out-*-part-0000"$1"-of-00004.sqlite 2>/dev/null <<'PY' || echo 0
+import sqlite3, sys
+print(sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True).execute("SELECT COUNT(*) FROM prompts WHERE status = 'done'").fetchone()[0])
+PY
+}
+
 # compare_with_single NAME: runs single.yaml in $work and compares every dataset directory's rows,
 # as sets, with the merged out/. Prints one line per directory; returns 1 on a difference.
 compare_with_single() {

@@ -41,7 +41,7 @@ struct ScaleOutEndToEndTests {
         .enabled(if: slurmInstalled, "Slurm is not installed (scripts/slurm-cluster install: Debian's slurmctld slurmd slurm-client munge)"),
         .timeLimit(.minutes(10)))
     func aSlurmArrayWithOneTaskRequeuedMidRunMergesToTheSingleProcessRows() throws {
-        guard let result = try Self.run("slurm-e2e", prompts: 24) else { return }
+        guard let result = try Self.run("slurm-e2e", prompts: 48) else { return }
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("requeued mid-run"))
         #expect(result.stdout.contains("passed: 4 partitions on Slurm"))
@@ -53,7 +53,7 @@ struct ScaleOutEndToEndTests {
     func rayTasksWithOneProcessKilledMidRunMergeToTheSingleProcessRows() throws {
         guard let result = try Self.run("ray-e2e", prompts: 48) else { return }
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        #expect(result.stdout.contains("killed partition 1's prefab process"))
+        #expect(result.stdout.contains("prefab process (pid"))
         #expect(result.stdout.contains("passed: 4 partitions as Ray tasks"))
     }
 
