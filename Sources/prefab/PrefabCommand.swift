@@ -11,6 +11,7 @@ struct PrefabCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self,
             BatchesCommand.self,
+            MergeCommand.self,
             ValidateCommand.self,
             CatCommand.self,
             InspectCommand.self,

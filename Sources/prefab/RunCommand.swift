@@ -35,22 +35,55 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Skip report.json and report.html.")
     var noReport = false
 
+    @Option(help: ArgumentHelp("Run one partition: the prompts whose hashed prompt_id falls in part I of N (I from 0). Default: from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or PREFAB_PARTITION.", valueName: "I/N"))
+    var partition: String?
+
+    @Option(help: ArgumentHelp("How many partitions, when the index comes from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.", valueName: "N"))
+    var partitions: Int?
+
+    @Option(help: ArgumentHelp("The run journal: a .sqlite file or a directory (shared storage lets a requeued task resume on another node).", valueName: "PATH"))
+    var journal: String?
+
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics while the run goes (0.0.0.0:9464; port 0: any free port).", valueName: "HOST:PORT"))
+    var metrics: String?
+
     @OptionGroup var progress: ProgressOptions
 
     func run() async throws {
         ProcessMemory.configureForLongRuns()
-        let setup: RunSetup
+        var setup: RunSetup
+        let choice: RunPartitionChoice?
         do {
             setup = try RunSetup.load(file: file)
+            choice = try RunPartitionChoice.resolve(flag: partition, partitions: partitions, environment: ProcessInfo.processInfo.environment)
         } catch {
             printError("\(error)")
             throw ExitCode(1)
+        }
+        if let journal { setup = setup.journal(at: journal) }
+        if let choice {
+            setup = setup.partitioned(choice.partition)
+            // Said on stderr, so the data a script reads from stdout stays as it was.
+            printError("partition \(choice.partition) (from \(choice.source)): \(setup.runFilesDirectory)")
         }
         if dryRun {
             try await printEstimate(setup)
             return
         }
         var pipeline = RunPipeline(setup: setup)
+        pipeline.partitionSource = choice?.source ?? ""
+        var metricsServer: RunMetricsServer?
+        if let metrics {
+            do {
+                let runMetrics = RunMetrics(partition: choice?.partition)
+                metricsServer = try await RunMetricsServer.start(try RunMetricsAddress(parsing: metrics), metrics: runMetrics)
+                pipeline.metrics = runMetrics
+                printError("metrics: http://\(metricsServer!.host):\(metricsServer!.port)/metrics")
+            } catch {
+                printError("prefab run: \(error)")
+                throw ExitCode(1)
+            }
+        }
         pipeline.fresh = fresh
         pipeline.useCache = !noCache
         pipeline.writeReport = !noReport
@@ -70,9 +103,11 @@ struct RunCommand: AsyncParsableCommand {
                 return try await pipeline.run()
             }
         } catch {
+            await metricsServer?.stop()
             printError("prefab run: \(error)")
             throw ExitCode(1)
         }
+        await metricsServer?.stop()
         print(Self.describe(summary))
         switch summary.stopReason {
         case .interrupted: throw ExitCode(130)

@@ -13,9 +13,16 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "The run config (YAML).")
     var file: String
 
+    @Flag(help: "Print only the output directory, absolute (for scripts: deploy/slurm/submit).")
+    var printOutput = false
+
     func run() throws {
         do {
             let setup = try RunSetup.load(file: file)
+            if printOutput {
+                print(setup.outputDirectory)
+                return
+            }
             let statistics = try SampleStage.validate { () throws(PromptInputError) in try PromptReader(setup.prompts) }
             let pool = setup.configuration.sampling.pool
             print("\(file): valid")

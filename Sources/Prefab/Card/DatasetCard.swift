@@ -63,10 +63,19 @@ package struct DatasetCard: Sendable {
     package static func splits(in directory: String, rows: [String: Int]) -> [Split] {
         DatasetSplit.Side.allSides.compactMap { side in
             let folder = (directory as NSString).appendingPathComponent(side.rawValue)
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            var files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            // A merged partitioned run (`prefab merge`) keeps each partition's shards in
+            // `part-…` subdirectories.
+            var pattern = "\(side.rawValue)/*"
+            if !files.contains(where: { $0.hasSuffix(".jsonl.zst") || $0.hasSuffix(".jsonl") }),
+                let part = files.first(where: { $0.hasPrefix("part-") })
+            {
+                files = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/" + part)) ?? []
+                pattern = "\(side.rawValue)/part-*/*"
+            }
             let suffix = files.contains { $0.hasSuffix(".jsonl.zst") } ? ".jsonl.zst" : files.contains { $0.hasSuffix(".jsonl") } ? ".jsonl" : nil
             guard let suffix else { return nil }
-            return Split(name: side.rawValue, path: "\(side.rawValue)/*\(suffix)", rows: rows[side.rawValue] ?? 0)
+            return Split(name: side.rawValue, path: pattern + suffix, rows: rows[side.rawValue] ?? 0)
         }
     }
 

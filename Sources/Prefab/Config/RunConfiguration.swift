@@ -10,6 +10,7 @@ import PrefabShards
 /// pairing: {format: h4, test_ratio: 0.2} # RunPairingConfiguration
 /// budget: {max_requests: 10000, max_tokens: 5000000, max_cost: 20}
 /// cache: ../.prefab/cache.sqlite         # default $PREFAB_HOME/cache.sqlite
+/// journal: /shared/journals/             # default $PREFAB_HOME/runs/ (docs/scale-out.md)
 /// window: 512                            # optional: most prompts held at once (default from the endpoints' slots)
 /// shard_size: 64MiB                      # where stage shards are cut (default 8MiB)
 /// diversity: {...}                       # RunDiversityConfiguration (the report's metrics)
@@ -25,6 +26,11 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
     public var pairing: RunPairingConfiguration
     /// Spending ceiling for the whole run, across resumed sessions.
     public var budget: Budget
+    /// How a partitioned run shares `budget` among its partitions.
+    public var budgetSplit: BudgetSplit = .even
+    /// Where the run journal lives, as written: a `.sqlite` file, or a directory for the
+    /// journals of the run's partitions; nil for the default place.
+    public var journal: String?
     /// The response cache, as written; nil for the default place.
     public var cache: String?
     /// The most prompts running at once, a bound on memory; nil: derived from the endpoints'
@@ -62,18 +68,20 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case seed, prompts, output, endpoints, pool, principles
-        case judges, pairing, budget, cache, window, diversity, hygiene
+        case judges, pairing, budget, cache, window, diversity, hygiene, journal
         case shardSize = "shard_size"
     }
 
     /// `budget:` with its keys checked (the ledger's `Budget` decodes leniently).
     private struct BudgetBlock: Decodable {
         var budget: Budget
+        var split: BudgetSplit
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case maxRequests = "max_requests"
             case maxTokens = "max_tokens"
             case maxCost = "max_cost"
+            case split
         }
 
         init(from decoder: any Decoder) throws {
@@ -82,6 +90,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
                 maxRequests: try c.decodeIfPresent(Int.self, forKey: .maxRequests),
                 maxTokens: try c.decodeIfPresent(Int.self, forKey: .maxTokens),
                 maxCost: try c.decodeIfPresent(Double.self, forKey: .maxCost))
+            split = try c.decodeIfPresent(BudgetSplit.self, forKey: .split) ?? .even
         }
     }
 
@@ -91,7 +100,10 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         judges = try c.decode(String.self, forKey: .judges)
         pairing = try c.decodeIfPresent(RunPairingConfiguration.self, forKey: .pairing) ?? RunPairingConfiguration()
-        budget = try c.decodeIfPresent(BudgetBlock.self, forKey: .budget)?.budget ?? Budget()
+        let budgetBlock = try c.decodeIfPresent(BudgetBlock.self, forKey: .budget)
+        budget = budgetBlock?.budget ?? Budget()
+        budgetSplit = budgetBlock?.split ?? .even
+        journal = try c.decodeIfPresent(String.self, forKey: .journal)
         cache = try c.decodeIfPresent(String.self, forKey: .cache)
         window = try c.decodeIfPresent(Int.self, forKey: .window)
         if let window, window < 1 {
@@ -139,6 +151,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
         try c.encode(pairing, forKey: .pairing)
         try c.encode(budget, forKey: .budget)
         try c.encodeIfPresent(cache, forKey: .cache)
+        try c.encodeIfPresent(journal, forKey: .journal)
         try c.encodeIfPresent(window, forKey: .window)
         try c.encodeIfPresent(diversity, forKey: .diversity)
         try c.encodeIfPresent(hygiene, forKey: .hygiene)

@@ -20,8 +20,12 @@ public struct RunSetup: Sendable {
     public let rubrics: RubricLibrary
     /// The pairing stage (its options carry the run seed).
     public let pairing: PairStage
-    /// The response cache file, absolute.
-    public let cachePath: String
+    /// The response cache file, absolute (a partition's own file for a partitioned run).
+    public internal(set) var cachePath: String
+    /// The part of the run this process makes; nil for the whole run (`partitioned(_:)`).
+    public internal(set) var partition: RunPartition?
+    /// `journal:` or `--journal`, absolute; nil for the default place.
+    public internal(set) var journalSetting: String?
     /// The `hygiene:` block with its evaluation paths made absolute; nil without one.
     public let hygiene: HygieneConfiguration?
     /// What decides the run's records, as one digest of `identityParts`. The journal refuses to
@@ -129,6 +133,7 @@ public struct RunSetup: Sendable {
         }
 
         cachePath = configuration.cache.map { document.resolve(path: $0) } ?? ResponseCache.defaultPath(environment: environment)
+        journalSetting = configuration.journal.map { document.resolve(path: $0) }
         let base = (URL(fileURLWithPath: file).standardizedFileURL.path as NSString).deletingLastPathComponent
         var parts = Self.identityParts(configuration, sampling: sampling, files: loaded.sourceFiles, relativeTo: base)
         if let hygiene { parts.merge(Self.hygieneParts(hygiene, relativeTo: base)) { $1 } }
@@ -138,12 +143,11 @@ public struct RunSetup: Sendable {
     }
 
     /// The journal for this run's output directory: beside the response cache, one database per
-    /// output directory.
+    /// output directory and partition; or the `journal:` setting (`RunSetup+Partition`).
     public var journalPath: String {
+        if let journalSetting { return Self.journalPath(setting: journalSetting, defaultName: defaultJournalName, partition: partition) }
         let directory = (cachePath as NSString).deletingLastPathComponent
-        let name = (outputDirectory as NSString).lastPathComponent
-        let tag = Digest.sha256Hex(Data(outputDirectory.utf8)).prefix(12)
-        return "\(directory)/runs/\(name)-\(tag).sqlite"
+        return "\(directory)/runs/\(defaultJournalName)"
     }
 
     /// The name under which the sampling settings enter `identityParts`.

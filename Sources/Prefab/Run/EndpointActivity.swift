@@ -12,18 +12,23 @@ package final class EndpointActivity: Sendable {
 
     package let name: String
     private let counts = Locked(Counts())
+    /// Where the calls are also reported for Prometheus (`prefab run --metrics`), if anywhere.
+    let metrics: RunMetrics?
 
-    package init(name: String) {
+    package init(name: String, metrics: RunMetrics? = nil) {
         self.name = name
+        self.metrics = metrics
     }
 
     package var snapshot: Counts { counts.withLock { $0 } }
 
     func started() {
         counts.withLock { $0.inFlight += 1 }
+        metrics?.callStarted(endpoint: name)
     }
 
-    func finished(_ response: ChatResponse?) {
+    func finished(_ response: ChatResponse?, error: (any Error)? = nil, duration: Duration = .zero) {
+        metrics?.callFinished(endpoint: name, response: response, error: error, duration: duration)
         counts.withLock { counts in
             counts.inFlight -= 1
             guard let response else {

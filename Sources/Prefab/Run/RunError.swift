@@ -18,6 +18,8 @@ public enum RunError: Error, CustomStringConvertible, Sendable {
     case report(RunReportError)
     /// Prompt hygiene could not run (an evaluation set unreadable, a bad record).
     case hygiene(HygieneError)
+    /// The partition cannot be chosen, or does not fit the output's other partitions.
+    case partition(RunPartitionError)
 
     public var description: String {
         switch self {
@@ -36,6 +38,7 @@ public enum RunError: Error, CustomStringConvertible, Sendable {
         case .cache(let error): "\(error)"
         case .report(let error): "report: \(error)"
         case .hygiene(let error): "prompt hygiene: \(error)"
+        case .partition(let error): "\(error)"
         }
     }
 }

@@ -100,7 +100,7 @@ package struct RunEstimate: Codable, Hashable, Sendable {
         }
         let reader: KeptPrompts
         do {
-            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed)
+            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed, partition: setup.partition)
         } catch {
             throw .input(error)
         }

@@ -2,8 +2,11 @@ import Foundation
 import GRDB
 
 /// The run journal: which prompts of a run are finished (with the records written for them)
-/// and which failed (with why), plus what each session spent. SQLite in WAL mode, beside the
-/// response cache, one database per output directory.
+/// and which failed (with why), plus what each session spent. SQLite, beside the response cache,
+/// one database per output directory (per partition of it, for a partitioned run), or where
+/// `journal:` / `--journal` puts it. WAL mode on local disks; on a network filesystem (NFS,
+/// Lustre: where a requeued Slurm task finds its journal from another node) a rollback
+/// journal, since WAL's shared-memory index does not work there (`FileSystemKind`).
 ///
 /// The pipeline commits finished prompts in small transactions as they complete. A prompt
 /// counts as done only once its row is committed, so after `kill -9` at any moment the next
@@ -30,7 +33,13 @@ package final class RunJournal: Sendable {
     /// Opens (or creates) the journal at `path` for a run with `identity` (`RunSetup.identity`)
     /// made of `parts` (`RunSetup.identityParts`, kept so that a changed identity can be
     /// explained by the parts that changed). `fresh` deletes whatever was journaled before.
-    package init(path: String, identity: String, parts: [String: String] = [:], fresh: Bool = false) throws(RunError) {
+    /// The filesystem the journal is on decides its SQLite journal mode; `fileSystem` overrides
+    /// the detection (tests: no network filesystem can be mounted here).
+    package let fileSystem: FileSystemKind
+
+    package init(
+        path: String, identity: String, parts: [String: String] = [:], fresh: Bool = false, fileSystem: FileSystemKind? = nil
+    ) throws(RunError) {
         self.path = path
         let manager = FileManager.default
         do {
@@ -38,6 +47,8 @@ package final class RunJournal: Sendable {
         } catch {
             throw .journal(path: path, reason: "cannot create its directory: \(error.localizedDescription)")
         }
+        let fileSystem = fileSystem ?? FileSystemKind.of(path)
+        self.fileSystem = fileSystem
         lock = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard lock >= 0 else { throw .journal(path: path, reason: "cannot open the lock file: \(String(cString: strerror(errno)))") }
         guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
@@ -46,13 +57,15 @@ package final class RunJournal: Sendable {
         }
         do {
             if fresh {
-                for suffix in ["", "-wal", "-shm"] { try? manager.removeItem(atPath: path + suffix) }
+                for suffix in ["", "-wal", "-shm", "-journal"] { try? manager.removeItem(atPath: path + suffix) }
             }
             var configuration = Configuration()
+            let mode = fileSystem.sqliteJournalMode
             configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
-                // WAL with NORMAL keeps every committed transaction when the process dies.
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: "PRAGMA journal_mode = \(mode)")
+                // WAL with NORMAL keeps every committed transaction when the process dies; a
+                // rollback journal needs FULL for the same.
+                try db.execute(sql: mode == "WAL" ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL")
             }
             queue = try DatabaseQueue(path: path, configuration: configuration)
             var migrator = DatabaseMigrator()
@@ -226,6 +239,15 @@ package final class RunJournal: Sendable {
                 let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prompts WHERE status = 'failed'") ?? 0
                 return (done, failed)
             }
+        } catch {
+            throw .journal(path: path, reason: "\(error)")
+        }
+    }
+
+    /// SQLite's `journal_mode` as the database reports it (`wal`, `delete`).
+    package func sqliteJournalMode() throws(RunError) -> String {
+        do {
+            return try queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
         } catch {
             throw .journal(path: path, reason: "\(error)")
         }

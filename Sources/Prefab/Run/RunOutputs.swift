@@ -5,7 +5,8 @@ import PrefabShards
 /// complete into a staging directory inside the output (`OUT/.partial/`), and moved into place
 /// (`OUT/samples`, `OUT/rated`, `OUT/pairs`) only when the session ends. A killed session leaves
 /// the previous output as it was; the next one removes the staging directory and rebuilds it
-/// from the journal.
+/// from the journal. A partition stages in `OUT/.partial-00002-of-00004/` and moves its files
+/// into the parts' subdirectories instead (`RunPartitionLayout.place`).
 final class RunOutputs {
     static let stages = ["samples", "rated", "pairs"]
     static let stagingName = ".partial"
@@ -15,10 +16,18 @@ final class RunOutputs {
     let samples: StageShardWriter
     let rated: StageShardWriter
     let pairs: PairsWriter
+    let partition: RunPartition?
+    /// Where a partition's non-shard files go.
+    let runFiles: String
 
-    init(output: String, pairing: PairStage, configHash: String, shardSizeLimit: Int) throws(RunError) {
+    init(
+        output: String, pairing: PairStage, configHash: String, shardSizeLimit: Int, partition: RunPartition? = nil,
+        runFiles: String? = nil
+    ) throws(RunError) {
         self.output = output
-        let staging = (output as NSString).appendingPathComponent(Self.stagingName)
+        self.partition = partition
+        self.runFiles = runFiles ?? output
+        let staging = (output as NSString).appendingPathComponent(Self.stagingName + (partition.map { "-" + $0.name } ?? ""))
         self.staging = staging
         let manager = FileManager.default
         try? manager.removeItem(atPath: staging)
@@ -72,6 +81,11 @@ final class RunOutputs {
         } catch {
             abandon()
             throw .output(path: staging, reason: "\(error)")
+        }
+        if let partition {
+            try RunPartitionLayout.place(staging: staging, output: output, runFiles: runFiles, partition: partition)
+            try? FileManager.default.removeItem(atPath: staging)
+            return summary
         }
         for stage in Self.stages {
             let target = (output as NSString).appendingPathComponent(stage)

@@ -87,7 +87,7 @@ extension RunPipeline {
     ) async throws(RunError) {
         let reader: KeptPrompts
         do {
-            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed)
+            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed, partition: setup.partition)
         } catch {
             throw .input(error)
         }

@@ -29,6 +29,10 @@ public struct RunPipeline: Sendable {
     public var engine: HTTPEngine = .shared
     public let control: RunControl
     public let monitor: RunMonitor
+    /// Prometheus metrics of the run (`prefab run --metrics`); nil for none.
+    public var metrics: RunMetrics?
+    /// How the partition was chosen (`RunPartitionChoice.source`), for `partition.json`.
+    public var partitionSource = ""
 
     /// Journal commits: at most this many prompts or this long apart.
     static let commitEvery = 64
@@ -66,9 +70,16 @@ public struct RunPipeline: Sendable {
             }
             total = hygiene!.kept
         }
+        if let partition = setup.partition {
+            try RunPartitionLayout.claim(partition, output: setup.outputDirectory)
+            total = try countPartition(partition, removed: Set(hygiene?.removals.map { $0.ordinal - 1 } ?? []))
+        }
         monitor.update { $0.total = total }
 
         let journal = try RunJournal(path: setup.journalPath, identity: setup.identity, parts: setup.identityParts, fresh: fresh)
+        // Once this process holds the partition's journal (a second process would be refused
+        // there), the partition is marked running: a kill from now on leaves it unfinished.
+        try writePartitionState(.running)
         let cache: ResponseCache?
         do {
             cache = useCache ? try ResponseCache.open(path: setup.cachePath) : nil
@@ -86,7 +97,7 @@ public struct RunPipeline: Sendable {
     }
 
     private func run(journal: RunJournal, cache: ResponseCache?, total: Int, hygiene: HygieneReport?) async throws(RunError) -> RunSummary {
-        let ledger = UsageLedger(budget: Self.remaining(setup.configuration.budget, after: journal.earlierUsage))
+        let ledger = UsageLedger(budget: Self.remaining(setup.processBudget, after: journal.earlierUsage))
         let endpoints = setup.configuration.sampling.endpoints
         let endpointSet: EndpointSet
         var clients: [String: any ChatClient] = [:]
@@ -95,7 +106,7 @@ public struct RunPipeline: Sendable {
         do {
             endpointSet = try EndpointSet(endpoints, cache: cache, ledger: ledger, engine: engine, environment: environment)
             for name in endpointSet.names {
-                let activity = EndpointActivity(name: name)
+                let activity = EndpointActivity(name: name, metrics: metrics)
                 activities.append(activity)
                 clients[name] = TrackedChatClient(base: try endpointSet.chatClient(name), activity: activity)
             }
@@ -103,6 +114,7 @@ public struct RunPipeline: Sendable {
             throw .endpoint("\(error)")
         }
         monitor.attach(activities: activities, ledger: ledger, cache: cache)
+        metrics?.attach(ledger: ledger, monitor: monitor)
         let makeStages: StageMaker = { sampling, judging throws(RunError) in
             do {
                 // The sampler guards its clients with the halt itself; the judges' are guarded here,
@@ -130,8 +142,8 @@ public struct RunPipeline: Sendable {
 
         let outputs = try RunOutputs(
             output: setup.outputDirectory, pairing: setup.pairing, configHash: String(setup.identity.prefix(16)),
-            shardSizeLimit: setup.configuration.shardSize)
-        var state = SessionState(journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger)
+            shardSizeLimit: setup.configuration.shardSize, partition: setup.partition, runFiles: setup.runFilesDirectory)
+        var state = SessionState(journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger, metrics: metrics)
         monitor.update { $0.phase = "running" }
         do {
             try await stream(
@@ -160,7 +172,7 @@ public struct RunPipeline: Sendable {
             summary.hygiene = hygiene.counts
             do {
                 try Self.writeAtomically(
-                    try hygiene.encoded(), to: (setup.outputDirectory as NSString).appendingPathComponent(HygieneReport.fileName))
+                    try hygiene.encoded(), to: (setup.runFilesDirectory as NSString).appendingPathComponent(HygieneReport.fileName))
             } catch let error as RunError {
                 throw error
             } catch {
@@ -174,7 +186,8 @@ public struct RunPipeline: Sendable {
         // run that finished read these same bytes: the journal refuses a changed input).
         summary.provenance = try RunProvenance(setup: setup)
         var report: RunReport?
-        if writeReport {
+        // A partition's report and dataset card are the merge's, made over every partition.
+        if writeReport, setup.partition == nil {
             let seconds = journal.earlierSeconds + monitor.elapsed
             let priced = Set(endpoints.filter { $0.price != nil }.map(\.name))
             let usage = summary.runUsage.map { RunReportEndpointUsage($0, priced: priced.contains($0.endpoint), seconds: seconds) }
@@ -196,8 +209,12 @@ public struct RunPipeline: Sendable {
                 throw .report(error)
             }
         }
-        try writeCard(summary: summary, report: report)
-        try Self.writeJSON(summary, to: (setup.outputDirectory as NSString).appendingPathComponent(Self.summaryName))
+        if setup.partition == nil { try writeCard(summary: summary, report: report) }
+        try Self.writeJSON(summary, to: (setup.runFilesDirectory as NSString).appendingPathComponent(Self.summaryName))
+        if setup.partition != nil {
+            try Self.writeJSON(state.reliability, to: (setup.runFilesDirectory as NSString).appendingPathComponent(RunPartitionLayout.agreementName))
+            try writePartitionState(summary.stopReason == nil ? .complete : .stopped, summary: summary)
+        }
         let outcome = summary.stopReason?.name ?? (summary.failed > 0 ? "failures" : "complete")
         try journal.endSession(outcome: outcome, usage: ledger.records, seconds: monitor.elapsed)
         monitor.update { $0.phase = summary.stopReason.map { "stopped: \($0.name)" } ?? "done" }
@@ -243,7 +260,7 @@ public struct RunPipeline: Sendable {
     ) async throws(RunError) {
         let reader: KeptPrompts
         do {
-            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed)
+            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed, partition: setup.partition)
         } catch {
             throw .input(error)
         }
@@ -334,6 +351,7 @@ public struct RunPipeline: Sendable {
         let monitor: RunMonitor
         let cache: ResponseCache?
         let ledger: UsageLedger
+        let metrics: RunMetrics?
         var summary = RunSummary(output: "")
         var reliability = ReliabilityAccumulator()
         var judgeFailures: [JudgeStageSummary.Failure] = []
@@ -382,6 +400,7 @@ public struct RunPipeline: Sendable {
                     $0.done += 1
                     if journaled != nil { $0.resumed += 1 }
                 }
+                metrics?.prompt(failed: false)
             case .failed(let failures):
                 summary.failed += 1
                 for failure in failures { summary.failuresByKind[failure.kind.rawValue, default: 0] += 1 }
@@ -389,6 +408,7 @@ public struct RunPipeline: Sendable {
                     judgeFailures.append(.init(promptID: promptID, reason: failure.reason))
                 }
                 uncommitted.append(RunJournalEntry(ordinal: ordinal, promptID: promptID, status: .failed, failures: failures))
+                metrics?.prompt(failed: true)
                 monitor.update {
                     $0.failed += 1
                     for failure in failures { $0.failuresByKind[failure.kind.rawValue, default: 0] += 1 }
@@ -422,13 +442,20 @@ public struct RunPipeline: Sendable {
     /// draws on. The endpoints' API keys (read from the environment) are passed as secrets the
     /// card must not contain.
     private func writeCard(summary: RunSummary, report: RunReport?) throws(RunError) {
+        try Self.writeCard(setup: setup, summary: summary, report: report, environment: environment, writer: "prefab run")
+    }
+
+    /// The card for the run of `setup` (also `prefab merge --config`'s, over the merged parts).
+    static func writeCard(
+        setup: RunSetup, summary: RunSummary, report: RunReport?, environment: [String: String], writer: String
+    ) throws(RunError) {
         let directory = (setup.outputDirectory as NSString).appendingPathComponent("pairs")
         guard let pairing = summary.pairs else { return }
         let secrets = setup.configuration.sampling.endpoints.compactMap { $0.apiKeyEnv.flatMap { environment[$0] } }
         let card = DatasetCard(
             title: (setup.outputDirectory as NSString).lastPathComponent, pairing: pairing, format: setup.pairing.builder.format,
             splits: DatasetCard.splits(in: directory, rows: pairing.rows), run: DatasetCardRun(setup: setup, summary: summary),
-            report: report, hygiene: summary.hygiene, secrets: secrets, writer: "prefab run")
+            report: report, hygiene: summary.hygiene, secrets: secrets, writer: writer)
         do {
             try card.write(into: directory)
         } catch {
@@ -439,7 +466,7 @@ public struct RunPipeline: Sendable {
     /// `failures.jsonl` in the output: one line per failed prompt (the journal's current list),
     /// or no file when nothing failed.
     private func writeFailures(_ journal: RunJournal) throws(RunError) {
-        let path = (setup.outputDirectory as NSString).appendingPathComponent(Self.failuresName)
+        let path = (setup.runFilesDirectory as NSString).appendingPathComponent(Self.failuresName)
         var lines: [UInt8] = []
         let encoder = StageShards.encoder()
         struct Line: Encodable {
@@ -457,6 +484,29 @@ public struct RunPipeline: Sendable {
             return
         }
         try Self.writeAtomically(Data(lines), to: path)
+    }
+
+    /// The prompts of a partition (after hygiene), in one pass over the input.
+    private func countPartition(_ partition: RunPartition, removed: Set<Int>) throws(RunError) -> Int {
+        let reader: KeptPrompts
+        do {
+            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed, partition: partition)
+        } catch {
+            throw .input(error)
+        }
+        var count = 0
+        while try reader.next(or: RunError.input) != nil { count += 1 }
+        return count
+    }
+
+    /// `OUT/parts/…/partition.json`: this partition's run identity and whether it finished.
+    private func writePartitionState(_ status: RunPartitionState.Status, summary: RunSummary? = nil) throws(RunError) {
+        guard let partition = setup.partition else { return }
+        var state = RunPartitionState(partition: partition, identity: setup.identity, status: status, source: partitionSource)
+        state.prompts = summary?.prompts
+        state.done = summary?.done
+        state.failed = summary?.failed
+        try Self.writeJSON(state, to: RunPartitionState.path(runFiles: setup.runFilesDirectory))
     }
 
     static func writeJSON(_ value: some Encodable, to path: String) throws(RunError) {

@@ -17,12 +17,13 @@ struct TrackedChatClient: ChatClient {
         let reservation = CallSlots.Reservation.current
         reservation?.started(activity.name)
         defer { reservation?.finished(activity.name) }
+        let started = ContinuousClock.now
         do {
             let response = try await base.chat(request)
-            activity.finished(response)
+            activity.finished(response, duration: ContinuousClock.now - started)
             return response
         } catch {
-            activity.finished(nil)
+            activity.finished(nil, error: error, duration: ContinuousClock.now - started)
             throw error
         }
     }

@@ -119,6 +119,13 @@ public struct ShardDataset: Sendable {
 
     /// The manifest entry for a shard file, if any.
     func manifestEntry(for file: String) -> ShardManifest.Shard? {
-        manifest?.shard(named: URL(fileURLWithPath: file).lastPathComponent)
+        manifest?.shard(named: relativeName(of: file))
+    }
+
+    /// A shard file's name as its manifest or index writes it: relative to the directory, so a
+    /// merged run's `part-00002-of-00004/…` keeps its subdirectory.
+    func relativeName(of file: String) -> String {
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : URL(fileURLWithPath: file).lastPathComponent
     }
 }

@@ -53,7 +53,7 @@ public struct ShardInspection: Sendable {
             compression = data.byteCount == stored ? "none" : "zstd"
         } else {
             for file in dataset.files {
-                let name = URL(fileURLWithPath: file).lastPathComponent
+                let name = dataset.relativeName(of: file)
                 let reader = try JSONLFileReader(path: file, verification: verification, manifestEntry: dataset.manifestEntry(for: file))
                 let stored = try ReadableFile(path: file).size
                 var frames = reader.seekTable?.entries.count

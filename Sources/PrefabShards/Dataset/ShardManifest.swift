@@ -107,8 +107,8 @@ public struct ShardManifest: Sendable, Equatable {
             }
             let what = " in shard \(position)"
             let file: String = try field("file", \.stringValue, in: object, what: what)
-            guard !file.contains("/"), !file.hasPrefix(".") else {
-                throw .invalidIndex(path: path, reason: "shard file name \"\(file)\" must be a plain name inside the directory")
+            guard Self.isInsideDirectory(file) else {
+                throw .invalidIndex(path: path, reason: "shard file name \"\(file)\" must be a name inside the directory (or a partition's subdirectory)")
             }
             shards.append(Shard(
                 file: file,
@@ -123,6 +123,15 @@ public struct ShardManifest: Sendable, Equatable {
         guard sum == recordCount else {
             throw .invalidIndex(path: path, reason: "records is \(recordCount) but the shards hold \(sum)")
         }
+    }
+
+    /// Whether a shard's name stays inside its directory: a plain name, or a relative path into
+    /// subdirectories (a merged run's root index names `part-00002-of-00004/shard.00000.mds`,
+    /// as MosaicML's `merge_index` does), with no component that is empty or starts with `.`
+    /// (so no `..`, no hidden files, no absolute path).
+    public static func isInsideDirectory(_ name: String) -> Bool {
+        let components = name.split(separator: "/", omittingEmptySubsequences: false)
+        return !components.isEmpty && components.allSatisfy { !$0.isEmpty && !$0.hasPrefix(".") }
     }
 
     public func shard(named file: String) -> Shard? {

@@ -173,8 +173,8 @@ public struct MDSIndex: Sendable, Equatable {
             else {
                 throw fail("\(key) needs basename and bytes")
             }
-            guard !basename.contains("/"), !basename.hasPrefix(".") else {
-                throw fail("\(key) basename \"\(basename)\" must be a plain file name")
+            guard ShardManifest.isInsideDirectory(basename) else {
+                throw fail("\(key) basename \"\(basename)\" must be a file name inside the directory (or a partition's subdirectory)")
             }
             var hashes: [String: String] = [:]
             for (name, digest) in info["hashes"]?.objectValue ?? JSONObject() {

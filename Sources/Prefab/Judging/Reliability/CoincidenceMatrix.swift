@@ -10,9 +10,10 @@
 /// δ²(c, k) = (Σ_{g=c}^{k} n_g − (n_c + n_k)/2)² over values in rank order, and
 /// α = 1 − (n − 1) · Σ o_ck δ²(c, k) / Σ n_c n_k δ²(c, k).
 package struct CoincidenceMatrix: Sendable {
-    private var cells: [ValuePair: Double] = [:]
+    /// Internal for `ReliabilityAccumulator+Codable`.
+    var cells: [ValuePair: Double] = [:]
     /// Units that had at least two ratings.
-    package private(set) var pairableUnits = 0
+    package internal(set) var pairableUnits = 0
 
     package init() {}
 

@@ -4,7 +4,8 @@
 /// Ratings are discrete, so the table is all either figure needs (ranks with ties come from
 /// the marginals), and memory stays flat however many items are added.
 package struct ContingencyTable: Sendable {
-    private var cells: [ValuePair: Double] = [:]
+    /// Internal for `ReliabilityAccumulator+Codable`.
+    var cells: [ValuePair: Double] = [:]
 
     package init() {}
 

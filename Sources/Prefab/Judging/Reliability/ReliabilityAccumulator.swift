@@ -4,11 +4,12 @@
 /// Memory stays flat: alpha keeps a coincidence matrix, each pair of judges a contingency table,
 /// each judge a handful of counters; no vote is kept.
 public struct ReliabilityAccumulator: Sendable {
-    private var coincidences = CoincidenceMatrix()
-    private var tables: [JudgePair: ContingencyTable] = [:]
-    private var judges: [String: JudgeFigures] = [:]
+    // Internal, not private: `ReliabilityAccumulator+Codable` stores them for `prefab merge`.
+    var coincidences = CoincidenceMatrix()
+    var tables: [JudgePair: ContingencyTable] = [:]
+    var judges: [String: JudgeFigures] = [:]
 
-    private struct JudgePair: Hashable, Sendable {
+    struct JudgePair: Hashable, Sendable {
         var first: String
         var second: String
     }
