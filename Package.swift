@@ -38,6 +38,9 @@ let package = Package(
             ]
         ),
 
+        // Object storage: S3 over the libcurl engine with the project's own SigV4 signer (no AWS SDK).
+        .target(name: "PrefabStorage", dependencies: ["PrefabShards", "PrefabLLM"]),
+
         // The OpenAI/Anthropic-compatible simulator (SwiftNIO), a library so tests can run it in-process.
         .target(
             name: "PrefabSimulator",
@@ -54,7 +57,7 @@ let package = Package(
         .target(
             name: "Prefab",
             dependencies: [
-                "PrefabShards", "PrefabLLM",
+                "PrefabShards", "PrefabLLM", "PrefabStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -87,6 +90,7 @@ let package = Package(
         // fixtures, an in-process simulator and a curl client for it.
         .target(name: "PrefabTestSupport", dependencies: ["PrefabShards", "PrefabSimulator"], path: "Tests/PrefabTestSupport"),
 
+        .testTarget(name: "PrefabStorageTests", dependencies: ["PrefabStorage", "PrefabShards", "PrefabLLM", "PrefabTestSupport"]),
         .testTarget(name: "PrefabShardsTests", dependencies: ["PrefabShards", "PrefabTestSupport"]),
         .testTarget(name: "PrefabLLMTests", dependencies: ["PrefabLLM", "PrefabSimulator", "PrefabTestSupport"]),
         .testTarget(name: "PrefabSimulatorTests", dependencies: ["PrefabSimulator", "PrefabShards", "PrefabTestSupport"]),

@@ -26,6 +26,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Forget this run's journal and start over (the response cache still answers what it has).")
     var fresh = false
 
+    @Flag(help: "Write into an s3:// output that already holds objects of another dataset.")
+    var force = false
+
     @Flag(help: "Print the calls and the estimated tokens and cost per endpoint, and stop.")
     var dryRun = false
 
@@ -39,9 +42,10 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         ProcessMemory.configureForLongRuns()
-        let setup: RunSetup
+        var setup: RunSetup
         do {
             setup = try RunSetup.load(file: file)
+            try await setup.localizeRemoteInputs()
         } catch {
             printError("\(error)")
             throw ExitCode(1)
@@ -52,6 +56,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var pipeline = RunPipeline(setup: setup)
         pipeline.fresh = fresh
+        pipeline.forceOutput = force
         pipeline.useCache = !noCache
         pipeline.writeReport = !noReport
         let monitor = pipeline.monitor
