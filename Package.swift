@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "PrefabShardsTests", dependencies: ["PrefabShards", "PrefabTestSupport"]),
         .testTarget(name: "PrefabLLMTests", dependencies: ["PrefabLLM", "PrefabSimulator", "PrefabTestSupport"]),
         .testTarget(name: "PrefabSimulatorTests", dependencies: ["PrefabSimulator", "PrefabShards", "PrefabTestSupport"]),
-        .testTarget(name: "PrefabTests", dependencies: ["Prefab", "PrefabSimulator", "PrefabTestSupport"]),
+        .testTarget(name: "PrefabTests", dependencies: ["Prefab", "PrefabSimulator", "PrefabStorage", "PrefabTestSupport"]),
         // The built `prefab` and `prefab-sim` executables, run as a user runs them.
         .testTarget(name: "PrefabCLITests", dependencies: ["PrefabShards", "PrefabTestSupport"]),
         // Tests against the real local llama.cpp server; they skip, saying why, when it is not installed.

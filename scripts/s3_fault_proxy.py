@@ -6,8 +6,10 @@ address still verify at the server) and injects faults by count:
   --slowdown N   answer the first N requests with 503 SlowDown, as S3 throttles
   --reset N      reset the connection of the first N PUT requests after reading them, as a
                  dropped connection mid-upload does (nothing reaches the server)
+  --pass N       let the first N PUT requests through before resetting any (so an upload can
+                 be stopped part way, with some objects stored and others not)
 
-Usage: python s3_fault_proxy.py LISTEN_PORT UPSTREAM_URL [--slowdown N] [--reset N]
+Usage: python s3_fault_proxy.py LISTEN_PORT UPSTREAM_URL [--slowdown N] [--reset N] [--pass N]
 Prints "ready" once listening. Stdlib only.
 """
 import argparse
@@ -24,10 +26,11 @@ parser.add_argument("port", type=int)
 parser.add_argument("upstream")
 parser.add_argument("--slowdown", type=int, default=0)
 parser.add_argument("--reset", type=int, default=0)
+parser.add_argument("--pass", dest="passing", type=int, default=0)
 args = parser.parse_args()
 upstream = urllib.parse.urlparse(args.upstream)
 lock = threading.Lock()
-counts = {"slowdown": args.slowdown, "reset": args.reset}
+counts = {"slowdown": args.slowdown, "reset": args.reset, "pass": args.passing}
 
 SLOWDOWN = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
             b'<Message>Please reduce your request rate.</Message></Error>')
@@ -55,9 +58,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/xml")
             self.send_header("Content-Length", str(len(SLOWDOWN)))
             self.end_headers()
-            self.wfile.write(SLOWDOWN)
+            if self.command != "HEAD":
+                self.wfile.write(SLOWDOWN)
             return
-        if self.command == "PUT" and take("reset"):
+        if self.command == "PUT" and not take("pass") and take("reset"):
             # SO_LINGER 0: close() sends a TCP RST instead of a FIN.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()

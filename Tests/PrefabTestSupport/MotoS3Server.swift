@@ -135,27 +135,30 @@ public final class S3FaultProxy: Sendable {
     public let endpoint: String
     private let process: Process
 
-    public init(upstream: MotoS3Server, slowdown: Int = 0, reset: Int = 0) throws {
+    public init(upstream: MotoS3Server, slowdown: Int = 0, reset: Int = 0, passing: Int = 0) throws {
         let port = try Self.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: upstream.python)
         process.arguments = [
             BuiltProduct.repositoryRoot + "/scripts/s3_fault_proxy.py", String(port), upstream.endpoint,
-            "--slowdown", String(slowdown), "--reset", String(reset),
+            "--slowdown", String(slowdown), "--reset", String(reset), "--pass", String(passing),
         ]
-        let out = Pipe()
-        process.standardOutput = out
+        process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        _ = out.fileHandleForReading.availableData  // "ready"
+        let deadline = Date().addingTimeInterval(30)
+        while !MotoS3Server.canConnect(port: port), Date() < deadline, process.isRunning {
+            usleep(50_000)
+        }
         self.process = process
         endpoint = "http://127.0.0.1:\(port)"
     }
 
+    /// Stops the proxy. Not waited for: `waitUntilExit` can block an async test's thread for
+    /// good, and Foundation reaps the process by itself.
     public func stop() {
         process.terminate()
-        process.waitUntilExit()
     }
 
     private static func freePort() throws -> Int {

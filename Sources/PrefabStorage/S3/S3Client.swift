@@ -217,6 +217,10 @@ package final class S3Client: Sendable {
             }
             var headers = extra
             headers["host"] = address.host
+            if body != nil, headers["content-type"] == nil {
+                // Without one libcurl labels a body as a form, which some servers then parse.
+                headers["content-type"] = "application/octet-stream"
+            }
             headers["x-amz-content-sha256"] = payloadHash
             let signer = SigV4Signer(credentials: credentials, region: region, service: "s3")
             let now = Date().addingTimeInterval(await state.clockOffset)
