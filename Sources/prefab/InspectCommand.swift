@@ -18,6 +18,8 @@ struct InspectCommand: AsyncParsableCommand {
         let input = try await CommandInput(path, label: "inspect")
         defer { input.remove() }
         let inspection = try ShardInspection.inspect(input.path)
-        print(json ? inspection.json.serialized(style: .pretty) : inspection.report)
+        let text = json ? inspection.json.serialized(style: .pretty) : inspection.report
+        // Name what the user asked for, not the temporary copy.
+        print(input.path == path ? text : text.replacingOccurrences(of: input.path, with: path))
     }
 }
