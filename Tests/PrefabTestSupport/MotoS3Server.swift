@@ -43,6 +43,23 @@ public final class MotoS3Server: Sendable {
         ]
     }
 
+    /// Runs Python with boto3 against this server (`s3` is a client): for creating buckets and
+    /// checking what an outside client sees. Returns its stdout; throws on a non-zero exit.
+    @discardableResult
+    public func boto3(_ code: String) throws -> String {
+        let script = "import boto3\ns3 = boto3.client('s3', endpoint_url='\(endpoint)', region_name='us-east-1', aws_access_key_id='\(accessKeyID)', aws_secret_access_key='\(secretAccessKey)')\n" + code
+        let result = try runProcess(python, ["-c", script])
+        guard result.status == 0 else { throw Failure(description: "boto3 failed: \(result.stderr.suffix(400))") }
+        return result.stdout
+    }
+
+    /// Creates a fresh bucket and returns its name.
+    public func makeBucket(_ label: String) throws -> String {
+        let name = Self.bucketName(label)
+        try boto3("s3.create_bucket(Bucket='\(name)')")
+        return name
+    }
+
     /// A fresh bucket name for one test.
     public static func bucketName(_ label: String) -> String {
         "\(label.lowercased().filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString.prefix(8).lowercased())"
