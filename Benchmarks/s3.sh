@@ -21,7 +21,7 @@ if [[ -n "${PREFAB_BENCH_NO_BUILD:-}" ]]; then BIN="$(swift build -c release --s
 scripts/s3-venv
 work=$(mktemp -d "${TMPDIR:-/tmp}/prefab-s3-bench.XXXXXX")
 moto_pid= sim_pid=
-trap '[[ -n "$moto_pid" ]] && kill "$moto_pid" 2>/dev/null; [[ -n "$sim_pid" ]] && kill "$sim_pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap '[[ -n "$moto_pid" ]] && kill -9 "$moto_pid" 2>/dev/null; [[ -n "$sim_pid" ]] && kill -9 "$sim_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 port=$(( 20000 + RANDOM % 20000 ))
 INITIAL_NO_AUTH_ACTION_COUNT=3 .prefab/s3-venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &

@@ -15,10 +15,13 @@ Prints "ready" once listening. Stdlib only.
 import argparse
 import http.client
 import http.server
+import os
+import signal
 import socket
 import struct
 import sys
 import threading
+import time
 import urllib.parse
 
 parser = argparse.ArgumentParser()
@@ -86,6 +89,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
 
 
+def exit_with_parent(parent=os.getppid()):
+    """A test process killed without stopping its proxy must not leave it running."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
+threading.Thread(target=exit_with_parent, daemon=True).start()
+# A parent that ignores SIGTERM passes that on; stopping must still work.
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
 server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
 print("ready", flush=True)
 server.serve_forever()

@@ -88,7 +88,8 @@ public final class MotoS3Server: Sendable {
         let port = try freePort()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("prefab-moto-\(port).log").path
         // The shell watches this test process and stops moto when it exits, however it exits.
-        let script = "\"$0\" -H 127.0.0.1 -p \(port) >\"$1\" 2>&1 & m=$!; while kill -0 \(getpid()) 2>/dev/null && kill -0 $m 2>/dev/null; do sleep 1; done; kill $m 2>/dev/null"
+        // SIGKILL: a test process can hand its children SIGTERM ignored.
+        let script = "\"$0\" -H 127.0.0.1 -p \(port) >\"$1\" 2>&1 & m=$!; while kill -0 \(getpid()) 2>/dev/null && kill -0 $m 2>/dev/null; do sleep 1; done; kill -9 $m 2>/dev/null"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", script, venv + "/bin/moto_server", log]
@@ -172,10 +173,11 @@ public final class S3FaultProxy: Sendable {
         endpoint = "http://127.0.0.1:\(port)"
     }
 
-    /// Stops the proxy. Not waited for: `waitUntilExit` can block an async test's thread for
-    /// good, and Foundation reaps the process by itself.
+    /// Stops the proxy (SIGKILL: a test process can hand its children SIGTERM ignored). Not
+    /// waited for: `waitUntilExit` can block an async test's thread for good, and Foundation
+    /// reaps the process by itself.
     public func stop() {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
     }
 
     private static func freePort() throws -> Int {
