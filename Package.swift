@@ -41,6 +41,9 @@ let package = Package(
             ]
         ),
 
+        // Object storage: S3 over the libcurl engine with the project's own SigV4 signer (no AWS SDK).
+        .target(name: "PrefabStorage", dependencies: ["PrefabShards", "PrefabLLM"]),
+
         // The OpenAI/Anthropic-compatible simulator (SwiftNIO), a library so tests can run it in-process.
         .target(
             name: "PrefabSimulator",
@@ -57,7 +60,7 @@ let package = Package(
         .target(
             name: "Prefab",
             dependencies: [
-                "PrefabShards", "PrefabLLM",
+                "PrefabShards", "PrefabLLM", "PrefabStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -95,10 +98,11 @@ let package = Package(
         // fixtures, an in-process simulator and a curl client for it.
         .target(name: "PrefabTestSupport", dependencies: ["PrefabShards", "PrefabSimulator"], path: "Tests/PrefabTestSupport"),
 
+        .testTarget(name: "PrefabStorageTests", dependencies: ["PrefabStorage", "PrefabShards", "PrefabLLM", "PrefabTestSupport"]),
         .testTarget(name: "PrefabShardsTests", dependencies: ["PrefabShards", "PrefabTestSupport"]),
         .testTarget(name: "PrefabLLMTests", dependencies: ["PrefabLLM", "PrefabSimulator", "PrefabTestSupport"]),
         .testTarget(name: "PrefabSimulatorTests", dependencies: ["PrefabSimulator", "PrefabShards", "PrefabTestSupport"]),
-        .testTarget(name: "PrefabTests", dependencies: ["Prefab", "PrefabSimulator", "PrefabTestSupport"]),
+        .testTarget(name: "PrefabTests", dependencies: ["Prefab", "PrefabSimulator", "PrefabStorage", "PrefabTestSupport"]),
         // The built `prefab` and `prefab-sim` executables, run as a user runs them.
         .testTarget(name: "PrefabCLITests", dependencies: ["PrefabShards", "PrefabTestSupport"]),
         // Tests against the real local llama.cpp server; they skip, saying why, when it is not installed.

@@ -3,13 +3,13 @@ import Foundation
 import Prefab
 
 /// `prefab cat`: records of any shard file or directory as JSON Lines on stdout.
-struct CatCommand: ParsableCommand {
+struct CatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",
         abstract: "Print records as JSON Lines from a shard file or directory (MDS, JSONL.zst) or a .jsonl file."
     )
 
-    @Argument(help: "A shard directory (MDS or JSONL.zst), a shard file, or a .jsonl / .jsonl.zst file.")
+    @Argument(help: "A shard directory (MDS or JSONL.zst), a shard file, or a .jsonl / .jsonl.zst file; or an s3:// prefix or object (streamed shard by shard).")
     var path: String
 
     @Option(help: "Print at most this many records.")
@@ -26,17 +26,29 @@ struct CatCommand: ParsableCommand {
         if offset < 0 { throw ValidationError("--offset must be 0 or more") }
     }
 
-    func run() throws {
-        let cursor = try Shards.open(path, verification: verify.verification).cursor(offset: offset)
+    func run() async throws {
         let output = StandardOutput()
+        var toSkip = offset
         var printed = 0
-        while limit.map({ printed < $0 }) ?? true {
-            let more: Void? = try cursor.nextJSON { (json: UnsafeRawBufferPointer) throws(ShardError) -> Void in
-                output.write(json)
-                output.write(newline: ())
+        /// Prints from one dataset; false once the limit is reached.
+        func print(_ dataset: ShardDataset) throws -> Bool {
+            let cursor = try dataset.cursor()
+            toSkip -= try cursor.skip(toSkip)
+            while limit.map({ printed < $0 }) ?? true {
+                let more: Void? = try cursor.nextJSON { (json: UnsafeRawBufferPointer) throws(ShardError) -> Void in
+                    output.write(json)
+                    output.write(newline: ())
+                }
+                if more == nil { break }
+                printed += 1
             }
-            if more == nil { break }
-            printed += 1
+            output.flush()
+            return limit.map { printed < $0 } ?? true
+        }
+        if RemoteInput.isRemote(path) {
+            try await RemoteShardReader.forEachShard(path, verification: verify.verification, print)
+        } else {
+            _ = try print(Shards.open(path, verification: verify.verification))
         }
         output.flush()
     }

@@ -14,11 +14,14 @@ struct ConvertCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Input: a .jsonl / .jsonl.zst file, or an MDS or JSONL.zst directory.")
+    @Argument(help: "Input: a .jsonl / .jsonl.zst file, or an MDS or JSONL.zst directory; or an s3:// object or prefix.")
     var input: String
 
-    @Argument(help: "Output directory (created; must not exist or be empty).")
+    @Argument(help: "Output directory (created; must not exist or be empty), or an s3:// prefix (empty, or this conversion's).")
     var output: String
+
+    @Flag(help: "With an s3:// output: write into a prefix that holds other objects.")
+    var force = false
 
     @Option(help: "Output format: mds or jsonl.zst.")
     var format: String
@@ -54,8 +57,18 @@ struct ConvertCommand: AsyncParsableCommand {
         )
         options.configHash = configHash(options)
         let monitor = RunMonitor(unit: "records", callsModels: false)
-        let manifest = try await progress.show(monitor) { [input, output] in
-            try ShardConversion.convert(input: input, output: output, options: options, monitor: monitor)
+        let source = try await CommandInput(input, label: "convert")
+        defer { source.remove() }
+        let manifest: ShardManifest
+        if RemoteInput.isRemote(output) {
+            manifest = try await progress.show(monitor) { [output, force] in
+                try await RemoteConversion.convert(input: source.path, output: output, options: options, monitor: monitor, force: force).manifest
+            }
+        } else {
+            if let problem = RemoteInput.problem(output) { throw ValidationError(problem) }
+            manifest = try await progress.show(monitor) { [output] in
+                try ShardConversion.convert(input: source.path, output: output, options: options, monitor: monitor)
+            }
         }
         let raw = manifest.shards.reduce(0) { $0 + $1.rawBytes }
         let stored = manifest.shards.reduce(0) { $0 + $1.bytes }

@@ -134,7 +134,9 @@ struct DiversityCommand: AsyncParsableCommand {
         var reports: [DiversityReport] = []
         try await progress.show(monitor) {
             for path in paths {
-                let documents = try DiversityCorpusReader.documents(at: path, field: field)
+                let input = try await CommandInput(path, label: "diversity")
+                defer { input.remove() }
+                let documents = try DiversityCorpusReader.documents(at: input.path, field: field)
                 reports.append(try await analyzer.analyze(documents, label: path, monitor: monitor))
             }
         }

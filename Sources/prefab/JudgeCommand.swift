@@ -61,9 +61,11 @@ struct JudgeCommand: AsyncParsableCommand {
         let monitor = RunMonitor(unit: "samples", callsModels: true)
         monitor.attach(ledger: endpoints.ledger, cache: responseCache)
         let stage = JudgeStage(ensemble: ensemble, window: window.value)
+        let input = try await CommandInput(samples, label: "judge")
+        defer { input.remove() }
         let summary = try await stoppingOnUnusableEndpoint("judge", endpoints: endpointList, cache: responseCache, note: "; nothing was written") {
             try await progress.show(monitor) {
-                try await stage.run(samples: samples, output: out, limit: limit, monitor: monitor)
+                try await stage.run(samples: input.path, output: out, limit: limit, monitor: monitor)
             }
         }
         try await responseCache?.close()

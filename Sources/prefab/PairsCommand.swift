@@ -64,8 +64,10 @@ struct PairsCommand: AsyncParsableCommand {
         do {
             let run = try stage()
             let monitor = RunMonitor(unit: "records", callsModels: false)
+            let input = try await CommandInput(rated, label: "pairs")
+            defer { input.remove() }
             let summary = try await progress.show(monitor) {
-                try run.run(rated: rated, output: out, replacing: force, monitor: monitor)
+                try run.run(rated: input.path, output: out, replacing: force, monitor: monitor)
             }
             let rows = summary.rows.sorted { $0.key > $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             print("\(summary.prompts) prompts -> \(summary.promptsWithRows) with rows (\(rows.isEmpty ? "no rows" : rows)) in \(out)")

@@ -26,6 +26,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Forget this run's journal and start over (the response cache still answers what it has).")
     var fresh = false
 
+    @Flag(help: "Write into an s3:// output that already holds objects of another dataset.")
+    var force = false
+
     @Flag(help: "Print the calls and the estimated tokens and cost per endpoint, and stop.")
     var dryRun = false
 
@@ -55,6 +58,7 @@ struct RunCommand: AsyncParsableCommand {
         let choice: RunPartitionChoice?
         do {
             setup = try RunSetup.load(file: file)
+            try await setup.localizeRemoteInputs()
             choice = try RunPartitionChoice.resolve(flag: partition, partitions: partitions, environment: ProcessInfo.processInfo.environment)
         } catch {
             printError("\(error)")
@@ -85,6 +89,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         pipeline.fresh = fresh
+        pipeline.forceOutput = force
         pipeline.useCache = !noCache
         pipeline.writeReport = !noReport
         let monitor = pipeline.monitor

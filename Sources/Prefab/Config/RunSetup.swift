@@ -10,10 +10,14 @@ public struct RunSetup: Sendable {
     public let file: String
     public let configuration: RunConfiguration
     public let sampling: SamplingSetup
-    /// The prompts: a JSONL file, JSONL.zst or MDS directory, absolute.
-    public let prompts: PromptInputConfiguration
-    /// The run's output directory, absolute.
+    /// The prompts: a JSONL file, JSONL.zst or MDS directory, absolute; or an `s3://` object or
+    /// prefix until `localizeRemoteInputs()` brings it to local disk.
+    public internal(set) var prompts: PromptInputConfiguration
+    /// The run's output directory, absolute. With an `s3://` output, the local directory the
+    /// run builds its dataset in before publishing it there.
     public let outputDirectory: String
+    /// The `s3://` location the dataset is published to, when `output:` names one.
+    public let outputLocation: String?
     /// The judge ensemble file, absolute, with its decoded configuration and rubric library.
     public let judgesFile: String
     public let ensemble: EnsembleConfiguration
@@ -61,13 +65,31 @@ public struct RunSetup: Sendable {
 
         // Prompts and output.
         var prompts = configuration.sampling.prompts!
-        prompts.path = document.resolve(path: prompts.path)
-        guard FileManager.default.fileExists(atPath: prompts.path) else {
-            let at = document.node(at: key("prompts", "path")) == nil ? key("prompts") : key("prompts", "path")
-            throw document.error(at: at, "no such file or directory: \(prompts.path)")
+        let promptsAt = document.node(at: key("prompts", "path")) == nil ? key("prompts") : key("prompts", "path")
+        if let problem = RemoteInput.problem(prompts.path) {
+            throw document.error(at: promptsAt, problem)
+        }
+        if !RemoteInput.isRemote(prompts.path) {
+            prompts.path = document.resolve(path: prompts.path)
+            guard FileManager.default.fileExists(atPath: prompts.path) else {
+                throw document.error(at: promptsAt, "no such file or directory: \(prompts.path)")
+            }
         }
         self.prompts = prompts
-        outputDirectory = document.resolve(path: configuration.sampling.output!)
+        let output = configuration.sampling.output!
+        if let problem = RemoteInput.problem(output) {
+            throw document.error(at: key("output"), problem)
+        }
+        if RemoteInput.isRemote(output) {
+            // Object storage has no directories to build in: the dataset is made locally, beside
+            // the journal, and published when the session ends.
+            outputLocation = output
+            let cache = configuration.cache.map { document.resolve(path: $0) } ?? ResponseCache.defaultPath(environment: environment)
+            outputDirectory = RemoteInput.stagingDirectory(for: output, cachePath: cache)
+        } else {
+            outputLocation = nil
+            outputDirectory = document.resolve(path: output)
+        }
 
         // The judge ensemble: its own file's errors carry that file's lines; its endpoint
         // names must be this config's endpoints.

@@ -45,9 +45,10 @@ public struct SamplingSetup: Sendable {
         let library = try loadPrinciples(configuration.principles, in: document, at: prefix + [principlesKey])
         return SamplingSetup(
             configuration: configuration, principles: library,
-            promptsPath: configuration.prompts.map { document.resolve(path: $0.path) },
-            samplesDirectory: configuration.output.map {
-                (document.resolve(path: $0) as NSString).appendingPathComponent("samples")
+            promptsPath: configuration.prompts.map { RemoteInput.isRemote($0.path) ? $0.path : document.resolve(path: $0.path) },
+            // An s3:// output is a run's (`prefab run` publishes there), never a local directory.
+            samplesDirectory: configuration.output.flatMap {
+                RemoteInput.isRemote($0) ? nil : (document.resolve(path: $0) as NSString).appendingPathComponent("samples")
             })
     }
 

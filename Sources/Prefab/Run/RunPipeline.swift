@@ -25,6 +25,8 @@ public struct RunPipeline: Sendable {
     public var useCache = true
     /// Whether to write `report.json` and `report.html` at the end.
     public var writeReport = true
+    /// Write into an `s3://` output that holds objects of another dataset (`--force`).
+    public var forceOutput = false
     public var environment: [String: String] = ProcessInfo.processInfo.environment
     public var engine: HTTPEngine = .shared
     public let control: RunControl
@@ -76,6 +78,9 @@ public struct RunPipeline: Sendable {
         }
         monitor.update { $0.total = total }
 
+        // An s3:// output is claimed before the journal opens or a model is called.
+        let publication = try setup.outputLocation.map { _ throws(RunError) in try RunPublication(setup: setup, fresh: fresh) }
+        try await publication?.claim(force: forceOutput)
         let journal = try RunJournal(path: setup.journalPath, identity: setup.identity, parts: setup.identityParts, fresh: fresh)
         // Once this process holds the partition's journal (a second process would be refused
         // there), the partition is marked running: a kill from now on leaves it unfinished.
@@ -87,8 +92,13 @@ public struct RunPipeline: Sendable {
             throw .cache(error)
         }
         do {
-            let summary = try await run(journal: journal, cache: cache, total: total, hygiene: hygiene)
+            var summary = try await run(journal: journal, cache: cache, total: total, hygiene: hygiene)
             try? await cache?.close()
+            if let publication {
+                monitor.update { $0.phase = "publishing to \(publication.location)" }
+                _ = try await publication.publish(directory: setup.outputDirectory)
+                summary.output = publication.location
+            }
             return summary
         } catch {
             try? await cache?.close()

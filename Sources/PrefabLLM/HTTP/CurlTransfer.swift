@@ -62,7 +62,7 @@ final class CurlTransfer: @unchecked Sendable {
             // requests to one host share a multiplexed connection.
             try set(CURLOPT_PIPEWAIT, 1)
         }
-        if let bundle = Self.certificateSettings.bundle {
+        if let bundle = request.caBundle ?? Self.certificateSettings.bundle {
             try set(CURLOPT_CAINFO, bundle)
         }
         if let directory = Self.certificateSettings.directory {
@@ -76,6 +76,9 @@ final class CurlTransfer: @unchecked Sendable {
             try set(CURLOPT_POST, 1)
         case .put, .delete:
             try set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+        case .head:
+            // NOBODY makes libcurl send HEAD and not wait for the body the headers announce.
+            try set(CURLOPT_NOBODY, 1)
         }
         if let body = request.body {
             let sizeCode = prefab_curl_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))

@@ -6,7 +6,7 @@ import Foundation
 /// errors.
 public struct HTTPRequest: Sendable {
     public enum Method: String, Sendable {
-        case get = "GET", post = "POST", put = "PUT", delete = "DELETE"
+        case get = "GET", post = "POST", put = "PUT", delete = "DELETE", head = "HEAD"
     }
 
     public var method: Method
@@ -17,6 +17,9 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Double
     /// Seconds allowed for the whole transfer, connection included.
     public var timeout: Double
+    /// A CA bundle to verify the server with, instead of the process-wide setting (object
+    /// storage honours `AWS_CA_BUNDLE` for its own requests only).
+    public var caBundle: String? = nil
 
     public init(
         method: Method = .get,

@@ -1,0 +1,179 @@
+import Foundation
+import PrefabShards
+
+/// Puts a finished local dataset directory at an `s3://` prefix the way readers need it: every
+/// shard uploaded once, the index files (`index.json`, `manifest.json`, summaries, report, card)
+/// only after every shard is in place, so a loader never finds an index naming a missing shard.
+///
+/// The prefix is claimed first with an identity marker (`.prefab-dataset.json`): a prefix that
+/// holds objects but no marker, or another dataset's marker, is refused unless forced, so a
+/// typo in `output:` cannot mix two datasets. The ledger makes it resumable: an object recorded
+/// as finished, whose local bytes are unchanged and whose HEAD still shows its size and ETag, is
+/// not sent again; multipart uploads a killed session left open are aborted first.
+package struct S3Publisher: Sendable {
+    package static let markerName = ".prefab-dataset.json"
+
+    package let client: S3Client
+    package let destination: S3Location
+    package let identity: String
+    package let ledger: any UploadLedger
+    /// Files uploaded at once (each multipart upload has its own part concurrency).
+    package var fileConcurrency = 2
+
+    package init(client: S3Client, destination: S3Location, identity: String, ledger: any UploadLedger) {
+        self.client = client
+        self.destination = destination.asPrefix
+        self.identity = identity
+        self.ledger = ledger
+    }
+
+    /// What a publish did, for the command's last line.
+    package struct Outcome: Sendable {
+        package var uploaded: [UploadRecord] = []
+        package var skipped: [UploadRecord] = []
+        package var abortedUploads = 0
+    }
+
+    /// Refuses a prefix that holds something other than this dataset, unless `force`; then
+    /// writes the marker. Safe to call on every session.
+    package func claim(force: Bool) async throws {
+        let markerKey = destination.key + Self.markerName
+        if let marker = try await client.objectIfPresent(bucket: destination.bucket, key: markerKey) {
+            let data = try await client.getObject(bucket: destination.bucket, key: markerKey)
+            let stored = (try? JSONObject(parsing: data))?["identity"]?.stringValue
+            if stored == identity || force {
+                if stored != identity { try await writeMarker() }
+                return
+            }
+            _ = marker
+            throw S3Error.notEmpty(
+                location: destination.description,
+                detail: "holds another dataset (its \(Self.markerName) has identity \(stored ?? "?"), this one is \(identity)): choose another prefix, or pass --force to write over it")
+        }
+        let existing = try await client.listObjects(bucket: destination.bucket, prefix: destination.key)
+        if !existing.isEmpty, !force {
+            throw S3Error.notEmpty(
+                location: destination.description,
+                detail: "already holds \(existing.count) object(s) (e.g. \(existing[0].key)) that Prefab did not write for this dataset: choose an empty prefix, or pass --force to write into it")
+        }
+        try await writeMarker()
+    }
+
+    private func writeMarker() async throws {
+        let marker: JSONObject = ["identity": .string(identity), "writer": "prefab", "version": .string(PrefabVersion.string)]
+        try await client.putObject(
+            bucket: destination.bucket, key: destination.key + Self.markerName,
+            body: Data(marker.serialized(style: .pythonSortedKeys).utf8), contentType: "application/json")
+    }
+
+    /// Aborts the multipart uploads the ledger says a killed session left open.
+    package func abortUnfinished() async throws -> Int {
+        let open = try await ledger.unfinished()
+        for upload in open {
+            try await client.abortMultipartUpload(bucket: destination.bucket, key: upload.key, uploadID: upload.uploadID)
+            try await ledger.ended(upload)
+        }
+        return open.count
+    }
+
+    /// Whether a file (by its path relative to the dataset) is data rather than an index.
+    package static func isShard(_ relative: String) -> Bool {
+        let name = (relative as NSString).lastPathComponent
+        return name.hasSuffix(".mds") || name.hasSuffix(".mds.zstd") || name.hasSuffix(".jsonl.zst") || name.hasSuffix(".zstd")
+            || (name.hasSuffix(".jsonl") && name.hasPrefix("shard"))
+    }
+
+    /// Uploads every regular file under `directory` (hidden ones and `skip` aside): shards
+    /// first, then the other files, `index.json` and `manifest.json` last.
+    package func publish(directory: String, skip: (String) -> Bool = { _ in false }) async throws -> Outcome {
+        var files: [String] = []
+        let manager = FileManager.default
+        guard let enumerator = manager.enumerator(atPath: directory) else {
+            throw S3Error.localFile(path: directory, detail: "cannot be listed")
+        }
+        while let relative = enumerator.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: directory + "/" + relative, isDirectory: &isDirectory) else { continue }
+            if name.hasPrefix(".") {
+                if isDirectory.boolValue { enumerator.skipDescendants() }
+                continue
+            }
+            if isDirectory.boolValue || skip(relative) { continue }
+            files.append(relative)
+        }
+        let shards = files.filter(Self.isShard).sorted()
+        let indexNames: Set<String> = ["index.json", "manifest.json"]
+        let others = files.filter { !Self.isShard($0) }.sorted { a, b in
+            let aLast = indexNames.contains((a as NSString).lastPathComponent)
+            let bLast = indexNames.contains((b as NSString).lastPathComponent)
+            return aLast == bLast ? a < b : !aLast
+        }
+        var outcome = Outcome()
+        outcome.abortedUploads = try await abortUnfinished()
+        let earlier = try await ledger.finished()
+        try await upload(shards, from: directory, earlier: earlier, into: &outcome, concurrently: true)
+        try await upload(others, from: directory, earlier: earlier, into: &outcome, concurrently: false)
+        return outcome
+    }
+
+    private func upload(_ files: [String], from directory: String, earlier: [String: UploadRecord], into outcome: inout Outcome, concurrently: Bool) async throws {
+        let width = concurrently ? max(1, fileConcurrency) : 1
+        try await withThrowingTaskGroup(of: (UploadRecord, Bool).self) { group in
+            var next = 0
+            func add() {
+                let relative = files[next]
+                next += 1
+                group.addTask { try await self.uploadOne(directory + "/" + relative, relative: relative, earlier: earlier[destination.key + relative]) }
+            }
+            while next < min(width, files.count) { add() }
+            while let (record, sent) = try await group.next() {
+                if sent { outcome.uploaded.append(record) } else { outcome.skipped.append(record) }
+                if next < files.count { add() }
+            }
+        }
+    }
+
+    /// Uploads one file unless the ledger and a HEAD show the same bytes are already there.
+    /// Returns the record and whether anything was sent.
+    package func uploadOne(_ path: String, relative: String, earlier: UploadRecord?) async throws -> (UploadRecord, Bool) {
+        let key = destination.key + relative
+        let sha256 = try Self.sha256(ofFile: path)
+        if let earlier, earlier.sha256 == sha256,
+            let present = try await client.objectIfPresent(bucket: destination.bucket, key: key),
+            present.size == earlier.size, present.etag == earlier.etag
+        {
+            return (earlier, false)
+        }
+        let ledger = self.ledger
+        let info = try await client.uploadFile(path, to: S3Location(bucket: destination.bucket, key: key), contentType: Self.contentType(relative)) { id in
+            try await ledger.started(S3MultipartUpload(key: key, uploadID: id))
+        }
+        let record = UploadRecord(key: key, etag: info.etag, size: info.size, sha256: sha256)
+        try await ledger.finished(record)
+        for upload in try await ledger.unfinished() where upload.key == key {
+            try await ledger.ended(upload)
+        }
+        return (record, true)
+    }
+
+    static func contentType(_ relative: String) -> String {
+        if relative.hasSuffix(".json") { return "application/json" }
+        if relative.hasSuffix(".md") { return "text/markdown; charset=utf-8" }
+        if relative.hasSuffix(".html") { return "text/html; charset=utf-8" }
+        if relative.hasSuffix(".jsonl") { return "application/jsonl" }
+        return "application/octet-stream"
+    }
+
+    static func sha256(ofFile path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw S3Error.localFile(path: path, detail: "cannot be read")
+        }
+        defer { try? handle.close() }
+        var digest = Digest(.sha256)
+        while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty {
+            digest.update(chunk)
+        }
+        return digest.finalizeHex()
+    }
+}
