@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Prefab", targets: ["Prefab"]),
         .library(name: "PrefabShards", targets: ["PrefabShards"]),
         .library(name: "PrefabLLM", targets: ["PrefabLLM"]),
+        .library(name: "PrefabReview", targets: ["PrefabReview"]),
         .executable(name: "prefab", targets: ["prefab"]),
         .executable(name: "prefab-sim", targets: ["prefab-sim"]),
     ],
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries. Each has a module map and a shim header.
@@ -62,10 +64,22 @@ let package = Package(
             ]
         ),
 
+        // Human review in the browser: an uncertainty queue, labels in review.sqlite, a static page.
+        .target(
+            name: "PrefabReview",
+            dependencies: [
+                "Prefab", "PrefabShards",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+
         .executableTarget(
             name: "prefab",
             dependencies: [
-                "Prefab",
+                "Prefab", "PrefabReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -91,6 +105,7 @@ let package = Package(
         .testTarget(name: "PrefabLLMTests", dependencies: ["PrefabLLM", "PrefabSimulator", "PrefabTestSupport"]),
         .testTarget(name: "PrefabSimulatorTests", dependencies: ["PrefabSimulator", "PrefabShards", "PrefabTestSupport"]),
         .testTarget(name: "PrefabTests", dependencies: ["Prefab", "PrefabSimulator", "PrefabTestSupport"]),
+        .testTarget(name: "PrefabReviewTests", dependencies: ["PrefabReview", "Prefab", "PrefabShards", "PrefabSimulator", "PrefabTestSupport"]),
         // The built `prefab` and `prefab-sim` executables, run as a user runs them.
         .testTarget(name: "PrefabCLITests", dependencies: ["PrefabShards", "PrefabTestSupport"]),
         // Tests against the real local llama.cpp server; they skip, saying why, when it is not installed.

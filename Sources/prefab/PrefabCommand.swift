@@ -22,6 +22,7 @@ struct PrefabCommand: AsyncParsableCommand {
             DiversityCommand.self,
             ReportCommand.self,
             PromptsCommand.self,
+            ReviewCommand.self,
         ]
     )
 }

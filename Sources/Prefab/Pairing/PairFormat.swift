@@ -31,7 +31,7 @@ public enum PairFormat: String, CaseIterable, Hashable, Sendable {
         case .h4:
             [("prompt", "str"), ("prompt_id", "str"), ("chosen", "json"), ("rejected", "json"), ("messages", "json"),
              ("score_chosen", "float64"), ("score_rejected", "float64"), ("margin", "float64"),
-             ("chosen_model", "str"), ("rejected_model", "str")]
+             ("chosen_model", "str"), ("rejected_model", "str"), ("label_source", "str")]
         case .trl: [("prompt", "json"), ("chosen", "json"), ("rejected", "json")]
         case .trlStandard: [("prompt", "str"), ("chosen", "str"), ("rejected", "str")]
         // MDS has no boolean encoding; a JSON `true`/`false` reads back as a Python bool.

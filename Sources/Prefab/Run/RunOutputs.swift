@@ -18,6 +18,13 @@ final class RunOutputs {
 
     init(output: String, pairing: PairStage, configHash: String, shardSizeLimit: Int) throws(RunError) {
         self.output = output
+        // People's verdicts from `prefab review` decide the pairs of the prompts they reviewed.
+        var pairing = pairing
+        do {
+            pairing.humanVerdicts = try HumanVerdicts.load(runDirectory: output)
+        } catch {
+            throw .output(path: ReviewDatabase.path(runDirectory: output), reason: error.description)
+        }
         let staging = (output as NSString).appendingPathComponent(Self.stagingName)
         self.staging = staging
         let manager = FileManager.default
@@ -48,7 +55,17 @@ final class RunOutputs {
     /// once the session ends), for the journal.
     func write(sampleLine: [UInt8], ratedLine: [UInt8], record: RatedRecord) throws(ShardError) -> [String] {
         try samples.write(jsonLine: sampleLine)
-        try rated.write(jsonLine: ratedLine)
+        if pairs.run.humanVerdicts?.verdict(for: record.promptID) != nil {
+            // The journal keeps the judges' record; the shard says a person decided it.
+            var reviewed = record
+            reviewed.labelSource = .human
+            guard let line = try? StageShards.encoder().encode(reviewed) else {
+                throw ShardError.invalidArgument("cannot encode the rated record of \(record.promptID)")
+            }
+            try rated.write(jsonLine: [UInt8](line))
+        } else {
+            try rated.write(jsonLine: ratedLine)
+        }
         let pairShards = try pairs.add(record)
         let prefix = staging + "/"
         return (samples.currentShards + rated.currentShards + pairShards).map { path in
