@@ -35,6 +35,9 @@ public struct RunReport: Codable, Sendable {
     public var endpoints: [RunReportEndpointUsage]
     /// Things the report could not show, and why.
     public var notes: [String]
+    /// What people decided in `prefab review` and how far each judge agreed with them; nil
+    /// when the run was never reviewed.
+    public var humanReview: HumanAgreement?
 
     package init(
         directory: String, stages: [String] = [], counts: RunReportCounts = RunReportCounts(),

@@ -55,6 +55,11 @@ struct RunReportBuilder {
             report.notes.append("no pairs/ directory: pair counts and margins not shown")
             absent[.chosen] = "no pairs/ directory"
         }
+        do {
+            report.humanReview = try HumanAgreement.measure(runDirectory: directory)
+        } catch {
+            throw .unreadable(path: ReviewDatabase.path(runDirectory: directory), record: nil, reason: error.description)
+        }
         if !diversity.fields.isEmpty {
             let outcome = try await RunReportDiversity(options: diversity).measure(
                 [.response: responses.texts, .prompt: prompts.texts, .chosen: chosen.texts], absent: absent)
