@@ -64,6 +64,9 @@ extension ReviewPage {
         if (paragraph.length) {
           const p = el('p');
           p.dir = 'auto';
+          // Breaking a very long word anywhere costs the browser seconds per megabyte; such a
+          // paragraph scrolls sideways instead.
+          if (paragraph.some((line) => /\S{400}/.test(line))) p.className = 'unbroken';
           paragraph.forEach((line, i) => {
             if (i) p.appendChild(el('br'));
             appendInline(p, line);
@@ -341,7 +344,7 @@ extension ReviewPage {
             ? ' vs ' + item.completions[vote.opponent].letter + (vote.position !== null && vote.position !== undefined ? ' (shown ' + (vote.position === 0 ? 'first' : 'second') + ')' : '') : '';
           row.appendChild(el('td', (vote.verdict || '') + versus));
           row.appendChild(el('td', vote.parse));
-          const rationale = el('td', vote.rationale || '', 'rationale');
+          const rationale = el('td', vote.rationale || '', /\S{400}/.test(vote.rationale || '') ? 'rationale unbroken' : 'rationale');
           rationale.dir = 'auto';
           row.appendChild(rationale);
           table.appendChild(row);

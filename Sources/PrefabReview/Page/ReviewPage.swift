@@ -87,7 +87,7 @@ enum ReviewPage {
     #queue tbody tr { cursor: pointer; }
     #queue tbody tr.selected { outline: 2px solid var(--accent); }
     #queue tbody tr.reviewed td:first-child::after { content: " ✓"; color: var(--chosen); }
-    td.preview { max-width: 40rem; overflow-wrap: anywhere; }
+    td.preview { max-width: 40rem; overflow-wrap: break-word; }
     .pager, .item-nav, .verdicts { display: flex; gap: .5rem; align-items: center; margin: .75rem 0; flex-wrap: wrap; }
     .keys { color: #888; font-size: .85rem; }
     #conversation .message { border-left: 3px solid var(--line); padding: .25rem .75rem; margin: .5rem 0; }
@@ -98,14 +98,15 @@ enum ReviewPage {
     .completion.rejected { border-color: var(--rejected); }
     .completion.mine { box-shadow: 0 0 0 3px var(--accent); }
     .completion h3 { margin: .25rem 0; font-size: 1rem; }
-    .body { overflow-wrap: anywhere; max-height: 36rem; overflow: auto; }
+    .body { overflow-wrap: break-word; max-height: 36rem; overflow: auto; }
+    .unbroken, .body .unbroken { overflow-wrap: normal; }
     .body pre { overflow: auto; padding: .5rem; background: #8881; border-radius: 4px; }
     .body code { font-family: ui-monospace, monospace; font-size: .9em; }
     .scores, .flags { font-size: .85rem; color: #888; }
     .aspect-ratings select { margin-right: .5rem; }
     button { font: inherit; padding: .3rem .7rem; cursor: pointer; }
     button.pick { font-weight: 600; }
-    .rationale { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 50rem; }
+    .rationale { white-space: pre-wrap; overflow-wrap: break-word; max-width: 50rem; }
     .note textarea { width: 24rem; max-width: 100%; vertical-align: top; }
     .conflict { color: var(--rejected); font-weight: 600; }
     """#
