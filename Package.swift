@@ -104,7 +104,9 @@ let package = Package(
         .testTarget(name: "PrefabShardsTests", dependencies: ["PrefabShards", "PrefabTestSupport"]),
         .testTarget(name: "PrefabLLMTests", dependencies: ["PrefabLLM", "PrefabSimulator", "PrefabTestSupport"]),
         .testTarget(name: "PrefabSimulatorTests", dependencies: ["PrefabSimulator", "PrefabShards", "PrefabTestSupport"]),
-        .testTarget(name: "PrefabTests", dependencies: ["Prefab", "PrefabSimulator", "PrefabTestSupport"]),
+        .testTarget(
+            name: "PrefabTests",
+            dependencies: ["Prefab", "PrefabSimulator", "PrefabTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PrefabReviewTests", dependencies: ["PrefabReview", "Prefab", "PrefabShards", "PrefabSimulator", "PrefabTestSupport"]),
         // The built `prefab` and `prefab-sim` executables, run as a user runs them.
         .testTarget(name: "PrefabCLITests", dependencies: ["PrefabShards", "PrefabTestSupport"]),

@@ -29,11 +29,7 @@ public final class ReviewIndex: Sendable {
     public init(runDirectory: String) throws(ReviewError) {
         self.runDirectory = runDirectory
         let rated = (runDirectory as NSString).appendingPathComponent("rated")
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: runDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .notARunDirectory(runDirectory)
-        }
-        guard FileManager.default.fileExists(atPath: rated) else { throw .noRatedRecords(runDirectory) }
+        try Self.checkRunDirectory(runDirectory)
         path = (runDirectory as NSString).appendingPathComponent(Self.fileName)
         let fingerprint = try Self.fingerprint(rated: rated)
         if try Self.storedFingerprint(path) != fingerprint {
@@ -53,6 +49,17 @@ public final class ReviewIndex: Sendable {
             queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
             throw .index(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Refuses anything but a run directory with rated records, before anything is written into it.
+    public static func checkRunDirectory(_ runDirectory: String) throws(ReviewError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: runDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .notARunDirectory(runDirectory)
+        }
+        guard FileManager.default.fileExists(atPath: (runDirectory as NSString).appendingPathComponent("rated")) else {
+            throw .noRatedRecords(runDirectory)
         }
     }
 

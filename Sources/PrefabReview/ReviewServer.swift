@@ -27,6 +27,7 @@ public struct ReviewServer: Sendable {
 
     /// Opens (building when needed) the run's index and its labels.
     public init(runDirectory: String, access: ReviewAccess, reviewer: String) throws(ReviewError) {
+        try ReviewIndex.checkRunDirectory(runDirectory)
         store = try ReviewStore(runDirectory: runDirectory)
         index = try ReviewIndex(runDirectory: runDirectory)
         self.access = access

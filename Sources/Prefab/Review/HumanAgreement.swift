@@ -203,6 +203,10 @@ public struct HumanAgreement: Codable, Sendable {
         return (kappa, Interval(low: max(-1, kappa - 1.96 * error), high: min(1, kappa + 1.96 * error)))
     }
 
+    /// `kappa` and `wilson`, for the tests that pin them to hand-computed values.
+    package static func kappaForTesting(_ pairs: [(human: Int, judge: Int)]) -> (Double?, Interval?) { kappa(pairs) }
+    package static func wilsonForTesting(_ successes: Int, _ trials: Int) -> Interval { wilson(successes, trials) }
+
     /// The figures as a table for the terminal.
     public func table() -> String {
         func percent(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }

@@ -2,7 +2,7 @@ extension ReviewPage {
     static let script = #"""
     'use strict';
     // Prefab review page. Every text from the data goes into the page as text (textContent,
-    // text nodes); markdown is rendered by building elements here, never through innerHTML.
+    // text nodes); markdown is rendered by building elements here, never by parsing HTML text.
 
     const $ = (id) => document.getElementById(id);
     const state = {
