@@ -5,10 +5,8 @@ public enum ReviewError: Error, CustomStringConvertible, Sendable {
     case unreadable(path: String, record: Int?, reason: String)
     case index(path: String, reason: String)
     case labels(path: String, reason: String)
-    case tokenRequired(host: String)
     case badRequest(String)
     case notFound(String)
-    case cannotWrite(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -18,11 +16,8 @@ public enum ReviewError: Error, CustomStringConvertible, Sendable {
             "\(path)\(record.map { ": record \($0)" } ?? ""): \(reason)"
         case .index(let path, let reason): "\(path): review index: \(reason)"
         case .labels(let path, let reason): "\(path): review labels: \(reason)"
-        case .tokenRequired(let host):
-            "binding \(host) exposes the labels to the network: give --token T (or leave it out to have one generated)"
         case .badRequest(let message): message
         case .notFound(let message): message
-        case .cannotWrite(let path, let reason): "\(path): cannot write: \(reason)"
         }
     }
 }

@@ -101,6 +101,13 @@ public final class ReviewIndex: Sendable {
     static func build(rated: String, into path: String, fingerprint: String) throws(ReviewError) {
         let staging = path + ".partial-\(getpid())"
         for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: staging + suffix) }
+        // A build killed half-way left its file behind; one whose process is gone is removed.
+        let directory = (path as NSString).deletingLastPathComponent
+        let prefix = (path as NSString).lastPathComponent + ".partial-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(prefix) {
+            let pid = Int32(name.dropFirst(prefix.count).prefix { $0.isNumber }) ?? 0
+            if pid > 0, kill(pid, 0) != 0, errno == ESRCH { try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name)) }
+        }
         do {
             let queue = try DatabaseQueue(path: staging)
             try queue.writeWithoutTransaction { db in
@@ -135,18 +142,18 @@ public final class ReviewIndex: Sendable {
                 do {
                     try StageRecords.forEach(
                         RatedRecord.self, in: rated, unreadable: { ReviewError.unreadable(path: $0, record: $1, reason: $2) }
-                    ) { (position, record: RatedRecord) throws(ReviewError) in
+                    ) { (position, record: RatedRecord, object: JSONObject) throws(ReviewError) in
                         let item = ReviewItemFacts(record)
                         for (kind, values) in [("model", item.models), ("source", [item.source]), ("aspect", item.aspects), ("flag", item.flags)] {
                             for value in values { facets[kind, default: [:]][value, default: 0] += 1 }
                         }
                         do {
-                            let json = try StageShards.encoder().encode(record)
+                            let json = object.serializedBytes()
                             let figures = String(decoding: try encoder.encode(item.uncertainty), as: UTF8.self)
                             try insert.execute(arguments: [
                                 position, record.promptID, item.source, Self.joined(item.models), Self.joined(item.aspects),
                                 Self.joined(item.flags), record.completions.count, item.uncertainty.score, figures,
-                                item.preview, Data(compressor.compress([UInt8](json))),
+                                item.preview, Data(compressor.compress(json)),
                             ])
                         } catch {
                             failure = .index(path: path, reason: "\(error)")

@@ -12,6 +12,15 @@ package enum StageRecords {
         _ type: T.Type, in path: String, unreadable: (_ path: String, _ record: Int?, _ reason: String) -> E,
         _ body: (_ position: Int, _ record: T) throws(E) -> Void
     ) throws(E) {
+        try forEach(type, in: path, unreadable: unreadable) { (position, record: T, _) throws(E) in try body(position, record) }
+    }
+
+    /// `forEach`, also passing each record as read (for a caller that keeps its JSON: serializing
+    /// the object costs far less than encoding the decoded value again).
+    package static func forEach<T: Decodable, E: Error>(
+        _ type: T.Type, in path: String, unreadable: (_ path: String, _ record: Int?, _ reason: String) -> E,
+        _ body: (_ position: Int, _ record: T, _ object: JSONObject) throws(E) -> Void
+    ) throws(E) {
         var index = 0
         let cursor: RecordCursor
         do { cursor = try Shards.open(path).cursor() } catch {
@@ -28,7 +37,7 @@ package enum StageRecords {
             do { value = try object.decode(T.self) } catch {
                 throw unreadable(path, index, JudgeStage.describe(error))
             }
-            try body(index, value)
+            try body(index, value, object)
         }
     }
 }
