@@ -9,6 +9,7 @@ import PrefabShards
 final class RunOutputs {
     static let stages = ["samples", "rated", "pairs"]
     static let stagingName = ".partial"
+    static let labelSourceKey = Array("\"label_source\"".utf8)
 
     let output: String
     let staging: String
@@ -55,10 +56,13 @@ final class RunOutputs {
     /// once the session ends), for the journal.
     func write(sampleLine: [UInt8], ratedLine: [UInt8], record: RatedRecord) throws(ShardError) -> [String] {
         try samples.write(jsonLine: sampleLine)
-        if pairs.run.humanVerdicts?.verdict(for: record.promptID) != nil {
-            // The journal keeps the judges' record; the shard says a person decided it.
+        let reviewedByPeople = pairs.run.humanVerdicts?.verdict(for: record.promptID) != nil
+        // A journal from before `label_source` existed holds records without it, which the MDS
+        // copy (one column per key) would refuse: those are encoded again too.
+        if reviewedByPeople || ratedLine.firstRange(of: Self.labelSourceKey) == nil {
+            // The journal keeps the judges' record; the shard says who decided it.
             var reviewed = record
-            reviewed.labelSource = .human
+            reviewed.labelSource = reviewedByPeople ? .human : .judges
             guard let line = try? StageShards.encoder().encode(reviewed) else {
                 throw ShardError.invalidArgument("cannot encode the rated record of \(record.promptID)")
             }
