@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Prefab", targets: ["Prefab"]),
         .library(name: "PrefabShards", targets: ["PrefabShards"]),
         .library(name: "PrefabLLM", targets: ["PrefabLLM"]),
+        .library(name: "PrefabReview", targets: ["PrefabReview"]),
         .executable(name: "prefab", targets: ["prefab"]),
         .executable(name: "prefab-sim", targets: ["prefab-sim"]),
     ],
@@ -21,6 +22,7 @@ let package = Package(
         // `prefab run --metrics`: swift-metrics instruments exported in Prometheus' format.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries. Each has a module map and a shim header.
@@ -73,10 +75,22 @@ let package = Package(
             ]
         ),
 
+        // Human review in the browser: an uncertainty queue, labels in review.sqlite, a static page.
+        .target(
+            name: "PrefabReview",
+            dependencies: [
+                "Prefab", "PrefabShards",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+
         .executableTarget(
             name: "prefab",
             dependencies: [
-                "Prefab",
+                "Prefab", "PrefabReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -102,7 +116,10 @@ let package = Package(
         .testTarget(name: "PrefabShardsTests", dependencies: ["PrefabShards", "PrefabTestSupport"]),
         .testTarget(name: "PrefabLLMTests", dependencies: ["PrefabLLM", "PrefabSimulator", "PrefabTestSupport"]),
         .testTarget(name: "PrefabSimulatorTests", dependencies: ["PrefabSimulator", "PrefabShards", "PrefabTestSupport"]),
-        .testTarget(name: "PrefabTests", dependencies: ["Prefab", "PrefabSimulator", "PrefabStorage", "PrefabTestSupport"]),
+        .testTarget(
+            name: "PrefabTests",
+            dependencies: ["Prefab", "PrefabSimulator", "PrefabStorage", "PrefabTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PrefabReviewTests", dependencies: ["PrefabReview", "Prefab", "PrefabShards", "PrefabSimulator", "PrefabTestSupport"]),
         // The built `prefab` and `prefab-sim` executables, run as a user runs them.
         .testTarget(name: "PrefabCLITests", dependencies: ["PrefabShards", "PrefabTestSupport"]),
         // Tests against the real local llama.cpp server; they skip, saying why, when it is not installed.

@@ -155,7 +155,8 @@ ASSISTANT_TURN = "assistant turn"
 # lays out its rows.
 PAIR_FORMATS = {
     "h4": {"prompt": str, "prompt_id": str, "chosen": MESSAGES, "rejected": MESSAGES, "messages": MESSAGES,
-           "score_chosen": float, "score_rejected": float, "margin": float, "chosen_model": str, "rejected_model": str},
+           "score_chosen": float, "score_rejected": float, "margin": float, "chosen_model": str, "rejected_model": str,
+           "label_source": str},
     "trl": {"prompt": MESSAGES, "chosen": ASSISTANT_TURN, "rejected": ASSISTANT_TURN},
     "trl-standard": {"prompt": str, "chosen": str, "rejected": str},
     "kto": {"prompt": MESSAGES, "completion": ASSISTANT_TURN, "label": bool},
@@ -191,8 +192,12 @@ def type_problems(fmt, row):
     if fmt == "h4" and not problems:
         if row["chosen"][:-1] != row["rejected"][:-1] or row["chosen"][-1]["role"] != "assistant":
             problems.append("chosen and rejected must share the prompt turns and end with the answer")
-        if row["messages"] != row["chosen"] or not row["margin"] > 0:
-            problems.append("messages must equal chosen and the margin must be positive")
+        # A reviewer (prefab review) may prefer the answer the judges scored lower: the margin
+        # then says so (zero or negative); the judges' own pairs always clear it.
+        if row["label_source"] not in ("judges", "human"):
+            problems.append(f"label_source must be judges or human, not {row['label_source']!r}")
+        elif row["messages"] != row["chosen"] or (row["label_source"] == "judges" and not row["margin"] > 0):
+            problems.append("messages must equal chosen and the judges' margin must be positive")
         if abs(row["score_chosen"] - row["score_rejected"] - row["margin"]) > 1e-9:
             problems.append("margin != score_chosen - score_rejected")
     if fmt in ("h4", "rm", "trl", "trl-standard") and not problems and row["chosen"] == row["rejected"]:

@@ -6,14 +6,23 @@ import Prefab
 struct EvalJudgesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval-judges",
-        abstract: "Compare judge ensembles on gold preference pairs: accuracy, ties, agreement, position and length bias, parse failures, cost."
+        abstract: "Compare judge ensembles on gold preference pairs: accuracy, ties, agreement, position and length bias, parse failures, cost.",
+        discussion: """
+            With --human RUN_DIR the gold is what people decided in `prefab review RUN_DIR`: the run's \
+            recorded votes are measured against it (accuracy, Cohen's kappa, position and length \
+            bias on the reviewed items, with 95% intervals), and each --judges ensemble named rates \
+            the reviewed preferences again (through the response cache).
+            """
     )
 
     @Option(help: "Gold pairs, JSON Lines: {id, prompt, chosen, rejected, kind?, note?} (e.g. datasets/judge-eval/gold.jsonl).")
-    var gold: String
+    var gold: String?
+
+    @Option(help: "A reviewed run directory (`prefab review`): measure its judges against the people's labels.")
+    var human: String?
 
     @Option(help: "An ensemble file; repeat to compare several.")
-    var judges: [String]
+    var judges: [String] = []
 
     @Option(help: "The seed for the order each pair is shown in.")
     var seed: UInt64 = 0
@@ -28,11 +37,30 @@ struct EvalJudgesCommand: AsyncParsableCommand {
     @OptionGroup var progress: ProgressOptions
 
     func validate() throws {
-        if judges.isEmpty { throw ValidationError("give at least one --judges FILE") }
+        if (gold == nil) == (human == nil) { throw ValidationError("give --gold FILE or --human RUN_DIR (one of them)") }
+        if judges.isEmpty, human == nil { throw ValidationError("give at least one --judges FILE") }
     }
 
     func run() async throws {
-        let pairs = try GoldPair.load(file: gold)
+        var pairs: [GoldPair]
+        let source: String
+        if let human {
+            guard let agreement = try HumanAgreement.measure(runDirectory: human) else {
+                printError("prefab eval-judges: \(human) has no review labels; review it with `prefab review \(human)` first")
+                throw ExitCode(1)
+            }
+            print(json ? try Self.json(agreement) : "Recorded votes against the reviewers (\(human)):\n" + agreement.table())
+            if judges.isEmpty { return }
+            pairs = try HumanGoldPairs.load(runDirectory: human)
+            source = human + "/review.sqlite"
+            if pairs.isEmpty {
+                print("no reviewed preferences to rate again (ties and \"both bad\" have no right answer)")
+                return
+            }
+        } else {
+            pairs = try GoldPair.load(file: gold!)
+            source = gold!
+        }
         let endpointList = try endpointOptions.endpointList()
         let responseCache = try endpointOptions.cache.open()
         let evaluator = JudgeEvaluator(seed: seed, window: window.value)
@@ -58,7 +86,13 @@ struct EvalJudgesCommand: AsyncParsableCommand {
             }
         }
         try await responseCache?.close()
-        let report = JudgeEvaluationReport(gold: gold, pairs: pairs.count, rows: rows)
+        let report = JudgeEvaluationReport(gold: source, pairs: pairs.count, rows: rows)
         print(json ? try report.json() : report.table())
+    }
+
+    static func json(_ agreement: HumanAgreement) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(agreement), as: UTF8.self)
     }
 }

@@ -10,7 +10,9 @@ struct PairsCommand: AsyncParsableCommand {
             Writes OUT/train (and OUT/test with --test-ratio above 0), each as JSONL.zst and as MDS \
             in mds/, plus OUT/pairs-summary.json with the prompts dropped by reason and the dataset \
             card OUT/README.md (load_dataset("OUT") finds the splits). A pair needs \
-            a margin above --min-margin, and its two answers must differ.
+            a margin above --min-margin, and its two answers must differ. When the run directory \
+            above --rated has a review.sqlite (`prefab review`), the reviewers' verdicts replace \
+            the judges' scores for the prompts they reviewed: a tie or "both bad" drops the prompt.
             Strategies: \(PairingStrategy.allCases.map(\.rawValue).joined(separator: ", ")).
             Formats: \(PairFormat.allCases.map(\.rawValue).joined(separator: ", ")).
             """
@@ -62,7 +64,8 @@ struct PairsCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let run = try stage()
+            // People's verdicts (RUN/review.sqlite from `prefab review`) decide the prompts they reviewed.
+            let run = try stage().reviewed(besideRated: rated)
             let monitor = RunMonitor(unit: "records", callsModels: false)
             let input = try await CommandInput(rated, label: "pairs")
             defer { input.remove() }
@@ -74,6 +77,7 @@ struct PairsCommand: AsyncParsableCommand {
             if !summary.dropped.isEmpty {
                 print("dropped: " + summary.dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }
+            if summary.humanLabelled > 0 { print("decided by reviewers (review.sqlite): \(summary.humanLabelled)") }
             if summary.unlabelled > 0 { print("between the KTO thresholds, left out: \(summary.unlabelled)") }
         } catch let error as ValidationError {
             throw error

@@ -24,6 +24,7 @@ struct PrefabCommand: AsyncParsableCommand {
             DiversityCommand.self,
             ReportCommand.self,
             PromptsCommand.self,
+            ReviewCommand.self,
         ]
     )
 }

@@ -35,6 +35,7 @@ import Testing
         #expect(row["margin"] == .number(4))
         #expect(row["chosen_model"] == .string("good"))
         #expect(row["rejected_model"] == .string("bad"))
+        #expect(row["label_source"] == .string("judges"))
     }
 
     @Test func trlConversationalSeparatesThePromptFromTheAnswers() throws {

@@ -61,7 +61,7 @@ import Testing
         let rated = RatedRecord.mdsColumns.map { "\($0.name):\($0.encoding.rawValue)" }
         #expect(rated == [
             "prompt_id:str", "source:str", "instruction:str", "messages:json", "models:json", "completions:json",
-            "reference:json", "ensemble:json", "agreement:json",
+            "reference:json", "ensemble:json", "agreement:json", "label_source:json",
         ])
         // Every key a record writes has a column, and every column a key.
         let encoded = try JSONSerialization.jsonObject(with: StageShards.encoder().encode(record())) as! [String: Any]

@@ -17,4 +17,8 @@ public enum DropReason: String, CaseIterable, Codable, Hashable, Sendable {
     /// and a string prompt holds only one user turn. Dropped rather than cut, so no row trains
     /// on a prompt the answers were not written for.
     case multiTurnInStandardFormat = "multi_turn_in_standard_format"
+    /// A reviewer in `prefab review` found no answer better than the other (`tie`).
+    case humanTie = "human_tie"
+    /// A reviewer in `prefab review` found every answer bad (`both_bad`).
+    case humanBothBad = "human_both_bad"
 }

@@ -31,6 +31,8 @@ public struct PairRowBuilder: Sendable {
     /// every other format follows the outcome.
     package func rows(for record: RatedRecord, outcome: PairingOutcome) -> [PairRow] {
         if dropReason(for: record) != nil { return [] }
+        // A reviewer's tie or "both bad" removes the prompt in every format.
+        if case .dropped(let reason) = outcome, reason == .humanTie || reason == .humanBothBad { return [] }
         if format.isUnpaired, case .thresholds(let desirable, let undesirable) = kto {
             return record.completions.compactMap { completion in
                 guard let value = score.score(of: completion) else { return nil }
@@ -71,6 +73,7 @@ public struct PairRowBuilder: Sendable {
                 ("margin", .number(pair.margin)),
                 ("chosen_model", .string(pair.chosen.completion.model)),
                 ("rejected_model", .string(pair.rejected.completion.model)),
+                ("label_source", .string(pair.labelSource.rawValue)),
             ])
         case .trl:
             return PairRow(promptID: pair.promptID, fields: [
@@ -84,7 +87,10 @@ public struct PairRowBuilder: Sendable {
         case .rm:
             return PairRow(promptID: pair.promptID, fields: [
                 ("chosen", .messages(pair.prompt + [.assistant(chosen)])),
-                ("rejected", .messages(pair.prompt + [.assistant(rejected)])), ("margin", .number(pair.margin)),
+                // A reward model trained with a margin must never be pushed the wrong way: where a
+                // person overturned the judges, the margin is 0, not negative.
+                ("rejected", .messages(pair.prompt + [.assistant(rejected)])),
+                ("margin", .number(pair.labelSource == .human ? max(0, pair.margin) : pair.margin)),
             ])
         case .kto, .ktoStandard, .sft:
             preconditionFailure("\(format) rows are not paired rows")

@@ -13,6 +13,9 @@ public struct PairStage: Sendable {
     public var builder: PairRowBuilder
     public var split: DatasetSplit
     public var compression: Compression
+    /// People's verdicts (`prefab review`), used over the judges' scores for the prompts they
+    /// reviewed; nil when the run was never reviewed.
+    public var humanVerdicts: HumanVerdicts?
 
     public static let summaryName = "pairs-summary.json"
 
@@ -28,6 +31,14 @@ public struct PairStage: Sendable {
         StageShards(
             basename: builder.format.rawValue,
             mdsColumns: builder.format.mdsColumns)
+    }
+
+    /// This stage with the verdicts of the `review.sqlite` that belongs with `rated` (in the run
+    /// directory above it), when there is one.
+    public func reviewed(besideRated rated: String) throws(HumanVerdictsError) -> PairStage {
+        var stage = self
+        stage.humanVerdicts = try HumanVerdicts.load(besideRated: rated)
+        return stage
     }
 
     public func run(rated: String, output: String, replacing: Bool = false) throws(PairStageError) -> PairingSummary {

@@ -12,6 +12,51 @@ public struct Pairer: Sendable {
     }
 
     package func outcome(for record: RatedRecord) -> PairingOutcome {
+        outcome(for: record, human: nil)
+    }
+
+    /// The outcome, with a reviewer's verdict over the judges' scores when there is one: a tie
+    /// or "both bad" drops the prompt, a preference makes that completion the chosen one.
+    package func outcome(for record: RatedRecord, human: HumanVerdict?) -> PairingOutcome {
+        switch human {
+        case .tie?: return .dropped(.humanTie)
+        case .bothBad?: return .dropped(.humanBothBad)
+        case .prefers(let index)? where record.completions.indices.contains(index):
+            return humanOutcome(for: record, chosen: index)
+        default: return judgedOutcome(for: record)
+        }
+    }
+
+    /// A reviewer picked `chosen`. The rejected side follows the strategy among the other
+    /// completions (the lowest-scored for best-vs-worst, a seeded random one otherwise, every
+    /// one for all-pairs); no margin applies, the person decided. Scores stay the judges'
+    /// (0 where a judge gave none), so a row shows what the judges thought.
+    private func humanOutcome(for record: RatedRecord, chosen index: Int) -> PairingOutcome {
+        let scored = record.completions.enumerated().map { offset, completion in
+            ScoredCompletion(completion: completion, score: options.score.score(of: completion).flatMap { $0.isFinite ? $0 : nil } ?? 0, index: offset)
+        }
+        let best = scored[index]
+        if options.strategy == .bestOfN {
+            return .best(promptID: record.promptID, prompt: record.messages, completion: best)
+        }
+        let others = scored.filter { $0.index != index && $0.completion.response != best.completion.response }
+        guard !others.isEmpty else { return .dropped(record.completions.count < 2 ? .tooFewCompletions : .identicalResponses) }
+        var random = SeededGenerator(seed: options.seed, record.promptID, "pairing", options.strategy.rawValue)
+        let pair = { (rejected: ScoredCompletion) in
+            PreferencePair(promptID: record.promptID, prompt: record.messages, chosen: best, rejected: rejected, labelSource: .human)
+        }
+        switch options.strategy {
+        case .bestOfN, .bestVsRandom:
+            return .pairs([pair(others.randomElement(using: &random)!)])
+        case .bestVsWorst:
+            let lowest = others.map(\.score).min()!
+            return .pairs([pair(others.filter { $0.score == lowest }.randomElement(using: &random)!)])
+        case .allPairs:
+            return .pairs(others.map(pair))
+        }
+    }
+
+    private func judgedOutcome(for record: RatedRecord) -> PairingOutcome {
         let needed = options.strategy == .bestOfN ? 1 : 2
         guard record.completions.count >= needed else { return .dropped(.tooFewCompletions) }
 

@@ -17,6 +17,8 @@ public struct PairingSummary: Codable, Hashable, Sendable {
     public var dropped: [String: Int] = [:]
     /// KTO with thresholds: scored completions between the two thresholds, left out.
     public var unlabelled = 0
+    /// Prompts whose rows a person decided (`prefab review`) rather than the judges' scores.
+    public var humanLabelled = 0
 
     public init(strategy: String, format: String, score: String, minMargin: Double, testRatio: Double, seed: UInt64) {
         self.strategy = strategy
@@ -32,5 +34,22 @@ public struct PairingSummary: Codable, Hashable, Sendable {
         case minMargin = "min_margin"
         case testRatio = "test_ratio"
         case promptsWithRows = "prompts_with_rows"
+        case humanLabelled = "human_labelled"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        strategy = try c.decode(String.self, forKey: .strategy)
+        format = try c.decode(String.self, forKey: .format)
+        score = try c.decode(String.self, forKey: .score)
+        minMargin = try c.decode(Double.self, forKey: .minMargin)
+        testRatio = try c.decode(Double.self, forKey: .testRatio)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        prompts = try c.decode(Int.self, forKey: .prompts)
+        promptsWithRows = try c.decode(Int.self, forKey: .promptsWithRows)
+        rows = try c.decode([String: Int].self, forKey: .rows)
+        dropped = try c.decode([String: Int].self, forKey: .dropped)
+        unlabelled = try c.decodeIfPresent(Int.self, forKey: .unlabelled) ?? 0
+        humanLabelled = try c.decodeIfPresent(Int.self, forKey: .humanLabelled) ?? 0
     }
 }

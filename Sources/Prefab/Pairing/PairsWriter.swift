@@ -41,7 +41,9 @@ package final class PairsWriter {
             summary.dropped[reason.rawValue, default: 0] += 1
             return []
         }
-        let outcome = pairer.outcome(for: record)
+        let human = run.humanVerdicts?.verdict(for: record.promptID)
+        if human != nil { summary.humanLabelled += 1 }
+        let outcome = pairer.outcome(for: record, human: human)
         let rows = run.builder.rows(for: record, outcome: outcome)
         if case .thresholds = run.builder.kto, run.builder.format.isUnpaired {
             let scored = record.completions.filter { run.options.score.score(of: $0) != nil }.count

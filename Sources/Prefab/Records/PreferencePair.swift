@@ -5,10 +5,16 @@ public struct PreferencePair: Hashable, Sendable {
     public var prompt: [ChatMessage]
     public var chosen: ScoredCompletion
     public var rejected: ScoredCompletion
+    /// Whether a person (in `prefab review`) or the judges' scores chose the sides. A person's
+    /// choice keeps the judges' scores, so `margin` is negative where they overturned them.
+    public var labelSource: LabelSource
 
     public var margin: Double { chosen.score - rejected.score }
 
-    public init(promptID: String, prompt: [ChatMessage], chosen: ScoredCompletion, rejected: ScoredCompletion) {
+    public init(promptID: String, prompt: [ChatMessage], chosen: ScoredCompletion, rejected: ScoredCompletion,
+        labelSource: LabelSource = .judges
+    ) {
+        self.labelSource = labelSource
         self.promptID = promptID
         self.prompt = prompt
         self.chosen = chosen

@@ -15,6 +15,9 @@ public struct RatedRecord: Codable, Hashable, Sendable, StageRecord {
     public var ensemble: String?
     /// How far the ensemble's judges agreed on this record, their biases, failures and cost.
     public var agreement: AgreementFigures?
+    /// `human` when a person's verdict in `prefab review` decides this record's pairs, else
+    /// `judges`.
+    public var labelSource: LabelSource = .judges
 
     public init(
         source: String, instruction: String, models: [String], completions: [RatedCompletion],
@@ -36,6 +39,7 @@ public struct RatedRecord: Codable, Hashable, Sendable, StageRecord {
     package enum CodingKeys: String, CodingKey, CaseIterable {
         case promptID = "prompt_id"
         case source, instruction, messages, models, completions, reference, ensemble, agreement
+        case labelSource = "label_source"
     }
 
     package static let stringKeys: Set<String> = ["prompt_id", "source", "instruction"]
@@ -51,6 +55,7 @@ public struct RatedRecord: Codable, Hashable, Sendable, StageRecord {
         reference = try c.decodeIfPresent(String.self, forKey: .reference)
         ensemble = try c.decodeIfPresent(String.self, forKey: .ensemble)
         agreement = try c.decodeIfPresent(AgreementFigures.self, forKey: .agreement)
+        labelSource = try c.decodeIfPresent(LabelSource.self, forKey: .labelSource) ?? .judges
     }
 
     /// Every key is written, absent values as null, so each record has the same columns (MDS
@@ -66,5 +71,6 @@ public struct RatedRecord: Codable, Hashable, Sendable, StageRecord {
         try c.encode(reference, forKey: .reference)
         try c.encode(ensemble, forKey: .ensemble)
         try c.encode(agreement?.withoutCacheCounts, forKey: .agreement)
+        try c.encode(labelSource, forKey: .labelSource)
     }
 }

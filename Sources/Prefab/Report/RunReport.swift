@@ -35,6 +35,9 @@ package struct RunReport: Codable, Sendable {
     package var endpoints: [RunReportEndpointUsage]
     /// Things the report could not show, and why.
     package var notes: [String]
+    /// What people decided in `prefab review` and how far each judge agreed with them; nil
+    /// when the run was never reviewed.
+    package var humanReview: HumanAgreement?
 
     package init(
         directory: String, stages: [String] = [], counts: RunReportCounts = RunReportCounts(),

@@ -55,6 +55,11 @@ struct RunReportBuilder {
             report.notes.append("no pairs/ directory: pair counts and margins not shown")
             absent[.chosen] = "no pairs/ directory"
         }
+        do {
+            report.humanReview = try HumanAgreement.measure(runDirectory: directory)
+        } catch {
+            throw .unreadable(path: ReviewDatabase.path(runDirectory: directory), record: nil, reason: error.description)
+        }
         if !diversity.fields.isEmpty {
             let outcome = try await RunReportDiversity(options: diversity).measure(
                 [.response: responses.texts, .prompt: prompts.texts, .chosen: chosen.texts], absent: absent)
@@ -339,23 +344,8 @@ struct RunReportBuilder {
     private func forEach<T: Decodable>(
         _ type: T.Type, in path: String, _ body: (T) throws(RunReportError) -> Void
     ) throws(RunReportError) {
-        var index = 0
-        let cursor: RecordCursor
-        do { cursor = try Shards.open(path).cursor() } catch {
-            throw .unreadable(path: path, record: nil, reason: "\(error)")
-        }
-        while true {
-            index += 1
-            let object: JSONObject?
-            do { object = try cursor.next() } catch {
-                throw .unreadable(path: path, record: index, reason: "\(error)")
-            }
-            guard let object else { return }
-            let value: T
-            do { value = try object.decode(T.self) } catch {
-                throw .unreadable(path: path, record: index, reason: JudgeStage.describe(error))
-            }
-            try body(value)
+        try StageRecords.forEach(type, in: path, unreadable: { RunReportError.unreadable(path: $0, record: $1, reason: $2) }) {
+            (_, value: T) throws(RunReportError) in try body(value)
         }
     }
 

@@ -13,6 +13,7 @@ package enum RunReportHTML {
         page.raw("</p>")
         page.raw("<nav>" + (report.hygiene == nil ? "" : "<a href=\"#hygiene\">Prompt hygiene</a> · ") + "<a href=\"#counts\">Counts</a> · <a href=\"#scores\">Scores</a> · <a href=\"#agreement\">Agreement</a> · ")
         page.raw("<a href=\"#bias\">Bias</a> · <a href=\"#pairs\">Pairs</a> · <a href=\"#diversity\">Diversity</a> · ")
+        if report.humanReview != nil { page.raw("<a href=\"#human-review\">Human review</a> · ") }
         page.raw("<a href=\"#failures\">Failures</a> · <a href=\"#tokens\">Tokens and cost</a></nav>")
         hygiene(report, &page)
         counts(report, &page)
@@ -20,6 +21,7 @@ package enum RunReportHTML {
         agreement(report, &page)
         bias(report, &page)
         pairs(report, &page)
+        humanReview(report, &page)
         diversity(report, &page)
         failures(report, &page)
         tokens(report, &page)
@@ -166,6 +168,34 @@ package enum RunReportHTML {
             })
         }
     }
+
+    /// Only when the run was reviewed (`prefab review`): a run without reviews has no section.
+    private static func humanReview(_ report: RunReport, _ page: inout Page) {
+        guard let review = report.humanReview else { return }
+        page.heading(2, "Human review", id: "human-review")
+        page.raw("<p>\(n(review.reviewed)) items reviewed with an agreed verdict; \(n(review.conflicts)) where reviewers disagree "
+            + "(the judges' labels stand there). Humans picked the longer answer in \(percent(review.humanPrefersLonger)) of their preferences.</p>")
+        func interval(_ value: HumanAgreement.Interval?) -> String {
+            value.map { "[\(x($0.low, 2)), \(x($0.high, 2))]" } ?? ""
+        }
+        page.table(
+            ["judge", "items", "accuracy (95% CI)", "Cohen's κ (95% CI)", "prefers first", "prefers longer"],
+            review.rows.map { row in
+                [e(row.judge), n(row.items), "\(x(row.accuracy, 2)) \(interval(row.accuracyInterval)) (\(row.agree)/\(row.preferences))",
+                 "\(x(row.kappa, 2)) \(interval(row.kappaInterval))", "\(x(row.prefersFirst, 2)) \(interval(row.prefersFirstInterval))",
+                 "\(x(row.prefersLonger, 2)) \(interval(row.prefersLongerInterval))"]
+            },
+            caption: "Each reviewed item compares the reviewers' choice with the judges' (or the answer the judges rank lowest when they agree). "
+                + "Accuracy: the judge ranked the reviewers' choice higher. κ: three categories (first, second, neither).")
+        if review.overturned.isEmpty {
+            page.absent("The reviewers overturned none of the judges' choices.")
+        } else {
+            page.heading(3, "Items where reviewers overturned the judges")
+            page.table(["prompt id", "judges chose", "reviewers chose"], review.overturned.map { [e($0.promptID), e($0.judges ?? "no pair"), e($0.human)] })
+        }
+    }
+
+    private static func percent(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
 
     private static func diversity(_ report: RunReport, _ page: inout Page) {
         page.heading(2, "Diversity", id: "diversity")

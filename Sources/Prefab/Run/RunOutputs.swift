@@ -10,6 +10,7 @@ import PrefabShards
 final class RunOutputs {
     static let stages = ["samples", "rated", "pairs"]
     static let stagingName = ".partial"
+    static let labelSourceKey = Array("\"label_source\"".utf8)
 
     let output: String
     let staging: String
@@ -27,6 +28,13 @@ final class RunOutputs {
         self.output = output
         self.partition = partition
         self.runFiles = runFiles ?? output
+        // People's verdicts from `prefab review` decide the pairs of the prompts they reviewed.
+        var pairing = pairing
+        do {
+            pairing.humanVerdicts = try HumanVerdicts.load(runDirectory: output)
+        } catch {
+            throw .output(path: ReviewDatabase.path(runDirectory: output), reason: error.description)
+        }
         let staging = (output as NSString).appendingPathComponent(Self.stagingName + (partition.map { "-" + $0.name } ?? ""))
         self.staging = staging
         let manager = FileManager.default
@@ -57,7 +65,20 @@ final class RunOutputs {
     /// once the session ends), for the journal.
     func write(sampleLine: [UInt8], ratedLine: [UInt8], record: RatedRecord) throws(ShardError) -> [String] {
         try samples.write(jsonLine: sampleLine)
-        try rated.write(jsonLine: ratedLine)
+        let reviewedByPeople = pairs.run.humanVerdicts?.verdict(for: record.promptID) != nil
+        // A journal from before `label_source` existed holds records without it, which the MDS
+        // copy (one column per key) would refuse: those are encoded again too.
+        if reviewedByPeople || ratedLine.firstRange(of: Self.labelSourceKey) == nil {
+            // The journal keeps the judges' record; the shard says who decided it.
+            var reviewed = record
+            reviewed.labelSource = reviewedByPeople ? .human : .judges
+            guard let line = try? StageShards.encoder().encode(reviewed) else {
+                throw ShardError.invalidArgument("cannot encode the rated record of \(record.promptID)")
+            }
+            try rated.write(jsonLine: [UInt8](line))
+        } else {
+            try rated.write(jsonLine: ratedLine)
+        }
         let pairShards = try pairs.add(record)
         let prefix = staging + "/"
         return (samples.currentShards + rated.currentShards + pairShards).map { path in
