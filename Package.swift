@@ -8,7 +8,6 @@ let package = Package(
         .library(name: "Prefab", targets: ["Prefab"]),
         .library(name: "PrefabShards", targets: ["PrefabShards"]),
         .library(name: "PrefabLLM", targets: ["PrefabLLM"]),
-        .library(name: "PrefabReview", targets: ["PrefabReview"]),
         .executable(name: "prefab", targets: ["prefab"]),
         .executable(name: "prefab-sim", targets: ["prefab-sim"]),
     ],

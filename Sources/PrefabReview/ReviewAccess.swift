@@ -8,15 +8,15 @@ import Foundation
 /// A request carries it as `?token=T` (the printed URL), as `Authorization: Bearer T`, or in
 /// the `prefab_review_token` cookie the server sets on the first request that had it, so the
 /// page's script and stylesheet load without it in their URLs.
-public struct ReviewAccess: Sendable, Hashable {
-    public let token: String?
+package struct ReviewAccess: Sendable, Hashable {
+    package let token: String?
 
-    public static let cookieName = "prefab_review_token"
+    package static let cookieName = "prefab_review_token"
 
     /// - Parameters:
     ///   - host: the interface to bind.
     ///   - token: the token given, if any.
-    public init(host: String, token: String?) {
+    package init(host: String, token: String?) {
         if let token, !token.isEmpty {
             self.token = token
         } else {
@@ -24,7 +24,7 @@ public struct ReviewAccess: Sendable, Hashable {
         }
     }
 
-    public static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.")
     }
 
@@ -36,7 +36,7 @@ public struct ReviewAccess: Sendable, Hashable {
 
     /// Whether `presented` is the token, compared in time that does not depend on where the
     /// first difference is.
-    public func admits(_ presented: String?) -> Bool {
+    package func admits(_ presented: String?) -> Bool {
         guard let token else { return true }
         guard let presented else { return false }
         let a = Array(token.utf8)

@@ -1,5 +1,5 @@
 /// What can go wrong serving a review, each naming the file or field to fix.
-public enum ReviewError: Error, CustomStringConvertible, Sendable {
+package enum ReviewError: Error, CustomStringConvertible, Sendable {
     case notARunDirectory(String)
     case noRatedRecords(String)
     case unreadable(path: String, record: Int?, reason: String)
@@ -8,7 +8,7 @@ public enum ReviewError: Error, CustomStringConvertible, Sendable {
     case badRequest(String)
     case notFound(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notARunDirectory(let path): "\(path): not a directory; give the output directory of `prefab run` (or of the quickstart)"
         case .noRatedRecords(let path): "\(path): no rated/ directory with rated records; run `prefab judge` or `prefab run` first"

@@ -12,21 +12,21 @@ import PrefabShards
 /// rebuilt when they change (a resumed run, a re-judge). It is built under a temporary name and
 /// renamed into place, so a killed build leaves no half index. `review.sqlite` is attached, so
 /// the queue filters by what people already reviewed in the same query.
-public final class ReviewIndex: Sendable {
-    public static let fileName = "review-index.sqlite"
+package final class ReviewIndex: Sendable {
+    package static let fileName = "review-index.sqlite"
     /// Characters of the prompt the queue shows.
     static let previewLength = 160
     static let schemaVersion = "1"
 
-    public let runDirectory: String
-    public let path: String
+    package let runDirectory: String
+    package let path: String
     /// Seconds the last open spent building the index; nil when it was already built.
-    public let buildSeconds: Double?
+    package let buildSeconds: Double?
     private let queue: DatabaseQueue
 
     /// Opens the run's index, building it first when it is missing or stale.
     /// `review.sqlite` must exist (the `ReviewStore` creates it).
-    public init(runDirectory: String) throws(ReviewError) {
+    package init(runDirectory: String) throws(ReviewError) {
         self.runDirectory = runDirectory
         let rated = (runDirectory as NSString).appendingPathComponent("rated")
         try Self.checkRunDirectory(runDirectory)
@@ -53,7 +53,7 @@ public final class ReviewIndex: Sendable {
     }
 
     /// Refuses anything but a run directory with rated records, before anything is written into it.
-    public static func checkRunDirectory(_ runDirectory: String) throws(ReviewError) {
+    package static func checkRunDirectory(_ runDirectory: String) throws(ReviewError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: runDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .notARunDirectory(runDirectory)
@@ -195,12 +195,12 @@ public final class ReviewIndex: Sendable {
 
     // MARK: reading
 
-    public var count: Int {
+    package var count: Int {
         (try? queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items") }) ?? 0
     }
 
     /// Model, source, aspect and flag values with how many items have each, for the filters.
-    public func facets() throws(ReviewError) -> [String: [ReviewFacet]] {
+    package func facets() throws(ReviewError) -> [String: [ReviewFacet]] {
         do {
             return try queue.read { db in
                 var facets: [String: [ReviewFacet]] = [:]
@@ -215,7 +215,7 @@ public final class ReviewIndex: Sendable {
     }
 
     /// One page of the queue, most uncertain first, filtered.
-    public func page(_ filter: ReviewQueueFilter, offset: Int, limit: Int) throws(ReviewError) -> ReviewQueuePage {
+    package func page(_ filter: ReviewQueueFilter, offset: Int, limit: Int) throws(ReviewError) -> ReviewQueuePage {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         for (column, value) in [("models", filter.model), ("aspects", filter.aspect), ("flags", filter.flag)] {
@@ -263,7 +263,7 @@ public final class ReviewIndex: Sendable {
     }
 
     /// The rated record of one item and its uncertainty, or nil when no item has that id.
-    public func record(promptID: String) throws(ReviewError) -> (record: RatedRecord, ordinal: Int, uncertainty: ReviewUncertainty)? {
+    package func record(promptID: String) throws(ReviewError) -> (record: RatedRecord, ordinal: Int, uncertainty: ReviewUncertainty)? {
         do {
             let row = try queue.read { db in
                 try Row.fetchOne(db, sql: "SELECT ordinal, figures, record FROM items WHERE prompt_id = ?", arguments: [promptID])
@@ -282,7 +282,7 @@ public final class ReviewIndex: Sendable {
     }
 
     /// How many completions an item has, or nil when no item has that id.
-    public func completionCount(promptID: String) throws(ReviewError) -> Int? {
+    package func completionCount(promptID: String) throws(ReviewError) -> Int? {
         do {
             return try queue.read { db in try Int.fetchOne(db, sql: "SELECT completions FROM items WHERE prompt_id = ?", arguments: [promptID]) }
         } catch {

@@ -3,20 +3,20 @@ import Prefab
 /// Everything the item page shows about one prompt: the conversation, the completions with
 /// their scores, every vote with its rationale by aspect, the pair as it stands now, and the
 /// reviewers' labels.
-public struct ReviewItemView: Codable, Sendable {
-    public struct Completion: Codable, Sendable {
-        public var index: Int
+package struct ReviewItemView: Codable, Sendable {
+    package struct Completion: Codable, Sendable {
+        package var index: Int
         /// `A`, `B`, …: what the verdict buttons and `review.sqlite` call it.
-        public var letter: String
-        public var model: String
-        public var response: String
-        public var flags: [String]
-        public var fineGrained: Double?
-        public var overall: Double?
+        package var letter: String
+        package var model: String
+        package var response: String
+        package var flags: [String]
+        package var fineGrained: Double?
+        package var overall: Double?
         /// Aspect → the ensemble's rating.
-        public var ratings: [String: String]
+        package var ratings: [String: String]
         /// Number-giving judges (reward models, scorers) by name.
-        public var scores: [String: Double]
+        package var scores: [String: Double]
 
         enum CodingKeys: String, CodingKey {
             case index, letter, model, response, flags, overall, ratings, scores
@@ -24,17 +24,17 @@ public struct ReviewItemView: Codable, Sendable {
         }
     }
 
-    public struct Vote: Codable, Sendable {
-        public var judge: String
-        public var completion: Int
-        public var rating: Double?
-        public var rationale: String?
+    package struct Vote: Codable, Sendable {
+        package var judge: String
+        package var completion: Int
+        package var rating: Double?
+        package var rationale: String?
         /// Pairwise: the verdict as written and the other completion.
-        public var verdict: String?
-        public var opponent: Int?
-        public var position: Int?
-        public var parse: String
-        public var notApplicable: Bool
+        package var verdict: String?
+        package var opponent: Int?
+        package var position: Int?
+        package var parse: String
+        package var notApplicable: Bool
 
         enum CodingKeys: String, CodingKey {
             case judge, completion, rating, rationale, verdict, opponent, position, parse
@@ -42,20 +42,20 @@ public struct ReviewItemView: Codable, Sendable {
         }
     }
 
-    public struct Aspect: Codable, Sendable {
-        public var aspect: String
-        public var votes: [Vote]
+    package struct Aspect: Codable, Sendable {
+        package var aspect: String
+        package var votes: [Vote]
     }
 
     /// The chosen and rejected completions pairing makes now (best-vs-random on the
     /// fine-grained score, seed 0, as `prefab pairs` does by default), with the reviewers'
     /// verdict when they agree.
-    public struct Pair: Codable, Sendable {
-        public var chosen: Int?
-        public var rejected: Int?
+    package struct Pair: Codable, Sendable {
+        package var chosen: Int?
+        package var rejected: Int?
         /// Why there is no pair (a drop reason), when there is none.
-        public var dropped: String?
-        public var labelSource: String
+        package var dropped: String?
+        package var labelSource: String
 
         enum CodingKeys: String, CodingKey {
             case chosen, rejected, dropped
@@ -63,17 +63,17 @@ public struct ReviewItemView: Codable, Sendable {
         }
     }
 
-    public var promptID: String
-    public var ordinal: Int
-    public var source: String
-    public var messages: [ChatMessage]
-    public var reference: String?
-    public var completions: [Completion]
-    public var aspects: [Aspect]
-    public var pair: Pair
-    public var uncertainty: ReviewUncertainty
-    public var labels: [HumanLabel]
-    public var conflict: Bool
+    package var promptID: String
+    package var ordinal: Int
+    package var source: String
+    package var messages: [ChatMessage]
+    package var reference: String?
+    package var completions: [Completion]
+    package var aspects: [Aspect]
+    package var pair: Pair
+    package var uncertainty: ReviewUncertainty
+    package var labels: [HumanLabel]
+    package var conflict: Bool
 
     enum CodingKeys: String, CodingKey {
         case ordinal, source, messages, reference, completions, aspects, pair, uncertainty, labels, conflict

@@ -1,17 +1,17 @@
 /// Which items the queue lists.
-public struct ReviewQueueFilter: Hashable, Sendable {
-    public enum Status: String, Sendable, CaseIterable {
+package struct ReviewQueueFilter: Hashable, Sendable {
+    package enum Status: String, Sendable, CaseIterable {
         case all, unreviewed, reviewed, conflicts
     }
 
-    public var model: String?
-    public var source: String?
-    public var aspect: String?
+    package var model: String?
+    package var source: String?
+    package var aspect: String?
     /// An uncertainty reason (`disagreement`, `order`, `close`, `failed`) or a completion flag.
-    public var flag: String?
-    public var status: Status
+    package var flag: String?
+    package var status: Status
 
-    public init(model: String? = nil, source: String? = nil, aspect: String? = nil, flag: String? = nil, status: Status = .all) {
+    package init(model: String? = nil, source: String? = nil, aspect: String? = nil, flag: String? = nil, status: Status = .all) {
         self.model = model
         self.source = source
         self.aspect = aspect
@@ -21,18 +21,18 @@ public struct ReviewQueueFilter: Hashable, Sendable {
 }
 
 /// One line of the queue.
-public struct ReviewQueueEntry: Codable, Hashable, Sendable {
-    public var ordinal: Int
-    public var promptID: String
-    public var source: String
-    public var models: [String]
-    public var flags: [String]
-    public var completions: Int
-    public var uncertainty: Double
+package struct ReviewQueueEntry: Codable, Hashable, Sendable {
+    package var ordinal: Int
+    package var promptID: String
+    package var source: String
+    package var models: [String]
+    package var flags: [String]
+    package var completions: Int
+    package var uncertainty: Double
     /// The start of the last user turn.
-    public var preview: String
+    package var preview: String
     /// How many reviewers have a standing label on it.
-    public var reviewers: Int
+    package var reviewers: Int
 
     enum CodingKeys: String, CodingKey {
         case ordinal, source, models, flags, completions, uncertainty, preview, reviewers
@@ -40,14 +40,14 @@ public struct ReviewQueueEntry: Codable, Hashable, Sendable {
     }
 }
 
-public struct ReviewQueuePage: Codable, Hashable, Sendable {
+package struct ReviewQueuePage: Codable, Hashable, Sendable {
     /// Items that match the filter.
-    public var total: Int
-    public var offset: Int
-    public var entries: [ReviewQueueEntry]
+    package var total: Int
+    package var offset: Int
+    package var entries: [ReviewQueueEntry]
 }
 
-public struct ReviewFacet: Codable, Hashable, Sendable {
-    public var value: String
-    public var count: Int
+package struct ReviewFacet: Codable, Hashable, Sendable {
+    package var value: String
+    package var count: Int
 }

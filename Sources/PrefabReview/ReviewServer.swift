@@ -15,18 +15,18 @@ import Prefab
 /// - `POST /api/label` `{prompt_id, reviewer, verdict, aspects?, note?}`: saves a label;
 /// - `POST /api/undo` `{reviewer}`: takes back that reviewer's latest label;
 /// - `GET /api/conflicts`: items whose reviewers disagree, with their labels.
-public struct ReviewServer: Sendable {
-    public let index: ReviewIndex
-    public let store: ReviewStore
-    public let access: ReviewAccess
-    public let reviewer: String
+package struct ReviewServer: Sendable {
+    package let index: ReviewIndex
+    package let store: ReviewStore
+    package let access: ReviewAccess
+    package let reviewer: String
 
     /// Largest request body: a note and a few aspect ratings.
     static let maxBody = 64 * 1024
     static let maxPage = 200
 
     /// Opens (building when needed) the run's index and its labels.
-    public init(runDirectory: String, access: ReviewAccess, reviewer: String) throws(ReviewError) {
+    package init(runDirectory: String, access: ReviewAccess, reviewer: String) throws(ReviewError) {
         try ReviewIndex.checkRunDirectory(runDirectory)
         store = try ReviewStore(runDirectory: runDirectory)
         index = try ReviewIndex(runDirectory: runDirectory)
@@ -35,14 +35,14 @@ public struct ReviewServer: Sendable {
     }
 
     /// The URL people open: with the token when there is one.
-    public func url(host: String, port: Int) -> String {
+    package func url(host: String, port: Int) -> String {
         let shown = host.contains(":") ? "[\(host)]" : host
         return "http://\(shown):\(port)/" + (access.token.map { "?token=\($0)" } ?? "")
     }
 
     /// Serves until SIGINT or SIGTERM. `started` is called with the bound port once the server
     /// listens (the real one when `port` is 0).
-    public func run(host: String, port: Int, started: @escaping @Sendable (Int) async -> Void) async throws {
+    package func run(host: String, port: Int, started: @escaping @Sendable (Int) async -> Void) async throws {
         var logger = Logger(label: "prefab-review")
         logger.logLevel = .warning
         let app = Application(

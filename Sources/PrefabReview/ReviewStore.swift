@@ -6,11 +6,11 @@ import Prefab
 /// FULL`) before the page hears it is saved, so a label survives the server being killed the
 /// moment after. An actor, so clicks from several reviewers at once are written one at a time
 /// in the order they arrive; each reviewer's labels carry their own name.
-public actor ReviewStore {
-    public let path: String
+package actor ReviewStore {
+    package let path: String
     private let queue: DatabaseQueue
 
-    public init(runDirectory: String) throws(ReviewError) {
+    package init(runDirectory: String) throws(ReviewError) {
         path = ReviewDatabase.path(runDirectory: runDirectory)
         do {
             queue = try DatabaseQueue(path: path, configuration: ReviewDatabase.configuration(readonly: false))
@@ -21,7 +21,7 @@ public actor ReviewStore {
     }
 
     /// Records `reviewer`'s verdict on an item; it replaces their earlier label of the item.
-    public func label(
+    package func label(
         promptID: String, reviewer: String, verdict: HumanVerdict, aspects: [String: Double]?, note: String?, at date: Date = Date()
     ) throws(ReviewError) -> HumanLabel {
         let createdAt = Self.timestamp(date)
@@ -47,7 +47,7 @@ public actor ReviewStore {
 
     /// Takes back `reviewer`'s latest standing label (their earlier label of that item, if any,
     /// stands again). Returns the label taken back, nil when they have none.
-    public func undo(reviewer: String, at date: Date = Date()) throws(ReviewError) -> HumanLabel? {
+    package func undo(reviewer: String, at date: Date = Date()) throws(ReviewError) -> HumanLabel? {
         do {
             return try queue.write { db in
                 guard let row = try Row.fetchOne(
@@ -63,7 +63,7 @@ public actor ReviewStore {
     }
 
     /// The standing labels of one item, one per reviewer.
-    public func labels(promptID: String) throws(ReviewError) -> [HumanLabel] {
+    package func labels(promptID: String) throws(ReviewError) -> [HumanLabel] {
         do {
             return try queue.read { db in
                 try Row.fetchAll(
@@ -79,7 +79,7 @@ public actor ReviewStore {
     }
 
     /// Every standing label, as pairing and the report read them.
-    public func verdicts() throws(ReviewError) -> HumanVerdicts {
+    package func verdicts() throws(ReviewError) -> HumanVerdicts {
         do {
             return HumanVerdicts(labels: try queue.read { db in
                 try Row.fetchAll(db, sql: ReviewDatabase.currentLabelsSQL).map(HumanVerdicts.label)
@@ -90,7 +90,7 @@ public actor ReviewStore {
     }
 
     /// Items with a standing label, and how many of them `reviewer` labelled.
-    public func progress(reviewer: String?) throws(ReviewError) -> (reviewed: Int, mine: Int) {
+    package func progress(reviewer: String?) throws(ReviewError) -> (reviewed: Int, mine: Int) {
         do {
             return try queue.read { db in
                 let reviewed = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT prompt_id) FROM labels WHERE undone_at IS NULL") ?? 0

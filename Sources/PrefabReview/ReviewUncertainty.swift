@@ -11,22 +11,22 @@ import Prefab
 /// - `closeness`: 1 when the best and second-best scores tie, falling to 0 at a margin of 2;
 ///   1 when fewer than two completions have a score;
 /// - `failedShare`: the share of votes that could not be read or said N/A.
-public struct ReviewUncertainty: Hashable, Sendable, Codable {
-    public var spread: Double
-    public var orderInconsistency: Double
+package struct ReviewUncertainty: Hashable, Sendable, Codable {
+    package var spread: Double
+    package var orderInconsistency: Double
     /// Best minus second-best score (fine-grained, else overall); nil with fewer than two.
-    public var margin: Double?
-    public var failedShare: Double
+    package var margin: Double?
+    package var failedShare: Double
 
-    public var closeness: Double {
+    package var closeness: Double {
         guard let margin else { return 1 }
         return max(0, min(1, 1 - margin / 2))
     }
 
-    public var score: Double { spread + orderInconsistency + closeness + failedShare }
+    package var score: Double { spread + orderInconsistency + closeness + failedShare }
 
     /// Short names of what made the item uncertain, for the queue's flag filter.
-    public var reasons: [String] {
+    package var reasons: [String] {
         var reasons: [String] = []
         if spread >= 0.25 { reasons.append("disagreement") }
         if orderInconsistency > 0 { reasons.append("order") }
@@ -41,14 +41,14 @@ public struct ReviewUncertainty: Hashable, Sendable, Codable {
         case failedShare = "failed_share"
     }
 
-    public init(spread: Double, orderInconsistency: Double, margin: Double?, failedShare: Double) {
+    package init(spread: Double, orderInconsistency: Double, margin: Double?, failedShare: Double) {
         self.spread = spread
         self.orderInconsistency = orderInconsistency
         self.margin = margin
         self.failedShare = failedShare
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         spread = try c.decode(Double.self, forKey: .spread)
         orderInconsistency = try c.decode(Double.self, forKey: .orderInconsistency)
@@ -56,7 +56,7 @@ public struct ReviewUncertainty: Hashable, Sendable, Codable {
         failedShare = try c.decode(Double.self, forKey: .failedShare)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(spread, forKey: .spread)
         try c.encode(orderInconsistency, forKey: .orderInconsistency)
@@ -67,7 +67,7 @@ public struct ReviewUncertainty: Hashable, Sendable, Codable {
         try c.encode(reasons, forKey: .reasons)
     }
 
-    public init(_ record: RatedRecord) {
+    package init(_ record: RatedRecord) {
         var spreads: [Double] = []
         var votes = 0
         var failed = 0

@@ -12,8 +12,8 @@ import Prometheus
 /// process-wide `MetricsSystem.bootstrap`, so any number of runs and tests can each have one).
 /// Every metric carries the `partition` label (`2/4`, or `all`), so the parts of one run add up
 /// in a query and a stalled part stands out.
-public final class RunMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
+package final class RunMetrics: Sendable {
+    package let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
     private let partition: String
     /// Gauges read from the run's state when scraped (costs, prompts to do).
@@ -23,7 +23,7 @@ public final class RunMetrics: Sendable {
     /// with long answers in tens of seconds.
     static let latencyBuckets: [Duration] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120].map { .milliseconds(Int($0 * 1000)) }
 
-    public init(partition: RunPartition? = nil) {
+    package init(partition: RunPartition? = nil) {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = Self.latencyBuckets
@@ -96,7 +96,7 @@ public final class RunMetrics: Sendable {
     // MARK: exposition
 
     /// The Prometheus text exposition format, current.
-    public func exposition() -> [UInt8] {
+    package func exposition() -> [UInt8] {
         for refresh in refreshers.withLock({ $0 }) { refresh() }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(4096)

@@ -1,10 +1,10 @@
 /// `--metrics HOST:PORT` (`0.0.0.0:9464`, `127.0.0.1:0`, `[::1]:9464`, or `:9464` for every
 /// interface).
-public struct RunMetricsAddress: Sendable, Equatable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+package struct RunMetricsAddress: Sendable, Equatable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
 
-    public init(parsing text: String) throws(RunMetricsError) {
+    package init(parsing text: String) throws(RunMetricsError) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
             throw .badAddress(text)
         }
@@ -14,15 +14,15 @@ public struct RunMetricsAddress: Sendable, Equatable, CustomStringConvertible {
         self.port = port
     }
 
-    public var description: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
+    package var description: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
 }
 
 /// Why the metrics endpoint could not be served.
-public enum RunMetricsError: Error, CustomStringConvertible, Sendable, Equatable {
+package enum RunMetricsError: Error, CustomStringConvertible, Sendable, Equatable {
     case badAddress(String)
     case bind(address: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badAddress(let text): "--metrics '\(text)' is not HOST:PORT (for example 0.0.0.0:9464, or 127.0.0.1:0 for any free port)"
         case .bind(let address, let reason): "--metrics \(address): cannot listen there: \(reason)"

@@ -5,9 +5,9 @@ import NIOPosix
 /// Serves `RunMetrics` at `GET /metrics` in Prometheus' text format, on SwiftNIO (the HTTP
 /// server library the project already has, for prefab-sim): one event-loop thread, a response
 /// per scrape, nothing else. Everything else is 404.
-public final class RunMetricsServer: Sendable {
-    public let port: Int
-    public let host: String
+package final class RunMetricsServer: Sendable {
+    package let port: Int
+    package let host: String
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
 
@@ -19,7 +19,7 @@ public final class RunMetricsServer: Sendable {
     }
 
     /// Binds `HOST:PORT` (port 0: any free port; `port` says which) and serves until `stop`.
-    public static func start(_ address: RunMetricsAddress, metrics: RunMetrics) async throws(RunMetricsError) -> RunMetricsServer {
+    package static func start(_ address: RunMetricsAddress, metrics: RunMetrics) async throws(RunMetricsError) -> RunMetricsServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -38,7 +38,7 @@ public final class RunMetricsServer: Sendable {
         }
     }
 
-    public func stop() async {
+    package func stop() async {
         try? await channel.close()
         try? await group.shutdownGracefully()
     }

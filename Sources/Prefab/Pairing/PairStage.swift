@@ -15,7 +15,7 @@ public struct PairStage: Sendable {
     public var compression: Compression
     /// People's verdicts (`prefab review`), used over the judges' scores for the prompts they
     /// reviewed; nil when the run was never reviewed.
-    public var humanVerdicts: HumanVerdicts?
+    package var humanVerdicts: HumanVerdicts?
 
     public static let summaryName = "pairs-summary.json"
 
@@ -35,7 +35,7 @@ public struct PairStage: Sendable {
 
     /// This stage with the verdicts of the `review.sqlite` that belongs with `rated` (in the run
     /// directory above it), when there is one.
-    public func reviewed(besideRated rated: String) throws(HumanVerdictsError) -> PairStage {
+    package func reviewed(besideRated rated: String) throws(HumanVerdictsError) -> PairStage {
         var stage = self
         stage.humanVerdicts = try HumanVerdicts.load(besideRated: rated)
         return stage

@@ -17,35 +17,35 @@ import PrefabShards
 /// It refuses, writing nothing, when a partition is missing, unfinished or from another config,
 /// and names them. Everything it writes is derived from the parts alone and written atomically,
 /// so merging again, or after a partition was rerun, gives the same files.
-public struct RunMerge: Sendable {
-    public let output: String
+package struct RunMerge: Sendable {
+    package let output: String
     /// Whether to write `report.json` and `report.html` over the merged run.
-    public var writeReport = true
+    package var writeReport = true
     /// The run's config (`prefab merge --config`): checked against the partitions' run identity,
     /// and with it the merge writes the dataset card (`pairs/README.md`), as a run does.
-    public var setup: RunSetup?
-    public var environment: [String: String] = ProcessInfo.processInfo.environment
+    package var setup: RunSetup?
+    package var environment: [String: String] = ProcessInfo.processInfo.environment
 
-    public init(output: String) {
+    package init(output: String) {
         self.output = URL(fileURLWithPath: output).standardizedFileURL.path
     }
 
     /// One merged dataset directory.
-    public struct Dataset: Sendable, Hashable {
+    package struct Dataset: Sendable, Hashable {
         /// Relative to the output.
-        public var directory: String
-        public var parts: Int
-        public var shards: Int
-        public var records: Int
+        package var directory: String
+        package var parts: Int
+        package var shards: Int
+        package var records: Int
     }
 
-    public struct Result: Sendable {
-        public var partitions: Int
-        public var datasets: [Dataset]
-        public var summary: RunSummary
+    package struct Result: Sendable {
+        package var partitions: Int
+        package var datasets: [Dataset]
+        package var summary: RunSummary
     }
 
-    public func run() async throws(RunMergeError) -> Result {
+    package func run() async throws(RunMergeError) -> Result {
         let partitions = try readyPartitions()
         let runFiles = partitions.map { (output as NSString).appendingPathComponent("\(RunPartitionLayout.partsDirectory)/\($0.name)") }
         var datasets: [Dataset] = []

@@ -1,5 +1,5 @@
 /// Why `prefab merge` refused, naming the partitions and files concerned.
-public enum RunMergeError: Error, CustomStringConvertible, Sendable {
+package enum RunMergeError: Error, CustomStringConvertible, Sendable {
     /// No `OUT/parts/` with partitions in it.
     case noPartitions(output: String)
     /// `OUT/parts/` holds partitions of runs split in different counts.
@@ -13,7 +13,7 @@ public enum RunMergeError: Error, CustomStringConvertible, Sendable {
     case output(path: String, reason: String)
     case report(RunReportError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noPartitions(let output):
             "\(output)/parts/ holds no partitions: run `prefab run CONFIG --partition I/N` for each partition first (docs/scale-out.md)"

@@ -5,19 +5,19 @@
 /// Kubernetes' `JOB_COMPLETION_INDEX` for Indexed Jobs (with `PREFAB_PARTITIONS`); and
 /// `PREFAB_PARTITION=I/N` for anything else (Ray tasks, shell loops). None of them: the whole
 /// run in one process.
-public struct RunPartitionChoice: Sendable, Equatable {
-    public let partition: RunPartition
+package struct RunPartitionChoice: Sendable, Equatable {
+    package let partition: RunPartition
     /// How it was chosen, e.g. `SLURM_ARRAY_TASK_ID=2 of SLURM_ARRAY_TASK_COUNT=4`.
-    public let source: String
+    package let source: String
 
-    public init(partition: RunPartition, source: String) {
+    package init(partition: RunPartition, source: String) {
         self.partition = partition
         self.source = source
     }
 
     /// The partition from a flag or the environment; nil when neither names one.
     /// `partitions` is `--partitions N`, which gives the count for a scheduler index.
-    public static func resolve(
+    package static func resolve(
         flag: String?, partitions: Int?, environment: [String: String]
     ) throws(RunPartitionError) -> RunPartitionChoice? {
         if let flag {

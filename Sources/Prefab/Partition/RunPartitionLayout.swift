@@ -12,13 +12,13 @@ import PrefabShards
 /// (`run-summary.json`, `failures.jsonl`, `partition.json`, `agreement.json`) go to
 /// `OUT/parts/00002-of-00004/`. `prefab merge` then writes root indexes over the parts
 /// (`RunMerge`) and never moves a shard.
-public enum RunPartitionLayout {
+package enum RunPartitionLayout {
     /// `OUT/parts/`: one directory of run files per partition.
-    public static let partsDirectory = "parts"
+    package static let partsDirectory = "parts"
     /// The partition's state, written when it starts and again when it ends.
-    public static let stateName = "partition.json"
+    package static let stateName = "partition.json"
     /// The judges' agreement accumulator, so the merge sums counts instead of averaging figures.
-    public static let agreementName = "agreement.json"
+    package static let agreementName = "agreement.json"
 
     /// Refuses a partition whose count differs from partitions already in `output`, naming them.
     /// Then claims the partition's run-files directory, so later partitions see its count even

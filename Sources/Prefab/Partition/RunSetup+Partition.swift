@@ -6,7 +6,7 @@ extension RunSetup {
     /// This setup for one partition of the run (nil: the whole run). Its response cache is a
     /// file of its own (`cache.part-00002-of-00004.sqlite` beside the configured one), so no
     /// SQLite file is ever opened by two processes; so is its journal.
-    public func partitioned(_ partition: RunPartition?) -> RunSetup {
+    package func partitioned(_ partition: RunPartition?) -> RunSetup {
         var copy = self
         if let old = self.partition { copy.cachePath = Self.unsuffixed(cachePath, old) }
         copy.partition = partition
@@ -15,7 +15,7 @@ extension RunSetup {
     }
 
     /// This setup with its journal at `path` (`--journal`): a `.sqlite` file, or a directory.
-    public func journal(at path: String) -> RunSetup {
+    package func journal(at path: String) -> RunSetup {
         var copy = self
         copy.journalSetting = URL(fileURLWithPath: path).standardizedFileURL.path
         return copy
@@ -23,13 +23,13 @@ extension RunSetup {
 
     /// Where the partition's run files go (summary, failures, agreement): `OUT/parts/00002-of-00004`;
     /// the output directory itself for a whole run.
-    public var runFilesDirectory: String {
+    package var runFilesDirectory: String {
         guard let partition else { return outputDirectory }
         return (outputDirectory as NSString).appendingPathComponent("\(RunPartitionLayout.partsDirectory)/\(partition.name)")
     }
 
     /// The budget this process may spend: the run's, or its partition's share of it.
-    public var processBudget: Budget {
+    package var processBudget: Budget {
         let budget = configuration.budget
         guard let partition, partition.count > 1, configuration.budgetSplit == .even else { return budget }
         let n = partition.count

@@ -9,32 +9,32 @@ import Foundation
 /// categories) on every item the judge scored; bias figures on the reviewed items only. Each
 /// rate has a 95% Wilson interval, kappa a normal-approximation one, so a handful of reviews
 /// is not read as more than it is.
-public struct HumanAgreement: Codable, Sendable {
-    public struct Interval: Codable, Hashable, Sendable {
-        public var low: Double
-        public var high: Double
+package struct HumanAgreement: Codable, Sendable {
+    package struct Interval: Codable, Hashable, Sendable {
+        package var low: Double
+        package var high: Double
     }
 
-    public struct Row: Codable, Hashable, Sendable {
+    package struct Row: Codable, Hashable, Sendable {
         /// A judge's name, or `ensemble` for the run's aggregated scores.
-        public var judge: String
+        package var judge: String
         /// Reviewed items the judge scored both answers of.
-        public var items: Int
+        package var items: Int
         /// Items with a human preference that the judge decided the same way.
-        public var agree: Int
+        package var agree: Int
         /// Items with a human preference.
-        public var preferences: Int
-        public var accuracy: Double?
-        public var accuracyInterval: Interval?
-        public var kappa: Double?
-        public var kappaInterval: Interval?
+        package var preferences: Int
+        package var accuracy: Double?
+        package var accuracyInterval: Interval?
+        package var kappa: Double?
+        package var kappaInterval: Interval?
         /// Pairwise judges: the share of decisive comparisons on the reviewed items won by the
         /// answer shown first; nil for judges that rate one answer at a time.
-        public var prefersFirst: Double?
-        public var prefersFirstInterval: Interval?
+        package var prefersFirst: Double?
+        package var prefersFirstInterval: Interval?
         /// The share of the judge's decisive decisions that picked the longer answer.
-        public var prefersLonger: Double?
-        public var prefersLongerInterval: Interval?
+        package var prefersLonger: Double?
+        package var prefersLongerInterval: Interval?
 
         enum CodingKeys: String, CodingKey {
             case judge, items, agree, preferences, accuracy, kappa
@@ -48,11 +48,11 @@ public struct HumanAgreement: Codable, Sendable {
     }
 
     /// An item where the people chose differently from the judges.
-    public struct Overturned: Codable, Hashable, Sendable {
-        public var promptID: String
-        public var human: String
+    package struct Overturned: Codable, Hashable, Sendable {
+        package var promptID: String
+        package var human: String
         /// The judges' chosen answer's letter, or nil when they made no pair.
-        public var judges: String?
+        package var judges: String?
 
         enum CodingKeys: String, CodingKey {
             case human, judges
@@ -60,13 +60,13 @@ public struct HumanAgreement: Codable, Sendable {
         }
     }
 
-    public var reviewed: Int
-    public var conflicts: Int
+    package var reviewed: Int
+    package var conflicts: Int
     /// The share of decisive human preferences that picked the longer answer (to set the
     /// judges' `prefers_longer` against).
-    public var humanPrefersLonger: Double?
-    public var rows: [Row]
-    public var overturned: [Overturned]
+    package var humanPrefersLonger: Double?
+    package var rows: [Row]
+    package var overturned: [Overturned]
 
     enum CodingKeys: String, CodingKey {
         case reviewed, conflicts, rows, overturned
@@ -75,7 +75,7 @@ public struct HumanAgreement: Codable, Sendable {
 
     /// Measures the run in `runDirectory` against its `review.sqlite`; nil when it has none or
     /// no agreed verdicts.
-    public static func measure(runDirectory: String) throws(HumanVerdictsError) -> HumanAgreement? {
+    package static func measure(runDirectory: String) throws(HumanVerdictsError) -> HumanAgreement? {
         guard let verdicts = try HumanVerdicts.load(runDirectory: runDirectory), !verdicts.isEmpty else { return nil }
         let items = try HumanReviewedItem.load(runDirectory: runDirectory, verdicts: verdicts)
         return HumanAgreement(items: items, conflicts: verdicts.conflicts.count)
@@ -208,7 +208,7 @@ public struct HumanAgreement: Codable, Sendable {
     package static func wilsonForTesting(_ successes: Int, _ trials: Int) -> Interval { wilson(successes, trials) }
 
     /// The figures as a table for the terminal.
-    public func table() -> String {
+    package func table() -> String {
         func percent(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
         func interval(_ value: Interval?) -> String { value.map { String(format: "[%.0f–%.0f%%]", $0.low * 100, $0.high * 100) } ?? "" }
         func number(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "–" }

@@ -1,18 +1,18 @@
 import Foundation
 
 /// One reviewer's standing label of one item, as `review.sqlite` holds it.
-public struct HumanLabel: Codable, Hashable, Sendable {
-    public var id: Int64
-    public var promptID: String
-    public var reviewer: String
+package struct HumanLabel: Codable, Hashable, Sendable {
+    package var id: Int64
+    package var promptID: String
+    package var reviewer: String
     /// ISO 8601, UTC.
-    public var createdAt: String
-    public var verdict: String
+    package var createdAt: String
+    package var verdict: String
     /// Optional aspect ratings the reviewer set (aspect → 1–5).
-    public var aspects: [String: Double]?
-    public var note: String?
+    package var aspects: [String: Double]?
+    package var note: String?
 
-    public init(
+    package init(
         id: Int64, promptID: String, reviewer: String, createdAt: String, verdict: String, aspects: [String: Double]? = nil,
         note: String? = nil
     ) {
@@ -25,7 +25,7 @@ public struct HumanLabel: Codable, Hashable, Sendable {
         self.note = note
     }
 
-    public var humanVerdict: HumanVerdict? { HumanVerdict(label: verdict) }
+    package var humanVerdict: HumanVerdict? { HumanVerdict(label: verdict) }
 
     enum CodingKeys: String, CodingKey {
         case id, reviewer, verdict, aspects, note

@@ -108,8 +108,8 @@ package enum HumanGoldExport {
 }
 
 /// The reviewed preferences of a run as gold pairs, for `eval-judges --human` to rate again.
-public enum HumanGoldPairs {
-    public static func load(runDirectory: String) throws(HumanVerdictsError) -> [GoldPair] {
+package enum HumanGoldPairs {
+    package static func load(runDirectory: String) throws(HumanVerdictsError) -> [GoldPair] {
         guard let verdicts = try HumanVerdicts.load(runDirectory: runDirectory) else { return [] }
         return try HumanReviewedItem.load(runDirectory: runDirectory, verdicts: verdicts).compactMap(\.goldPair)
     }

@@ -3,14 +3,14 @@
 /// Stored in `review.sqlite` as text: a completion's letter (`A` for the first completion, `B`
 /// for the second, …) when that one is the best, `tie` when none is better, `both_bad` when none
 /// is good enough to train on. Letters rather than indexes because that is what the page shows.
-public enum HumanVerdict: Hashable, Sendable {
+package enum HumanVerdict: Hashable, Sendable {
     /// The completion at this index (in the rated record's `completions`) is the best.
     case prefers(Int)
     case tie
     case bothBad
 
     /// The verdict's text in `review.sqlite` and in the API (`A`…`Z`, `tie`, `both_bad`).
-    public var label: String {
+    package var label: String {
         switch self {
         case .prefers(let index): String(UnicodeScalar(UInt8(65 + index)))
         case .tie: "tie"
@@ -19,7 +19,7 @@ public enum HumanVerdict: Hashable, Sendable {
     }
 
     /// Reads `label`; nil for anything else (a letter past Z, an unknown word).
-    public init?(label: String) {
+    package init?(label: String) {
         switch label {
         case "tie": self = .tie
         case "both_bad": self = .bothBad
@@ -30,5 +30,5 @@ public enum HumanVerdict: Hashable, Sendable {
     }
 
     /// Whether the verdict removes the prompt's pairs (a tie or both bad).
-    public var dropsPair: Bool { self == .tie || self == .bothBad }
+    package var dropsPair: Bool { self == .tie || self == .bothBad }
 }

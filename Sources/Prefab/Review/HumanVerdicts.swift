@@ -7,15 +7,15 @@ import GRDB
 ///
 /// An item whose reviewers disagree (one says A, another B) is a conflict: it keeps the judges'
 /// labels until the reviewers agree, and `conflicts` lists it so the page can show it.
-public struct HumanVerdicts: Sendable {
+package struct HumanVerdicts: Sendable {
     /// Every standing label, by prompt id then reviewer.
-    public private(set) var labels: [String: [HumanLabel]]
+    package private(set) var labels: [String: [HumanLabel]]
     /// The verdict of every item whose reviewers agree.
-    public private(set) var verdicts: [String: HumanVerdict]
+    package private(set) var verdicts: [String: HumanVerdict]
     /// Prompt ids whose reviewers disagree.
-    public private(set) var conflicts: Set<String>
+    package private(set) var conflicts: Set<String>
 
-    public init(labels: [HumanLabel]) {
+    package init(labels: [HumanLabel]) {
         var byItem: [String: [HumanLabel]] = [:]
         for label in labels { byItem[label.promptID, default: []].append(label) }
         self.labels = byItem
@@ -29,19 +29,19 @@ public struct HumanVerdicts: Sendable {
         self.conflicts = conflicts
     }
 
-    public var isEmpty: Bool { labels.isEmpty }
+    package var isEmpty: Bool { labels.isEmpty }
 
-    public func verdict(for promptID: String) -> HumanVerdict? { verdicts[promptID] }
+    package func verdict(for promptID: String) -> HumanVerdict? { verdicts[promptID] }
 
     /// The labels in `RUN_DIR/review.sqlite`, or nil when the run has no such file (never
     /// reviewed). Opened read-only, so it never waits on, or blocks, a review in progress.
-    public static func load(runDirectory: String) throws(HumanVerdictsError) -> HumanVerdicts? {
+    package static func load(runDirectory: String) throws(HumanVerdictsError) -> HumanVerdicts? {
         let path = ReviewDatabase.path(runDirectory: runDirectory)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         return try load(file: path)
     }
 
-    public static func load(file path: String) throws(HumanVerdictsError) -> HumanVerdicts {
+    package static func load(file path: String) throws(HumanVerdictsError) -> HumanVerdicts {
         do {
             let queue = try DatabaseQueue(path: path, configuration: ReviewDatabase.configuration(readonly: true))
             let labels = try queue.read { db in try Row.fetchAll(db, sql: ReviewDatabase.currentLabelsSQL).map(label) }
@@ -53,7 +53,7 @@ public struct HumanVerdicts: Sendable {
 
     /// The `review.sqlite` that belongs with a rated directory: in the run directory above it
     /// (`RUN/rated` → `RUN/review.sqlite`) or beside its records.
-    public static func load(besideRated rated: String) throws(HumanVerdictsError) -> HumanVerdicts? {
+    package static func load(besideRated rated: String) throws(HumanVerdictsError) -> HumanVerdicts? {
         let directory = URL(fileURLWithPath: rated).standardizedFileURL
         var isDirectory: ObjCBool = false
         FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory)
@@ -73,11 +73,11 @@ public struct HumanVerdicts: Sendable {
     }
 }
 
-public enum HumanVerdictsError: Error, CustomStringConvertible, Sendable {
+package enum HumanVerdictsError: Error, CustomStringConvertible, Sendable {
     case unreadable(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let path, let reason): "\(path): cannot read the review labels: \(reason)"
         case .cannotWrite(let path, let reason): "\(path): cannot write: \(reason)"

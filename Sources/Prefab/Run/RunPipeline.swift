@@ -32,7 +32,7 @@ public struct RunPipeline: Sendable {
     public let control: RunControl
     public let monitor: RunMonitor
     /// Prometheus metrics of the run (`prefab run --metrics`); nil for none.
-    public var metrics: RunMetrics?
+    package var metrics: RunMetrics?
     /// How the partition was chosen (`RunPartitionChoice.source`), for `partition.json`.
     public var partitionSource = ""
 

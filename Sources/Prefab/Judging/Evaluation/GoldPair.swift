@@ -2,17 +2,17 @@ import Foundation
 
 /// A gold preference pair (`datasets/judge-eval/gold.jsonl`): a prompt, the answer that is right
 /// and the one that is wrong, for measuring judges.
-public struct GoldPair: Codable, Hashable, Sendable {
-    public var id: String
-    public var prompt: String
-    public var chosen: String
-    public var rejected: String
+package struct GoldPair: Codable, Hashable, Sendable {
+    package var id: String
+    package var prompt: String
+    package var chosen: String
+    package var rejected: String
     /// `arithmetic`, `instruction`, `factual`, …
-    public var kind: String?
-    public var note: String?
-    public var reference: String?
+    package var kind: String?
+    package var note: String?
+    package var reference: String?
 
-    public init(id: String, prompt: String, chosen: String, rejected: String, kind: String? = nil, note: String? = nil, reference: String? = nil) {
+    package init(id: String, prompt: String, chosen: String, rejected: String, kind: String? = nil, note: String? = nil, reference: String? = nil) {
         self.id = id
         self.prompt = prompt
         self.chosen = chosen
@@ -24,7 +24,7 @@ public struct GoldPair: Codable, Hashable, Sendable {
 
     /// Reads a JSON Lines file of gold pairs; a bad line is an error naming the file, the line
     /// and the field.
-    public static func load(file: String) throws(JudgeEvaluationError) -> [GoldPair] {
+    package static func load(file: String) throws(JudgeEvaluationError) -> [GoldPair] {
         guard let data = FileManager.default.contents(atPath: file) else { throw .unreadable(file: file) }
         guard let text = String(data: data, encoding: .utf8) else { throw .invalid(file: file, line: 0, message: "not valid UTF-8") }
         var pairs: [GoldPair] = []

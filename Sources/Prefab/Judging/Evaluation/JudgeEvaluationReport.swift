@@ -1,12 +1,12 @@
 import Foundation
 
 /// What `prefab eval-judges` prints: one row per ensemble and per judge, as a text table or JSON.
-public struct JudgeEvaluationReport: Codable, Hashable, Sendable {
-    public var gold: String
-    public var pairs: Int
-    public var rows: [JudgeEvaluationRow]
+package struct JudgeEvaluationReport: Codable, Hashable, Sendable {
+    package var gold: String
+    package var pairs: Int
+    package var rows: [JudgeEvaluationRow]
 
-    public init(gold: String, pairs: Int, rows: [JudgeEvaluationRow]) {
+    package init(gold: String, pairs: Int, rows: [JudgeEvaluationRow]) {
         self.gold = gold
         self.pairs = pairs
         self.rows = rows
@@ -14,7 +14,7 @@ public struct JudgeEvaluationReport: Codable, Hashable, Sendable {
 
     /// A fixed-width table: accuracy, ties, failures, agreement, position and length bias,
     /// parse failures and cost for every row.
-    public func table() -> String {
+    package func table() -> String {
         let header = ["ensemble", "judge", "pairs", "accuracy", "wrong", "ties", "failed", "agreement", "P(first)", "consistent", "P(longer)", "parse fail", "calls", "tokens", "cost"]
         func number(_ value: Double?, digits: Int = 3) -> String {
             guard let value else { return "-" }
@@ -43,7 +43,7 @@ public struct JudgeEvaluationReport: Codable, Hashable, Sendable {
         return lines.joined(separator: "\n")
     }
 
-    public func json() throws -> String {
+    package func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try encoder.encode(self), as: UTF8.self)

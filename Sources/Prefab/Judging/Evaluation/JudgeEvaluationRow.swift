@@ -1,28 +1,28 @@
 /// One row of the `eval-judges` table: an ensemble as a whole, or one of its judges.
-public struct JudgeEvaluationRow: Codable, Hashable, Sendable {
-    public var ensemble: String
+package struct JudgeEvaluationRow: Codable, Hashable, Sendable {
+    package var ensemble: String
     /// nil for the ensemble's own row.
-    public var judge: String?
-    public var pairs: Int
+    package var judge: String?
+    package var pairs: Int
     /// Pairs where the chosen answer scored higher, lower, the same, or could not be scored.
-    public var correct: Int
-    public var wrong: Int
-    public var ties: Int
-    public var failed: Int
+    package var correct: Int
+    package var wrong: Int
+    package var ties: Int
+    package var failed: Int
     /// Ensemble rows: Krippendorff's alpha between its judges. Judge rows: the share of pairs
     /// where the judge decided as the ensemble did.
-    public var agreement: Double?
-    public var prefersFirst: Double?
-    public var positionConsistency: Double?
-    public var prefersLonger: Double?
-    public var parseFailureRate: Double?
-    public var calls: Int
-    public var cachedCalls: Int
-    public var tokens: Int
+    package var agreement: Double?
+    package var prefersFirst: Double?
+    package var positionConsistency: Double?
+    package var prefersLonger: Double?
+    package var parseFailureRate: Double?
+    package var calls: Int
+    package var cachedCalls: Int
+    package var tokens: Int
     /// In the endpoints' currency, when they have prices.
-    public var cost: Double?
+    package var cost: Double?
 
-    public init(ensemble: String, judge: String?, pairs: Int) {
+    package init(ensemble: String, judge: String?, pairs: Int) {
         self.ensemble = ensemble
         self.judge = judge
         self.pairs = pairs
@@ -35,7 +35,7 @@ public struct JudgeEvaluationRow: Codable, Hashable, Sendable {
         tokens = 0
     }
 
-    public var accuracy: Double? { pairs > 0 ? Double(correct) / Double(pairs) : nil }
+    package var accuracy: Double? { pairs > 0 ? Double(correct) / Double(pairs) : nil }
 
     enum CodingKeys: String, CodingKey {
         case ensemble, judge, pairs, correct, wrong, ties, failed, accuracy, agreement
@@ -48,7 +48,7 @@ public struct JudgeEvaluationRow: Codable, Hashable, Sendable {
         case tokens, cost
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         ensemble = try c.decode(String.self, forKey: .ensemble)
         judge = try c.decodeIfPresent(String.self, forKey: .judge)
@@ -68,7 +68,7 @@ public struct JudgeEvaluationRow: Codable, Hashable, Sendable {
         cost = try c.decodeIfPresent(Double.self, forKey: .cost)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(ensemble, forKey: .ensemble)
         try c.encode(judge, forKey: .judge)

@@ -1,18 +1,18 @@
 /// Measures ensembles and their judges on gold preference pairs: each pair becomes a prompt
 /// with two completions (in a seeded order, so a judge that favours a position gains nothing),
 /// the ensemble rates it, and each row counts how often the chosen answer scored higher.
-public struct JudgeEvaluator: Sendable {
-    public var seed: UInt64
+package struct JudgeEvaluator: Sendable {
+    package var seed: UInt64
     /// Gold pairs rated at the same time.
-    public var window: Int
+    package var window: Int
 
-    public init(seed: UInt64 = 0, window: Int = 8) {
+    package init(seed: UInt64 = 0, window: Int = 8) {
         self.seed = seed
         self.window = max(1, window)
     }
 
     /// The judge input for a gold pair, and whether the chosen answer is shown first.
-    public func input(for pair: GoldPair) -> (SampleRecord, chosenFirst: Bool) {
+    package func input(for pair: GoldPair) -> (SampleRecord, chosenFirst: Bool) {
         var generator = SeededGenerator(seed: seed, pair.id, "eval-judges order")
         let chosenFirst = generator.nextUnit() < 0.5
         let shown = chosenFirst ? [("chosen", pair.chosen), ("rejected", pair.rejected)] : [("rejected", pair.rejected), ("chosen", pair.chosen)]
@@ -32,7 +32,7 @@ public struct JudgeEvaluator: Sendable {
     ///
     /// Throws the `EndpointError` of an endpoint that will refuse every call (a refused key, an
     /// unknown model): asking pair after pair would only fail them all the same way.
-    public func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble) async throws -> [JudgeEvaluationRow] {
+    package func evaluate(_ pairs: [GoldPair], with ensemble: JudgeEnsemble) async throws -> [JudgeEvaluationRow] {
         try await evaluate(pairs, with: ensemble, monitor: nil)
     }
 
