@@ -141,6 +141,15 @@ struct RunMergeTests {
 
             // Another count into the same output is refused before anything runs.
             await #expect(throws: RunError.self) { try await Self.runPartitions(run.config, [0], of: 3) }
+            // So is a whole run, which would replace the parts' datasets: they stay as they were.
+            let before = try Self.files(out)
+            do {
+                _ = try await RunPipeline(setup: try RunSetup.load(file: run.config)).run()
+                Issue.record("a whole run went into an output holding partitions")
+            } catch {
+                #expect("\(error)".contains("holds partitions of a split run (parts/00000-of-00004"), "\(error)")
+            }
+            #expect(try Self.files(out) == before)
 
             try await Self.runPartitions(run.config, [1, 3], of: 4)
             // A partition made from another config (its identity differs) is named.

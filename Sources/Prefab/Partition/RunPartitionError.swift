@@ -11,6 +11,9 @@ public enum RunPartitionError: Error, CustomStringConvertible, Sendable, Equatab
     case badVariable(name: String, value: String)
     /// The output already has parts of a run split another way.
     case countConflict(output: String, requested: Int, existing: [String])
+    /// A run without a partition into an output that holds a split run's parts: its datasets
+    /// would replace the parts' (the stage directories are swapped in whole).
+    case wholeRunOverParts(output: String, existing: [String])
 
     public var description: String {
         switch self {
@@ -26,6 +29,8 @@ public enum RunPartitionError: Error, CustomStringConvertible, Sendable, Equatab
             "--partitions \(partitions) takes the partition's index from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX, and neither is set; pass --partition I/\(partitions) instead"
         case .badVariable(let name, let value):
             "\(name)='\(value)' is not a whole number"
+        case .wholeRunOverParts(let output, let existing):
+            "\(output) holds partitions of a split run (\(existing.joined(separator: ", "))); a run without --partition would replace their datasets: run each partition with --partition I/N and `prefab merge`, or use another output directory"
         case .countConflict(let output, let requested, let existing):
             "\(output) already holds partitions of a run split in \(existing.joined(separator: " and ")); a run in \(requested) partitions would not merge with them: use the same count, or another output directory"
         }

@@ -39,6 +39,17 @@ package enum RunPartitionLayout {
         }
     }
 
+    /// Refuses a whole run (no partition) into an output holding a split run's parts: the whole
+    /// run swaps its stage directories in at the end, which would delete every part's shards.
+    static func refuseWholeRun(output: String) throws(RunError) {
+        let parts = (output as NSString).appendingPathComponent(partsDirectory)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: parts)) ?? []).sorted()
+        let found = names.filter { RunPartition(directoryName: $0) != nil }
+        guard found.isEmpty else {
+            throw .partition(.wholeRunOverParts(output: output, existing: found.map { "\(partsDirectory)/\($0)" }))
+        }
+    }
+
     /// Moves a finished session's staging tree into place: each dataset directory's files into
     /// `OUT/<dir>/part-…/` (swapped in whole, as a run swaps its stage directories), every other
     /// file into `runFiles/<dir>/`.

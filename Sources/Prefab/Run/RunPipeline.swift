@@ -75,6 +75,8 @@ public struct RunPipeline: Sendable {
         if let partition = setup.partition {
             try RunPartitionLayout.claim(partition, output: setup.outputDirectory)
             total = try countPartition(partition, removed: Set(hygiene?.removals.map { $0.ordinal - 1 } ?? []))
+        } else {
+            try RunPartitionLayout.refuseWholeRun(output: setup.outputDirectory)
         }
         monitor.update { $0.total = total }
 
