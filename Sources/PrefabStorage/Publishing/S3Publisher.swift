@@ -66,14 +66,19 @@ package struct S3Publisher: Sendable {
             body: Data(marker.serialized(style: .pythonSortedKeys).utf8), contentType: "application/json")
     }
 
-    /// Aborts the multipart uploads the ledger says a killed session left open.
+    /// Aborts the multipart uploads a killed session left open: those the ledger recorded, and
+    /// any other under the prefix. A kill after S3 created an upload but before the ledger wrote
+    /// it down leaves one the ledger never saw; the prefix is this run's (claimed by its marker),
+    /// so every open upload in it is a leftover of this run.
     package func abortUnfinished() async throws -> Int {
-        let open = try await ledger.unfinished()
-        for upload in open {
+        let recorded = try await ledger.unfinished()
+        let listed = try await client.listMultipartUploads(bucket: destination.bucket, prefix: destination.key)
+        let unrecorded = listed.filter { upload in !recorded.contains { $0.uploadID == upload.uploadID } }
+        for upload in recorded + unrecorded {
             try await client.abortMultipartUpload(bucket: destination.bucket, key: upload.key, uploadID: upload.uploadID)
-            try await ledger.ended(upload)
         }
-        return open.count
+        for upload in recorded { try await ledger.ended(upload) }
+        return recorded.count + unrecorded.count
     }
 
     /// Whether a file (by its path relative to the dataset) is data rather than an index.
