@@ -47,7 +47,7 @@ enum BatchRoutes {
             return .json(200, openAIObject(batch, now: now))
         case ("POST", 4) where parts[1] == "batches" && parts[3] == "cancel":
             guard let batch = store.cancel(parts[2], now: now), batch.provider == .openAI else { return notFound("batch", parts[2], .openAI) }
-            return .json(200, openAIObject(batch, now: now, status: batch.cancelRequestedAt == now ? "cancelling" : nil))
+            return .json(200, openAIObject(batch, now: now, status: batch.cancelRequestedAt != nil ? "cancelling" : nil))
         case ("POST", 3) where path == "/v1/messages/batches":
             do {
                 return try createAnthropic(request, context: context, store: store)
@@ -72,7 +72,7 @@ enum BatchRoutes {
                 return notFound("message batch", parts[3], .anthropic)
             }
             return .json(200, anthropicObject(
-                batch, now: now, host: request.header("host"), status: batch.cancelRequestedAt == now ? "canceling" : nil))
+                batch, now: now, host: request.header("host"), status: batch.cancelRequestedAt != nil ? "canceling" : nil))
         case ("GET", 5) where parts[1] == "messages" && parts[2] == "batches" && parts[4] == "results":
             guard let batch = store.batch(parts[3], now: now), batch.provider == .anthropic else {
                 return notFound("message batch", parts[3], .anthropic)
