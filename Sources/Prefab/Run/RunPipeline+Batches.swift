@@ -85,12 +85,7 @@ extension RunPipeline {
     private func collect(
         journal: RunJournal, sampler: Sampler, ensemble: JudgeEnsemble, halt: EndpointHalt, removed: Set<Int>
     ) async throws(RunError) {
-        let reader: KeptPrompts
-        do {
-            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed, partition: setup.partition)
-        } catch {
-            throw .input(error)
-        }
+        let reader = try keptPrompts(removed: removed)
         let limit = max(64, setup.configuration.window ?? Self.derivedWindow(callSlots))
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in

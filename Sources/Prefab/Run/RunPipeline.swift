@@ -267,15 +267,20 @@ public struct RunPipeline: Sendable {
         return calls
     }
 
-    private func stream(
-        into state: inout SessionState, sampler: Sampler, ensemble: JudgeEnsemble, halt: EndpointHalt, removed: Set<Int>
-    ) async throws(RunError) {
-        let reader: KeptPrompts
+    /// The run's prompts as this run takes them: hygiene's removals and other partitions' prompts
+    /// left out. The streaming pass and the batch collection rounds read the same ones.
+    func keptPrompts(removed: Set<Int>) throws(RunError) -> KeptPrompts {
         do {
-            reader = KeptPrompts(try PromptReader(setup.prompts), removed: removed, partition: setup.partition)
+            return KeptPrompts(try PromptReader(setup.prompts), removed: removed, partition: setup.partition)
         } catch {
             throw .input(error)
         }
+    }
+
+    private func stream(
+        into state: inout SessionState, sampler: Sampler, ensemble: JudgeEnsemble, halt: EndpointHalt, removed: Set<Int>
+    ) async throws(RunError) {
+        let reader = try keptPrompts(removed: removed)
         let control = self.control
         let monitor = self.monitor
         let journal = state.journal
