@@ -11,18 +11,9 @@ package struct DatasetCardRun: Sendable {
     package var principles: [String]
     package var redactedConfig: String
     package var summary: RunSummary
+}
 
-    package init(
-        configuration: RunConfiguration, ensemble: EnsembleConfiguration, principles: [String], redactedConfig: String,
-        summary: RunSummary
-    ) {
-        self.configuration = configuration
-        self.ensemble = ensemble
-        self.principles = principles
-        self.redactedConfig = redactedConfig
-        self.summary = summary
-    }
-
+extension DatasetCardRun {
     package init(setup: RunSetup, summary: RunSummary) {
         self.init(
             configuration: setup.configuration, ensemble: setup.ensemble, principles: setup.sampling.principles.names,

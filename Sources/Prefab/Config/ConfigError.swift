@@ -8,16 +8,8 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
     public var line: Int?
     public var column: Int?
     /// Dotted key path inside the document, e.g. `pool.models[2].endpoint`; "" for the root.
-    public var path: String
+    public var path: String = ""
     public var message: String
-
-    public init(file: String, line: Int? = nil, column: Int? = nil, path: String = "", message: String) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.path = path
-        self.message = message
-    }
 
     public var description: String {
         var location = file

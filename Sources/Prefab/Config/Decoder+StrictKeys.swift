@@ -33,6 +33,16 @@ extension Decoder {
 }
 
 extension KeyedDecodingContainer {
+    /// Throws unless every pattern of the list at `key` compiles, naming the bad one by index, so
+    /// a typo in a config's regex is reported when the config loads rather than when scoring.
+    func checkRegularExpressions(_ patterns: [String], forKey key: Key) throws {
+        for (index, pattern) in patterns.enumerated() where (try? Regex(pattern)) == nil {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: codingPath + [key, ConfigKey(intValue: index)],
+                debugDescription: "not a valid regular expression: \(pattern)"))
+        }
+    }
+
     /// Reads the file format version at `key` and refuses any but `supported`, so a file written
     /// for a later Prefab fails with a message instead of being half read.
     func decodeSchemaVersion(forKey key: Key, supported: Int = 1) throws {

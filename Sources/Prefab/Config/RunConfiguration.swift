@@ -49,23 +49,6 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
     /// MDS sample offsets are 32-bit.
     static let shardSizes = 4096...(Int(UInt32.max) / 2)
 
-    public init(
-        sampling: SamplingConfiguration, judges: String, pairing: RunPairingConfiguration = RunPairingConfiguration(),
-        budget: Budget = Budget(), cache: String? = nil, window: Int? = nil,
-        diversity: RunDiversityConfiguration? = nil, shardSize: Int = Self.defaultShardSize,
-        hygiene: HygieneConfiguration? = nil
-    ) {
-        self.hygiene = hygiene
-        self.sampling = sampling
-        self.judges = judges
-        self.pairing = pairing
-        self.budget = budget
-        self.cache = cache
-        self.window = window
-        self.diversity = diversity
-        self.shardSize = shardSize
-    }
-
     enum CodingKeys: String, CodingKey, CaseIterable {
         case seed, prompts, output, endpoints, pool, principles
         case judges, pairing, budget, cache, window, diversity, hygiene, journal

@@ -13,32 +13,23 @@ public struct RunDiversityEmbeddings: Codable, Hashable, Sendable {
     public var endpoint: String
     public var model: String?
     /// Texts per `/v1/embeddings` call.
-    public var batchSize: Int
+    public var batchSize: Int = 32
     /// Calls in flight at once.
-    public var concurrency: Int
+    public var concurrency: Int = 4
     /// Asks models that can shorten their vectors for this length.
     public var dimensions: Int?
     /// Cosine similarity at which `clusters` joins clusters.
-    public var clusterThreshold: Double
-
-    public init(
-        endpoint: String, model: String? = nil, batchSize: Int = 32, concurrency: Int = 4, dimensions: Int? = nil,
-        clusterThreshold: Double = 0.8
-    ) {
-        self.endpoint = endpoint
-        self.model = model
-        self.batchSize = batchSize
-        self.concurrency = concurrency
-        self.dimensions = dimensions
-        self.clusterThreshold = clusterThreshold
-    }
+    public var clusterThreshold: Double = 0.8
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case endpoint, model, concurrency, dimensions
         case batchSize = "batch_size"
         case clusterThreshold = "cluster_threshold"
     }
+}
 
+/// Decoding sits in an extension so the struct keeps its synthesized memberwise initializer.
+extension RunDiversityEmbeddings {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         endpoint = try c.decode(String.self, forKey: .endpoint)

@@ -12,16 +12,6 @@ public struct SamplingSetup: Sendable {
     /// `<output>/samples`, resolved; nil when the config names no output directory.
     public var samplesDirectory: String?
 
-    public init(
-        configuration: SamplingConfiguration, principles: PrincipleLibrary, promptsPath: String? = nil,
-        samplesDirectory: String? = nil
-    ) {
-        self.configuration = configuration
-        self.principles = principles
-        self.promptsPath = promptsPath
-        self.samplesDirectory = samplesDirectory
-    }
-
     /// The planner for this config.
     package var planner: SamplePlanner {
         SamplePlanner(

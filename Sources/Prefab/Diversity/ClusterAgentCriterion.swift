@@ -9,10 +9,4 @@ public struct ClusterAgentCriterion: Sendable, Codable, Equatable {
     public let name: String
     public let kind: Kind
     public let summary: String
-
-    public init(name: String, kind: Kind, summary: String) {
-        self.name = name
-        self.kind = kind
-        self.summary = summary
-    }
 }

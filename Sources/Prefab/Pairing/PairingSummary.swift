@@ -20,15 +20,6 @@ public struct PairingSummary: Codable, Hashable, Sendable {
     /// Prompts whose rows a person decided (`prefab review`) rather than the judges' scores.
     public var humanLabelled = 0
 
-    public init(strategy: String, format: String, score: String, minMargin: Double, testRatio: Double, seed: UInt64) {
-        self.strategy = strategy
-        self.format = format
-        self.score = score
-        self.minMargin = minMargin
-        self.testRatio = testRatio
-        self.seed = seed
-    }
-
     enum CodingKeys: String, CodingKey {
         case strategy, format, score, seed, prompts, rows, dropped, unlabelled
         case minMargin = "min_margin"
@@ -36,7 +27,10 @@ public struct PairingSummary: Codable, Hashable, Sendable {
         case promptsWithRows = "prompts_with_rows"
         case humanLabelled = "human_labelled"
     }
+}
 
+/// Decoding sits in an extension so the struct keeps its synthesized memberwise initializer.
+extension PairingSummary {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         strategy = try c.decode(String.self, forKey: .strategy)

@@ -4,10 +4,4 @@ public struct ScoredCompletion: Hashable, Sendable {
     public var score: Double
     /// Index in the rated record's `completions`.
     public var index: Int
-
-    public init(completion: RatedCompletion, score: Double, index: Int) {
-        self.completion = completion
-        self.score = score
-        self.index = index
-    }
 }

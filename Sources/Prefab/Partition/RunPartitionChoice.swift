@@ -10,11 +10,6 @@ package struct RunPartitionChoice: Sendable, Equatable {
     /// How it was chosen, e.g. `SLURM_ARRAY_TASK_ID=2 of SLURM_ARRAY_TASK_COUNT=4`.
     package let source: String
 
-    package init(partition: RunPartition, source: String) {
-        self.partition = partition
-        self.source = source
-    }
-
     /// The partition from a flag or the environment; nil when neither names one.
     /// `partitions` is `--partitions N`, which gives the count for a scheduler index.
     package static func resolve(

@@ -4,18 +4,11 @@ public struct AgreementFigures: Codable, Hashable, Sendable {
     /// Krippendorff's alpha (ordinal) over every completion × aspect rated by two or more judges.
     public var krippendorffAlpha: Double?
     /// Completion × aspect units that two or more judges rated.
-    public var alphaUnits: Int
+    public var alphaUnits: Int = 0
     /// Kappa and Spearman for every pair of judges that rated something in common.
-    public var pairs: [JudgePairAgreement]
+    public var pairs: [JudgePairAgreement] = []
     /// By judge name.
-    public var judges: [String: JudgeFigures]
-
-    public init(krippendorffAlpha: Double? = nil, alphaUnits: Int = 0, pairs: [JudgePairAgreement] = [], judges: [String: JudgeFigures] = [:]) {
-        self.krippendorffAlpha = krippendorffAlpha
-        self.alphaUnits = alphaUnits
-        self.pairs = pairs
-        self.judges = judges
-    }
+    public var judges: [String: JudgeFigures] = [:]
 
     /// The figures as a record keeps them: without cache counts, which say how a run went (how
     /// often it was resumed), not what the data is, so a record's bytes do not depend on them.
@@ -39,7 +32,10 @@ public struct AgreementFigures: Codable, Hashable, Sendable {
         case alphaUnits = "alpha_units"
         case pairs, judges
     }
+}
 
+/// Decoding sits in an extension so the struct keeps its synthesized memberwise initializer.
+extension AgreementFigures {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         krippendorffAlpha = try c.decodeIfPresent(Double.self, forKey: .krippendorffAlpha)

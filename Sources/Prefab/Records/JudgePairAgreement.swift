@@ -9,14 +9,6 @@ public struct JudgePairAgreement: Codable, Hashable, Sendable {
     /// Spearman's rank correlation; nil when undefined.
     public var spearman: Double?
 
-    public init(first: String, second: String, items: Int, kappa: Double?, spearman: Double?) {
-        self.first = first
-        self.second = second
-        self.items = items
-        self.kappa = kappa
-        self.spearman = spearman
-    }
-
     enum CodingKeys: String, CodingKey {
         case first, second, items
         case kappa = "kappa_quadratic"

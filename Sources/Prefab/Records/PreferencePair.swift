@@ -7,17 +7,8 @@ public struct PreferencePair: Hashable, Sendable {
     public var rejected: ScoredCompletion
     /// Whether a person (in `prefab review`) or the judges' scores chose the sides. A person's
     /// choice keeps the judges' scores, so `margin` is negative where they overturned them.
-    public var labelSource: LabelSource
+    public var labelSource: LabelSource = .judges
 
     public var margin: Double { chosen.score - rejected.score }
 
-    public init(promptID: String, prompt: [ChatMessage], chosen: ScoredCompletion, rejected: ScoredCompletion,
-        labelSource: LabelSource = .judges
-    ) {
-        self.labelSource = labelSource
-        self.promptID = promptID
-        self.prompt = prompt
-        self.chosen = chosen
-        self.rejected = rejected
-    }
 }

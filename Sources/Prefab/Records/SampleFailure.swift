@@ -14,20 +14,6 @@ public struct SampleFailure: Codable, Hashable, Sendable {
     /// Attempts made, retries included.
     public var attempts: Int
 
-    public init(
-        model: String, principle: String, customSystemPrompt: String, sampleIndex: Int, seed: Int,
-        reason: String, kind: FailureKind, attempts: Int
-    ) {
-        self.model = model
-        self.principle = principle
-        self.customSystemPrompt = customSystemPrompt
-        self.sampleIndex = sampleIndex
-        self.seed = seed
-        self.reason = reason
-        self.kind = kind
-        self.attempts = attempts
-    }
-
     enum CodingKeys: String, CodingKey {
         case model, principle, seed, reason, kind, attempts
         case customSystemPrompt = "custom_system_prompt"

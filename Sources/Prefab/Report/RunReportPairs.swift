@@ -8,15 +8,7 @@ package struct RunReportPairs: Codable, Hashable, Sendable {
     /// Rows read from the shards.
     package var rows: Int
     /// The first few rows of the train split, when the format has chosen and rejected answers.
-    package var examples: [RunReportExample]
-
-    package init(summary: PairingSummary?, margins: RunReportHistogram?, meanMargin: Double?, rows: Int, examples: [RunReportExample] = []) {
-        self.examples = examples
-        self.summary = summary
-        self.margins = margins
-        self.meanMargin = meanMargin
-        self.rows = rows
-    }
+    package var examples: [RunReportExample] = []
 
     enum CodingKeys: String, CodingKey {
         case summary, margins, rows, examples

@@ -11,18 +11,6 @@ package struct RunReportScoreDistribution: Codable, Hashable, Sendable {
     /// Completions without a score for this aspect (N/A, every judge's answer unreadable, unrated).
     package var missing: Int
 
-    package init(
-        aspect: String, histogram: RunReportHistogram, byModel: [String: RunReportHistogram], mean: Double?,
-        meanByModel: [String: Double], missing: Int
-    ) {
-        self.aspect = aspect
-        self.histogram = histogram
-        self.byModel = byModel
-        self.mean = mean
-        self.meanByModel = meanByModel
-        self.missing = missing
-    }
-
     enum CodingKeys: String, CodingKey {
         case aspect, histogram, mean, missing
         case byModel = "by_model"

@@ -13,19 +13,6 @@ package struct RunReportTokenRow: Codable, Hashable, Sendable {
     /// Sampling: the calls' summed latency in seconds, and completion tokens per second of it.
     package var latencySeconds: Double?
 
-    package init(
-        stage: String, name: String, calls: Int, cachedCalls: Int? = nil, promptTokens: Int, completionTokens: Int,
-        latencySeconds: Double? = nil
-    ) {
-        self.stage = stage
-        self.name = name
-        self.calls = calls
-        self.cachedCalls = cachedCalls
-        self.promptTokens = promptTokens
-        self.completionTokens = completionTokens
-        self.latencySeconds = latencySeconds
-    }
-
     package var totalTokens: Int { promptTokens + completionTokens }
 
     package var completionTokensPerSecond: Double? {
@@ -39,20 +26,17 @@ package struct RunReportTokenRow: Codable, Hashable, Sendable {
         case promptTokens = "prompt_tokens"
         case completionTokens = "completion_tokens"
         case latencySeconds = "latency_seconds"
+    }
+
+    /// Figures derived from the stored ones: written for people reading `report.json`, never read back.
+    private enum DerivedKeys: String, CodingKey {
         case completionTokensPerSecond = "completion_tokens_per_second"
     }
+}
 
-    package init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        stage = try c.decode(String.self, forKey: .stage)
-        name = try c.decode(String.self, forKey: .name)
-        calls = try c.decode(Int.self, forKey: .calls)
-        cachedCalls = try c.decodeIfPresent(Int.self, forKey: .cachedCalls)
-        promptTokens = try c.decode(Int.self, forKey: .promptTokens)
-        completionTokens = try c.decode(Int.self, forKey: .completionTokens)
-        latencySeconds = try c.decodeIfPresent(Double.self, forKey: .latencySeconds)
-    }
-
+/// Decoding is the synthesized one; encoding writes absent figures as null, so every row has
+/// every key, and adds the derived rate.
+extension RunReportTokenRow {
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(stage, forKey: .stage)
@@ -62,6 +46,7 @@ package struct RunReportTokenRow: Codable, Hashable, Sendable {
         try c.encode(promptTokens, forKey: .promptTokens)
         try c.encode(completionTokens, forKey: .completionTokens)
         try c.encode(latencySeconds, forKey: .latencySeconds)
-        try c.encode(completionTokensPerSecond, forKey: .completionTokensPerSecond)
+        var derived = encoder.container(keyedBy: DerivedKeys.self)
+        try derived.encode(completionTokensPerSecond, forKey: .completionTokensPerSecond)
     }
 }

@@ -14,15 +14,9 @@ public struct EndpointStop: Error, Codable, Hashable, Sendable, CustomStringConv
     public var message: String
     /// What to change before running again.
     public var fix: String
+}
 
-    public init(endpoint: String, status: Int, kind: EndpointFatality, message: String, fix: String) {
-        self.endpoint = endpoint
-        self.status = status
-        self.kind = kind
-        self.message = message
-        self.fix = fix
-    }
-
+extension EndpointStop {
     /// The stop for a fatal `error` of the endpoint configured as `configuration` (nil when the
     /// name is not configured here: the fix is then stated without the variable's name).
     public init(_ error: EndpointError, fatality: EndpointFatality, configuration: EndpointConfiguration?) {

@@ -10,10 +10,4 @@ public struct RunFailure: Codable, Hashable, Sendable {
     /// The pool model or judge whose call failed.
     public var source: String?
 
-    public init(stage: String, kind: FailureKind, reason: String, source: String? = nil) {
-        self.stage = stage
-        self.kind = kind
-        self.reason = reason
-        self.source = source
-    }
 }

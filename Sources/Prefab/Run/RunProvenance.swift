@@ -10,14 +10,9 @@ public struct RunProvenance: Codable, Hashable, Sendable {
     public struct Content: Codable, Hashable, Sendable {
         public var path: String
         public var sha256: String
-
-        public init(path: String, sha256: String) {
-            self.path = path
-            self.sha256 = sha256
-        }
     }
 
-    public var prefabVersion: String
+    public var prefabVersion: String = PrefabVersion.string
     /// The run's identity (`RunSetup.identity`): the journal's key.
     public var identity: String
     public var config: Content
@@ -29,19 +24,9 @@ public struct RunProvenance: Codable, Hashable, Sendable {
     /// by path (relative to the config file's directory when under it, else absolute), with its
     /// SHA-256.
     public var judgeFiles: [String: String]
+}
 
-    public init(
-        prefabVersion: String = PrefabVersion.string, identity: String, config: Content, prompts: Content,
-        samplingSettings: String, judgeFiles: [String: String]
-    ) {
-        self.prefabVersion = prefabVersion
-        self.identity = identity
-        self.config = config
-        self.prompts = prompts
-        self.samplingSettings = samplingSettings
-        self.judgeFiles = judgeFiles
-    }
-
+extension RunProvenance {
     /// The provenance of `setup`'s run: the judge files' hashes are the identity's parts (read
     /// when the setup was loaded); the config and prompts are hashed now.
     package init(setup: RunSetup) throws(RunError) {

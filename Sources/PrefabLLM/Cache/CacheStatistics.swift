@@ -1,26 +1,17 @@
 /// What the response cache has done since it was opened.
 public struct CacheStatistics: Sendable, Hashable, Codable {
     /// Lookups answered from the cache.
-    public var hits: Int
+    public var hits: Int = 0
     /// Lookups that found nothing (the caller then made a call).
-    public var misses: Int
+    public var misses: Int = 0
     /// Responses committed to the database.
-    public var writes: Int
+    public var writes: Int = 0
     /// Transactions that committed them.
-    public var commits: Int
+    public var commits: Int = 0
     /// Responses stored but not yet committed.
-    public var pending: Int
+    public var pending: Int = 0
     /// Commits that failed (their rows are kept and tried again).
-    public var writeErrors: Int
-
-    public init(hits: Int = 0, misses: Int = 0, writes: Int = 0, commits: Int = 0, pending: Int = 0, writeErrors: Int = 0) {
-        self.hits = hits
-        self.misses = misses
-        self.writes = writes
-        self.commits = commits
-        self.pending = pending
-        self.writeErrors = writeErrors
-    }
+    public var writeErrors: Int = 0
 
     /// hits / (hits + misses); 0 before any lookup.
     public var hitRate: Double {

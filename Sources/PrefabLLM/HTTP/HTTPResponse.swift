@@ -11,16 +11,7 @@ public struct HTTPResponse: Sendable {
     /// The HTTP version the exchange used: "1.0", "1.1", "2" or "3".
     public var httpVersion: String
     /// Connections libcurl opened for this request: 0 when it reused a kept-alive one.
-    public var newConnections: Int
-
-    public init(status: Int, headers: [String: String], body: Data, totalTime: Double, httpVersion: String, newConnections: Int = 0) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-        self.totalTime = totalTime
-        self.httpVersion = httpVersion
-        self.newConnections = newConnections
-    }
+    public var newConnections: Int = 0
 
     /// The value of a header, by case-insensitive name.
     public func header(_ name: String) -> String? {

@@ -4,13 +4,6 @@ public struct EmbeddingResponse: Codable, Sendable, Hashable {
     public var embeddings: [[Double]]
     public var usage: TokenUsage
     public var latency: Double
-    public var cached: Bool
+    public var cached: Bool = false
 
-    public init(model: String, embeddings: [[Double]], usage: TokenUsage, latency: Double, cached: Bool = false) {
-        self.model = model
-        self.embeddings = embeddings
-        self.usage = usage
-        self.latency = latency
-        self.cached = cached
-    }
 }

@@ -3,8 +3,4 @@ public struct ModelInfo: Codable, Sendable, Hashable {
     public var id: String
     public var ownedBy: String?
 
-    public init(id: String, ownedBy: String? = nil) {
-        self.id = id
-        self.ownedBy = ownedBy
-    }
 }

@@ -4,21 +4,11 @@ public struct TokenLogprob: Codable, Sendable, Hashable {
         public var token: String
         public var logprob: Double
 
-        public init(token: String, logprob: Double) {
-            self.token = token
-            self.logprob = logprob
-        }
     }
 
     public var token: String
     public var logprob: Double
-    public var topLogprobs: [Alternative]
-
-    public init(token: String, logprob: Double, topLogprobs: [Alternative] = []) {
-        self.token = token
-        self.logprob = logprob
-        self.topLogprobs = topLogprobs
-    }
+    public var topLogprobs: [Alternative] = []
 
     enum CodingKeys: String, CodingKey {
         case token, logprob

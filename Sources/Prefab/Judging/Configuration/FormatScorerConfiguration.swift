@@ -36,7 +36,6 @@ public struct FormatScorerConfiguration: Codable, Hashable, Sendable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(aspect, forKey: .aspect)
         try c.encode(checks, forKey: .checks)
-        try c.encode(ratings.pass, forKey: .passRating)
-        try c.encode(ratings.fail, forKey: .failRating)
+        try ratings.encode(to: &c, pass: .passRating, fail: .failRating)
     }
 }

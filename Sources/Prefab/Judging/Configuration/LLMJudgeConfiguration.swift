@@ -6,54 +6,26 @@ public struct LLMJudgeConfiguration: Codable, Hashable, Sendable {
     public var model: String?
     public var rubrics: [String]
     public var mode: JudgeMode
-    public var shuffle: Bool
+    public var shuffle: Bool = true
     /// `multi` mode: how many calls per rubric, each showing the completions in a different
     /// order (`LLMJudge.shownOrder`), their ratings averaged per completion. A judge that favours
     /// a position then favours every completion alike instead of whichever the seed put there.
-    public var shuffles: Int
-    public var orders: PairwiseOrders
-    public var pairs: PairSelection
+    public var shuffles: Int = 1
+    public var orders: PairwiseOrders = .both
+    public var pairs: PairSelection = .all
     /// A template name under `rubrics/templates/` or a path relative to the ensemble file.
     public var template: String?
     /// `system` by default; `none` sends no system message.
-    public var systemTemplate: String
-    public var withReference: Bool
-    public var temperature: Double
+    public var systemTemplate: String = "system"
+    public var withReference: Bool = true
+    public var temperature: Double = 0
     public var topP: Double?
-    public var seed: Int
-    public var maxTokens: Int
-    public var samples: Int
-    public var retries: Int
-    public var structuredOutput: StructuredOutputMode
+    public var seed: Int = 0
+    public var maxTokens: Int = 600
+    public var samples: Int = 1
+    public var retries: Int = 2
+    public var structuredOutput: StructuredOutputMode = .auto
     public var rationaleMaxChars: Int?
-
-    public init(
-        endpoint: String, model: String? = nil, rubrics: [String], mode: JudgeMode, shuffle: Bool = true,
-        shuffles: Int = 1, orders: PairwiseOrders = .both, pairs: PairSelection = .all, template: String? = nil,
-        systemTemplate: String = "system", withReference: Bool = true, temperature: Double = 0, topP: Double? = nil,
-        seed: Int = 0, maxTokens: Int = 600, samples: Int = 1, retries: Int = 2,
-        structuredOutput: StructuredOutputMode = .auto, rationaleMaxChars: Int? = nil
-    ) {
-        self.endpoint = endpoint
-        self.model = model
-        self.rubrics = rubrics
-        self.mode = mode
-        self.shuffle = shuffle
-        self.shuffles = shuffles
-        self.orders = orders
-        self.pairs = pairs
-        self.template = template
-        self.systemTemplate = systemTemplate
-        self.withReference = withReference
-        self.temperature = temperature
-        self.topP = topP
-        self.seed = seed
-        self.maxTokens = maxTokens
-        self.samples = samples
-        self.retries = retries
-        self.structuredOutput = structuredOutput
-        self.rationaleMaxChars = rationaleMaxChars
-    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case endpoint, model, rubrics, mode, shuffle, shuffles, orders, pairs, template
@@ -67,7 +39,10 @@ public struct LLMJudgeConfiguration: Codable, Hashable, Sendable {
         case structuredOutput = "structured_output"
         case rationaleMaxChars = "rationale_max_chars"
     }
+}
 
+/// Decoding sits in an extension so the struct keeps its synthesized memberwise initializer.
+extension LLMJudgeConfiguration {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
         endpoint = try c.decode(String.self, forKey: .endpoint)

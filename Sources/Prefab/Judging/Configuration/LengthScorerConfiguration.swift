@@ -7,26 +7,21 @@ public struct LengthScorerConfiguration: Codable, Hashable, Sendable {
         case tokens
     }
 
-    public var aspect: String
-    public var unit: Unit
+    public var aspect: String = "length"
+    public var unit: Unit = .characters
     public var min: Int?
     public var max: Int?
-    public var ratings: ScorerRatings
-
-    public init(aspect: String = "length", unit: Unit = .characters, min: Int? = nil, max: Int? = nil, ratings: ScorerRatings = ScorerRatings()) {
-        self.aspect = aspect
-        self.unit = unit
-        self.min = min
-        self.max = max
-        self.ratings = ratings
-    }
+    public var ratings: ScorerRatings = ScorerRatings()
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case aspect, unit, min, max
         case passRating = "pass_rating"
         case failRating = "fail_rating"
     }
+}
 
+/// Decoding sits in an extension so the struct keeps its synthesized memberwise initializer.
+extension LengthScorerConfiguration {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
         aspect = try c.decodeIfPresent(String.self, forKey: .aspect) ?? "length"
@@ -45,7 +40,6 @@ public struct LengthScorerConfiguration: Codable, Hashable, Sendable {
         try c.encode(unit, forKey: .unit)
         try c.encodeIfPresent(min, forKey: .min)
         try c.encodeIfPresent(max, forKey: .max)
-        try c.encode(ratings.pass, forKey: .passRating)
-        try c.encode(ratings.fail, forKey: .failRating)
+        try ratings.encode(to: &c, pass: .passRating, fail: .failRating)
     }
 }

@@ -18,29 +18,15 @@ public struct ReferenceScorerConfiguration: Codable, Hashable, Sendable {
         case whole
     }
 
-    public var aspect: String
-    public var match: Match
-    public var extract: Extract
+    public var aspect: String = "correctness"
+    public var match: Match = .auto
+    public var extract: Extract = .lastNumber
     /// Lines matching any of these are dropped before extracting (e.g. a `Confidence: 80%` line).
-    public var ignoreLines: [String]
-    public var tolerance: Double
-    public var relativeTolerance: Double
-    public var caseSensitive: Bool
-    public var ratings: ScorerRatings
-
-    public init(
-        aspect: String = "correctness", match: Match = .auto, extract: Extract = .lastNumber, ignoreLines: [String] = [],
-        tolerance: Double = 1e-6, relativeTolerance: Double = 0, caseSensitive: Bool = false, ratings: ScorerRatings = ScorerRatings()
-    ) {
-        self.aspect = aspect
-        self.match = match
-        self.extract = extract
-        self.ignoreLines = ignoreLines
-        self.tolerance = tolerance
-        self.relativeTolerance = relativeTolerance
-        self.caseSensitive = caseSensitive
-        self.ratings = ratings
-    }
+    public var ignoreLines: [String] = []
+    public var tolerance: Double = 1e-6
+    public var relativeTolerance: Double = 0
+    public var caseSensitive: Bool = false
+    public var ratings: ScorerRatings = ScorerRatings()
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case aspect, match, extract
@@ -51,7 +37,10 @@ public struct ReferenceScorerConfiguration: Codable, Hashable, Sendable {
         case passRating = "pass_rating"
         case failRating = "fail_rating"
     }
+}
 
+/// Decoding sits in an extension so the struct keeps its synthesized memberwise initializer.
+extension ReferenceScorerConfiguration {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self, alsoAllowed: JudgeConfiguration.commonKeys)
         aspect = try c.decodeIfPresent(String.self, forKey: .aspect) ?? "correctness"
@@ -66,11 +55,7 @@ public struct ReferenceScorerConfiguration: Codable, Hashable, Sendable {
         if !(relativeTolerance >= 0) {
             throw DecodingError.dataCorruptedError(forKey: .relativeTolerance, in: c, debugDescription: "must not be negative")
         }
-        for (index, pattern) in ignoreLines.enumerated() where (try? Regex(pattern)) == nil {
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: c.codingPath + [CodingKeys.ignoreLines, ConfigKey(intValue: index)],
-                debugDescription: "not a valid regular expression: \(pattern)"))
-        }
+        try c.checkRegularExpressions(ignoreLines, forKey: .ignoreLines)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -82,7 +67,6 @@ public struct ReferenceScorerConfiguration: Codable, Hashable, Sendable {
         try c.encode(tolerance, forKey: .tolerance)
         try c.encode(relativeTolerance, forKey: .relativeTolerance)
         try c.encode(caseSensitive, forKey: .caseSensitive)
-        try c.encode(ratings.pass, forKey: .passRating)
-        try c.encode(ratings.fail, forKey: .failRating)
+        try ratings.encode(to: &c, pass: .passRating, fail: .failRating)
     }
 }

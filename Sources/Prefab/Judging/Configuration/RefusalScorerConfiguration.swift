@@ -23,18 +23,13 @@ public struct RefusalScorerConfiguration: Codable, Hashable, Sendable {
         aspect = try c.decodeIfPresent(String.self, forKey: .aspect) ?? "refusal"
         patterns = try c.decodeIfPresent([String].self, forKey: .patterns) ?? []
         ratings = try ScorerRatings.decode(from: c, pass: .passRating, fail: .failRating)
-        for (index, pattern) in patterns.enumerated() where (try? Regex(pattern)) == nil {
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: c.codingPath + [CodingKeys.patterns, ConfigKey(intValue: index)],
-                debugDescription: "not a valid regular expression: \(pattern)"))
-        }
+        try c.checkRegularExpressions(patterns, forKey: .patterns)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(aspect, forKey: .aspect)
         try c.encode(patterns, forKey: .patterns)
-        try c.encode(ratings.pass, forKey: .passRating)
-        try c.encode(ratings.fail, forKey: .failRating)
+        try ratings.encode(to: &c, pass: .passRating, fail: .failRating)
     }
 }

@@ -19,4 +19,10 @@ public struct ScorerRatings: Hashable, Sendable {
         }
         return ScorerRatings(pass: pass, fail: fail)
     }
+
+    /// Writes the ratings under the keys `decode` reads them from.
+    func encode<K: CodingKey>(to c: inout KeyedEncodingContainer<K>, pass passKey: K, fail failKey: K) throws {
+        try c.encode(pass, forKey: passKey)
+        try c.encode(fail, forKey: failKey)
+    }
 }

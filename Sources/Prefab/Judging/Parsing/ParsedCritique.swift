@@ -3,8 +3,4 @@ package struct ParsedCritique: Hashable, Sendable {
     package var critique: String
     package var score: Double
 
-    package init(critique: String, score: Double) {
-        self.critique = critique
-        self.score = score
-    }
 }

@@ -4,12 +4,6 @@ package struct RubricLevel: Codable, Hashable, Sendable {
     package var label: String
     package var description: String
 
-    package init(score: Int, label: String, description: String) {
-        self.score = score
-        self.label = label
-        self.description = description
-    }
-
     enum CodingKeys: String, CodingKey, CaseIterable {
         case score, label, description
     }

@@ -8,14 +8,6 @@ package struct RubricScale: Codable, Hashable, Sendable {
     /// When N/A is right; completes "use when …".
     package var naWhen: String?
 
-    package init(min: Int, max: Int, allowNA: Bool = false, naLabel: String? = nil, naWhen: String? = nil) {
-        self.min = min
-        self.max = max
-        self.allowNA = allowNA
-        self.naLabel = naLabel
-        self.naWhen = naWhen
-    }
-
     /// The scale as the parsers check it.
     package var ratingScale: RatingScale { RatingScale(min: min, max: max, allowsNotApplicable: allowNA) }
 

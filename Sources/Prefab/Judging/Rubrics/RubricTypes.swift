@@ -15,13 +15,6 @@ package struct RubricTypes: Codable, Hashable, Sendable {
         package var label: String
         package var description: String
 
-        package init(id: String, code: String, label: String, description: String) {
-            self.id = id
-            self.code = code
-            self.label = label
-            self.description = description
-        }
-
         enum CodingKeys: String, CodingKey, CaseIterable {
             case id, code, label, description
         }
@@ -43,13 +36,6 @@ package struct RubricTypes: Codable, Hashable, Sendable {
     /// The code written when no type is picked (truthfulness: "0").
     package var noneCode: String?
     package var items: [Item]
-
-    package init(question: String, select: Selection, noneCode: String? = nil, items: [Item]) {
-        self.question = question
-        self.select = select
-        self.noneCode = noneCode
-        self.items = items
-    }
 
     /// Codes for the judge's answer, or the first label that names no item. Ids, codes and
     /// labels are all accepted (case-insensitively): free-text judges write "1, 3" as often as ids.

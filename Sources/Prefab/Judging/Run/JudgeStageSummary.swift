@@ -5,11 +5,6 @@ public struct JudgeStageSummary: Codable, Hashable, Sendable {
         public var promptID: String
         public var reason: String
 
-        public init(promptID: String, reason: String) {
-            self.promptID = promptID
-            self.reason = reason
-        }
-
         enum CodingKeys: String, CodingKey {
             case promptID = "prompt_id"
             case reason
@@ -23,14 +18,4 @@ public struct JudgeStageSummary: Codable, Hashable, Sendable {
     public var rated: Int
     public var failures: [Failure]
     public var agreement: AgreementFigures
-
-    public init(ensemble: String, samples: String, output: String, prompts: Int, rated: Int, failures: [Failure], agreement: AgreementFigures) {
-        self.ensemble = ensemble
-        self.samples = samples
-        self.output = output
-        self.prompts = prompts
-        self.rated = rated
-        self.failures = failures
-        self.agreement = agreement
-    }
 }

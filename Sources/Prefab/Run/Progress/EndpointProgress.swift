@@ -5,21 +5,13 @@ package struct EndpointProgress: Codable, Hashable, Sendable {
     /// The endpoint's name in the run config.
     package var name: String
     /// Requests sent and not yet answered.
-    package var inFlight: Int
+    package var inFlight: Int = 0
     /// Requests completed (answered or failed after retries).
-    package var requests: Int
+    package var requests: Int = 0
     /// Prompt plus completion tokens.
-    package var tokens: Int
+    package var tokens: Int = 0
     /// Requests that failed after retries.
-    package var failures: Int
-
-    package init(name: String, inFlight: Int = 0, requests: Int = 0, tokens: Int = 0, failures: Int = 0) {
-        self.name = name
-        self.inFlight = inFlight
-        self.requests = requests
-        self.tokens = tokens
-        self.failures = failures
-    }
+    package var failures: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case name, requests, tokens, failures

@@ -8,15 +8,13 @@ public struct BestOfNSampling: Codable, Hashable, Sendable {
     public var model: String
     public var n: Int
 
-    public init(model: String, n: Int) {
-        self.model = model
-        self.n = n
-    }
-
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, n
     }
+}
 
+/// Decoding sits in an extension so the struct keeps its synthesized memberwise initializer.
+extension BestOfNSampling {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         model = try c.decode(String.self, forKey: .model)

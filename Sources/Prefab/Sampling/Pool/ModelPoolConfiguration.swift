@@ -10,21 +10,10 @@
 /// ```
 public struct ModelPoolConfiguration: Codable, Hashable, Sendable {
     public var models: [PoolModel]
-    public var select: ModelSelection
-    public var samplesPerModel: Int
+    public var select: ModelSelection = .all
+    public var samplesPerModel: Int = 1
     public var onPolicy: OnPolicySampling?
     public var bestOfN: BestOfNSampling?
-
-    public init(
-        models: [PoolModel], select: ModelSelection = .all, samplesPerModel: Int = 1,
-        onPolicy: OnPolicySampling? = nil, bestOfN: BestOfNSampling? = nil
-    ) {
-        self.models = models
-        self.select = select
-        self.samplesPerModel = samplesPerModel
-        self.onPolicy = onPolicy
-        self.bestOfN = bestOfN
-    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case models, select
@@ -43,7 +32,10 @@ public struct ModelPoolConfiguration: Codable, Hashable, Sendable {
         guard let onPolicy else { return models }
         return models.filter { $0.name != onPolicy.policy }
     }
+}
 
+/// Decoding sits in an extension so the struct keeps its synthesized memberwise initializer.
+extension ModelPoolConfiguration {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         models = try c.decode([PoolModel].self, forKey: .models)

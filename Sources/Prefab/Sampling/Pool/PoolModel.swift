@@ -17,26 +17,17 @@ public struct PoolModel: Codable, Hashable, Sendable {
     /// The model id sent to the server; nil uses the endpoint's.
     public var model: String?
     /// Generation parameters; unset fields come from the endpoint's defaults.
-    public var parameters: GenerationParameters
-    public var weight: Double
-    public var limits: ModelLimits
-
-    public init(
-        name: String, endpoint: String, model: String? = nil, parameters: GenerationParameters = GenerationParameters(),
-        weight: Double = 1, limits: ModelLimits = ModelLimits()
-    ) {
-        self.name = name
-        self.endpoint = endpoint
-        self.model = model
-        self.parameters = parameters
-        self.weight = weight
-        self.limits = limits
-    }
+    public var parameters: GenerationParameters = GenerationParameters()
+    public var weight: Double = 1
+    public var limits: ModelLimits = ModelLimits()
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, endpoint, model, parameters, weight, limits
     }
+}
 
+/// Decoding sits in an extension so the struct keeps its synthesized memberwise initializer.
+extension PoolModel {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)

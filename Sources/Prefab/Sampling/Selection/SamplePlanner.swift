@@ -10,13 +10,6 @@ package struct SamplePlanner: Sendable {
     package let principles: PrinciplesConfiguration
     package let library: PrincipleLibrary
 
-    package init(seed: UInt64, pool: ModelPoolConfiguration, principles: PrinciplesConfiguration, library: PrincipleLibrary) {
-        self.seed = seed
-        self.pool = pool
-        self.principles = principles
-        self.library = library
-    }
-
     /// The samples to ask for, in sample-index order.
     package func plan(promptID: String, source: String) -> [PlannedSample] {
         let mix = principles.mix(for: source, library: library)
