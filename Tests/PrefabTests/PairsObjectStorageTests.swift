@@ -1,0 +1,46 @@
+import Foundation
+import PrefabTestSupport
+import Testing
+
+@testable import Prefab
+
+/// `prefab pairs` reading rated records from and writing its rows to `s3://`, against moto's
+/// S3 server (authentication on): the same rows as the same command writing locally.
+@Suite(
+    .enabled(if: MotoS3Server.isAvailable, "moto's S3 server is not available: \(MotoS3Server.unavailableReason ?? "")"),
+    .timeLimit(.minutes(10)))
+struct PairsObjectStorageTests {
+    private let moto = MotoS3Server.shared!
+
+    @Test func pairsReadsRatedFromS3AndWritesItsRowsToS3AsItWouldLocally() throws {
+        let root = try PairsRunTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try PairsRunTests.writeRated(PairsRunTests.ratedRecords(), to: root + "/rated")
+        let bucket = try moto.makeBucket("pairs")
+        // The rated records put where a run would have published them, by an outside client.
+        try moto.boto3("""
+            import os
+            for name in sorted(os.listdir('\(root)/rated')):
+                s3.upload_file('\(root)/rated/' + name, '\(bucket)', 'run/rated/' + name)
+            """)
+        let options = ["--strategy", "best-vs-worst", "--format", "trl", "--test-ratio", "0.2", "--compression", "none"]
+        let local = try JudgingFixtures.run(["pairs", "--rated", root + "/rated", "--out", root + "/pairs"] + options)
+        #expect(local.status == 0, "\(local.stderr)")
+        let remote = try JudgingFixtures.run(
+            ["pairs", "--rated", "s3://\(bucket)/run/rated", "--out", "s3://\(bucket)/run/pairs"] + options, environment: moto.environment)
+        #expect(remote.status == 0, "\(remote.stderr)")
+        #expect(remote.stdout.contains("10 prompts -> "), "\(remote.stdout)")
+        for split in ["train", "test"] {
+            let fromS3 = try JudgingFixtures.run(["cat", "s3://\(bucket)/run/pairs/\(split)"], environment: moto.environment)
+            let fromDisk = try JudgingFixtures.run(["cat", root + "/pairs/\(split)"])
+            #expect(fromS3.status == 0, "\(fromS3.stderr)")
+            #expect(!fromS3.stdout.isEmpty && fromS3.stdout == fromDisk.stdout)
+        }
+        // Another command into the same prefix is refused; nothing was left open.
+        let again = try JudgingFixtures.run(
+            ["pairs", "--rated", "s3://\(bucket)/run/rated", "--out", "s3://\(bucket)/run/pairs", "--format", "kto"], environment: moto.environment)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("holds another dataset"), "\(again.stderr)")
+        #expect(try moto.boto3("print(len(s3.list_multipart_uploads(Bucket='\(bucket)').get('Uploads', [])))").hasPrefix("0"))
+    }
+}
