@@ -20,10 +20,13 @@ struct PairsObjectStorageTests {
         // The rated records put where a run would have published them, by an outside client.
         try moto.boto3("""
             import os
-            for name in sorted(os.listdir('\(root)/rated')):
-                s3.upload_file('\(root)/rated/' + name, '\(bucket)', 'run/rated/' + name)
+            base = '\(root)/rated'
+            for directory, _, names in os.walk(base):
+                for name in names:
+                    path = os.path.join(directory, name)
+                    s3.upload_file(path, '\(bucket)', 'run/rated/' + os.path.relpath(path, base))
             """)
-        let options = ["--strategy", "best-vs-worst", "--format", "trl", "--test-ratio", "0.2", "--compression", "none"]
+        let options = ["--strategy", "best-vs-worst", "--format", "trl", "--test-ratio", "0.2"]
         let local = try JudgingFixtures.run(["pairs", "--rated", root + "/rated", "--out", root + "/pairs"] + options)
         #expect(local.status == 0, "\(local.stderr)")
         let remote = try JudgingFixtures.run(
