@@ -4,8 +4,8 @@ import Testing
 
 @testable import Prefab
 
-/// `prefab pairs` reading rated records from and writing its rows to `s3://`, against moto's
-/// S3 server (authentication on): the same rows as the same command writing locally.
+/// `prefab pairs` and `prefab judge` reading from and writing to `s3://`, against moto's S3
+/// server (authentication on): the same records as the same command writing locally.
 @Suite(
     .enabled(if: MotoS3Server.isAvailable, "moto's S3 server is not available: \(MotoS3Server.unavailableReason ?? "")"),
     .timeLimit(.minutes(10)))
@@ -45,5 +45,29 @@ struct PairsObjectStorageTests {
         #expect(again.status != 0)
         #expect(again.stderr.contains("holds another dataset"), "\(again.stderr)")
         #expect(try moto.boto3("print(len(s3.list_multipart_uploads(Bucket='\(bucket)').get('Uploads', [])))").hasPrefix("0"))
+    }
+
+    @Test func judgeWritesItsRatedRecordsToS3AsItWouldLocally() async throws {
+        let directory = try JudgingFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try JudgingFixtures.writeSamples(JudgingFixtures.samples(3), to: directory + "/samples")
+        let bucket = try moto.makeBucket("judge")
+        try await JudgingFixtures.withSimulator { server in
+            try "endpoints:\n  - {name: judge, provider: openai-compatible, base_url: \"\(server.baseURL)/v1\", model: sim-model}\n"
+                .write(toFile: directory + "/endpoints.yaml", atomically: true, encoding: .utf8)
+            let common = [
+                "--samples", directory + "/samples", "--judges", JudgingFixtures.ensembleFile("ultrafeedback"),
+                "--endpoints", directory + "/endpoints.yaml", "--cache", directory + "/cache.sqlite",
+            ]
+            let local = try JudgingFixtures.run(["judge", "--out", directory + "/rated"] + common)
+            #expect(local.status == 0, "\(local.stderr)")
+            let remote = try JudgingFixtures.run(["judge", "--out", "s3://\(bucket)/rated"] + common, environment: moto.environment)
+            #expect(remote.status == 0, "\(remote.stderr)")
+            #expect(remote.stdout.contains("rated 3 of 3 prompts"), "\(remote.stdout)")
+        }
+        let fromS3 = try JudgingFixtures.run(["cat", "s3://\(bucket)/rated"], environment: moto.environment)
+        let fromDisk = try JudgingFixtures.run(["cat", directory + "/rated"])
+        #expect(fromS3.status == 0, "\(fromS3.stderr)")
+        #expect(!fromS3.stdout.isEmpty && fromS3.stdout == fromDisk.stdout)
     }
 }
