@@ -4,7 +4,7 @@ import Testing
 
 @testable import Prefab
 
-/// `prefab pairs` and `prefab judge` reading from and writing to `s3://`, against moto's S3
+/// `prefab sample`, `prefab pairs` and `prefab judge` reading from and writing to `s3://`, against moto's S3
 /// server (authentication on): the same records as the same command writing locally.
 @Suite(
     .enabled(if: MotoS3Server.isAvailable, "moto's S3 server is not available: \(MotoS3Server.unavailableReason ?? "")"),
@@ -69,5 +69,29 @@ struct PairsObjectStorageTests {
         let fromDisk = try JudgingFixtures.run(["cat", directory + "/rated"])
         #expect(fromS3.status == 0, "\(fromS3.stderr)")
         #expect(!fromS3.stdout.isEmpty && fromS3.stdout == fromDisk.stdout)
+    }
+
+    @Test func sampleReadsPromptsFromS3AndWritesItsSamplesUnderTheS3Output() async throws {
+        let bucket = try moto.makeBucket("sample")
+        let prompts = SampleCommandTests.root.path + "/datasets/quickstart/prompts.jsonl"
+        try moto.boto3("s3.upload_file('\(prompts)', '\(bucket)', 'in/prompts.jsonl')")
+        try await SampleCommandTests.withWorkspace { directory, server in
+            let local = SampleCommandTests.config(port: server.baseURL)
+            try local.write(toFile: directory + "/local.yaml", atomically: true, encoding: .utf8)
+            try local.replacingOccurrences(of: "prompts: \(prompts)", with: "prompts: s3://\(bucket)/in/prompts.jsonl")
+                .replacingOccurrences(of: "output: run", with: "output: s3://\(bucket)/run")
+                .write(toFile: directory + "/remote.yaml", atomically: true, encoding: .utf8)
+            var environment = moto.environment
+            environment["PREFAB_HOME"] = directory + "/home"
+            let first = try runProcess(try SampleCommandTests.prefab(), ["sample", "--config", "local.yaml", "--quiet"], environment: environment, currentDirectory: directory)
+            #expect(first.status == 0, "\(first.stderr)")
+            let remote = try runProcess(try SampleCommandTests.prefab(), ["sample", "--config", "remote.yaml", "--quiet"], environment: environment, currentDirectory: directory)
+            #expect(remote.status == 0, "\(remote.stderr)")
+            #expect(remote.stdout.contains("wrote 48 prompts, 96 answers to s3://\(bucket)/run/samples"), "\(remote.stdout)")
+            let fromS3 = try runProcess(try SampleCommandTests.prefab(), ["cat", "s3://\(bucket)/run/samples"], environment: environment)
+            let fromDisk = try runProcess(try SampleCommandTests.prefab(), ["cat", directory + "/run/samples"], environment: environment)
+            #expect(fromS3.status == 0, "\(fromS3.stderr)")
+            #expect(fromS3.stdout.split(separator: "\n").count == 48 && fromS3.stdout == fromDisk.stdout)
+        }
     }
 }
