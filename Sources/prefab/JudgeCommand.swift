@@ -27,7 +27,7 @@ struct JudgeCommand: AsyncParsableCommand {
     @Option(help: "The ensemble file (e.g. judges/ultrafeedback.yaml).")
     var judges: String
 
-    @Option(help: "The output directory (absent or empty): rated records as JSONL.zst, and as MDS in OUT/mds.")
+    @Option(help: "The output directory (absent or empty), or an s3:// prefix: rated records as JSONL.zst, and as MDS in OUT/mds.")
     var out: String
 
     @Option(help: "The run seed (shuffles and pair orders derive from it).")
@@ -63,11 +63,14 @@ struct JudgeCommand: AsyncParsableCommand {
         let stage = JudgeStage(ensemble: ensemble, window: window.value)
         let input = try await CommandInput(samples, label: "judge")
         defer { input.remove() }
+        let output = try await CommandOutput(out, force: false)
+        defer { output.remove() }
         let summary = try await stoppingOnUnusableEndpoint("judge", endpoints: endpointList, cache: responseCache, note: "; nothing was written") {
             try await progress.show(monitor) {
-                try await stage.run(samples: input.path, output: out, limit: limit, monitor: monitor)
+                try await stage.run(samples: input.path, output: output.path, limit: limit, monitor: monitor)
             }
         }
+        try await output.publish()
         try await responseCache?.close()
         let figures = summary.agreement
         let total = figures.total

@@ -54,7 +54,7 @@ struct PairsCommand: AsyncParsableCommand {
     @Option(help: "Shard compression: none, zstd or zstd:N.")
     var compression: String = "zstd"
 
-    @Option(help: "The output directory.")
+    @Option(help: "The output directory, or an s3:// prefix (written locally, then uploaded).")
     var out: String
 
     @Flag(help: "Replace OUT if it exists.")
@@ -69,9 +69,12 @@ struct PairsCommand: AsyncParsableCommand {
             let monitor = RunMonitor(unit: "records", callsModels: false)
             let input = try await CommandInput(rated, label: "pairs")
             defer { input.remove() }
+            let output = try await CommandOutput(out, force: force)
+            defer { output.remove() }
             let summary = try await progress.show(monitor) {
-                try run.run(rated: input.path, output: out, replacing: force, monitor: monitor)
+                try run.run(rated: input.path, output: output.path, replacing: force, monitor: monitor)
             }
+            try await output.publish()
             let rows = summary.rows.sorted { $0.key > $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             print("\(summary.prompts) prompts -> \(summary.promptsWithRows) with rows (\(rows.isEmpty ? "no rows" : rows)) in \(out)")
             if !summary.dropped.isEmpty {

@@ -56,9 +56,19 @@ struct SampleCommand: AsyncParsableCommand {
         }
         if let limit { input.limit = limit }
         if skipInvalid { input.skipInvalid = true }
-        guard let directory = out ?? setup.samplesDirectory else {
+        // An s3:// output in the config holds its samples under samples/, as a local one does.
+        let remoteSamples = setup.configuration.output.flatMap { RemoteInput.isRemote($0) ? $0 + "/samples" : nil }
+        guard let target = out ?? setup.samplesDirectory ?? remoteSamples else {
             throw ValidationError("no output directory: give --out DIR or set output: in \(config)")
         }
+        let promptsInput = try await CommandInput(input.path, label: "sample")
+        defer { promptsInput.remove() }
+        input.path = promptsInput.path
+        // s3://: claimed now, written locally, published when sampling ends (a killed session
+        // starts over).
+        let output = try await CommandOutput(target, force: force)
+        defer { output.remove() }
+        let directory = output.path
 
         // Every invalid record is reported before any call is paid for.
         let monitor = RunMonitor(unit: "prompts", callsModels: true)
@@ -89,7 +99,8 @@ struct SampleCommand: AsyncParsableCommand {
             throw error
         }
         try await responseCache?.close()
-        Self.report(summary, directory: directory)
+        try await output.publish()
+        Self.report(summary, directory: target)
         if !summary.incompletePrompts.isEmpty { throw ExitCode(3) }
     }
 

@@ -148,19 +148,28 @@ public final class MotoS3Server: Sendable {
 }
 
 /// `scripts/s3_fault_proxy.py` in front of the shared moto server: throttles and drops
-/// connections by count, for retry tests. Stop it with `stop()`.
+/// connections by count, for retry tests; or plays a bucket in another region (`region`,
+/// answered with `regionError` 301 or 400) or a server whose clock is `skew` seconds ahead.
+/// Stop it with `stop()`.
 public final class S3FaultProxy: Sendable {
     public let endpoint: String
     private let process: Process
 
-    public init(upstream: MotoS3Server, slowdown: Int = 0, reset: Int = 0, passing: Int = 0) throws {
+    public init(
+        upstream: MotoS3Server, slowdown: Int = 0, reset: Int = 0, passing: Int = 0,
+        region: String? = nil, regionError: Int = 301, skew: Int = 0, alwaysSkewed: Bool = false
+    ) throws {
         let port = try Self.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: upstream.python)
-        process.arguments = [
+        var arguments = [
             BuiltProduct.repositoryRoot + "/scripts/s3_fault_proxy.py", String(port), upstream.endpoint,
             "--slowdown", String(slowdown), "--reset", String(reset), "--pass", String(passing),
         ]
+        if let region { arguments += ["--region", region, "--region-error", String(regionError)] }
+        if skew != 0 { arguments += ["--skew", String(skew)] }
+        if alwaysSkewed { arguments.append("--always-skewed") }
+        process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

@@ -15,6 +15,7 @@ import PrefabShards
 /// shard_size: 64MiB                      # where stage shards are cut (default 8MiB)
 /// diversity: {...}                       # RunDiversityConfiguration (the report's metrics)
 /// hygiene: {dedup: true, decontaminate: [evals/gsm8k.jsonl]}  # HygieneConfiguration, before sampling
+/// storage: {sse: aws:kms}                # StorageConfiguration, for an s3:// output
 /// ```
 ///
 /// Decoding checks shapes and unknown keys; `RunSetup` then checks files and names, so every
@@ -42,6 +43,8 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
     public var hygiene: HygieneConfiguration?
     /// Uncompressed bytes per stage shard (JSONL.zst and MDS alike).
     public var shardSize: Int
+    /// How an `s3://` output is written (server-side encryption); nil for the defaults.
+    public var storage: StorageConfiguration?
 
     /// Small enough that a writer's current shard (its compressed form stays in memory until
     /// the shard closes) costs a few MB; MosaicML Streaming and HF `datasets` read any size.
@@ -51,7 +54,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case seed, prompts, output, endpoints, pool, principles
-        case judges, pairing, budget, cache, window, diversity, hygiene, journal
+        case judges, pairing, budget, cache, window, diversity, hygiene, journal, storage
         case shardSize = "shard_size"
     }
 
@@ -95,6 +98,7 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
         diversity = try c.decodeIfPresent(RunDiversityConfiguration.self, forKey: .diversity)
         hygiene = try c.decodeIfPresent(HygieneConfiguration.self, forKey: .hygiene).flatMap { $0.isActive ? $0 : nil }
         shardSize = try Self.decodeShardSize(c)
+        storage = try c.decodeIfPresent(StorageConfiguration.self, forKey: .storage)
         if sampling.output == nil {
             throw DecodingError.keyNotFound(
                 CodingKeys.output, .init(codingPath: decoder.codingPath, debugDescription: "a run needs an output directory"))
@@ -139,5 +143,6 @@ public struct RunConfiguration: Codable, Hashable, Sendable {
         try c.encodeIfPresent(diversity, forKey: .diversity)
         try c.encodeIfPresent(hygiene, forKey: .hygiene)
         try c.encode(shardSize, forKey: .shardSize)
+        try c.encodeIfPresent(storage, forKey: .storage)
     }
 }

@@ -37,7 +37,7 @@ public struct SamplingConfiguration: Codable, Hashable, Sendable {
 
     /// Top-level keys of a run config that belong to later stages.
     public static let laterStageKeys: Set<String> = [
-        "judges", "pairing", "budget", "cache", "window", "diversity", "shard_size", "hygiene", "journal",
+        "judges", "pairing", "budget", "cache", "window", "diversity", "shard_size", "hygiene", "journal", "storage",
     ]
 
     enum CodingKeys: String, CodingKey, CaseIterable {

@@ -19,7 +19,7 @@ struct RunPublication {
         if fresh { try? FileManager.default.removeItem(atPath: ledgerPath) }
         do {
             let destination = try S3Location(parsing: location)
-            let client = try S3Client.fromEnvironment()
+            let client = try S3Client.fromEnvironment { setup.configuration.storage?.apply(to: &$0) }
             publisher = S3Publisher(client: client, destination: destination, identity: setup.identity, ledger: try FileUploadLedger(path: ledgerPath))
         } catch {
             throw .output(path: location, reason: error.description)

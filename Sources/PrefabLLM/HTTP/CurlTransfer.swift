@@ -89,6 +89,11 @@ final class CurlTransfer: @unchecked Sendable {
                     easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(errorBuffer)))
             }
             guard code == CURLE_OK else { throw TransportError.classify(code, detail: "") }
+            if body.count > 1 << 20 {
+                // libcurl sends one upload buffer (64 KiB by default) per pass of the multi loop;
+                // a larger one moves big bodies (object storage parts) in fewer passes.
+                try set(CURLOPT_UPLOAD_BUFFERSIZE, 1 << 20)
+            }
         }
 
         var list: UnsafeMutablePointer<curl_slist>?

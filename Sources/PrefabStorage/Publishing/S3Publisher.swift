@@ -17,8 +17,9 @@ package struct S3Publisher: Sendable {
     package let destination: S3Location
     package let identity: String
     package let ledger: any UploadLedger
-    /// Files uploaded at once (each multipart upload has its own part concurrency).
-    package var fileConcurrency = 2
+    /// Files uploaded at once; their parts share the client's upload slots, so more files in
+    /// flight overlap one file's CompleteMultipartUpload with the next one's parts.
+    package var fileConcurrency = 4
 
     package init(client: S3Client, destination: S3Location, identity: String, ledger: any UploadLedger) {
         self.client = client

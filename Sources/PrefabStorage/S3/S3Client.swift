@@ -15,16 +15,24 @@ package final class S3Client: Sendable {
     private let credentials: CredentialChain
     private let engine: HTTPEngine
     private let state = ClientState()
+    /// Request bodies in flight across every upload of this client (`UploadSlots`).
+    let uploadSlots: UploadSlots
 
     package init(settings: S3Settings, credentials: CredentialChain, engine: HTTPEngine = .shared) {
         self.settings = settings
         self.credentials = credentials
         self.engine = engine
+        uploadSlots = UploadSlots(limit: settings.partConcurrency)
     }
 
-    /// Settings and credentials from the standard AWS environment.
-    package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(S3Error) -> S3Client {
-        S3Client(settings: try .fromEnvironment(environment), credentials: CredentialChain(environment: environment))
+    /// Settings and credentials from the standard AWS environment; `configure` applies a
+    /// config file's choices over the settings (`storage:` in a run config).
+    package static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment, configure: (inout S3Settings) -> Void = { _ in }
+    ) throws(S3Error) -> S3Client {
+        var settings = try S3Settings.fromEnvironment(environment)
+        configure(&settings)
+        return S3Client(settings: settings, credentials: CredentialChain(environment: environment))
     }
 
     /// What S3 learned during the process: where buckets live, and how far the local clock is off.
@@ -53,7 +61,9 @@ package final class S3Client: Sendable {
         guard let length = response.header("content-length").flatMap(Int.init) else {
             throw .badResponse(bucket: bucket, key: key, detail: "HEAD answered without Content-Length")
         }
-        return S3ObjectInfo(key: key, size: length, etag: S3ObjectInfo.unquote(response.header("etag") ?? ""))
+        return S3ObjectInfo(
+            key: key, size: length, etag: S3ObjectInfo.unquote(response.header("etag") ?? ""),
+            serverSideEncryption: response.header("x-amz-server-side-encryption"))
     }
 
     /// The object's info, or nil when there is no such object.
@@ -259,10 +269,13 @@ package final class S3Client: Sendable {
                 continue
             }
             if code == "RequestTimeTooSkewed" {
-                guard !skewCorrected, let server = response.header("date").flatMap(Self.parseHTTPDate) else {
-                    throw .clockSkew(bucket: bucket, detail: message.isEmpty ? "RequestTimeTooSkewed" : message)
+                // Signed at the server's time from now on, once; a second refusal is a clock
+                // that moves or a server that lies, so it is reported with how far off it is.
+                let offset = response.header("date").flatMap(Self.parseHTTPDate)?.timeIntervalSinceNow
+                guard !skewCorrected, let offset else {
+                    throw .clockSkew(bucket: bucket, offset: offset.map { Int($0.rounded()) }, detail: message.isEmpty ? "RequestTimeTooSkewed" : message)
                 }
-                await state.setClockOffset(server.timeIntervalSinceNow)
+                await state.setClockOffset(offset)
                 skewCorrected = true
                 continue
             }

@@ -11,7 +11,9 @@ package enum S3Error: Error, CustomStringConvertible, Sendable, Equatable {
     case accessDenied(bucket: String, key: String, code: String, message: String, keyID: String)
     case noSuchBucket(String)
     case noSuchKey(bucket: String, key: String)
-    case clockSkew(bucket: String, detail: String)
+    /// RequestTimeTooSkewed even after correcting from the server's `Date`; `offset` is how far
+    /// the server's clock is ahead of this machine's (negative: behind), when it said.
+    case clockSkew(bucket: String, offset: Int?, detail: String)
     /// Any other HTTP error S3 answered, after retries where retrying made sense.
     case service(bucket: String, key: String, status: Int, code: String, message: String)
     /// No answer after every retry (connection refused, resets, timeouts).
@@ -34,8 +36,10 @@ package enum S3Error: Error, CustomStringConvertible, Sendable, Equatable {
             "bucket '\(bucket)' does not exist (or is at another endpoint): create it, or check the name and AWS_ENDPOINT_URL"
         case .noSuchKey(let bucket, let key):
             "s3://\(bucket)/\(key) does not exist"
-        case .clockSkew(let bucket, let detail):
-            "requests to bucket '\(bucket)' are refused because this machine's clock is wrong (\(detail)): synchronise the clock (NTP) and run again"
+        case .clockSkew(let bucket, let offset, let detail):
+            "requests to bucket '\(bucket)' are refused because this machine's clock is wrong"
+                + (offset.map { " (off by \(abs($0)) seconds: \($0 > 0 ? "behind" : "ahead of") the server's clock)" } ?? "")
+                + " (\(detail)): synchronise the clock (NTP) and run again"
         case .service(let bucket, let key, let status, let code, let message):
             "s3://\(bucket)/\(key): HTTP \(status) \(code)\(message.isEmpty ? "" : ": \(message)")"
         case .transport(let bucket, let key, let detail):

@@ -2,9 +2,9 @@ import Foundation
 
 extension S3Client {
     /// Uploads a local file to `location`: one PUT below the multipart threshold, otherwise a
-    /// multipart upload whose parts are read from the file only as they are sent, at most
-    /// `partConcurrency` at a time, so memory stays at `partSize × partConcurrency` whatever the
-    /// file's size.
+    /// multipart upload whose parts are read from the file only as they are sent. Every upload
+    /// of this client shares `partConcurrency` slots (`UploadSlots`), so memory stays at
+    /// `partSize × partConcurrency` whatever the files' sizes and however many go up at once.
     ///
     /// `started` is told the upload id before the first part goes up, so a caller that journals
     /// it can abort the upload after a crash; when the upload fails here it is aborted here.
@@ -13,20 +13,18 @@ extension S3Client {
         _ path: String, to location: S3Location, contentType: String = "application/octet-stream",
         started: @Sendable (String) async throws -> Void = { _ in }
     ) async throws -> S3ObjectInfo {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let size = (attributes[.size] as? NSNumber)?.intValue
-        else { throw S3Error.localFile(path: path, detail: "cannot be read") }
+        let file = try PartReader(path: path)
+        let size = file.size
         if size < settings.multipartThreshold {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw S3Error.localFile(path: path, detail: "cannot be read")
+            let etag = try await uploadSlots.withSlot {
+                try await self.putObject(bucket: location.bucket, key: location.key, body: try file.read(offset: 0, length: size), contentType: contentType)
             }
-            let etag = try await putObject(bucket: location.bucket, key: location.key, body: data, contentType: contentType)
             return S3ObjectInfo(key: location.key, size: size, etag: etag)
         }
         let uploadID = try await createMultipartUpload(bucket: location.bucket, key: location.key, contentType: contentType)
         do {
             try await started(uploadID)
-            let parts = try await uploadParts(of: path, size: size, to: location, uploadID: uploadID)
+            let parts = try await uploadParts(of: file, to: location, uploadID: uploadID)
             let etag = try await completeMultipartUpload(bucket: location.bucket, key: location.key, uploadID: uploadID, parts: parts)
             return S3ObjectInfo(key: location.key, size: size, etag: etag)
         } catch {
@@ -35,38 +33,24 @@ extension S3Client {
         }
     }
 
-    /// Sends every part, keeping at most `partConcurrency` in flight.
-    private func uploadParts(of path: String, size: Int, to location: S3Location, uploadID: String) async throws -> [(number: Int, etag: String)] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw S3Error.localFile(path: path, detail: "cannot be opened")
-        }
-        defer { try? handle.close() }
+    /// Sends every part, each read from the file once it holds an upload slot.
+    private func uploadParts(of file: PartReader, to location: S3Location, uploadID: String) async throws -> [(number: Int, etag: String)] {
         let partSize = settings.partSize
-        let count = (size + partSize - 1) / partSize
+        let count = (file.size + partSize - 1) / partSize
+        let slots = uploadSlots
         return try await withThrowingTaskGroup(of: (Int, String).self) { group in
-            var parts: [(number: Int, etag: String)] = []
-            var next = 1
-            func readPart(_ number: Int) throws -> Data {
-                let offset = (number - 1) * partSize
-                try handle.seek(toOffset: UInt64(offset))
-                let length = min(partSize, size - offset)
-                guard let data = try handle.read(upToCount: length), data.count == length else {
-                    throw S3Error.localFile(path: path, detail: "changed size while being uploaded")
+            for number in 1...count {
+                group.addTask {
+                    try await slots.withSlot {
+                        let offset = (number - 1) * partSize
+                        let body = try file.read(offset: offset, length: min(partSize, file.size - offset))
+                        return (number, try await self.uploadPart(bucket: location.bucket, key: location.key, uploadID: uploadID, number: number, body: body))
+                    }
                 }
-                return data
             }
-            while next <= min(count, settings.partConcurrency) {
-                let number = next, data = try readPart(number)
-                group.addTask { (number, try await self.uploadPart(bucket: location.bucket, key: location.key, uploadID: uploadID, number: number, body: data)) }
-                next += 1
-            }
+            var parts: [(number: Int, etag: String)] = []
             while let (number, etag) = try await group.next() {
                 parts.append((number, etag))
-                if next <= count {
-                    let number = next, data = try readPart(number)
-                    group.addTask { (number, try await self.uploadPart(bucket: location.bucket, key: location.key, uploadID: uploadID, number: number, body: data)) }
-                    next += 1
-                }
             }
             return parts
         }
@@ -92,5 +76,41 @@ extension S3Client {
             offset = end + 1
         }
         return info.size
+    }
+}
+
+/// A local file read in parts from any thread (`pread`), closed when the last part is done.
+private final class PartReader: Sendable {
+    let path: String
+    let size: Int
+    private let descriptor: Int32
+
+    init(path: String) throws(S3Error) {
+        self.path = path
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        var status = stat()
+        guard descriptor >= 0, fstat(descriptor, &status) == 0 else {
+            if descriptor >= 0 { close(descriptor) }
+            throw S3Error.localFile(path: path, detail: "cannot be read")
+        }
+        size = Int(status.st_size)
+    }
+
+    deinit { close(descriptor) }
+
+    func read(offset: Int, length: Int) throws(S3Error) -> Data {
+        var data = Data(count: length)
+        let complete = data.withUnsafeMutableBytes { buffer -> Bool in
+            var done = 0
+            while done < length {
+                let got = pread(descriptor, buffer.baseAddress! + done, length - done, off_t(offset + done))
+                if got < 0, errno == EINTR { continue }
+                guard got > 0 else { return false }
+                done += got
+            }
+            return true
+        }
+        guard complete else { throw S3Error.localFile(path: path, detail: "changed size while being uploaded") }
+        return data
     }
 }

@@ -4,11 +4,15 @@ package struct S3ObjectInfo: Sendable, Equatable {
     package var size: Int
     /// The ETag without its quotes: the MD5 of a single-part object, `MD5-N` for a multipart one.
     package var etag: String
+    /// The server-side encryption S3 applied (`AES256`, `aws:kms`), as HEAD reports it; nil
+    /// when not asked (listings do not say).
+    package var serverSideEncryption: String?
 
-    package init(key: String, size: Int, etag: String) {
+    package init(key: String, size: Int, etag: String, serverSideEncryption: String? = nil) {
         self.key = key
         self.size = size
         self.etag = etag
+        self.serverSideEncryption = serverSideEncryption
     }
 
     static func unquote(_ etag: String) -> String {

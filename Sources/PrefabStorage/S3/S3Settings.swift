@@ -24,8 +24,10 @@ package struct S3Settings: Sendable {
     package var multipartThreshold: Int = 16 << 20
     /// Bytes per part: memory held per part in flight.
     package var partSize: Int = 8 << 20
-    /// Parts in flight at once per upload; with `partSize` this bounds upload memory.
-    package var partConcurrency: Int = 4
+    /// Request bodies (parts, small objects) in flight at once across all of a client's
+    /// uploads; with `partSize` this bounds upload memory. 8 MiB × 8 as `aws s3 cp` sends
+    /// (8 MiB parts, 10 requests): enough to keep S3 busy while a finished file is assembled.
+    package var partConcurrency: Int = 8
     /// Attempts per request on throttling, 5xx answers and lost connections.
     package var maxAttempts: Int = 6
     /// First backoff delay in seconds; doubled each retry, with full jitter.
@@ -61,6 +63,7 @@ package struct S3Settings: Sendable {
             if addressing == "virtual" { settings.pathStyle = false }
         }
         if let text = value("PREFAB_S3_PART_SIZE"), let size = Int(text), size >= 5 << 20 { settings.partSize = size }
+        if let text = value("PREFAB_S3_PART_CONCURRENCY"), let count = Int(text), count >= 1 { settings.partConcurrency = count }
         if let text = value("PREFAB_S3_MULTIPART_THRESHOLD"), let size = Int(text), size > 0 { settings.multipartThreshold = size }
         if let text = value("PREFAB_S3_RETRY_BASE_DELAY"), let delay = Double(text), delay >= 0 { settings.retryBaseDelay = delay }
         if let text = value("PREFAB_S3_MAX_ATTEMPTS"), let attempts = Int(text), attempts >= 1 { settings.maxAttempts = attempts }

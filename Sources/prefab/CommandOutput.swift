@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Prefab
+
+/// An output directory as a command writes it: a local path as given, or an `s3://` prefix
+/// claimed first, written in a temporary directory, then published by `publish()`
+/// (`RemoteOutput`). Call `remove()` when done either way.
+struct CommandOutput {
+    /// Where the command writes.
+    let path: String
+    private let remote: RemoteOutput?
+
+    init(_ path: String, force: Bool) async throws {
+        if let problem = RemoteInput.problem(path) { throw ValidationError(problem) }
+        guard RemoteInput.isRemote(path) else {
+            self.path = path
+            remote = nil
+            return
+        }
+        let remote = try await RemoteOutput.claim(path, command: CommandLine.arguments, force: force)
+        self.path = remote.localDirectory
+        self.remote = remote
+    }
+
+    /// Uploads an `s3://` output (shards first, index files last); nothing for a local one.
+    func publish() async throws {
+        guard let remote else { return }
+        _ = try await remote.publish()
+    }
+
+    func remove() {
+        remote?.remove()
+    }
+}
