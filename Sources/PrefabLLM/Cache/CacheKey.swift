@@ -173,8 +173,8 @@ public enum CacheKey {
     }
 
     /// The object the key hashes, built as a JSON object: the definition `canonicalChat` must
-    /// match byte for byte (tests hold them together).
-    static func referenceCanonicalChat(_ request: ChatRequest, identity: ModelIdentity, choice: Int? = nil) -> [UInt8] {
+    /// match byte for byte (tests hold them together; the batch benchmark times both).
+    package static func referenceCanonicalChat(_ request: ChatRequest, identity: ModelIdentity, choice: Int? = nil) -> [UInt8] {
         var object = canonicalChatObject(request, identity: identity)
         if let choice { object["choice"] = .int(Int64(choice)) }
         return object.canonicalBytes()
