@@ -13,7 +13,8 @@ struct BatchesCommand: AsyncParsableCommand {
             Reads the run journal of the config's output. Columns: journal id, endpoint, stage, \
             round, requests, state (written, uploading, uploaded, creating, created, ended, \
             collected, cancelled), the provider's state, answers succeeded and failed, and the \
-            provider's batch id. --cancel asks the provider to cancel every running batch (what \
+            provider's batch id; then each committed stage (all its batches collected before the \
+            next stage's started). --cancel asks the provider to cancel every running batch (what \
             they answered before is still used by the next run) and drops batches not yet created.
             """
     )
@@ -40,6 +41,9 @@ struct BatchesCommand: AsyncParsableCommand {
             }
             print(["id", "endpoint", "stage", "round", "requests", "state", "provider", "succeeded", "failed", "batch"].joined(separator: "\t"))
             for batch in batches { print(Self.row(batch)) }
+            for stage in try RunBatches.committedStages(setup) {
+                print("\(stage.stage) stage committed after round \(stage.round): \(stage.requests) requests in \(stage.batches) batches, \(stage.succeeded) answered, \(stage.failed) failed")
+            }
         } catch {
             printError("prefab batches: \(error)")
             throw ExitCode(1)

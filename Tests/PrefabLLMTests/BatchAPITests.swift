@@ -46,7 +46,10 @@ import Testing
 
     static func results(_ api: BatchAPI, _ status: BatchStatus) async throws -> [String: BatchResult.Outcome] {
         var results: [String: BatchResult.Outcome] = [:]
-        try await api.forEachResult(of: status) { results[$0.customID] = $0.outcome }
+        let scratch = NSTemporaryDirectory() + "prefab-batch-results-\(UUID().uuidString)"
+        try await api.forEachResult(of: status, scratch: scratch) { results[$0.customID] = $0.outcome }
+        // The results were downloaded into the scratch file and read from it; it is gone now.
+        #expect(!FileManager.default.fileExists(atPath: scratch))
         return results
     }
 

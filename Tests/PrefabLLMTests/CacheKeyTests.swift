@@ -80,4 +80,45 @@ import Testing
         let canonical = String(decoding: CacheKey.canonicalChat(request, identity: identity), as: UTF8.self)
         #expect(canonical == #"{"base_url":"http://h/v1","kind":"chat","messages":[{"content":"hi","role":"user"}],"model":"m","parameters":{"seed":3,"temperature":0.7},"provider":"openai-compatible","sample_index":0,"version":1}"#)
     }
+
+    /// The key is written straight in sorted key order (fast enough for batch files at 100,000
+    /// requests a second); it must be byte for byte the canonical text of the object it stands
+    /// for, whatever the request holds.
+    @Test func theDirectlyWrittenKeyTextIsTheCanonicalObjectsText() {
+        let schema: JSONValue = ["type": "object", "properties": ["b": ["type": "integer", "maxLength": 200], "a": ["type": "string"]]]
+        var requests: [ChatRequest] = [
+            ChatRequest(messages: [], parameters: GenerationParameters()),
+            ChatRequest(messages: [.user("hi")], parameters: GenerationParameters(seed: 3)),
+            ChatRequest(
+                messages: [.system("Be \"exact\"\n\tand brief \u{1}"), .user("Ünïcödé 日本 🙂 \\ /"), ChatMessage(role: "assistant", content: "")],
+                parameters: GenerationParameters(
+                    temperature: 1e-5, topP: 0.95, maxTokens: 4096, n: 3, seed: -7, stop: ["\n\n", "END"], logprobs: false,
+                    topLogprobs: 2, responseFormat: .jsonSchema(name: "r\"x", schema: schema, strict: false),
+                    extra: ["top_k": 40, "min_p": 0.05, "nested": ["z": [1, 2.5, .null], "a": true]]),
+                sampleIndex: 12),
+        ]
+        requests[0].model = "override"
+        for format in [ResponseFormat.text, .jsonObject] {
+            requests.append(ChatRequest(messages: [.user("x")], parameters: GenerationParameters(temperature: 2, responseFormat: format)))
+        }
+        for request in requests {
+            for identity in [identity, ModelIdentity(provider: "anthropic", baseURL: "https://a/\"v1", model: "c", defaults: GenerationParameters())] {
+                #expect(CacheKey.canonicalChat(request, identity: identity) == CacheKey.referenceCanonicalChat(request, identity: identity))
+                for choice in [0, 3] {
+                    #expect(CacheKey.canonicalChat(request, identity: identity, choice: choice)
+                        == CacheKey.referenceCanonicalChat(request, identity: identity, choice: choice))
+                }
+            }
+        }
+    }
+
+    /// Each answer of an Anthropic call with `n` > 1 has a key of its own, never another
+    /// request's key.
+    @Test func eachAnswerOfACallWithSeveralHasItsOwnKey() {
+        let request = ChatRequest(messages: [.user("hi")], parameters: GenerationParameters(n: 2))
+        var single = request
+        single.parameters.n = 1
+        let keys = [key(request), key(single)] + (0..<2).map { CacheKey.chatChoice(request, identity: identity, choice: $0) }
+        #expect(Set(keys).count == 4)
+    }
 }

@@ -13,7 +13,9 @@ import Testing
         let body: JSONValue = ["model": "m", "messages": [["role": "user", "content": "hi"]]]
         for index in 0..<10 {
             let key = Self.key(index)
-            #expect(collector.add(endpoint: "gpt", stage: "sample", key: key, body: body, structured: false, anthropic: false, settings: settings))
+            #expect(collector.add(
+                endpoint: "gpt", stage: "sample", key: key, body: body, structured: false, anthropic: false, settings: settings,
+                estimate: TokenUsage(promptTokens: 10, completionTokens: 100)))
             #expect(!collector.add(endpoint: "gpt", stage: "sample", key: key, body: body, structured: false, anthropic: false, settings: settings))
         }
         #expect(collector.add(endpoint: "claude", stage: "judge", key: String(repeating: "f", count: 64), body: body, structured: true, anthropic: true, settings: settings))
@@ -23,7 +25,11 @@ import Testing
         #expect(batches.map(\.endpoint) == ["claude", "gpt", "gpt", "gpt"])
         #expect(batches.allSatisfy { $0.round == 3 && $0.state == .written })
         #expect(batches[0].structured && !batches[1].structured)
-        let keys = try batches.dropFirst().flatMap { try BatchDriver.customIDs(in: $0.path) }
+        // Each batch carries its requests' estimated tokens, for the budget.
+        #expect(batches.dropFirst().map(\.estimate.completionTokens) == [400, 400, 200])
+        #expect(batches.dropFirst().map(\.estimate.promptTokens) == [40, 40, 20])
+        var keys: [String] = []
+        for batch in batches.dropFirst() { try BatchDriver.forEachCustomID(in: batch.path) { keys.append($0) } }
         #expect(keys == (0..<10).map(Self.key))
     }
 

@@ -12,7 +12,7 @@ import Testing
     /// A run directory: prompts, a one-aspect judges file, and two configs over `server`, one
     /// batched (`batch.yaml`, output `out`) and one synchronous (`sync.yaml`, output `sync`),
     /// each with its own cache so neither answers the other.
-    static func makeRun(_ server: SimulatorServer, prompts: Int, batch: String = "", attempts: Int = 3) throws -> String {
+    static func makeRun(_ server: SimulatorServer, prompts: Int, batch: String = "", attempts: Int = 3, samples: Int = 1) throws -> String {
         let directory = try JudgingFixtures.temporaryDirectory()
         try RunFixtures.writePrompts(prompts, to: directory + "/prompts.jsonl")
         try FileManager.default.createSymbolicLink(atPath: directory + "/rubrics", withDestinationPath: RunFixtures.repository + "/rubrics")
@@ -20,7 +20,7 @@ import Testing
             schema: 1
             name: batch-test
             judges:
-              - {name: j, kind: llm, endpoint: judge, rubrics: [helpfulness], mode: multi, shuffle: true, weight: 1.0, temperature: 0.0, seed: 0, max_tokens: 200, samples: 1, retries: 2, structured_output: auto}
+              - {name: j, kind: llm, endpoint: judge, rubrics: [helpfulness], mode: multi, shuffle: true, weight: 1.0, temperature: 0.0, seed: 0, max_tokens: 200, samples: \(samples), retries: 2, structured_output: auto}
             aggregation: {method: weighted_mean, aspect_weights: {helpfulness: 1}, overall: fine_grained_mean}
             """.write(toFile: directory + "/judges.yaml", atomically: true, encoding: .utf8)
         for (name, batched) in [("batch", true), ("sync", false)] {
@@ -159,8 +159,8 @@ import Testing
                     .replacingOccurrences(of: "batch-cache", with: "straight-cache")
                     .replacingOccurrences(of: server.baseURL, with: other.baseURL)
                     .write(toFile: directory + "/straight.yaml", atomically: true, encoding: .utf8)
-                _ = try await RunFixtures.pipeline(directory + "/straight.yaml").run()
-                return other.stats().batches
+                let summary = try await RunFixtures.pipeline(directory + "/straight.yaml").run()
+                return (stats: other.stats().batches, usage: UsageRecord.sum(summary.runUsage))
             }
             server.resetStats()
 
@@ -187,9 +187,20 @@ import Testing
             #expect(try Self.rows(directory + "/out") == expected)
             let stats = server.stats().batches
             #expect(stats.created == (try Self.journalBatches(directory)).count)
-            #expect(stats.requestsSubmitted == needed.requestsSubmitted)
-            #expect(stats.created == needed.created)
+            #expect(stats.requestsSubmitted == needed.stats.requestsSubmitted)
+            #expect(stats.created == needed.stats.created)
+            // The budget counted every batch once, whatever the kills: the sessions' spending adds
+            // up to the uninterrupted run's (requests at submit, tokens as the results reported).
+            let spent = UsageRecord.sum(try Self.runUsage(directory + "/batch.yaml"))
+            #expect(spent.requests == needed.usage.requests)
+            #expect(spent.totalTokens == needed.usage.totalTokens)
         }
+    }
+
+    /// What every session of the run at `config` spent, as its journal has it.
+    static func runUsage(_ config: String) throws -> [UsageRecord] {
+        let setup = try RunSetup.load(file: config)
+        return try RunJournal(path: setup.journalPath, identity: setup.identity, parts: setup.identityParts).earlierUsage
     }
 
     /// `--dry-run` prices a batch endpoint's calls at its batch price (half, by default).
@@ -222,6 +233,122 @@ import Testing
             #expect(summary.done == 0)
             #expect(server.stats().batches.created == 0)
             #expect(server.stats().requests(path: "/v1/chat/completions") == 0)
+        }
+    }
+
+    /// A batch is paid for as a whole once submitted: one whose estimated tokens (as the dry run
+    /// estimates them) or their cost at the batch price would pass the budget is never submitted.
+    @Test(arguments: ["max_tokens: 500", "max_cost: 0.001"])
+    func aBatchTheTokenOrCostBudgetCannotPayIsNotSubmitted(_ limit: String) async throws {
+        try await SimulatorHarness.run(SimulatorConfiguration(responseWords: 6, threads: 2)) { server in
+            let directory = try Self.makeRun(server, prompts: 20)
+            let config = directory + "/batch.yaml"
+            try (String(contentsOfFile: config, encoding: .utf8)
+                .replacingOccurrences(of: "model: sim-model,", with: "model: sim-model, price: {input_per_million: 2, output_per_million: 8},")
+                + "\nbudget: {\(limit)}\n")
+                .write(toFile: config, atomically: true, encoding: .utf8)
+            let summary = try await RunFixtures.pipeline(config).run()
+            #expect(summary.stopReason == .budget)
+            #expect(summary.done == 0)
+            #expect(server.stats().batches.created == 0)
+            #expect(server.stats().requests(path: "/v1/chat/completions") == 0)
+            // Nothing was spent: the refused batch reserved nothing.
+            #expect(UsageRecord.sum(summary.runUsage).totalTokens == 0)
+        }
+    }
+
+    /// Tokens and cost reserved at submit (estimated) are corrected from the results' usage: a
+    /// batch run ends with the synchronous run's tokens and half its cost.
+    @Test func batchSpendingIsCorrectedFromTheResultsUsage() async throws {
+        try await SimulatorHarness.run(SimulatorConfiguration(responseWords: 6, threads: 2)) { server in
+            let directory = try Self.makeRun(server, prompts: 30)
+            var summaries: [String: RunSummary] = [:]
+            for name in ["sync", "batch"] {
+                let config = "\(directory)/\(name).yaml"
+                try (String(contentsOfFile: config, encoding: .utf8)
+                    .replacingOccurrences(of: "model: sim-model,", with: "model: sim-model, price: {input_per_million: 2, output_per_million: 8},")
+                    .replacingOccurrences(of: "model: sim-judge,", with: "model: sim-judge, price: {input_per_million: 3, output_per_million: 15},")
+                    + "\nbudget: {max_cost: 100, max_tokens: 100000000}\n")
+                    .write(toFile: config, atomically: true, encoding: .utf8)
+                summaries[name] = try await RunFixtures.pipeline(config).run()
+            }
+            for endpoint in ["sim", "judge"] {
+                let sync = UsageRecord.sum(summaries["sync"]!.runUsage.filter { $0.endpoint == endpoint })
+                let batch = UsageRecord.sum(summaries["batch"]!.runUsage.filter { $0.endpoint == endpoint })
+                #expect(sync.promptTokens > 0)
+                #expect(batch.requests == sync.requests, "\(endpoint)")
+                #expect(batch.promptTokens == sync.promptTokens, "\(endpoint)")
+                #expect(batch.completionTokens == sync.completionTokens, "\(endpoint)")
+                #expect(abs(batch.cost - sync.cost / 2) < 1e-9, "\(endpoint): \(batch.cost) vs \(sync.cost)")
+            }
+        }
+    }
+
+    /// An Anthropic judge asked for several samples (`n` > 1, which Anthropic answers with a
+    /// call per answer): each answer is its own request in the batch, and the rows are the
+    /// synchronous run's.
+    @Test func anAnthropicCallWithSeveralAnswersGoesIntoTheBatchAnswerByAnswer() async throws {
+        try await SimulatorHarness.run(SimulatorConfiguration(responseWords: 6, threads: 2)) { server in
+            let directory = try Self.makeRun(server, prompts: 30, samples: 2)
+            let expected = try await Self.reference(directory)
+            server.resetStats()
+            let summary = try await RunFixtures.pipeline(directory + "/batch.yaml").run()
+            #expect(summary.done == 30)
+            #expect(try Self.rows(directory + "/out") == expected)
+            let stats = server.stats()
+            #expect(stats.requests(path: "/v1/messages") == 0)
+            #expect(stats.requests(path: "/v1/chat/completions") == 0)
+            // 30 prompts × 2 samples, then 30 judge calls × 2 answers.
+            #expect(stats.batches.requestsSubmitted == 120)
+        }
+    }
+
+    /// The journal records the sampling stage as committed (every sampling batch collected)
+    /// before any judge batch starts. A run killed right after that commit resumes with the
+    /// judges: no sampling call is collected again, nothing is submitted twice, and the rows are
+    /// the synchronous run's.
+    @Test(.timeLimit(.minutes(10)))
+    func aRunKilledBetweenStagesResumesWithTheJudgesAlone() async throws {
+        let prefab = try BuiltProduct.path("prefab")
+        try await SimulatorHarness.run(SimulatorConfiguration(responseWords: 6, threads: 2, batchDelaySeconds: 0.3)) { server in
+            let directory = try Self.makeRun(server, prompts: 100)
+            let expected = try await Self.reference(directory)
+            server.resetStats()
+            let setup = try RunSetup.load(file: directory + "/batch.yaml")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: prefab)
+            process.arguments = ["run", directory + "/batch.yaml"]
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var committed: [CommittedBatchStage] = []
+            while process.isRunning {
+                committed = (try? RunBatches.committedStages(setup)) ?? []
+                if !committed.isEmpty {
+                    kill(process.processIdentifier, SIGKILL)
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            process.waitUntilExit()
+            try #require(committed.count == 1, "the run ended before its sampling stage was seen committed")
+            #expect(committed[0].stage == "sample")
+            #expect(committed[0].requests == 200)
+            #expect(committed[0].succeeded == 200)
+            let sampling = try Self.journalBatches(directory).filter { $0.stage == "sample" }
+            #expect(sampling.allSatisfy { $0.state == .collected && $0.round <= committed[0].round })
+
+            let final = try runProcess(prefab, ["run", directory + "/batch.yaml"], currentDirectory: directory)
+            #expect(final.status == 0, "\(final.stderr)")
+            #expect(try Self.rows(directory + "/out") == expected)
+            let batches = try Self.journalBatches(directory)
+            #expect(batches.filter { $0.stage == "sample" } == sampling)
+            #expect(batches.filter { $0.stage == "judge" }.allSatisfy { $0.round > committed[0].round })
+            let stats = server.stats()
+            #expect(stats.batches.created == batches.count)
+            #expect(stats.batches.requestsSubmitted == 300)
+            #expect(try RunBatches.committedStages(setup) == committed)
         }
     }
 

@@ -50,6 +50,12 @@ package struct JournaledBatch: Sendable, Hashable {
     package var failed = 0
     /// When the create call was started (seconds since 1970), to recognise the batch it made.
     package var creatingAt: Double?
+    /// Its requests' tokens as estimated when they were written (`BatchFileWriter.File.estimate`).
+    package var estimate = TokenUsage()
+    /// Whether the run's budget counts it (its requests, `estimate` and that estimate's cost):
+    /// set in the transaction that journals `creating` together with the session's spending, so
+    /// a batch is reserved exactly once however often the run is killed.
+    package var reserved = false
 
     package init(endpoint: String, stage: String, round: Int, path: String, requests: Int, bytes: Int, structured: Bool) {
         self.endpoint = endpoint
@@ -66,6 +72,20 @@ package struct JournaledBatch: Sendable, Hashable {
     package var marker: String {
         "prefab-\((path as NSString).lastPathComponent)"
     }
+}
+
+/// A stage whose batches are all collected, recorded before the next stage's batches are
+/// journaled (in the same transaction): every answer of the stage is in the response cache, and
+/// what did not come back is in `batch_failures`. A resumed run never collects the stage again.
+package struct CommittedBatchStage: Sendable, Hashable {
+    /// `sample` (the judges' stage ends the rounds).
+    package var stage: String
+    /// The last round that held the stage's batches.
+    package var round: Int
+    package var batches: Int
+    package var requests: Int
+    package var succeeded: Int
+    package var failed: Int
 }
 
 /// A batch request that failed, and how often.
@@ -107,22 +127,49 @@ extension RunJournal {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("journal-v4: batch budgets and stages") { db in
+            try db.execute(sql: """
+                ALTER TABLE batches ADD COLUMN estimated_prompt_tokens INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE batches ADD COLUMN estimated_completion_tokens INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE batches ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE batch_stages (
+                    stage TEXT PRIMARY KEY NOT NULL,
+                    round INTEGER NOT NULL,
+                    batches INTEGER NOT NULL,
+                    requests INTEGER NOT NULL,
+                    succeeded INTEGER NOT NULL,
+                    failed INTEGER NOT NULL,
+                    committed_at REAL NOT NULL
+                );
+                """)
+        }
     }
 
-    /// Journals newly written batches (state `written`) in one transaction; returns them with ids.
-    package func addBatches(_ batches: [JournaledBatch]) throws(RunError) -> [JournaledBatch] {
+    /// Journals newly written batches (state `written`) in one transaction, with the stage they
+    /// follow when it was just `committing`; returns them with ids.
+    package func addBatches(_ batches: [JournaledBatch], committing stage: CommittedBatchStage? = nil) throws(RunError) -> [JournaledBatch] {
         do {
             return try queue.write { db in
-                try batches.map { batch in
+                if let stage {
+                    try db.execute(
+                        sql: """
+                            INSERT OR REPLACE INTO batch_stages (stage, round, batches, requests, succeeded, failed, committed_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [stage.stage, stage.round, stage.batches, stage.requests, stage.succeeded, stage.failed, Date().timeIntervalSince1970])
+                }
+                return try batches.map { batch in
                     var batch = batch
                     try db.execute(
                         sql: """
-                            INSERT INTO batches (endpoint, stage, round, path, requests, bytes, structured, state, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            INSERT INTO batches (endpoint, stage, round, path, requests, bytes, structured, state, updated_at,
+                                estimated_prompt_tokens, estimated_completion_tokens)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
                             batch.endpoint, batch.stage, batch.round, batch.path, batch.requests, batch.bytes,
                             batch.structured, batch.state.rawValue, Date().timeIntervalSince1970,
+                            batch.estimate.promptTokens, batch.estimate.completionTokens,
                         ])
                     batch.id = db.lastInsertedRowID
                     return batch
@@ -133,19 +180,40 @@ extension RunJournal {
         }
     }
 
-    /// Writes a batch's state, ids and counts.
-    package func updateBatch(_ batch: JournaledBatch) throws(RunError) {
+    /// The stages committed so far, in the order they were.
+    package func committedStages() throws(RunError) -> [CommittedBatchStage] {
         do {
+            return try queue.read { db in try Self.committedStages(in: db) }
+        } catch {
+            throw .journal(path: path, reason: "\(error)")
+        }
+    }
+
+    static func committedStages(in db: Database) throws -> [CommittedBatchStage] {
+        try Row.fetchAll(db, sql: "SELECT stage, round, batches, requests, succeeded, failed FROM batch_stages ORDER BY committed_at").map { row in
+            CommittedBatchStage(stage: row[0], round: row[1], batches: row[2], requests: row[3], succeeded: row[4], failed: row[5])
+        }
+    }
+
+    /// Writes a batch's state, ids and counts; with `usage`, also this session's spending (the
+    /// ledger's records), in the same transaction: a batch reserved or settled in the budget is
+    /// journaled together with the spending that counts it, so a kill never counts it twice.
+    package func updateBatch(_ batch: JournaledBatch, usage: [UsageRecord]? = nil) throws(RunError) {
+        do {
+            let usageJSON = try usage.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
             try queue.write { db in
                 try db.execute(
                     sql: """
                         UPDATE batches SET state = ?, file_id = ?, batch_id = ?, provider_state = ?, succeeded = ?, failed = ?,
-                            creating_at = ?, updated_at = ? WHERE id = ?
+                            creating_at = ?, reserved = ?, updated_at = ? WHERE id = ?
                         """,
                     arguments: [
                         batch.state.rawValue, batch.fileID, batch.batchID, batch.providerState, batch.succeeded, batch.failed,
-                        batch.creatingAt, Date().timeIntervalSince1970, batch.id,
+                        batch.creatingAt, batch.reserved, Date().timeIntervalSince1970, batch.id,
                     ])
+                if let usageJSON {
+                    try db.execute(sql: "UPDATE sessions SET usage = ? WHERE id = ?", arguments: [usageJSON, session])
+                }
             }
         } catch {
             throw .journal(path: path, reason: "cannot record batch \(batch.id): \(error)")
@@ -164,7 +232,8 @@ extension RunJournal {
     static func batches(in db: Database, open: Bool) throws -> [JournaledBatch] {
         try Row.fetchAll(db, sql: """
             SELECT id, endpoint, stage, round, path, requests, bytes, structured, state, file_id, batch_id,
-                provider_state, succeeded, failed, creating_at FROM batches ORDER BY id
+                provider_state, succeeded, failed, creating_at, estimated_prompt_tokens, estimated_completion_tokens, reserved
+                FROM batches ORDER BY id
             """).compactMap { row -> JournaledBatch? in
             guard let state = JournaledBatch.State(rawValue: row[8]) else { return nil }
             var batch = JournaledBatch(
@@ -177,6 +246,8 @@ extension RunJournal {
             batch.succeeded = row[12]
             batch.failed = row[13]
             batch.creatingAt = row[14]
+            batch.estimate = TokenUsage(promptTokens: row[15], completionTokens: row[16])
+            batch.reserved = row[17]
             return open && !state.isOpen ? nil : batch
         }
     }

@@ -24,7 +24,8 @@ package final class RunJournal: Sendable {
     private let lock: Int32
     /// One compression context for every record (`commit` runs on one task at a time).
     private let compressor = Locked(ZstdBlob())
-    private let session: Int64
+    /// This session's row in `sessions` (`RunJournal+Batches` writes its spending too).
+    let session: Int64
     /// What earlier sessions of this run spent (per endpoint and model), for the run's budget.
     package let earlierUsage: [UsageRecord]
     /// Seconds earlier sessions ran.

@@ -59,20 +59,42 @@ extension RunPipeline {
             if control.stopReason != nil || halt.stop != nil { break }
             round += 1
             let failures = try journal.batchFailures()
+            // A committed sampling stage is never collected again: its answers are in the cache
+            // (a miss, were the cache lost, is asked one by one).
+            let sampling = try journal.committedStages().contains { $0.stage == "sample" }
             let collector = BatchCollector(directory: directory, round: round)
             let (sampler, ensemble) = try makeStages(
-                batchingClients(.collect(collector), stage: "sample", failures: failures),
+                batchingClients(sampling ? .final : .collect(collector), stage: "sample", failures: failures),
                 batchingClients(.collect(collector), stage: "judge", failures: failures))
             monitor.update { $0.phase = "batches: collecting round \(round)" }
             try await collect(journal: journal, sampler: sampler, ensemble: ensemble, halt: halt, removed: removed)
-            let written: [JournaledBatch]
+            var written: [JournaledBatch]
             do {
                 written = try collector.finish()
             } catch {
                 throw .output(path: directory, reason: "\(error)")
             }
-            if written.isEmpty { break }
-            try await driver.drive(try journal.addBatches(written))
+            var committing: CommittedBatchStage?
+            if written.contains(where: { $0.stage == "sample" }) {
+                // Sampling is not over (calls a batch failed, asked again): the judges' calls
+                // of this round wait, so judge batches start only once the sampling stage is
+                // committed. They are collected again next round.
+                for batch in written where batch.stage != "sample" { unlink(batch.path) }
+                written.removeAll { $0.stage != "sample" }
+            } else if !sampling, control.stopReason == nil, halt.stop == nil {
+                // Every prompt went through the round (none was left for a stop) and none
+                // needed a sampling call: the sampling stage is over.
+                let batches = try journal.batches().filter { $0.stage == "sample" }
+                committing = CommittedBatchStage(
+                    stage: "sample", round: batches.map(\.round).max() ?? 0, batches: batches.count,
+                    requests: batches.reduce(0) { $0 + $1.requests }, succeeded: batches.reduce(0) { $0 + $1.succeeded },
+                    failed: batches.reduce(0) { $0 + $1.failed })
+            }
+            if written.isEmpty {
+                if let committing { _ = try journal.addBatches([], committing: committing) }
+                break
+            }
+            try await driver.drive(try journal.addBatches(written, committing: committing))
         }
         if halt.stop == nil, control.stopReason == nil {
             monitor.update { $0.phase = "running" }

@@ -83,17 +83,19 @@ package struct BatchAPI: Sendable {
     }
 
     /// Calls `body` for every result line of a finished batch: OpenAI's output then error file,
-    /// or Anthropic's results. One file is held at a time.
-    package func forEachResult(of status: BatchStatus, _ body: (BatchResult) throws -> Void) async throws {
+    /// or Anthropic's results. Each file is downloaded into `scratch` (a file path, removed
+    /// afterwards) as it arrives and read back a line at a time, so memory holds neither.
+    package func forEachResult(of status: BatchStatus, scratch: String, _ body: (BatchResult) throws -> Void) async throws {
+        defer { unlink(scratch) }
         if anthropic {
             guard let url = status.resultsURL else { return }
-            let data = try await client.batchCall(.get, url, timeout: 3600)
-            try BatchResult.forEachLine(data) { try body(try BatchResult.anthropic(line: $0)) }
+            _ = try await client.batchCall(.get, url, timeout: 3600, download: scratch)
+            try BatchResult.forEachLine(inFile: scratch) { try body(try BatchResult.anthropic(line: $0)) }
             return
         }
         for fileID in [status.outputFileID, status.errorFileID].compactMap({ $0 }) {
-            let data = try await client.batchCall(.get, "/files/\(fileID)/content", timeout: 3600)
-            try BatchResult.forEachLine(data) { try body(try BatchResult.openAI(line: $0)) }
+            _ = try await client.batchCall(.get, "/files/\(fileID)/content", timeout: 3600, download: scratch)
+            try BatchResult.forEachLine(inFile: scratch) { try body(try BatchResult.openAI(line: $0)) }
         }
     }
 

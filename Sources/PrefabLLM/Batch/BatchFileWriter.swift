@@ -17,6 +17,10 @@ package final class BatchFileWriter {
         package var bytes: Int
         /// Whether a request in it asks for a JSON schema (Anthropic's structured-outputs beta).
         package var structured: Bool
+        /// Its requests' tokens as the dry run estimates them (prompt text at about four
+        /// characters a token, every answer at its `max_tokens`): what the run's budget reserves
+        /// when the batch is submitted.
+        package var estimate = TokenUsage()
     }
 
     package let anthropic: Bool
@@ -59,12 +63,12 @@ package final class BatchFileWriter {
     }
 
     /// Adds one request (its `customID` must be a cache key: 64 hex characters, nothing to escape).
-    package func append(customID: String, body: JSONValue, structured: Bool = false) throws {
-        try append(line: Self.line(customID: customID, body: body, anthropic: anthropic), structured: structured)
+    package func append(customID: String, body: JSONValue, structured: Bool = false, estimate: TokenUsage = TokenUsage()) throws {
+        try append(line: Self.line(customID: customID, body: body, anthropic: anthropic), structured: structured, estimate: estimate)
     }
 
     /// Adds one line made by `line(customID:body:anthropic:)`.
-    package func append(line: [UInt8], structured: Bool) throws {
+    package func append(line: [UInt8], structured: Bool, estimate: TokenUsage = TokenUsage()) throws {
         if descriptor >= 0, current.requests + 1 > maxRequests || current.bytes + line.count > maxBytes {
             try closeCurrent()
         }
@@ -72,6 +76,7 @@ package final class BatchFileWriter {
         buffer.append(contentsOf: line)
         current.requests += 1
         current.bytes += line.count
+        current.estimate = current.estimate + estimate
         if structured { current.structured = true }
         if buffer.count >= 1 << 20 { try drain() }
     }

@@ -46,6 +46,13 @@ public struct BatchResult: Sendable {
         }
     }
 
+    /// Calls `body` for every line of the JSONL file at `path`, read a piece at a time: memory
+    /// holds one piece however large the file (a batch's results can be hundreds of MB).
+    package static func forEachLine(inFile path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let reader = try JSONLFileReader(path: path, verification: .minimal)
+        while let line = try reader.nextLine() { try body(line) }
+    }
+
     /// Calls `body` for every line of `data` (JSONL), without copying the lines.
     package static func forEachLine(_ data: Data, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         try data.withUnsafeBytes { (all: UnsafeRawBufferPointer) in

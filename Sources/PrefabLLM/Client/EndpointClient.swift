@@ -112,17 +112,24 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
                 for try await response in group { responses.append(response) }
                 return responses.sorted { $0.0 < $1.0 }.map(\.1)
             }
-            return ChatResponse(
-                model: responses[0].model,
-                choices: responses.enumerated().map { index, response in
-                    var choice = response.choices.first ?? ChatChoice(index: index, text: "", finishReason: nil)
-                    choice.index = index
-                    return choice
-                },
-                usage: responses.map(\.usage).reduce(TokenUsage(), +),
-                latency: responses.map(\.latency).max() ?? 0,
-                id: responses[0].id)
+            return Self.gathered(responses)
         }
+    }
+
+    /// The answer of an Anthropic call with `n` > 1 made of its `n` single calls' answers (in
+    /// order): their choices as choices 0..<n, their usage summed. A batch gathers its per-answer
+    /// requests the same way, so both paths store the same response.
+    package static func gathered(_ responses: [ChatResponse]) -> ChatResponse {
+        ChatResponse(
+            model: responses[0].model,
+            choices: responses.enumerated().map { index, response in
+                var choice = response.choices.first ?? ChatChoice(index: index, text: "", finishReason: nil)
+                choice.index = index
+                return choice
+            },
+            usage: responses.map(\.usage).reduce(TokenUsage(), +),
+            latency: responses.map(\.latency).max() ?? 0,
+            id: responses[0].id)
     }
 
     private func anthropicCall(body: JSONValue, model: String, request: ChatRequest, parameters: GenerationParameters) async throws -> ChatResponse {
@@ -142,8 +149,9 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
 
     /// What `chat(request)` would send, as one request of a batch: the body (the same bytes the
     /// synchronous call sends), and whether it needs Anthropic's structured-outputs beta. Nil
-    /// for a request a batch cannot carry as one line (Anthropic with `n` > 1, whose choices are
-    /// separate calls); those are sent one by one.
+    /// for a request a batch cannot carry as one line (Anthropic with `n` > 1, whose answers are
+    /// separate calls: the batch carries each answer as a request with `n` = 1, see
+    /// `CacheKey.chatChoice`).
     package func batchBody(for request: ChatRequest) -> (body: JSONValue, structured: Bool)? {
         let model = request.model ?? identity.model
         let parameters = request.parameters.merged(over: configuration.parameters)
@@ -167,9 +175,11 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
     /// as Anthropic's `results_url`), retried like any call while its failures are transient.
     /// Not counted in the ledger: a batch's requests are counted when it is submitted and when
     /// its results arrive. Returns the body of a 2xx answer; other statuses throw `EndpointError`.
+    /// With `download`, a 2xx answer's body goes into that file as it arrives (and the returned
+    /// data is empty), so a result file of any size never sits in memory.
     package func batchCall(
         _ method: HTTPRequest.Method, _ path: String, body: Data? = nil, contentType: String? = nil,
-        extraHeaders: [String: String] = [:], timeout: Double? = nil
+        extraHeaders: [String: String] = [:], timeout: Double? = nil, download: String? = nil
     ) async throws -> Data {
         let (data, _) = try await attempts(
             operation: path, model: identity.model, estimatedTokens: 0,
@@ -178,26 +188,26 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
                 if path.hasPrefix("http") { request.url = path }
                 if let contentType { request.headers["Content-Type"] = contentType }
                 if let timeout { request.timeout = max(request.timeout, timeout) }
+                request.bodyFile = download
                 return request
             },
             parse: { data, _ in (data, TokenUsage()) })
         return data
     }
 
-    /// Counts `requests` batch requests about to be submitted against the budget's request
-    /// limit (their tokens and cost are counted when the results arrive).
-    package func reserveBatch(requests: Int) throws(EndpointError) {
-        try ledger.reserveRequests(requests, endpoint: configuration.name, model: identity.model)
+    /// Counts a batch about to be submitted against the run's budget: its requests, and its
+    /// estimated tokens and their cost at the endpoint's batch price. Throws `budgetExhausted`
+    /// (and counts nothing) when the budget cannot pay for all of it.
+    package func reserveBatch(requests: Int, estimate: TokenUsage) throws(EndpointError) {
+        try ledger.reserveBatch(requests, estimate: estimate, endpoint: configuration.name, model: identity.model, price: configuration.price?.batch)
     }
 
-    /// Counts one batch answer's usage at the endpoint's batch price.
-    package func recordBatchAnswer(model: String, usage: TokenUsage) {
-        ledger.recordSuccess(endpoint: configuration.name, model: model, usage: usage, price: configuration.price?.batch)
-    }
-
-    /// Counts a batch request that failed.
-    package func recordBatchFailure() {
-        ledger.recordFailure(endpoint: configuration.name, model: identity.model)
+    /// Replaces a collected batch's reserved `estimate` with the usage its results report (per
+    /// answering model, at the batch price), and counts its failed requests.
+    package func settleBatch(estimate: TokenUsage, actual: [String: TokenUsage], failures: Int) {
+        ledger.settleBatch(
+            estimate: estimate, endpoint: configuration.name, model: identity.model, actual: actual, failures: failures,
+            price: configuration.price?.batch)
     }
 
     /// Reads a synchronous answer's body, as `chat` would, for a batch result.

@@ -13,6 +13,11 @@ final class CurlTransfer: @unchecked Sendable {
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var responseBody = Data()
     private var responseHeaders: [String: String] = [:]
+    /// `HTTPRequest.bodyFile`, and its descriptor once a 2xx body starts arriving.
+    private var bodyFile: String?
+    private var bodyDescriptor: Int32 = -1
+    private var bodyFileError: String?
+    private var bodyFileOpened = false
     private var continuation: CheckedContinuation<HTTPResponse, any Error>?
     private var released = false
 
@@ -51,6 +56,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
 
         try set(CURLOPT_URL, request.url)
+        bodyFile = request.bodyFile
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         try set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
@@ -115,9 +121,8 @@ final class CurlTransfer: @unchecked Sendable {
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
             let length = size * count
             if let data, length > 0 {
-                data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
-                    transfer.responseBody.append(bytes, count: length)
-                }
+                // Returning less than `length` makes libcurl end the transfer with a write error.
+                return transfer.received(UnsafeRawPointer(data), length) ? length : 0
             }
             return length
         }
@@ -132,6 +137,38 @@ final class CurlTransfer: @unchecked Sendable {
             }
             return length
         }
+    }
+
+    /// Keeps a piece of the body: in memory, or in `bodyFile` when the status is 2xx. False when
+    /// the file cannot be written (the transfer then fails, naming the file).
+    private func received(_ bytes: UnsafeRawPointer, _ length: Int) -> Bool {
+        if let bodyFile {
+            var status = 0
+            _ = prefab_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+            if (200..<300).contains(status) {
+                if bodyDescriptor < 0 {
+                    bodyDescriptor = open(bodyFile, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o644)
+                    guard bodyDescriptor >= 0 else {
+                        bodyFileError = "cannot write \(bodyFile): \(String(cString: strerror(errno)))"
+                        return false
+                    }
+                    bodyFileOpened = true
+                }
+                var offset = 0
+                while offset < length {
+                    let written = write(bodyDescriptor, bytes + offset, length - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        bodyFileError = "cannot write \(bodyFile): \(String(cString: strerror(errno)))"
+                        return false
+                    }
+                    offset += written
+                }
+                return true
+            }
+        }
+        responseBody.append(bytes.assumingMemoryBound(to: UInt8.self), count: length)
+        return true
     }
 
     private func receivedHeaderLine(_ line: String) {
@@ -149,9 +186,19 @@ final class CurlTransfer: @unchecked Sendable {
     /// Resumes the caller with the outcome libcurl reported, then frees the handle.
     /// Call after the handle has left the multi handle (or never joined it).
     func complete(_ code: CURLcode) {
-        if code == CURLE_OK {
+        if bodyDescriptor >= 0 {
+            close(bodyDescriptor)
+            bodyDescriptor = -1
+        }
+        if let bodyFileError {
+            finish(.failure(TransportError(kind: .other, code: Int(code.rawValue), message: bodyFileError)))
+        } else if code == CURLE_OK {
             var status = 0
             _ = prefab_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+            if let bodyFile, !bodyFileOpened, (200..<300).contains(status) {
+                // A 2xx answer with an empty body still leaves its (empty) file.
+                _ = FileManager.default.createFile(atPath: bodyFile, contents: nil)
+            }
             var microseconds: curl_off_t = 0
             _ = prefab_curl_easy_getinfo_offset(easy, CURLINFO_TOTAL_TIME_T, &microseconds)
             var version = 0
@@ -188,6 +235,10 @@ final class CurlTransfer: @unchecked Sendable {
     private func release() {
         guard !released else { return }
         released = true
+        if bodyDescriptor >= 0 {
+            close(bodyDescriptor)
+            bodyDescriptor = -1
+        }
         curl_easy_cleanup(easy)
         curl_slist_free_all(headerList)
         headerList = nil

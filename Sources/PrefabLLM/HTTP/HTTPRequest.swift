@@ -20,6 +20,10 @@ public struct HTTPRequest: Sendable {
     /// A CA bundle to verify the server with, instead of the process-wide setting (object
     /// storage honours `AWS_CA_BUNDLE` for its own requests only).
     public var caBundle: String? = nil
+    /// Where a 2xx response's body is written (created or truncated) as it arrives, instead of
+    /// being held in memory: for downloads of any size (a batch's results). `HTTPResponse.body`
+    /// is then empty; other statuses keep their (small) body in memory for the error message.
+    public var bodyFile: String? = nil
 
     public init(
         method: Method = .get,

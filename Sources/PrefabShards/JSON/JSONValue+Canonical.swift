@@ -23,6 +23,39 @@ extension JSONObject {
     }
 }
 
+/// Pieces of canonical JSON text, for a writer that emits an object of known keys in their
+/// sorted order itself (the response cache's key: no object is built and no key sorted per
+/// request). Each piece is spelled exactly as `JSONValue.canonicalBytes()` spells it.
+package enum CanonicalJSON {
+    private static let writer = CanonicalJSONWriter()
+
+    package static func append(_ value: JSONValue, to out: inout [UInt8]) {
+        writer.write(value, to: &out)
+    }
+
+    package static func append(_ string: String, to out: inout [UInt8]) {
+        writer.strings.writeString(string, to: &out)
+    }
+
+    package static func append(_ number: Int64, to out: inout [UInt8]) {
+        JSONSerializer.appendInteger(number, to: &out)
+    }
+
+    package static func append(_ number: Double, to out: inout [UInt8]) {
+        CanonicalJSONWriter.appendDouble(number, to: &out)
+    }
+
+    package static func append(_ flag: Bool, to out: inout [UInt8]) {
+        out.append(contentsOf: (flag ? "true" : "false").utf8)
+    }
+
+    /// `"key":`, the key written as a string is.
+    package static func appendKey(_ key: String, to out: inout [UInt8]) {
+        writer.strings.writeString(key, to: &out)
+        out.append(UInt8(ascii: ":"))
+    }
+}
+
 /// Writes `JSONValue.canonicalBytes()`; strings escape as the compact style does.
 private struct CanonicalJSONWriter {
     let strings = JSONSerializer(style: .compact)

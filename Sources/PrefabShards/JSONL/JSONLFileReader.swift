@@ -7,8 +7,8 @@ import Foundation
 /// (sizes and XXH64 checksum) before any of its lines is handed out, so a damaged frame never
 /// yields records. Frames longer than `holdLimit` (only other tools write those) are streamed
 /// instead, relying on zstd's own checksum. Returned lines point into an internal buffer and
-/// are valid until the next call.
-final class JSONLFileReader {
+/// are valid until the next call. (Also the batch runner's reader of batch files and results.)
+package final class JSONLFileReader {
     static let holdLimit = 16 << 20
     static let inputChunk = 1 << 20
 
@@ -55,7 +55,7 @@ final class JSONLFileReader {
     /// Non-blank lines returned so far.
     private(set) var recordCount = 0
 
-    init(path: String, startFrame: Int = 0, verification: Verification = .standard, manifestEntry: ShardManifest.Shard? = nil) throws(ShardError) {
+    package init(path: String, startFrame: Int = 0, verification: Verification = .standard, manifestEntry: ShardManifest.Shard? = nil) throws(ShardError) {
         self.path = path
         file = try ReadableFile(path: path)
         if let manifestEntry, verification != .minimal, file.size != manifestEntry.bytes {
@@ -109,7 +109,7 @@ final class JSONLFileReader {
     }
 
     /// The next non-blank line without its line break, or nil at the end of the file.
-    func nextLine() throws(ShardError) -> UnsafeRawBufferPointer? {
+    package func nextLine() throws(ShardError) -> UnsafeRawBufferPointer? {
         while true {
             if scanFrom < released {
                 let base = buffer.baseAddress!

@@ -32,9 +32,13 @@ final class BatchCollector: Sendable {
         self.token = String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36)
     }
 
-    /// Adds one call; false when its key was already collected this round.
+    /// Adds one call; false when its key was already collected this round. `estimate` is its
+    /// tokens as the dry run estimates them, for the run's budget.
     @discardableResult
-    func add(endpoint: String, stage: String, key: String, body: JSONValue, structured: Bool, anthropic: Bool, settings: BatchConfiguration) -> Bool {
+    func add(
+        endpoint: String, stage: String, key: String, body: JSONValue, structured: Bool, anthropic: Bool, settings: BatchConfiguration,
+        estimate: TokenUsage = TokenUsage()
+    ) -> Bool {
         // The line is made outside the lock: it is most of the work.
         let line = BatchFileWriter.line(customID: key, body: body, anthropic: anthropic)
         return state.withLock { state in
@@ -49,7 +53,7 @@ final class BatchCollector: Sendable {
                 state.groups[name] = Group(writer: writer, endpoint: endpoint, stage: stage)
             }
             do {
-                try state.groups[name]!.writer.append(line: line, structured: structured)
+                try state.groups[name]!.writer.append(line: line, structured: structured, estimate: estimate)
             } catch {
                 if state.error == nil { state.error = error }
             }
@@ -68,9 +72,11 @@ final class BatchCollector: Sendable {
             for name in state.groups.keys.sorted() {
                 let group = state.groups[name]!
                 for file in try group.writer.finish() {
-                    batches.append(JournaledBatch(
+                    var batch = JournaledBatch(
                         endpoint: group.endpoint, stage: group.stage, round: round, path: file.path, requests: file.requests,
-                        bytes: file.bytes, structured: file.structured))
+                        bytes: file.bytes, structured: file.structured)
+                    batch.estimate = file.estimate
+                    batches.append(batch)
                 }
             }
             return batches

@@ -24,6 +24,10 @@ struct BatchDriver: Sendable {
     /// time: each holds a whole batch file in memory, so memory holds one however many batches
     /// a round has.
     let transfers = ConcurrencyGate(limit: 1)
+    /// Held while a batch's budget figures change and the journal records them with the batch's
+    /// new state: another batch's journal write (which carries the whole ledger) can then never
+    /// record one batch's reservation or settlement without that batch's state.
+    let spending = Locked(())
     var logger = Logger(label: "prefab.batch")
 
     /// Drives `batches` concurrently until each is collected (or the run is asked to stop).
@@ -109,15 +113,23 @@ struct BatchDriver: Sendable {
             if batch.state == .creating { status = try await findCreated(batch, api: api) }
             if status == nil {
                 if control.stopReason != nil { return }
-                try client.reserveBatch(requests: batch.requests)
                 batch.state = .creating
                 let waiting = batch
-                // Journaled (with its time, for finding the batch again) once its turn comes,
-                // right before the create call starts.
+                // Reserved in the budget and journaled (with its time, for finding the batch
+                // again, and the session's spending) once its turn comes, right before the create
+                // call starts. A batch the budget cannot pay for in full is never created.
                 let (created, creating) = try await oneAtATime { () async throws -> (BatchStatus, JournaledBatch) in
                     var creating = waiting
                     creating.creatingAt = Date().timeIntervalSince1970
-                    try self.journal.updateBatch(creating)
+                    try self.spending.withLock { _ in
+                        if creating.reserved {
+                            try self.journal.updateBatch(creating)
+                        } else {
+                            try client.reserveBatch(requests: creating.requests, estimate: creating.estimate)
+                            creating.reserved = true
+                            try self.journal.updateBatch(creating, usage: client.ledger.records)
+                        }
+                    }
                     let status = try await api.create(
                         fileID: creating.fileID, path: creating.path, marker: creating.marker, structured: creating.structured,
                         completionWindow: settings.completionWindow)
@@ -150,9 +162,16 @@ struct BatchDriver: Sendable {
 
         if batch.state == .ended {
             let ended = batch
-            let collected = try await oneAtATime { try await self.collect(ended, api: api, client: client) }
+            let (collected, usage, failures) = try await oneAtATime { try await self.collect(ended, api: api, client: client) }
             batch = collected
-            try save(.collected)
+            batch.state = .collected
+            // The estimate gives way to what the results used, journaled with the state.
+            let settled = batch
+            try spending.withLock { _ in
+                client.settleBatch(estimate: settled.reserved ? settled.estimate : TokenUsage(), actual: usage, failures: failures)
+                try journal.updateBatch(settled, usage: client.ledger.records)
+            }
+            try save()
         }
     }
 
@@ -179,18 +198,23 @@ struct BatchDriver: Sendable {
     }
 
     /// Reads a finished batch's results into the cache and records every request that did not
-    /// succeed (answered with an error, expired, cancelled, or missing from the results).
-    private func collect(_ ended: JournaledBatch, api: BatchAPI, client: EndpointClient) async throws -> JournaledBatch {
+    /// succeed (answered with an error, expired, cancelled, or missing from the results). Returns
+    /// the batch with its counts, the usage its answers report per model, and how many failed;
+    /// the caller settles them in the budget.
+    private func collect(
+        _ ended: JournaledBatch, api: BatchAPI, client: EndpointClient
+    ) async throws -> (JournaledBatch, [String: TokenUsage], Int) {
         var batch = ended
-        guard let id = batch.batchID else { return batch }
+        guard let id = batch.batchID else { return (batch, [:], 0) }
         let status = try await api.retrieve(id)
         var answered = Set<String>()
+        var usage: [String: TokenUsage] = [:]
         var failures: [(key: String, endpoint: String, status: Int?, reason: String)] = []
         let encoder = JSONEncoder()
         let model = client.identity.model
         let cache = self.cache
         let endpoint = batch.endpoint
-        try await api.forEachResult(of: status) { result in
+        try await api.forEachResult(of: status, scratch: batch.path + ".results") { result in
             switch result.outcome {
             case .succeeded(let body):
                 do {
@@ -198,8 +222,10 @@ struct BatchDriver: Sendable {
                     response.cached = false
                     cache.store(result.customID, ResponseCache.Entry(
                         kind: "chat", model: response.model, payload: try encoder.encode(response), usage: response.usage, latency: 0))
-                    client.recordBatchAnswer(model: response.model, usage: response.usage)
-                    answered.insert(result.customID)
+                    // A result read twice (a provider repeating a line) is counted once.
+                    if answered.insert(result.customID).inserted {
+                        usage[response.model, default: TokenUsage()] = usage[response.model, default: TokenUsage()] + response.usage
+                    }
                 } catch {
                     failures.append((result.customID, endpoint, nil, client.scrubbed("an answer that is not the API's JSON: \(error)")))
                 }
@@ -209,10 +235,11 @@ struct BatchDriver: Sendable {
         }
         // Requests the results do not mention (a batch that expired, was cancelled or failed).
         let mentioned = answered.union(failures.map(\.key))
-        for key in try Self.customIDs(in: batch.path) where !mentioned.contains(key) {
-            failures.append((key, endpoint, nil, "not answered: the batch ended '\(status.state)'\(status.errors.map { " (\($0))" } ?? "")"))
+        try Self.forEachCustomID(in: batch.path) { key in
+            if !mentioned.contains(key) {
+                failures.append((key, endpoint, nil, "not answered: the batch ended '\(status.state)'\(status.errors.map { " (\($0))" } ?? "")"))
+            }
         }
-        for _ in failures { client.recordBatchFailure() }
         try journal.recordBatchFailures(batch: batch.id, failures)
         do {
             try await cache.flush()
@@ -227,21 +254,20 @@ struct BatchDriver: Sendable {
                 "batch": "\(batch.id)", "failed": "\(failures.count)", "first": "\(failures[0].reason)",
             ])
         }
-        return batch
+        return (batch, usage, failures.count)
     }
 
-    /// The custom ids (cache keys) of a batch file, in order.
-    static func customIDs(in path: String) throws -> [String] {
-        guard let contents = FileManager.default.contents(atPath: path) else {
+    /// Calls `body` with each custom id (cache key) of a batch file, in order, reading the file a
+    /// piece at a time.
+    static func forEachCustomID(in path: String, _ body: (String) throws -> Void) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
             throw BatchFileError(path: path, reason: "cannot be read (it is needed until its batch is collected)")
         }
         let prefix = Array("{\"custom_id\":\"".utf8)
-        var keys: [String] = []
-        BatchResult.forEachLine(contents) { line in
+        try BatchResult.forEachLine(inFile: path) { line in
             guard line.count > prefix.count + 64, line.starts(with: prefix) else { return }
-            keys.append(String(decoding: UnsafeRawBufferPointer(rebasing: line[prefix.count..<(prefix.count + 64)]), as: UTF8.self))
+            try body(String(decoding: UnsafeRawBufferPointer(rebasing: line[prefix.count..<(prefix.count + 64)]), as: UTF8.self))
         }
-        return keys
     }
 }
 

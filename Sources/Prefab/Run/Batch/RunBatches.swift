@@ -19,6 +19,21 @@ package enum RunBatches {
         }
     }
 
+    /// The stages the run at `setup` has committed (all their batches collected), read as `list`.
+    package static func committedStages(_ setup: RunSetup) throws(RunError) -> [CommittedBatchStage] {
+        guard FileManager.default.fileExists(atPath: setup.journalPath) else { return [] }
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: setup.journalPath, configuration: configuration)
+            return try queue.read { db in
+                try db.tableExists("batch_stages") ? try RunJournal.committedStages(in: db) : []
+            }
+        } catch {
+            throw .journal(path: setup.journalPath, reason: "\(error)")
+        }
+    }
+
     /// Asks the provider to cancel every batch of the run that is still running, and marks the
     /// ones never created as cancelled (a later `prefab run` collects their requests again).
     /// A cancelled batch's finished answers are still read by the next run. Returns the batches
