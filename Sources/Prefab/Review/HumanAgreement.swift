@@ -241,3 +241,24 @@ package struct HumanAgreement: Codable, Sendable {
         return lines.joined(separator: "\n")
     }
 }
+
+/// `prefab eval-judges --human RUN_DIR --json`: the run's recorded votes against the reviewers,
+/// and the ensembles named with `--judges` rating the reviewed preferences again (nil when none
+/// was named), as one JSON document.
+package struct HumanEvaluation: Codable, Sendable {
+    package var recorded: HumanAgreement
+    package var ensembles: JudgeEvaluationReport?
+
+    package init(recorded: HumanAgreement, ensembles: JudgeEvaluationReport?) {
+        self.recorded = recorded
+        self.ensembles = ensembles
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(recorded, forKey: .recorded)
+        try c.encode(ensembles, forKey: .ensembles)  // null, not absent, when no ensemble was named
+    }
+
+    enum CodingKeys: String, CodingKey { case recorded, ensembles }
+}

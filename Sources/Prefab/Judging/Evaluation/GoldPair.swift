@@ -18,6 +18,11 @@ package struct GoldPair: Codable, Hashable, Sendable {
     package struct Ratings: Codable, Hashable, Sendable {
         package var chosen: [String: Double]
         package var rejected: [String: Double]
+
+        package init(chosen: [String: Double], rejected: [String: Double]) {
+            self.chosen = chosen
+            self.rejected = rejected
+        }
     }
 
     package init(
