@@ -61,10 +61,10 @@ enum ReviewIndexBatches {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, lines.count))
         var results = [Prepared](repeating: .invalid(""), count: lines.count)
         results.withUnsafeMutableBufferPointer { out in
-            let out = out
+            // Each worker writes only its own positions, and the call returns after all of them.
+            nonisolated(unsafe) let out = out
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let compressor = ZstdBlob(level: 3)
-                // Each worker writes only its own positions of `out`.
                 for index in stride(from: worker, to: lines.count, by: workers) {
                     out[index] = prepare(lines[index], compressor: compressor)
                 }
