@@ -108,7 +108,7 @@ def main():
             check(page.current_item(driver) == prompt_id, f"item {position + 1} is the queue's item {position + 1} ({prompt_id})")
             letters = [c["letter"] for c in item["completions"]]
             if position < 6:
-                chosen = item["pair"]["chosen"]
+                chosen = item["pair"].get("chosen")
                 other = [c for c in item["completions"] if c["index"] != chosen]
                 pick = other[0]["letter"] if other else letters[0]
                 if position in (0, 3):
@@ -165,7 +165,7 @@ def main():
         check(len(got) > 0 and all(r["label_source"] == "human" for r in got), f"{prompt_id}: its rows say label_source human")
         check(len(got) > 0 and all(last(r["chosen"]) == records[prompt_id][letter] for r in got),
               f"{prompt_id}: the answer the reviewer picked ({letter}) is chosen")
-        judges = items[prompt_id]["pair"]["chosen"]
+        judges = items[prompt_id]["pair"].get("chosen")
         if judges is not None and items[prompt_id]["completions"][judges]["response"] != records[prompt_id][letter]:
             before = original.get(prompt_id, [])
             check(all(last(r["chosen"]) != records[prompt_id][letter] for r in before),
