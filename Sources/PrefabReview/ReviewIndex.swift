@@ -16,7 +16,7 @@ package final class ReviewIndex: Sendable {
     package static let fileName = "review-index.sqlite"
     /// Characters of the prompt the queue shows.
     static let previewLength = 160
-    static let schemaVersion = "1"
+    static let schemaVersion = "2"
 
     package let runDirectory: String
     package let path: String
@@ -130,38 +130,24 @@ package final class ReviewIndex: Sendable {
                     CREATE TABLE facets (kind TEXT NOT NULL, value TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (kind, value));
                     """)
             }
-            let compressor = ZstdBlob(level: 3)
-            let encoder = JSONEncoder()
             var facets: [String: [String: Int]] = [:]
             try queue.inTransaction { db in
                 let insert = try db.makeStatement(sql: """
                     INSERT INTO items (ordinal, prompt_id, source, models, aspects, flags, completions, uncertainty, figures, preview, record)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                var failure: ReviewError?
-                do {
-                    try StageRecords.forEach(
-                        RatedRecord.self, in: rated, unreadable: { ReviewError.unreadable(path: $0, record: $1, reason: $2) }
-                    ) { (position, record: RatedRecord, object: JSONObject) throws(ReviewError) in
-                        let item = ReviewItemFacts(record)
-                        for (kind, values) in [("model", item.models), ("source", [item.source]), ("aspect", item.aspects), ("flag", item.flags)] {
-                            for value in values { facets[kind, default: [:]][value, default: 0] += 1 }
-                        }
-                        do {
-                            let json = object.serializedBytes()
-                            let figures = String(decoding: try encoder.encode(item.uncertainty), as: UTF8.self)
-                            try insert.execute(arguments: [
-                                position, record.promptID, item.source, Self.joined(item.models), Self.joined(item.aspects),
-                                Self.joined(item.flags), record.completions.count, item.uncertainty.score, figures,
-                                item.preview, Data(compressor.compress(json)),
-                            ])
-                        } catch {
-                            failure = .index(path: path, reason: "\(error)")
-                            throw failure!
-                        }
+                try ReviewIndexBatches.forEach(rated: rated) { (position, item, record) throws(ReviewError) in
+                    for (kind, values) in [("model", item.models), ("source", [item.source]), ("aspect", item.aspects), ("flag", item.flags)] {
+                        for value in values { facets[kind, default: [:]][value, default: 0] += 1 }
                     }
-                } catch {
-                    throw failure ?? error
+                    do {
+                        try insert.execute(arguments: [
+                            position, item.promptID, item.source, Self.joined(item.models), Self.joined(item.aspects),
+                            Self.joined(item.flags), item.completions, item.uncertainty.score, item.uncertainty.json, item.preview, Data(record),
+                        ])
+                    } catch {
+                        throw .index(path: path, reason: "\(error)")
+                    }
                 }
                 let facet = try db.makeStatement(sql: "INSERT INTO facets (kind, value, count) VALUES (?, ?, ?)")
                 for (kind, values) in facets {

@@ -67,12 +67,37 @@ package struct ReviewUncertainty: Hashable, Sendable, Codable {
         try c.encode(reasons, forKey: .reasons)
     }
 
+    /// What the score reads of one completion: its score (fine-grained, else overall) and votes.
+    package struct Completion: Sendable {
+        package var score: Double?
+        package var votes: [JudgeVote]
+
+        package init(score: Double?, votes: [JudgeVote]) {
+            self.score = score
+            self.votes = votes
+        }
+    }
+
+    /// The figures as JSON, as `encode(to:)` writes them: written by hand because the index
+    /// build stores one per record, and a `JSONEncoder` per record was a measurable share of it.
+    var json: String {
+        func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+        let reasons = reasons.map { "\"\($0)\"" }.joined(separator: ",")
+        return "{\"spread\":\(number(spread)),\"order_inconsistency\":\(number(orderInconsistency)),"
+            + "\"margin\":\(margin.map(number) ?? "null"),\"failed_share\":\(number(failedShare)),"
+            + "\"closeness\":\(number(closeness)),\"score\":\(number(score)),\"reasons\":[\(reasons)]}"
+    }
+
     package init(_ record: RatedRecord) {
+        self.init(completions: record.completions.map { Completion(score: $0.fineGrainedScore ?? $0.overallScore, votes: $0.votes) })
+    }
+
+    package init(completions: [Completion]) {
         var spreads: [Double] = []
         var votes = 0
         var failed = 0
         var comparisons: [String: [Int: Double]] = [:]  // judge|completion|opponent → position → rating
-        for (index, completion) in record.completions.enumerated() {
+        for (index, completion) in completions.enumerated() {
             var byAspect: [String: [String: [Double]]] = [:]  // aspect → judge → ratings
             for vote in completion.votes where vote.parse != .skipped {
                 votes += 1
@@ -94,7 +119,7 @@ package struct ReviewUncertainty: Hashable, Sendable, Codable {
         }
         let both = comparisons.values.filter { $0.count >= 2 }
         let inconsistent = both.filter { Set($0.values).count > 1 }.count
-        let scores = record.completions.compactMap { $0.fineGrainedScore ?? $0.overallScore }.sorted(by: >)
+        let scores = completions.compactMap(\.score).sorted(by: >)
         self.init(
             spread: spreads.isEmpty ? 0 : spreads.reduce(0, +) / Double(spreads.count),
             orderInconsistency: both.isEmpty ? 0 : Double(inconsistent) / Double(both.count),

@@ -44,17 +44,20 @@ struct EvalJudgesCommand: AsyncParsableCommand {
     func run() async throws {
         var pairs: [GoldPair]
         let source: String
+        var recorded: HumanAgreement?
         if let human {
             guard let agreement = try HumanAgreement.measure(runDirectory: human) else {
                 printError("prefab eval-judges: \(human) has no review labels; review it with `prefab review \(human)` first")
                 throw ExitCode(1)
             }
-            print(json ? try Self.json(agreement) : "Recorded votes against the reviewers (\(human)):\n" + agreement.table())
-            if judges.isEmpty { return }
-            pairs = try HumanGoldPairs.load(runDirectory: human)
+            recorded = agreement
+            // With --json the figures go out once, together with the ensembles' (one document).
+            if !json { print("Recorded votes against the reviewers (\(human)):\n" + agreement.table()) }
+            pairs = judges.isEmpty ? [] : try HumanGoldPairs.load(runDirectory: human)
             source = human + "/review.sqlite"
-            if pairs.isEmpty {
-                print("no reviewed preferences to rate again (ties and \"both bad\" have no right answer)")
+            if judges.isEmpty || pairs.isEmpty {
+                if !judges.isEmpty, !json { print("no reviewed preferences to rate again (ties and \"both bad\" have no right answer)") }
+                if json { print(try Self.json(HumanEvaluation(recorded: agreement, ensembles: nil))) }
                 return
             }
         } else {
@@ -87,12 +90,16 @@ struct EvalJudgesCommand: AsyncParsableCommand {
         }
         try await responseCache?.close()
         let report = JudgeEvaluationReport(gold: source, pairs: pairs.count, rows: rows)
-        print(json ? try report.json() : report.table())
+        if let recorded, json {
+            print(try Self.json(HumanEvaluation(recorded: recorded, ensembles: report)))
+        } else {
+            print(json ? try report.json() : report.table())
+        }
     }
 
-    static func json(_ agreement: HumanAgreement) throws -> String {
+    static func json(_ evaluation: HumanEvaluation) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(agreement), as: UTF8.self)
+        return String(decoding: try encoder.encode(evaluation), as: UTF8.self)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Prefab
+import PrefabShards
 @testable import PrefabReview
 import PrefabTestSupport
 import Testing
@@ -57,6 +58,30 @@ struct ReviewQueueTests {
         #expect(rebuilt.buildSeconds != nil)
         #expect(rebuilt.count == 5)
         #expect(!FileManager.default.fileExists(atPath: run + "/" + ReviewIndex.fileName + ".partial-\(getpid())"))
+    }
+
+    @Test func aRecordTheIndexCannotReadIsNamedByItsPositionAndFieldAndNoIndexIsLeft() throws {
+        let run = try ReviewFixtures.makeRun()
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        _ = try ReviewStore(runDirectory: run)
+        let encoder = StageShards.encoder()
+        var broken = try JSONObject(parsing: try encoder.encode(ReviewFixtures.standardRecords()[1]))
+        var completions = try #require(broken["completions"]?.arrayValue)
+        var first = try #require(completions[0].objectValue)
+        first["response"] = nil
+        completions[0] = .object(first)
+        broken["completions"] = .array(completions)
+        try? FileManager.default.removeItem(atPath: run + "/rated")
+        let writer = try RatedShards.layout.makeWriter(directory: run + "/rated")
+        try writer.write(jsonLine: [UInt8](try encoder.encode(ReviewFixtures.standardRecords()[0])))
+        try writer.write(jsonLine: broken.serializedBytes())
+        _ = try writer.finish()
+        #expect {
+            _ = try ReviewIndex(runDirectory: run)
+        } throws: { error in
+            "\(error)".contains("rated: record 2: field 'completions[0].response'")
+        }
+        #expect(!FileManager.default.fileExists(atPath: run + "/" + ReviewIndex.fileName))
     }
 
     @Test func aDirectoryWithoutRatedRecordsIsRefusedSayingWhatToRun() throws {

@@ -187,6 +187,16 @@ package enum RunReportHTML {
             },
             caption: "Each reviewed item compares the reviewers' choice with the judges' (or the answer the judges rank lowest when they agree). "
                 + "Accuracy: the judge ranked the reviewers' choice higher. κ: three categories (first, second, neither).")
+        if !review.aspects.isEmpty {
+            page.heading(3, "Aspect ratings against the reviewers'")
+            page.table(
+                ["judge", "aspect", "ratings", "mean |difference|", "within 1 point (95% CI)", "correlation"],
+                review.aspects.map { row in
+                    [e(row.judge), e(row.aspect), n(row.ratings), x(row.meanAbsoluteDifference, 2),
+                     "\(x(row.withinOne, 2)) \(interval(row.withinOneInterval))", x(row.correlation, 2)]
+                },
+                caption: "Answers whose aspect a reviewer rated (1–5, the mean of several reviewers) and the judge rated on the same scale.")
+        }
         if review.overturned.isEmpty {
             page.absent("The reviewers overturned none of the judges' choices.")
         } else {

@@ -67,9 +67,11 @@ package struct HumanAgreement: Codable, Sendable {
     package var humanPrefersLonger: Double?
     package var rows: [Row]
     package var overturned: [Overturned]
+    /// The judges' aspect ratings against the ratings reviewers set, where they set any.
+    package var aspects: [HumanAspectAgreement]
 
     enum CodingKeys: String, CodingKey {
-        case reviewed, conflicts, rows, overturned
+        case reviewed, conflicts, rows, overturned, aspects
         case humanPrefersLonger = "human_prefers_longer"
     }
 
@@ -108,6 +110,7 @@ package struct HumanAgreement: Codable, Sendable {
             + judges.sorted().map { judge in
                 Self.row(judge: judge, items: items, score: { Self.judgeScore(judge, $0) }, positions: judge)
             }
+        aspects = HumanAspectAgreement.measure(items)
         overturned = items.compactMap { item in
             guard case .prefers(let chosen) = item.verdict else { return nil }
             let judges = HumanReviewedItem.judgesPair(item.record)
@@ -222,9 +225,40 @@ package struct HumanAgreement: Codable, Sendable {
                 "\(percent(row.prefersLonger)) \(interval(row.prefersLongerInterval))",
             ].joined(separator: "\t"))
         }
+        if !aspects.isEmpty {
+            lines.append("aspect ratings against the reviewers' (1–5):")
+            lines.append("judge\taspect\tratings\tmean |difference|\twithin 1 point\tcorrelation")
+            for row in aspects {
+                lines.append([
+                    row.judge, row.aspect, "\(row.ratings)", number(row.meanAbsoluteDifference),
+                    "\(percent(row.withinOne)) \(interval(row.withinOneInterval))", number(row.correlation),
+                ].joined(separator: "\t"))
+            }
+        }
         if !overturned.isEmpty {
             lines.append("overturned by reviewers: " + overturned.map { "\($0.promptID) (\($0.judges ?? "no pair") → \($0.human))" }.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// `prefab eval-judges --human RUN_DIR --json`: the run's recorded votes against the reviewers,
+/// and the ensembles named with `--judges` rating the reviewed preferences again (nil when none
+/// was named), as one JSON document.
+package struct HumanEvaluation: Codable, Sendable {
+    package var recorded: HumanAgreement
+    package var ensembles: JudgeEvaluationReport?
+
+    package init(recorded: HumanAgreement, ensembles: JudgeEvaluationReport?) {
+        self.recorded = recorded
+        self.ensembles = ensembles
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(recorded, forKey: .recorded)
+        try c.encode(ensembles, forKey: .ensembles)  // null, not absent, when no ensemble was named
+    }
+
+    enum CodingKeys: String, CodingKey { case recorded, ensembles }
 }

@@ -71,11 +71,13 @@ package struct HumanReviewedItem: Sendable {
     /// gold pairs hold one; the note says who decided and what they wrote.
     package var goldPair: GoldPair? {
         guard case .prefers = verdict else { return nil }
+        let rated = HumanAspectAgreement.humanRatings(labels)
+        let ratings = rated[first] == nil && rated[second] == nil ? nil : GoldPair.Ratings(chosen: rated[first] ?? [:], rejected: rated[second] ?? [:])
         let notes = labels.map { label in "\(label.reviewer): \(label.verdict)" + (label.note.map { " (\($0))" } ?? "") }
         return GoldPair(
             id: record.promptID, prompt: record.instruction, chosen: record.completions[first].response,
             rejected: record.completions[second].response, kind: record.source.isEmpty ? "reviewed" : record.source,
-            note: "prefab review: " + notes.joined(separator: "; "), reference: record.reference)
+            note: "prefab review: " + notes.joined(separator: "; "), reference: record.reference, ratings: ratings)
     }
 }
 

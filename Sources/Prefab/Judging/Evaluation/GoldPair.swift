@@ -11,8 +11,24 @@ package struct GoldPair: Codable, Hashable, Sendable {
     package var kind: String?
     package var note: String?
     package var reference: String?
+    /// Reviewers' 1–5 ratings of each side's aspects (aspect → rating), when the pair comes from
+    /// `prefab review --export` and they rated any; evaluation reads only which side is chosen.
+    package var ratings: Ratings?
 
-    package init(id: String, prompt: String, chosen: String, rejected: String, kind: String? = nil, note: String? = nil, reference: String? = nil) {
+    package struct Ratings: Codable, Hashable, Sendable {
+        package var chosen: [String: Double]
+        package var rejected: [String: Double]
+
+        package init(chosen: [String: Double], rejected: [String: Double]) {
+            self.chosen = chosen
+            self.rejected = rejected
+        }
+    }
+
+    package init(
+        id: String, prompt: String, chosen: String, rejected: String, kind: String? = nil, note: String? = nil, reference: String? = nil,
+        ratings: Ratings? = nil
+    ) {
         self.id = id
         self.prompt = prompt
         self.chosen = chosen
@@ -20,6 +36,7 @@ package struct GoldPair: Codable, Hashable, Sendable {
         self.kind = kind
         self.note = note
         self.reference = reference
+        self.ratings = ratings
     }
 
     /// Reads a JSON Lines file of gold pairs; a bad line is an error naming the file, the line
