@@ -8,8 +8,9 @@ address still verify at the server) and injects faults by count:
                  dropped connection mid-upload does (nothing reaches the server)
   --pass N       let the first N PUT requests through before resetting any (so an upload can
                  be stopped part way, with some objects stored and others not)
+  --log FILE     append "METHOD PATH" for every request forwarded (tests check what was sent)
 
-Usage: python s3_fault_proxy.py LISTEN_PORT UPSTREAM_URL [--slowdown N] [--reset N] [--pass N]
+Usage: python s3_fault_proxy.py LISTEN_PORT UPSTREAM_URL [--slowdown N] [--reset N] [--pass N] [--log FILE]
 Prints "ready" once listening. Stdlib only.
 """
 import argparse
@@ -30,6 +31,7 @@ parser.add_argument("upstream")
 parser.add_argument("--slowdown", type=int, default=0)
 parser.add_argument("--reset", type=int, default=0)
 parser.add_argument("--pass", dest="passing", type=int, default=0)
+parser.add_argument("--log")
 args = parser.parse_args()
 upstream = urllib.parse.urlparse(args.upstream)
 lock = threading.Lock()
@@ -70,6 +72,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.connection.close()
             self.close_connection = True
             return
+        if args.log:
+            with lock, open(args.log, "a") as log:
+                log.write(f"{self.command} {self.path}\n")
         connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=120)
         headers = {k: v for k, v in self.headers.items()}
         connection.request(self.command, self.path, body=body if self.command not in ("GET", "HEAD", "DELETE") or body else None, headers=headers)

@@ -153,14 +153,15 @@ public final class S3FaultProxy: Sendable {
     public let endpoint: String
     private let process: Process
 
-    public init(upstream: MotoS3Server, slowdown: Int = 0, reset: Int = 0, passing: Int = 0) throws {
+    /// `log`: a file the proxy appends "METHOD PATH" to for every request it forwards.
+    public init(upstream: MotoS3Server, slowdown: Int = 0, reset: Int = 0, passing: Int = 0, log: String? = nil) throws {
         let port = try Self.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: upstream.python)
         process.arguments = [
             BuiltProduct.repositoryRoot + "/scripts/s3_fault_proxy.py", String(port), upstream.endpoint,
             "--slowdown", String(slowdown), "--reset", String(reset), "--pass", String(passing),
-        ]
+        ] + (log.map { ["--log", $0] } ?? [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
