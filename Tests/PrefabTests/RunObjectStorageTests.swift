@@ -153,7 +153,7 @@ struct RunObjectStorageTests {
             #expect(result.status == 0, "\(result.stderr)")
             let held = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").compactMap { Int($0) }
             #expect(held.count >= 12, "the scratch directory is looked at after every prompt")
-            #expect(held.allSatisfy { $0 <= 7 }, "the scratch directory held \(held.max() ?? 0) closed shards")
+            #expect(held.allSatisfy { $0 <= 7 }, "the scratch directory held \(held.max() ?? 0) closed shards: \(held)")
             let remote = try await remoteShards(bucket)
             #expect(remote.count > 7, "the dataset must outgrow the limit for the test to mean anything (\(remote.count) shards)")
             // Local disk keeps the index files and the shards closed at the end, not the dataset.

@@ -462,7 +462,7 @@ public struct RunPipeline: Sendable {
         func admit() async throws(RunError) {
             guard let streamer else { return }
             do {
-                try await streamer.admit()
+                try await streamer.admit(open: outputs.openShards)
             } catch {
                 throw .output(path: outputs.staging, reason: "uploading shards: \(error)")
             }

@@ -25,6 +25,11 @@ package actor ShardStreamer {
 
     private var earlier: [String: UploadRecord]?
     private var known: Set<String> = []
+    /// Every shard a writer has named (see `admit(open:)`), those not uploaded yet in order,
+    /// and the ones open now.
+    private var named: Set<String> = []
+    private var namedOrder: [String] = []
+    private var openNow: Set<String> = []
     private var queue: [String] = []
     private var inFlight = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
@@ -51,14 +56,47 @@ package actor ShardStreamer {
     /// Finds newly closed shards, starts their uploads, then waits until local disk holds few
     /// enough that the next write (which can close `slack` more) stays within `scratchLimit`.
     /// Throws the first upload failure.
-    package func admit() async throws {
+    ///
+    /// `open`: the shards the writers are filling now (relative to `root`), when the caller
+    /// knows them. A writer that closes a shard may still be finishing it in the background
+    /// (MDS compresses on other threads), so the file can appear after this look; counting
+    /// every shard a writer has moved past instead of the files present keeps the count exact.
+    package func admit(open: [String]? = nil) async throws {
+        if let open {
+            for shard in open where !named.contains(shard) {
+                named.insert(shard)
+                namedOrder.append(shard)
+            }
+            openNow = Set(open)
+        }
         try scan()
         let room = max(0, scratchLimit - slack)
-        while held > room {
+        var waitedForFiles = 0
+        while pending > room {
             if let failure { throw failure }
-            await nextCompletion()
+            if inFlight == 0, queue.isEmpty {
+                // Closed, but its file is not there yet (a writer still finishing it). A name
+                // that never turns into a file must not stop the run: after a minute it no
+                // longer counts.
+                waitedForFiles += 1
+                if waitedForFiles > 12_000 {
+                    namedOrder.removeAll { !openNow.contains($0) }
+                    break
+                }
+                try? await Task.sleep(for: .milliseconds(5))
+                try scan()
+            } else {
+                await nextCompletion()
+            }
         }
         if let failure { throw failure }
+    }
+
+    /// Closed shards not yet uploaded: those the writers moved past (when told), else the
+    /// files found.
+    private var pending: Int {
+        guard !named.isEmpty else { return held }
+        return max(held, namedOrder.filter { !openNow.contains($0) }.count)
     }
 
     /// Uploads every closed shard found now and waits for all of them.
@@ -116,6 +154,7 @@ package actor ShardStreamer {
             let (record, sent) = try await publisher.uploadOne(path, relative: relative, earlier: earlier?[key])
             if sent { outcome.uploaded.append(record) } else { outcome.skipped.append(record) }
             try? FileManager.default.removeItem(atPath: path)
+            namedOrder.removeAll { $0 == relative }
         } catch {
             if failure == nil { failure = error }
         }
