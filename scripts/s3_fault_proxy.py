@@ -18,9 +18,10 @@ address still verify at the server) and injects faults by count:
                  time in the Date header (moto itself does not check request times)
   --always-skewed
                  refuse every request as skewed (a clock that cannot be corrected)
+  --log FILE     append "METHOD PATH" for every request forwarded (tests check what was sent)
 
 Usage: python s3_fault_proxy.py LISTEN_PORT UPSTREAM_URL [--slowdown N] [--reset N] [--pass N]
-           [--region NAME [--region-error 301|400]] [--skew SECONDS [--always-skewed]]
+           [--region NAME [--region-error 301|400]] [--skew SECONDS [--always-skewed]] [--log FILE]
 Prints "ready" once listening. Stdlib only.
 """
 import argparse
@@ -47,6 +48,7 @@ parser.add_argument("--region")
 parser.add_argument("--region-error", type=int, choices=(301, 400), default=301)
 parser.add_argument("--skew", type=float, default=0)
 parser.add_argument("--always-skewed", action="store_true")
+parser.add_argument("--log")
 args = parser.parse_args()
 upstream = urllib.parse.urlparse(args.upstream)
 lock = threading.Lock()
@@ -140,6 +142,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.connection.close()
             self.close_connection = True
             return
+        if args.log:
+            with lock, open(args.log, "a") as log:
+                log.write(f"{self.command} {self.path}\n")
         connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=120)
         headers = {k: v for k, v in self.headers.items()}
         connection.request(self.command, self.path, body=body if self.command not in ("GET", "HEAD", "DELETE") or body else None, headers=headers)

@@ -38,6 +38,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Skip report.json and report.html.")
     var noReport = false
 
+    @Option(help: ArgumentHelp("With an s3:// output: closed shards kept on local disk at once while they upload (default 8; below 7 each closed shard is uploaded before the next prompt is written).", valueName: "N"))
+    var scratchLimit: Int?
+
     @Option(help: ArgumentHelp("Run one partition: the prompts whose hashed prompt_id falls in part I of N (I from 0). Default: from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or PREFAB_PARTITION.", valueName: "I/N"))
     var partition: String?
 
@@ -90,6 +93,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         pipeline.fresh = fresh
         pipeline.forceOutput = force
+        if let scratchLimit, scratchLimit < 1 {
+            printError("prefab run: --scratch-limit must be at least 1 (closed shards kept on local disk at once)")
+            throw ExitCode(1)
+        }
+        pipeline.scratchLimit = scratchLimit
         pipeline.useCache = !noCache
         pipeline.writeReport = !noReport
         let monitor = pipeline.monitor

@@ -155,9 +155,10 @@ public final class S3FaultProxy: Sendable {
     public let endpoint: String
     private let process: Process
 
+    /// `log`: a file the proxy appends "METHOD PATH" to for every request it forwards.
     public init(
         upstream: MotoS3Server, slowdown: Int = 0, reset: Int = 0, passing: Int = 0,
-        region: String? = nil, regionError: Int = 301, skew: Int = 0, alwaysSkewed: Bool = false
+        region: String? = nil, regionError: Int = 301, skew: Int = 0, alwaysSkewed: Bool = false, log: String? = nil
     ) throws {
         let port = try Self.freePort()
         let process = Process()
@@ -169,6 +170,7 @@ public final class S3FaultProxy: Sendable {
         if let region { arguments += ["--region", region, "--region-error", String(regionError)] }
         if skew != 0 { arguments += ["--skew", String(skew)] }
         if alwaysSkewed { arguments.append("--always-skewed") }
+        if let log { arguments += ["--log", log] }
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

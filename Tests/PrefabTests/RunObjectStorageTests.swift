@@ -22,10 +22,10 @@ struct RunObjectStorageTests {
     }
 
     /// A run directory whose prompts are in `bucket` and whose output is `s3://bucket/run`.
-    private func makeRun(_ server: SimulatorServer, bucket: String, prompts: Int = 12) async throws -> (directory: String, config: String) {
+    private func makeRun(_ server: SimulatorServer, bucket: String, prompts: Int = 12, extra: String = "") async throws -> (directory: String, config: String) {
         let s3 = client()
         try await s3.createBucket(bucket)
-        let run = try RunFixtures.makeRun(server, prompts: prompts, window: 4, output: "s3://\(bucket)/run")
+        let run = try RunFixtures.makeRun(server, prompts: prompts, extra: extra, window: 4, output: "s3://\(bucket)/run")
         try await s3.putObject(bucket: bucket, key: "input/prompts.jsonl", body: try Data(contentsOf: URL(fileURLWithPath: run.directory + "/prompts.jsonl")))
         let text = try String(contentsOfFile: run.config, encoding: .utf8)
             .replacingOccurrences(of: "prompts: {path: prompts.jsonl}", with: "prompts: {path: s3://\(bucket)/input/prompts.jsonl}")
@@ -34,8 +34,8 @@ struct RunObjectStorageTests {
     }
 
     /// What the local reference run writes: the same config and cache, `output: reference`.
-    private func reference(_ server: SimulatorServer, _ run: (directory: String, config: String)) throws -> [String: Data] {
-        try RunFixtures.yaml(server, window: 4, output: "reference")
+    private func reference(_ server: SimulatorServer, _ run: (directory: String, config: String), extra: String = "") throws -> [String: Data] {
+        try RunFixtures.yaml(server, window: 4, output: "reference", extra: extra)
             .write(toFile: run.directory + "/reference.yaml", atomically: true, encoding: .utf8)
         let result = try JudgingFixtures.run(["run", run.directory + "/reference.yaml", "--quiet", "--no-report"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -67,13 +67,21 @@ struct RunObjectStorageTests {
         }
     }
 
-    @Test func aKilledUploadResumesWithoutReuploadingFinishedObjectsAndLeavesNoOpenUpload() async throws {
+    /// Small shards (4 KiB), so a 12-prompt run closes many while it samples.
+    private static let smallShards = "shard_size: 4096"
+
+    /// Shard files (by name) under `run/` in `bucket`.
+    private func remoteShards(_ bucket: String) async throws -> [String] {
+        try await client().listObjects(bucket: bucket, prefix: "run/").map(\.key).filter { S3Publisher.isShard($0) }
+    }
+
+    @Test func aKilledRunResumesAtTheNextShardWithoutReuploadingFinishedShardsAndLeavesNoOpenUpload() async throws {
         try await JudgingFixtures.withSimulator { server in
             let bucket = MotoS3Server.bucketName("killed")
-            let run = try await makeRun(server, bucket: bucket)
-            // Through the proxy the marker and two objects go up; every later PUT is reset and
-            // retried, so the first session hangs in the middle of publishing, with every file
-            // sent as a multipart upload (threshold 1 byte): one is left open when it is killed.
+            let run = try await makeRun(server, bucket: bucket, extra: Self.smallShards)
+            // Through the proxy the marker and two shards go up while the run samples; every
+            // later PUT is reset and retried, so the first session hangs with a shard upload
+            // open (every file is a multipart upload: threshold 1 byte) and is killed there.
             let proxy = try S3FaultProxy(upstream: moto, reset: 1_000_000, passing: 3)
             defer { proxy.stop() }
             var environment = moto.environment
@@ -88,36 +96,76 @@ struct RunObjectStorageTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let ledger = try RunFixtures.pipeline(run.config).setup.journalPath + ".uploads.jsonl"
+            let journal = try RunFixtures.pipeline(run.config).setup.journalPath
             let deadline = Date().addingTimeInterval(120)
-            func events(_ kind: String) -> [String] {
-                let text = (try? String(contentsOfFile: ledger, encoding: .utf8)) ?? ""
-                return text.split(separator: "\n").filter { $0.contains("\"\(kind)\"") }.map(String.init)
-            }
-            while process.isRunning, Date() < deadline, events("started").count < 4 {
+            while process.isRunning, Date() < deadline {
+                let uploads = RunJournal.uploads(path: journal)
+                if uploads.finished.count >= 2, !uploads.open.isEmpty { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            #expect(process.isRunning, "the first session should hang publishing")
+            #expect(process.isRunning, "the first session should hang uploading a shard")
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let finishedBefore = events("finished")
-            #expect(finishedBefore.count >= 1)
+            let before = RunJournal.uploads(path: journal)
+            #expect(before.finished.count >= 2)
+            #expect(before.finished.allSatisfy { S3Publisher.isShard($0.key) }, "only shards go up while the run samples")
+            #expect(try await client().listObjects(bucket: bucket, prefix: "run/").allSatisfy { !$0.key.hasSuffix("index.json") && !$0.key.hasSuffix("manifest.json") },
+                    "no index file before every shard is up")
             #expect(try await client().listMultipartUploads(bucket: bucket, prefix: "run/").count >= 1, "the killed session left an upload open")
-            // One created at S3 that the ledger never recorded (a kill between the two) is found too.
+            // One created at S3 that the journal never recorded (a kill between the two) is found too.
             _ = try await client().createMultipartUpload(bucket: bucket, key: "run/samples/unrecorded.jsonl.zst")
 
-            let resumed = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: moto.environment)
+            // The resumed session goes through a proxy that only logs what is sent.
+            let log = run.directory + "/requests.log"
+            let watcher = try S3FaultProxy(upstream: moto, log: log)
+            defer { watcher.stop() }
+            var resumedEnvironment = moto.environment
+            resumedEnvironment["AWS_ENDPOINT_URL"] = watcher.endpoint
+            let resumed = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: resumedEnvironment)
             #expect(resumed.status == 0, "\(resumed.stderr)")
-            // Objects finished before the kill were verified, not sent again.
-            let finishedKeys = events("finished").compactMap { line -> String? in
-                (try? JSONObject(parsing: line))?["finished"]?["_0"]?["key"]?.stringValue
+            let requests = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+            for record in before.finished {
+                let path = "/\(bucket)/\(record.key)"
+                let sent = requests.filter { line in
+                    (line.hasPrefix("PUT ") || line.hasPrefix("POST ")) && line.split(separator: " ")[1].split(separator: "?")[0] == path
+                }
+                #expect(sent.isEmpty, "\(record.key) was finished before the kill and uploaded again")
+                #expect(requests.contains("HEAD \(path)"), "\(record.key) was not verified with HEAD")
             }
-            #expect(Set(finishedKeys).count == finishedKeys.count, "an object finished before the kill was uploaded again")
             #expect(try await client().listMultipartUploads(bucket: bucket, prefix: "").isEmpty)
+            #expect(RunJournal.uploads(path: journal).open.isEmpty)
             let uploaded = try await published(bucket, into: run.directory + "/downloaded")
-            let local = try reference(server, run)
+            let local = try reference(server, run, extra: Self.smallShards)
             #expect(uploaded.keys.sorted() == local.keys.sorted())
             for (path, bytes) in local { #expect(uploaded[path] == bytes, "\(path) differs") }
+        }
+    }
+
+    @Test func aStreamedRunNeverHoldsMoreThanTheScratchLimitOfShardsOnLocalDisk() async throws {
+        try await JudgingFixtures.withSimulator { server in
+            let bucket = MotoS3Server.bucketName("scratch")
+            let run = try await makeRun(server, bucket: bucket, extra: Self.smallShards)
+            let trace = run.directory + "/scratch.trace"
+            var environment = moto.environment
+            environment["PREFAB_SCRATCH_TRACE"] = trace
+            // With the report: it reads the uploaded shards back one at a time.
+            let result = try JudgingFixtures.run(["run", run.config, "--quiet", "--scratch-limit", "7"], environment: environment)
+            #expect(result.status == 0, "\(result.stderr)")
+            let held = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").compactMap { Int($0) }
+            #expect(held.count >= 12, "the scratch directory is looked at after every prompt")
+            #expect(held.allSatisfy { $0 <= 7 }, "the scratch directory held \(held.max() ?? 0) closed shards: \(held)")
+            let remote = try await remoteShards(bucket)
+            #expect(remote.count > 7, "the dataset must outgrow the limit for the test to mean anything (\(remote.count) shards)")
+            // Local disk keeps the index files and the shards closed at the end, not the dataset.
+            let output = try RunFixtures.pipeline(run.config).setup.outputDirectory
+            let local = FileManager.default.enumerator(atPath: output)?.allObjects.compactMap { $0 as? String }.filter { S3Publisher.isShard($0) } ?? []
+            #expect(local.count < remote.count)
+            let keys = try await client().listObjects(bucket: bucket, prefix: "run/").map(\.key)
+            #expect(keys.contains("run/report.json") && keys.contains("run/report.html"))
+            let uploaded = try await published(bucket, into: run.directory + "/downloaded")
+            let reference = try reference(server, run, extra: Self.smallShards)
+            #expect(uploaded.keys.sorted() == reference.keys.sorted())
+            for (path, bytes) in reference { #expect(uploaded[path] == bytes, "\(path) differs") }
         }
     }
 

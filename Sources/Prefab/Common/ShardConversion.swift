@@ -6,7 +6,8 @@ import PrefabShards
 /// knows it; a JSONL file's is unknown until read, and the display then shows done and rate).
 package enum ShardConversion {
     package static func convert(
-        input: String, output: String, options: ShardWriterOptions, monitor: RunMonitor
+        input: String, output: String, options: ShardWriterOptions, monitor: RunMonitor,
+        afterRecord: (Int) -> Void = { _ in }
     ) throws(ShardError) -> ShardManifest {
         let total = (try? ShardDataset.open(input))?.knownRecordCount
         monitor.update {
@@ -15,6 +16,7 @@ package enum ShardConversion {
         }
         let manifest = try ShardConverter.convert(input: input, output: output, options: options) { written in
             monitor.update { $0.done = written }
+            afterRecord(written)
         }
         monitor.update { $0.phase = "done" }
         return manifest

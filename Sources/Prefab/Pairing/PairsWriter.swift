@@ -67,6 +67,11 @@ package final class PairsWriter {
         return shards
     }
 
+    /// The shard files (full paths) each split's writers are filling now.
+    package var currentShards: [String] {
+        writers.keys.sorted { $0.rawValue < $1.rawValue }.flatMap { writers[$0]!.currentShards }
+    }
+
     /// Finishes the shards and writes `pairs-summary.json` beside the splits.
     @discardableResult
     package func finish(directory: String) throws(PairStageError) -> PairingSummary {

@@ -80,10 +80,13 @@ package struct RunReport: Codable, Sendable {
     /// fail the report: its row says "not measured" and a note says why. Calls the metrics make
     /// through `diversity.ledger` are added to `tokens` (stage `diversity`) and, when `endpoints`
     /// is given, to their endpoint's row.
+    ///
+    /// `streamed`: the run's shards went to object storage as they closed and were deleted
+    /// locally; those not on local disk are fetched one at a time.
     package static func build(
-        runDirectory: String, endpoints: [RunReportEndpointUsage] = [], diversity: RunDiversityOptions
+        runDirectory: String, endpoints: [RunReportEndpointUsage] = [], diversity: RunDiversityOptions, streamed: StreamedStageReader? = nil
     ) async throws(RunReportError) -> RunReport {
-        try await RunReportBuilder(directory: runDirectory).build(endpoints: endpoints, diversity: diversity)
+        try await RunReportBuilder(directory: runDirectory, streamed: streamed).build(endpoints: endpoints, diversity: diversity)
     }
 
     /// Writes `report.json` and `report.html` into `directory`, each under a temporary name,

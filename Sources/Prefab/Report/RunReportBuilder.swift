@@ -5,6 +5,8 @@ import PrefabShards
 /// time; only the figures (and the texts the diversity metrics need) are kept.
 struct RunReportBuilder {
     let directory: String
+    /// A run streaming to object storage keeps few shards locally: the others are fetched.
+    var streamed: StreamedStageReader?
 
     private var samplesPath: String { (directory as NSString).appendingPathComponent("samples") }
     private var ratedPath: String { (directory as NSString).appendingPathComponent("rated") }
@@ -33,7 +35,7 @@ struct RunReportBuilder {
         var prompts = RunReportTextSample(capacity: Self.diversityTexts, label: "prompts")
         if exists(samplesPath) {
             report.stages.append("samples")
-            try readSamples(into: &report, responses: &responses, prompts: &prompts)
+            try await readSamples(into: &report, responses: &responses, prompts: &prompts)
         } else {
             report.notes.append("no samples/ directory: sampling counts and failures not shown")
         }
@@ -42,7 +44,7 @@ struct RunReportBuilder {
         if exists(runFailures) { try readRunFailures(runFailures, into: &report) }
         if exists(ratedPath) {
             report.stages.append("rated")
-            try readRated(into: &report, responses: &responses, prompts: &prompts, takeTexts: !exists(samplesPath))
+            try await readRated(into: &report, responses: &responses, prompts: &prompts, takeTexts: !exists(samplesPath))
         } else {
             report.notes.append("no rated/ directory: scores, agreement and bias not shown")
         }
@@ -50,7 +52,7 @@ struct RunReportBuilder {
         var absent: [DiversityField: String] = [:]
         if exists(pairsPath) {
             report.stages.append("pairs")
-            try readPairs(into: &report, chosen: &chosen, chosenAbsent: &absent[.chosen], keepChosen: diversity.fields.contains(.chosen))
+            try await readPairs(into: &report, chosen: &chosen, chosenAbsent: &absent[.chosen], keepChosen: diversity.fields.contains(.chosen))
         } else {
             report.notes.append("no pairs/ directory: pair counts and margins not shown")
             absent[.chosen] = "no pairs/ directory"
@@ -100,10 +102,10 @@ struct RunReportBuilder {
 
     // MARK: samples
 
-    private func readSamples(into report: inout RunReport, responses: inout RunReportTextSample, prompts: inout RunReportTextSample) throws(RunReportError) {
+    private func readSamples(into report: inout RunReport, responses: inout RunReportTextSample, prompts: inout RunReportTextSample) async throws(RunReportError) {
         var counts = (prompts: 0, completions: 0, failures: 0, empty: 0, truncated: 0)
         var usage: [String: (calls: Int, prompt: Int, completion: Int, latency: Double)] = [:]
-        try forEach(SampleRecord.self, in: samplesPath) { record in
+        try await forEach(SampleRecord.self, in: samplesPath) { record in
             counts.prompts += 1
             prompts.add(record.instruction)
             for completion in record.completions {
@@ -139,7 +141,7 @@ struct RunReportBuilder {
 
     private func readRated(
         into report: inout RunReport, responses: inout RunReportTextSample, prompts: inout RunReportTextSample, takeTexts: Bool
-    ) throws(RunReportError) {
+    ) async throws(RunReportError) {
         var values: [String: [String: [Double: Int]]] = [:]  // aspect → model → score → completions
         var scored: [String: Int] = [:]  // aspect → completions with a score
         var aspects = Set<String>()
@@ -152,7 +154,7 @@ struct RunReportBuilder {
         }
         // One pass, keeping only the scores (not the records), so memory grows by a few numbers
         // per completion.
-        try forEach(RatedRecord.self, in: ratedPath) { record in
+        try await forEach(RatedRecord.self, in: ratedPath) { record in
             ratedPrompts += 1
             if report.ensemble == nil { report.ensemble = record.ensemble }
             if takeTexts { prompts.add(record.instruction) }
@@ -234,7 +236,7 @@ struct RunReportBuilder {
     ///   - chosenAbsent: why there are none, when a row has no chosen answer.
     private func readPairs(
         into report: inout RunReport, chosen: inout RunReportTextSample, chosenAbsent: inout String?, keepChosen: Bool
-    ) throws(RunReportError) {
+    ) async throws(RunReportError) {
         let summaryPath = (pairsPath as NSString).appendingPathComponent(PairStage.summaryName)
         var summary: PairingSummary?
         if FileManager.default.fileExists(atPath: summaryPath) {
@@ -255,7 +257,8 @@ struct RunReportBuilder {
             guard FileManager.default.fileExists(atPath: path) else { continue }
             var index = 0
             do {
-                let cursor = try Shards.open(path).cursor()
+                try await forEachDataset(path) { dataset in
+                let cursor = try dataset.cursor()
                 while let row = try cursor.next() {
                     index += 1
                     rows += 1
@@ -277,6 +280,7 @@ struct RunReportBuilder {
                     } else if let chosen = row["score_chosen"]?.doubleValue, let rejected = row["score_rejected"]?.doubleValue {
                         margins.append(chosen - rejected)
                     }
+                }
                 }
             } catch {
                 throw .unreadable(path: path, record: index + 1, reason: "\(error)")
@@ -343,10 +347,33 @@ struct RunReportBuilder {
 
     private func forEach<T: Decodable>(
         _ type: T.Type, in path: String, _ body: (T) throws(RunReportError) -> Void
-    ) throws(RunReportError) {
-        try StageRecords.forEach(type, in: path, unreadable: { RunReportError.unreadable(path: $0, record: $1, reason: $2) }) {
-            (_, value: T) throws(RunReportError) in try body(value)
+    ) async throws(RunReportError) {
+        guard let streamed else {
+            try StageRecords.forEach(type, in: path, unreadable: { RunReportError.unreadable(path: $0, record: $1, reason: $2) }) {
+                (_, value: T) throws(RunReportError) in try body(value)
+            }
+            return
         }
+        do {
+            try await streamed.forEachShard(of: path) { file in
+                try StageRecords.forEach(type, in: file, unreadable: { RunReportError.unreadable(path: $0, record: $1, reason: $2) }) {
+                    (_, value: T) throws(RunReportError) in try body(value)
+                }
+            }
+        } catch let error as RunReportError {
+            throw error
+        } catch {
+            throw .unreadable(path: path, record: nil, reason: "\(error)")
+        }
+    }
+
+    /// The dataset at `path` as one, or (streamed) shard by shard.
+    private func forEachDataset(_ path: String, _ body: (ShardDataset) throws -> Void) async throws {
+        guard let streamed else {
+            try body(try Shards.open(path))
+            return
+        }
+        try await streamed.forEachShard(of: path) { file in try body(try Shards.open(file)) }
     }
 
     static func mean(_ values: [Double]) -> Double? {

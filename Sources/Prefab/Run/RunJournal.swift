@@ -98,6 +98,7 @@ package final class RunJournal: Sendable {
                 try db.execute(sql: "ALTER TABLE prompts ADD COLUMN shards TEXT")
             }
             Self.registerBatchMigration(&migrator)
+            Self.registerUploadMigration(&migrator)
             try migrator.migrate(queue)
             let started = Date().timeIntervalSince1970
             let partsJSON = String(decoding: (try? StageShards.encoder().encode(parts)) ?? Data(), as: UTF8.self)

@@ -80,10 +80,18 @@ final class RunOutputs {
             try rated.write(jsonLine: ratedLine)
         }
         let pairShards = try pairs.add(record)
+        return relative(samples.currentShards + rated.currentShards + pairShards)
+    }
+
+    /// The shard files every writer is filling now, relative to the staging directory: any
+    /// other shard file a writer named is closed (`ShardStreamer` counts those).
+    var openShards: [String] {
+        relative(samples.currentShards + rated.currentShards + pairs.currentShards)
+    }
+
+    private func relative(_ paths: [String]) -> [String] {
         let prefix = staging + "/"
-        return (samples.currentShards + rated.currentShards + pairShards).map { path in
-            path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-        }
+        return paths.map { path in path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path }
     }
 
     /// Finishes every writer and the stage reports, then swaps the stage directories into place.

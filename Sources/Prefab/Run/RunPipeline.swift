@@ -1,5 +1,6 @@
 import Foundation
 import PrefabShards
+import PrefabStorage
 
 /// `prefab run`: sample → judge → pair for every prompt of a run config, streaming, resumable.
 ///
@@ -27,6 +28,9 @@ public struct RunPipeline: Sendable {
     public var writeReport = true
     /// Write into an `s3://` output that holds objects of another dataset (`--force`).
     public var forceOutput = false
+    /// With an `s3://` output: closed shards held on local disk at once (`--scratch-limit`);
+    /// nil: `RunPublication.defaultScratchLimit`.
+    package var scratchLimit: Int?
     public var environment: [String: String] = ProcessInfo.processInfo.environment
     public var engine: HTTPEngine = .shared
     public let control: RunControl
@@ -81,7 +85,7 @@ public struct RunPipeline: Sendable {
         monitor.update { $0.total = total }
 
         // An s3:// output is claimed before the journal opens or a model is called.
-        let publication = try setup.outputLocation.map { _ throws(RunError) in try RunPublication(setup: setup, fresh: fresh) }
+        let publication = try setup.outputLocation.map { _ throws(RunError) in try RunPublication(setup: setup) }
         try await publication?.claim(force: forceOutput)
         let journal = try RunJournal(path: setup.journalPath, identity: setup.identity, parts: setup.identityParts, fresh: fresh)
         // Once this process holds the partition's journal (a second process would be refused
@@ -94,11 +98,13 @@ public struct RunPipeline: Sendable {
             throw .cache(error)
         }
         do {
-            var summary = try await run(journal: journal, cache: cache, total: total, hygiene: hygiene)
+            var summary = try await run(journal: journal, cache: cache, total: total, hygiene: hygiene, publication: publication)
             try? await cache?.close()
             if let publication {
+                // The shards closed before the end are up already: the last ones, then the
+                // index files.
                 monitor.update { $0.phase = "publishing to \(publication.location)" }
-                _ = try await publication.publish(directory: setup.outputDirectory)
+                _ = try await publication.publish(directory: setup.outputDirectory, journal: journal)
                 summary.output = publication.location
             }
             return summary
@@ -108,7 +114,9 @@ public struct RunPipeline: Sendable {
         }
     }
 
-    private func run(journal: RunJournal, cache: ResponseCache?, total: Int, hygiene: HygieneReport?) async throws(RunError) -> RunSummary {
+    private func run(
+        journal: RunJournal, cache: ResponseCache?, total: Int, hygiene: HygieneReport?, publication: RunPublication?
+    ) async throws(RunError) -> RunSummary {
         let ledger = UsageLedger(budget: Self.remaining(setup.processBudget, after: journal.earlierUsage))
         let endpoints = setup.configuration.sampling.endpoints
         let endpointSet: EndpointSet
@@ -155,12 +163,27 @@ public struct RunPipeline: Sendable {
         let outputs = try RunOutputs(
             output: setup.outputDirectory, pairing: setup.pairing, configHash: String(setup.identity.prefix(16)),
             shardSizeLimit: setup.configuration.shardSize, partition: setup.partition, runFiles: setup.runFilesDirectory)
-        var state = SessionState(journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger, metrics: metrics)
+        // An s3:// output: shards go up as they close and leave local disk (the report fetches
+        // them back one at a time). A partition's files are laid out in their part's
+        // subdirectories only when it ends, so it is published then.
+        var streamer: ShardStreamer?
+        if let publication, setup.partition == nil {
+            do {
+                streamer = try await publication.streamer(
+                    journal: journal, staging: outputs.staging, scratchLimit: scratchLimit, observe: Self.scratchObserver(environment))
+            } catch {
+                outputs.abandon()
+                throw error
+            }
+        }
+        var state = SessionState(
+            journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger, metrics: metrics, streamer: streamer)
         monitor.update { $0.phase = "running" }
         do {
             try await stream(
                 into: &state, sampler: sampler, ensemble: ensemble, halt: halt, removed: removed)
             try await state.commit(force: true, seconds: monitor.elapsed)
+            try await state.drain()
         } catch {
             outputs.abandon()
             throw error
@@ -214,7 +237,9 @@ public struct RunPipeline: Sendable {
                 throw .endpoint("diversity: \(error)")
             }
             do {
-                let built = try await RunReport.build(runDirectory: setup.outputDirectory, endpoints: usage, diversity: diversity)
+                let built = try await RunReport.build(
+                    runDirectory: setup.outputDirectory, endpoints: usage, diversity: diversity,
+                    streamed: streamer == nil ? nil : publication?.stageReader(root: setup.outputDirectory))
                 summary.report = try built.write(to: setup.outputDirectory).html
                 report = built
             } catch {
@@ -315,6 +340,7 @@ public struct RunPipeline: Sendable {
             },
             emit: { ordinal, result throws(RunError) in
                 try state.write(ordinal: ordinal, promptID: result.0, outcome: result.1)
+                try await state.admit()
             },
             settle: { () throws(RunError) in try await state.commit(force: false, seconds: monitor.elapsed) },
             running: { running in monitor.update { $0.inFlight = running } })
@@ -369,6 +395,7 @@ public struct RunPipeline: Sendable {
         let cache: ResponseCache?
         let ledger: UsageLedger
         let metrics: RunMetrics?
+        let streamer: ShardStreamer?
         var summary = RunSummary(output: "")
         var reliability = ReliabilityAccumulator()
         var judgeFailures: [JudgeStageSummary.Failure] = []
@@ -435,6 +462,27 @@ public struct RunPipeline: Sendable {
             }
         }
 
+        /// With an `s3://` output: hands newly closed shards to the uploads and waits while local
+        /// disk holds too many.
+        func admit() async throws(RunError) {
+            guard let streamer else { return }
+            do {
+                try await streamer.admit(open: outputs.openShards)
+            } catch {
+                throw .output(path: outputs.staging, reason: "uploading shards: \(error)")
+            }
+        }
+
+        /// With an `s3://` output: uploads every shard closed so far, before the last ones close.
+        func drain() async throws(RunError) {
+            guard let streamer else { return }
+            do {
+                try await streamer.drain()
+            } catch {
+                throw .output(path: outputs.staging, reason: "uploading shards: \(error)")
+            }
+        }
+
         /// Commits what finished since the last commit, once enough has gathered or enough time
         /// has passed (`force`: now). The cache is flushed first, so a journaled prompt's answers
         /// are never lost from the cache either.
@@ -452,6 +500,21 @@ public struct RunPipeline: Sendable {
             lastCommit = ContinuousClock.now
             commits += 1
             if commits % 64 == 0 { ProcessMemory.releaseFree() }
+        }
+    }
+
+    /// `PREFAB_SCRATCH_TRACE=FILE` appends the closed shards found on local disk after each
+    /// prompt, one count a line (tests observe the scratch limit through it).
+    static func scratchObserver(_ environment: [String: String]) -> @Sendable (Int) -> Void {
+        guard let path = environment["PREFAB_SCRATCH_TRACE"] else { return { _ in } }
+        return { count in
+            guard let handle = FileHandle(forWritingAtPath: path) ?? {
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+                return FileHandle(forWritingAtPath: path)
+            }() else { return }
+            defer { try? handle.close() }
+            _ = try? handle.seekToEnd()
+            try? handle.write(contentsOf: Data("\(count)\n".utf8))
         }
     }
 

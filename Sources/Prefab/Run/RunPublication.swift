@@ -5,22 +5,27 @@ import PrefabStorage
 ///
 /// Before the first call to a model the prefix is claimed (refused when it holds another
 /// dataset, unless `--force`), so wrong credentials or a wrong prefix stop the run with nothing
-/// paid and nothing journaled. When the session ends the local dataset is published: shards
-/// first, index files last (`S3Publisher`), each finished object recorded with its ETag and
-/// size in an upload ledger beside the run journal, so a killed publish resumes by verifying
-/// (HEAD) what is there and uploading only the rest, and aborts the multipart uploads it left.
+/// paid and nothing journaled. Once the journal is open, the session's shards are uploaded as
+/// they close (`ShardStreamer`, at most `scratchLimit` closed shards on local disk), each
+/// finished object recorded with its ETag and size in the run journal (`JournalUploadLedger`);
+/// when the session ends the last shards and then the index files go up (`S3Publisher`), so a
+/// reader never sees an index naming a missing shard. A killed session's successor aborts the
+/// multipart uploads it left open, verifies (HEAD) what the journal lists, and uploads the rest.
 struct RunPublication {
-    let location: String
-    let publisher: S3Publisher
+    /// Closed shards held on local disk at once when `--scratch-limit` is not given.
+    static let defaultScratchLimit = 8
 
-    init(setup: RunSetup, fresh: Bool) throws(RunError) {
+    let location: String
+    let client: S3Client
+    let destination: S3Location
+    let identity: String
+
+    init(setup: RunSetup) throws(RunError) {
         location = setup.outputLocation ?? ""
-        let ledgerPath = setup.journalPath + ".uploads.jsonl"
-        if fresh { try? FileManager.default.removeItem(atPath: ledgerPath) }
+        identity = setup.identity
         do {
-            let destination = try S3Location(parsing: location)
-            let client = try S3Client.fromEnvironment { setup.configuration.storage?.apply(to: &$0) }
-            publisher = S3Publisher(client: client, destination: destination, identity: setup.identity, ledger: try FileUploadLedger(path: ledgerPath))
+            destination = try S3Location(parsing: location)
+            client = try S3Client.fromEnvironment { setup.configuration.storage?.apply(to: &$0) }
         } catch {
             throw .output(path: location, reason: error.description)
         }
@@ -28,15 +33,39 @@ struct RunPublication {
 
     func claim(force: Bool) async throws(RunError) {
         do {
-            try await publisher.claim(force: force)
+            try await S3Publisher(client: client, destination: destination, identity: identity, ledger: MemoryUploadLedger()).claim(force: force)
         } catch {
             throw .output(path: location, reason: "\(error)")
         }
     }
 
-    func publish(directory: String) async throws(RunError) -> S3Publisher.Outcome {
+    /// The publisher recording into `journal`.
+    func publisher(journal: RunJournal) -> S3Publisher {
+        S3Publisher(client: client, destination: destination, identity: identity, ledger: journal.uploadLedger)
+    }
+
+    /// Aborts what a killed session left open, then returns the streamer for this session's
+    /// shards, written under `staging` (whose relative paths are the keys).
+    func streamer(journal: RunJournal, staging: String, scratchLimit: Int?, observe: @escaping @Sendable (Int) -> Void) async throws(RunError) -> ShardStreamer {
+        let publisher = publisher(journal: journal)
         do {
-            return try await publisher.publish(directory: directory)
+            _ = try await publisher.abortUnfinished()
+        } catch {
+            throw .output(path: location, reason: "aborting unfinished uploads: \(error)")
+        }
+        // One prompt's records can close a shard in each of six writers at once (samples,
+        // rated and one pairs split, each as JSONL.zst and MDS).
+        return ShardStreamer(publisher: publisher, root: staging, scratchLimit: scratchLimit ?? Self.defaultScratchLimit, slack: 6, observe: observe)
+    }
+
+    /// Reads the stages of the local directory `root` whose uploaded shards are gone.
+    func stageReader(root: String) -> StreamedStageReader {
+        StreamedStageReader(client: client, root: root, destination: destination)
+    }
+
+    func publish(directory: String, journal: RunJournal) async throws(RunError) -> S3Publisher.Outcome {
+        do {
+            return try await publisher(journal: journal).publish(directory: directory)
         } catch {
             throw .output(path: location, reason: "publishing the dataset: \(error)")
         }
