@@ -6,29 +6,26 @@ package enum RunBatches {
     /// Every batch of the run at `setup`, oldest first, read without taking the run's lock (a
     /// run in progress may be writing; what it committed is shown).
     package static func list(_ setup: RunSetup) throws(RunError) -> [JournaledBatch] {
-        guard FileManager.default.fileExists(atPath: setup.journalPath) else { return [] }
-        do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            let queue = try DatabaseQueue(path: setup.journalPath, configuration: configuration)
-            return try queue.read { db in
-                try db.tableExists("batches") ? try RunJournal.batches(in: db, open: false) : []
-            }
-        } catch {
-            throw .journal(path: setup.journalPath, reason: "\(error)")
-        }
+        try read(setup, table: "batches") { db in try RunJournal.batches(in: db, open: false) }
     }
 
     /// The stages the run at `setup` has committed (all their batches collected), read as `list`.
     package static func committedStages(_ setup: RunSetup) throws(RunError) -> [CommittedBatchStage] {
+        try read(setup, table: "batch_stages") { db in try RunJournal.committedStages(in: db) }
+    }
+
+    /// Reads `table` of the journal at `setup` read-only, without taking the run's lock (a run in
+    /// progress may be writing; what it committed is read); nothing when the journal or the table
+    /// does not exist yet.
+    private static func read<T>(
+        _ setup: RunSetup, table: String, _ body: (Database) throws -> [T]
+    ) throws(RunError) -> [T] {
         guard FileManager.default.fileExists(atPath: setup.journalPath) else { return [] }
         do {
             var configuration = Configuration()
             configuration.readonly = true
             let queue = try DatabaseQueue(path: setup.journalPath, configuration: configuration)
-            return try queue.read { db in
-                try db.tableExists("batch_stages") ? try RunJournal.committedStages(in: db) : []
-            }
+            return try queue.read { db in try db.tableExists(table) ? try body(db) : [] }
         } catch {
             throw .journal(path: setup.journalPath, reason: "\(error)")
         }
