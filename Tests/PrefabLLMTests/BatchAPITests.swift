@@ -164,7 +164,7 @@ import Testing
     }
 
     @Test func cancellingARunningBatchEndsIt() async throws {
-        try await SimFixture.with(SimulatorConfiguration(threads: 2, batchDelaySeconds: 60)) { sim in
+        try await SimFixture.with(SimulatorConfiguration(threads: 2, batchDelaySeconds: 3_600)) { sim in
             let directory = try TemporaryDirectory()
             for configuration in [sim.openAI(), sim.anthropic()] {
                 let client = try EndpointClient(configuration: configuration)

@@ -65,8 +65,8 @@ import Testing
             async let hung = SimulatorHarness.curl(url, json: body, headers: ["x-sim-fault": "hang"], timeout: 8)
             // Once the hung request has reached the server, the same (single) event loop keeps
             // answering others. Waits for arrival rather than a fixed time: a loaded machine may
-            // take a while to start curl.
-            for _ in 0..<300 where server.stats().inFlight == 0 {
+            // take a while to start curl (up to 30 s here; curl's own 8 s start when it runs).
+            for _ in 0..<1_500 where server.stats().inFlight == 0 {
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(server.stats().inFlight == 1)
@@ -92,10 +92,11 @@ import Testing
         let server = SimulatorServer(configuration: SimulatorConfiguration(threads: 1))
         try await server.start()
         async let hung = SimulatorHarness.curl(
-            server.baseURL + "/v1/chat/completions", json: body, headers: ["x-sim-fault": "hang"], timeout: 30
+            server.baseURL + "/v1/chat/completions", json: body, headers: ["x-sim-fault": "hang"], timeout: 60
         )
+        // Waits for arrival (up to 30 s: a loaded machine may take a while to start curl).
         var inFlight = 0
-        for _ in 0..<250 where inFlight == 0 {
+        for _ in 0..<1_500 where inFlight == 0 {
             try await Task.sleep(for: .milliseconds(20))
             inFlight = server.stats().inFlight
         }
