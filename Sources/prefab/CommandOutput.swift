@@ -17,7 +17,9 @@ struct CommandOutput {
             remote = nil
             return
         }
-        let remote = try await RemoteOutput.claim(path, command: CommandLine.arguments, force: force)
+        // The marker names the command by its arguments, not by where its binary lies: the same
+        // command from an installed `prefab` or a build directory replaces its own output.
+        let remote = try await RemoteOutput.claim(path, command: Array(CommandLine.arguments.dropFirst()), force: force)
         self.path = remote.localDirectory
         self.remote = remote
     }
