@@ -70,7 +70,7 @@ struct JudgeCommand: AsyncParsableCommand {
         defer { output.remove() }
         let summary = try await stoppingOnUnusableEndpoint("judge", endpoints: endpointList, cache: responseCache, note: "; nothing was written") {
             try await progress.show(monitor) {
-                try await stage.run(samples: input.path, output: output.path, limit: limit, monitor: monitor)
+                try await stage.run(samples: input.path, output: output.path, limit: limit, monitor: monitor, named: (samples, out))
             }
         }
         try await output.publish()
@@ -98,7 +98,7 @@ extension JudgeCommand {
         defer { input.remove() }
         let output = try await CommandOutput(out, force: false, storage: storage)
         defer { output.remove() }
-        let summary = try JudgeStage(ensemble: ensemble).reaggregate(rated: input.path, output: output.path)
+        let summary = try JudgeStage(ensemble: ensemble).reaggregate(rated: input.path, output: output.path, named: (rated, out))
         try await output.publish()
         print("re-aggregated \(summary.rated) prompts with \(summary.ensemble) from their stored votes -> \(out)")
     }
