@@ -19,8 +19,10 @@ struct CommandOutput {
             return
         }
         // The marker names the command by its arguments, not by where its binary lies: the same
-        // command from an installed `prefab` or a build directory replaces its own output.
-        let remote = try await RemoteOutput.claim(path, command: Array(CommandLine.arguments.dropFirst()), force: force, storage: storage)
+        // command from an installed `prefab` or a build directory replaces its own output. How
+        // the objects are stored (encryption, addressing) is not what they hold: left out.
+        let command = ObjectStorageOptions.withoutStorageFlags(Array(CommandLine.arguments.dropFirst()))
+        let remote = try await RemoteOutput.claim(path, command: command, force: force, storage: storage)
         self.path = remote.localDirectory
         self.remote = remote
     }

@@ -65,6 +65,26 @@ struct ObjectStorageOptions: ParsableArguments {
         return configured.overridden(by: flags)
     }
 
+    /// `arguments` without these flags and their values (`--sse X` and `--sse=X` alike).
+    static func withoutStorageFlags(_ arguments: [String]) -> [String] {
+        let flags: Set<String> = ["--sse", "--sse-kms-key-id", "--s3-addressing-style"]
+        var kept: [String] = []
+        var skipValue = false
+        for argument in arguments {
+            if skipValue {
+                skipValue = false
+                continue
+            }
+            if flags.contains(argument) {
+                skipValue = true
+                continue
+            }
+            if let equals = argument.firstIndex(of: "="), flags.contains(String(argument[..<equals])) { continue }
+            kept.append(argument)
+        }
+        return kept
+    }
+
     static func check(_ parsed: Result<StorageConfiguration, StorageConfiguration.Problem>) throws -> StorageConfiguration {
         switch parsed {
         case .success(let storage): return storage

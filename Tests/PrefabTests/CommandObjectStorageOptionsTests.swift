@@ -114,9 +114,37 @@ struct CommandObjectStorageOptionsTests {
         #expect(aes.contains { $0.hasPrefix("pairs/train/manifest.json ") }, "\(aes)")
         #expect(aes.allSatisfy { $0.hasSuffix(" AES256 None") }, "\(aes)")
 
+        // How the objects are stored is not what they hold: the same command without the flag
+        // is the same dataset, not another one.
+        let again = try JudgingFixtures.run(
+            ["pairs", "--rated", scratch.sub("rated"), "--out", "s3://\(bucket)/pairs", "--test-ratio", "0.2"], environment: environment)
+        #expect(again.status == 0, "\(again.stderr)")
+
         let refused = try JudgingFixtures.run(
             ["pairs", "--rated", scratch.sub("rated"), "--out", "s3://\(bucket)/other", "--sse-kms-key-id", "k"], environment: environment)
         #expect(refused.status != 0 && refused.stderr.contains("--sse-kms-key-id needs --sse aws:kms"), "\(refused.stderr)")
+    }
+
+    @Test func sampleTakesItsConfigsStorageBlockAndTheFlagWinsOverIt() async throws {
+        let bucket = try moto.makeBucket("ssesample")
+        try await SampleCommandTests.withWorkspace { directory, server in
+            try (SampleCommandTests.config(port: server.baseURL).replacingOccurrences(of: "output: run", with: "output: s3://\(bucket)/run")
+                + "\nstorage: {sse: AES256}\n")
+                .write(toFile: directory + "/sample.yaml", atomically: true, encoding: .utf8)
+            var environment = moto.environment
+            environment["PREFAB_HOME"] = directory + "/home"
+            let prefab = try SampleCommandTests.prefab()
+            let configured = try runProcess(prefab, ["sample", "--config", "sample.yaml", "--quiet", "--limit", "3"], environment: environment, currentDirectory: directory)
+            #expect(configured.status == 0, "\(configured.stderr)")
+            let aes = try encryption(bucket, prefix: "run/samples/")
+            #expect(aes.count >= 3 && aes.allSatisfy { $0.hasSuffix(" AES256 None") }, "\(aes)")
+            let flagged = try runProcess(
+                prefab, ["sample", "--config", "sample.yaml", "--quiet", "--limit", "3", "--out", "s3://\(bucket)/kms", "--sse", "aws:kms"],
+                environment: environment, currentDirectory: directory)
+            #expect(flagged.status == 0, "\(flagged.stderr)")
+            let kms = try encryption(bucket, prefix: "kms/")
+            #expect(kms.count >= 3 && kms.allSatisfy { $0.contains(" aws:kms ") }, "\(kms)")
+        }
     }
 
     // MARK: judge --reaggregate
@@ -233,6 +261,9 @@ struct CommandObjectStorageOptionsTests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: home + "/converts")) ?? []).isEmpty, "a finished conversion leaves no state")
 
         // The same as an uninterrupted conversion to local disk.
+        let help = try JudgingFixtures.run(["convert", "--help"])
+        let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("--scratch-limit <N> s3:// output: closed shards kept on local disk at most while they upload (default \(RemoteConversion.defaultScratchLimit)"), "\(help.stdout)")
         let local = try JudgingFixtures.run(Array(arguments.prefix(2)) + [scratch.sub("local")] + Array(arguments[3..<7]))
         #expect(local.status == 0, "\(local.stderr)")
         let uploaded = try await published(bucket, "data", into: scratch.sub("downloaded"))
