@@ -21,6 +21,8 @@ struct CatCommand: AsyncParsableCommand {
     @Option(help: "How much to verify while reading: minimal, standard or full.")
     var verify: VerificationOption = .standard
 
+    @OptionGroup var addressing: S3AddressingOption
+
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
         if offset < 0 { throw ValidationError("--offset must be 0 or more") }
@@ -46,7 +48,7 @@ struct CatCommand: AsyncParsableCommand {
             return limit.map { printed < $0 } ?? true
         }
         if RemoteInput.isRemote(path) {
-            try await RemoteShardReader.forEachShard(path, verification: verify.verification, print)
+            try await RemoteShardReader.forEachShard(path, verification: verify.verification, storage: addressing.storage(), print)
         } else {
             _ = try print(Shards.open(path, verification: verify.verification))
         }

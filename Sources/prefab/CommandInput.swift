@@ -7,7 +7,8 @@ struct CommandInput {
     let path: String
     private let temporary: String?
 
-    init(_ path: String, label: String) async throws {
+    /// `storage`: the command's addressing choice over the environment's.
+    init(_ path: String, label: String, storage: StorageConfiguration? = nil) async throws {
         guard RemoteInput.isRemote(path) else {
             self.path = path
             temporary = nil
@@ -15,7 +16,7 @@ struct CommandInput {
         }
         let directory = RemoteInput.temporaryDirectory(label)
         do {
-            self.path = try await RemoteInput.localize(path, into: directory)
+            self.path = try await RemoteInput.localize(path, into: directory, storage: storage)
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error

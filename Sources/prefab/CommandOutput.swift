@@ -10,7 +10,8 @@ struct CommandOutput {
     let path: String
     private let remote: RemoteOutput?
 
-    init(_ path: String, force: Bool) async throws {
+    /// `storage`: encryption and addressing for an `s3://` output, over the environment's.
+    init(_ path: String, force: Bool, storage: StorageConfiguration? = nil) async throws {
         if let problem = RemoteInput.problem(path) { throw ValidationError(problem) }
         guard RemoteInput.isRemote(path) else {
             self.path = path
@@ -18,8 +19,10 @@ struct CommandOutput {
             return
         }
         // The marker names the command by its arguments, not by where its binary lies: the same
-        // command from an installed `prefab` or a build directory replaces its own output.
-        let remote = try await RemoteOutput.claim(path, command: Array(CommandLine.arguments.dropFirst()), force: force)
+        // command from an installed `prefab` or a build directory replaces its own output. How
+        // the objects are stored (encryption, addressing) is not what they hold: left out.
+        let command = ObjectStorageOptions.withoutStorageFlags(Array(CommandLine.arguments.dropFirst()))
+        let remote = try await RemoteOutput.claim(path, command: command, force: force, storage: storage)
         self.path = remote.localDirectory
         self.remote = remote
     }

@@ -11,6 +11,10 @@ struct ConvertCommand: AsyncParsableCommand {
             Without --columns, MDS columns are inferred from the records: a key whose values are \
             all strings becomes str, all integers int64, all numbers float64, anything else json. \
             A record that does not fit is an error naming its file and line; nothing is left behind.
+            Into an s3:// prefix, shards go up as they close (at most --scratch-limit closed shards \
+            on local disk) and the index files last. A killed conversion into s3:// resumes when \
+            the same command runs again: its state (scratch shards and upload ledger) lives in \
+            $PREFAB_HOME/converts/ until it finishes, and shards already uploaded are not sent again.
             """
     )
 
@@ -41,7 +45,21 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(name: .customLong("frame-size"), help: "JSONL.zst: uncompressed bytes per zstd frame.")
     var frameSize: String = "1MiB"
 
+    @Option(help: ArgumentHelp(
+        "s3:// output: closed shards kept on local disk at most while they upload (default \(RemoteConversion.defaultScratchLimit), as a run's).",
+        valueName: "N"))
+    var scratchLimit: Int?
+
+    @OptionGroup var objectStorage: ObjectStorageOptions
+
     @OptionGroup var progress: ProgressOptions
+
+    func validate() throws {
+        if let scratchLimit, scratchLimit < 1 { throw ValidationError("--scratch-limit must be at least 1") }
+        if scratchLimit != nil || objectStorage.sse != nil, !RemoteInput.isRemote(output) {
+            throw ValidationError("--scratch-limit and --sse apply to an s3:// output only")
+        }
+    }
 
     func run() async throws {
         let format = try ShardFormat(parsing: format)
@@ -57,12 +75,19 @@ struct ConvertCommand: AsyncParsableCommand {
         )
         options.configHash = configHash(options)
         let monitor = RunMonitor(unit: "records", callsModels: false)
-        let source = try await CommandInput(input, label: "convert")
+        let storage = try objectStorage.storage()
+        let source = try await CommandInput(input, label: "convert", storage: storage)
         defer { source.remove() }
         let manifest: ShardManifest
         if RemoteInput.isRemote(output) {
-            manifest = try await progress.show(monitor) { [output, force] in
-                try await RemoteConversion.convert(input: source.path, output: output, options: options, monitor: monitor, force: force).manifest
+            let converted = try await progress.show(monitor) { [input, output, force, scratchLimit] in
+                try await RemoteConversion.convert(
+                    input: source.path, source: input, output: output, options: options, monitor: monitor, force: force,
+                    scratchLimit: scratchLimit ?? RemoteConversion.defaultScratchLimit, storage: storage)
+            }
+            manifest = converted.manifest
+            if !converted.outcome.skipped.isEmpty || converted.outcome.abortedUploads > 0 {
+                printError("resumed: \(converted.outcome.skipped.count) object(s) already uploaded were not sent again; \(converted.outcome.abortedUploads) unfinished upload(s) aborted")
             }
         } else {
             if let problem = RemoteInput.problem(output) { throw ValidationError(problem) }

@@ -86,6 +86,8 @@ struct DiversityCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @OptionGroup var addressing: S3AddressingOption
+
     @OptionGroup var progress: ProgressOptions
 
     func run() async throws {
@@ -134,7 +136,7 @@ struct DiversityCommand: AsyncParsableCommand {
         var reports: [DiversityReport] = []
         try await progress.show(monitor) {
             for path in paths {
-                let input = try await CommandInput(path, label: "diversity")
+                let input = try await CommandInput(path, label: "diversity", storage: addressing.storage())
                 defer { input.remove() }
                 let documents = try DiversityCorpusReader.documents(at: input.path, field: field)
                 reports.append(try await analyzer.analyze(documents, label: path, monitor: monitor))

@@ -14,8 +14,10 @@ struct InspectCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON instead of text.")
     var json = false
 
+    @OptionGroup var addressing: S3AddressingOption
+
     func run() async throws {
-        let input = try await CommandInput(path, label: "inspect")
+        let input = try await CommandInput(path, label: "inspect", storage: addressing.storage())
         defer { input.remove() }
         let inspection = try ShardInspection.inspect(input.path)
         let text = json ? inspection.json.serialized(style: .pretty) : inspection.report

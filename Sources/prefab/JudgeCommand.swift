@@ -18,10 +18,10 @@ struct JudgeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The samples: a shard directory or file (JSONL.zst, MDS, or .jsonl).")
+    @Option(help: "The samples: a shard directory or file (JSONL.zst, MDS, or .jsonl), or an s3:// object or prefix.")
     var samples: String?
 
-    @Option(help: "Instead of --samples: rated records (a shard directory or file) to re-aggregate from their stored votes, calling no endpoint.")
+    @Option(help: "Instead of --samples: rated records (a shard directory or file, or an s3:// object or prefix) to re-aggregate from their stored votes, calling no endpoint.")
     var reaggregate: String?
 
     @Option(help: "The ensemble file (e.g. judges/ultrafeedback.yaml).")
@@ -40,6 +40,8 @@ struct JudgeCommand: AsyncParsableCommand {
     @Option(help: "Rate at most this many prompts.")
     var limit: Int?
 
+    @OptionGroup var objectStorage: ObjectStorageOptions
+
     @OptionGroup var progress: ProgressOptions
 
     func validate() throws {
@@ -53,7 +55,8 @@ struct JudgeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let samples else { return try reaggregateRated(reaggregate!) }
+        guard let samples else { return try await reaggregateRated(reaggregate!) }
+        let storage = try objectStorage.storage()
         let endpointList = try endpointOptions.endpointList()
         let responseCache = try endpointOptions.cache.open()
         let endpoints = try EndpointSet(endpointList, cache: responseCache)
@@ -61,13 +64,13 @@ struct JudgeCommand: AsyncParsableCommand {
         let monitor = RunMonitor(unit: "samples", callsModels: true)
         monitor.attach(ledger: endpoints.ledger, cache: responseCache)
         let stage = JudgeStage(ensemble: ensemble, window: window.value)
-        let input = try await CommandInput(samples, label: "judge")
+        let input = try await CommandInput(samples, label: "judge", storage: storage)
         defer { input.remove() }
-        let output = try await CommandOutput(out, force: false)
+        let output = try await CommandOutput(out, force: false, storage: storage)
         defer { output.remove() }
         let summary = try await stoppingOnUnusableEndpoint("judge", endpoints: endpointList, cache: responseCache, note: "; nothing was written") {
             try await progress.show(monitor) {
-                try await stage.run(samples: input.path, output: output.path, limit: limit, monitor: monitor)
+                try await stage.run(samples: input.path, output: output.path, limit: limit, monitor: monitor, named: (samples, out))
             }
         }
         try await output.publish()
@@ -85,10 +88,18 @@ struct JudgeCommand: AsyncParsableCommand {
 }
 
 extension JudgeCommand {
-    /// `--reaggregate`: the ensemble is loaded with clients that refuse calls, so nothing is asked.
-    func reaggregateRated(_ rated: String) throws {
+    /// `--reaggregate`: the ensemble is loaded with clients that refuse calls, so nothing is
+    /// asked. An `s3://` input is downloaded first; an `s3://` output is claimed first and
+    /// published shards first, index files last, as `--samples` does.
+    func reaggregateRated(_ rated: String) async throws {
         let ensemble = try JudgeStage.offlineEnsemble(file: judges, rubrics: endpointOptions.rubricLibrary)
-        let summary = try JudgeStage(ensemble: ensemble).reaggregate(rated: rated, output: out)
+        let storage = try objectStorage.storage()
+        let input = try await CommandInput(rated, label: "reaggregate", storage: storage)
+        defer { input.remove() }
+        let output = try await CommandOutput(out, force: false, storage: storage)
+        defer { output.remove() }
+        let summary = try JudgeStage(ensemble: ensemble).reaggregate(rated: input.path, output: output.path, named: (rated, out))
+        try await output.publish()
         print("re-aggregated \(summary.rated) prompts with \(summary.ensemble) from their stored votes -> \(out)")
     }
 }

@@ -60,6 +60,8 @@ struct PairsCommand: AsyncParsableCommand {
     @Flag(help: "Replace OUT if it exists.")
     var force = false
 
+    @OptionGroup var objectStorage: ObjectStorageOptions
+
     @OptionGroup var progress: ProgressOptions
 
     func run() async throws {
@@ -67,9 +69,10 @@ struct PairsCommand: AsyncParsableCommand {
             // People's verdicts (RUN/review.sqlite from `prefab review`) decide the prompts they reviewed.
             let run = try stage().reviewed(besideRated: rated)
             let monitor = RunMonitor(unit: "records", callsModels: false)
-            let input = try await CommandInput(rated, label: "pairs")
+            let storage = try objectStorage.storage()
+            let input = try await CommandInput(rated, label: "pairs", storage: storage)
             defer { input.remove() }
-            let output = try await CommandOutput(out, force: force)
+            let output = try await CommandOutput(out, force: force, storage: storage)
             defer { output.remove() }
             let summary = try await progress.show(monitor) {
                 try run.run(rated: input.path, output: output.path, replacing: force, monitor: monitor)

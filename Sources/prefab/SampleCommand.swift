@@ -40,6 +40,9 @@ struct SampleCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Replace an existing samples directory (only once the new one is complete).")
     var force = false
 
+    /// Over the config's `storage:` block.
+    @OptionGroup var objectStorage: ObjectStorageOptions
+
     @OptionGroup var progress: ProgressOptions
 
     func validate() throws {
@@ -61,12 +64,13 @@ struct SampleCommand: AsyncParsableCommand {
         guard let target = out ?? setup.samplesDirectory ?? remoteSamples else {
             throw ValidationError("no output directory: give --out DIR or set output: in \(config)")
         }
-        let promptsInput = try await CommandInput(input.path, label: "sample")
+        let storage = try objectStorage.storage(over: setup.storage)
+        let promptsInput = try await CommandInput(input.path, label: "sample", storage: storage)
         defer { promptsInput.remove() }
         input.path = promptsInput.path
         // s3://: claimed now, written locally, published when sampling ends (a killed session
         // starts over).
-        let output = try await CommandOutput(target, force: force)
+        let output = try await CommandOutput(target, force: force, storage: storage)
         defer { output.remove() }
         let directory = output.path
 

@@ -22,6 +22,77 @@ struct WindowOption: ParsableArguments {
     }
 }
 
+/// `--s3-addressing-style path|virtual`: how a command reading or writing `s3://` names the
+/// bucket in its URLs, the same choice as `storage: {addressing_style}` in a config; it wins over
+/// `PREFAB_S3_ADDRESSING_STYLE` and the AWS profile's `s3 = addressing_style`.
+struct S3AddressingOption: ParsableArguments {
+    @Option(
+        name: .customLong("s3-addressing-style"),
+        help: ArgumentHelp(
+            "s3:// URLs: path (ENDPOINT/bucket/key) or virtual (bucket.ENDPOINT/key). Default: path with AWS_ENDPOINT_URL, else virtual.",
+            valueName: "STYLE"))
+    var addressingStyle: String?
+
+    func validate() throws { _ = try storage() }
+
+    /// The choice as a storage block; nil without the flag.
+    func storage() throws -> StorageConfiguration? {
+        guard addressingStyle != nil else { return nil }
+        return try ObjectStorageOptions.check(StorageConfiguration.parse(sse: nil, sseKMSKeyID: nil, addressingStyle: addressingStyle))
+    }
+}
+
+/// `--sse`, `--sse-kms-key-id` and `--s3-addressing-style`: how a command writing to `s3://`
+/// stores its objects, the same choices as a run config's `storage:` block (one type,
+/// `StorageConfiguration`, reads both).
+struct ObjectStorageOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("s3:// output: server-side encryption, AES256 or aws:kms.", valueName: "MODE"))
+    var sse: String?
+
+    @Option(
+        name: .customLong("sse-kms-key-id"),
+        help: ArgumentHelp("With --sse aws:kms: the KMS key (id, ARN or alias). Default: the account's S3 key.", valueName: "KEY"))
+    var sseKMSKeyID: String?
+
+    @OptionGroup var addressing: S3AddressingOption
+
+    func validate() throws { _ = try storage() }
+
+    /// The flags given, over `configured` (a config's `storage:` block); nil when neither says anything.
+    func storage(over configured: StorageConfiguration? = nil) throws -> StorageConfiguration? {
+        let flags = try Self.check(StorageConfiguration.parse(sse: sse, sseKMSKeyID: sseKMSKeyID, addressingStyle: addressing.addressingStyle))
+        guard let configured else { return flags == StorageConfiguration() ? nil : flags }
+        return configured.overridden(by: flags)
+    }
+
+    /// `arguments` without these flags and their values (`--sse X` and `--sse=X` alike).
+    static func withoutStorageFlags(_ arguments: [String]) -> [String] {
+        let flags: Set<String> = ["--sse", "--sse-kms-key-id", "--s3-addressing-style"]
+        var kept: [String] = []
+        var skipValue = false
+        for argument in arguments {
+            if skipValue {
+                skipValue = false
+                continue
+            }
+            if flags.contains(argument) {
+                skipValue = true
+                continue
+            }
+            if let equals = argument.firstIndex(of: "="), flags.contains(String(argument[..<equals])) { continue }
+            kept.append(argument)
+        }
+        return kept
+    }
+
+    static func check(_ parsed: Result<StorageConfiguration, StorageConfiguration.Problem>) throws -> StorageConfiguration {
+        switch parsed {
+        case .success(let storage): return storage
+        case .failure(let problem): throw ValidationError(problem.message(flags: true))
+        }
+    }
+}
+
 /// `--cache PATH` and `--no-cache`: the response cache every command that calls a model shares.
 struct CacheOptions: ParsableArguments {
     @Option(help: "The response cache (SQLite). Default: $PREFAB_HOME/cache.sqlite (PREFAB_HOME defaults to ./.prefab).")

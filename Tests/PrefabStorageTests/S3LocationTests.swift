@@ -28,6 +28,32 @@ import Testing
         #expect(aws.address(bucket: "b", key: "k", region: "us-east-1").url == "https://b.s3.us-east-1.amazonaws.com/k")
     }
 
+    @Test func theAddressingStyleComesFromTheEnvironmentThenTheProfileThenTheEndpoint() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefab-aws-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // As the AWS CLI writes it: a nested `s3` block under the profile.
+        try "[default]\nregion = eu-west-1\ns3 =\n    addressing_style = virtual\nendpoint_url = http://127.0.0.1:9000\n"
+            .write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        let base = ["HOME": "/nonexistent", "AWS_CONFIG_FILE": directory.appendingPathComponent("config").path]
+        let fromProfile = try S3Settings.fromEnvironment(base)
+        #expect(fromProfile.addressingStyle == .virtual && fromProfile.region == "eu-west-1")
+        #expect(fromProfile.address(bucket: "b", key: "k", region: "eu-west-1").url == "http://b.127.0.0.1:9000/k")
+        var environment = base
+        environment["PREFAB_S3_ADDRESSING_STYLE"] = "path"
+        let fromEnvironment = try S3Settings.fromEnvironment(environment)
+        #expect(fromEnvironment.address(bucket: "b", key: "k", region: "eu-west-1").url == "http://127.0.0.1:9000/b/k")
+        environment["PREFAB_S3_ADDRESSING_STYLE"] = "auto"
+        #expect(try S3Settings.fromEnvironment(environment).addressingStyle == .path, "auto: path-style with an endpoint URL")
+        environment["PREFAB_S3_ADDRESSING_STYLE"] = "sideways"
+        #expect(throws: S3Error.self) { try S3Settings.fromEnvironment(environment) }
+        // On AWS (no endpoint), path-style names the bucket in the regional endpoint's path.
+        var onAWS = try S3Settings.fromEnvironment(["HOME": "/nonexistent", "PREFAB_S3_ADDRESSING_STYLE": "path"])
+        #expect(onAWS.address(bucket: "b", key: "k", region: "us-east-1").url == "https://s3.us-east-1.amazonaws.com/b/k")
+        onAWS.addressingStyle = .virtual
+        #expect(onAWS.address(bucket: "b", key: "k", region: "us-east-1").url == "https://b.s3.us-east-1.amazonaws.com/k")
+    }
+
     @Test func theProfileFilesAreReadInTheStandardOrder() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prefab-aws-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -11,6 +11,9 @@ public struct SamplingSetup: Sendable {
     public var promptsPath: String?
     /// `<output>/samples`, resolved; nil when the config names no output directory.
     public var samplesDirectory: String?
+    /// The config's `storage:` block (a run config's, read by `prefab sample` for an `s3://`
+    /// output or prompts); `load` reads it.
+    public var storage: StorageConfiguration?
 
     /// The planner for this config.
     package var planner: SamplePlanner {
@@ -23,7 +26,12 @@ public struct SamplingSetup: Sendable {
     public static func load(file: String) throws(ConfigError) -> SamplingSetup {
         let document = try ConfigDocument(contentsOf: file)
         let configuration = try document.decode(SamplingConfiguration.self)
-        return try resolve(configuration, in: document)
+        var setup = try resolve(configuration, in: document)
+        let storageKey = ConfigKey(stringValue: "storage")
+        if document.node(at: [storageKey]) != nil {
+            setup.storage = try document.decode(StorageConfiguration.self, at: [storageKey])
+        }
+        return setup
     }
 
     /// Resolves `configuration`, which was decoded from `document` at `prefix` (empty for a

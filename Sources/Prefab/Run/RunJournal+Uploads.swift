@@ -47,18 +47,23 @@ extension RunJournal {
     }
 
     /// The journal as the publisher's upload ledger.
-    package var uploadLedger: JournalUploadLedger { JournalUploadLedger(journal: self) }
+    package var uploadLedger: JournalUploadLedger {
+        JournalUploadLedger(queue: queue) { [path] reason in RunError.journal(path: path, reason: "upload ledger: \(reason)") }
+    }
 }
 
-/// An `UploadLedger` in the run journal's `uploads` and `open_uploads` tables.
+/// An `UploadLedger` in the `uploads` and `open_uploads` tables of an SQLite database: the run
+/// journal's, or a command's own ledger file (`UploadLedgerFile`, for `prefab convert`).
 package struct JournalUploadLedger: UploadLedger {
-    let journal: RunJournal
+    let queue: DatabaseQueue
+    /// The error to throw when the database fails, from what went wrong.
+    let failure: @Sendable (String) -> any Error
 
     private func run<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try journal.queue.write(body)
+            return try queue.write(body)
         } catch {
-            throw RunError.journal(path: journal.path, reason: "upload ledger: \(error)")
+            throw failure("\(error)")
         }
     }
 

@@ -25,7 +25,7 @@ struct RunPublication {
         identity = setup.identity
         do {
             destination = try S3Location(parsing: location)
-            client = try S3Client.fromEnvironment { setup.configuration.storage?.apply(to: &$0) }
+            client = try setup.configuration.storage.client(environment: ProcessInfo.processInfo.environment)
         } catch {
             throw .output(path: location, reason: error.description)
         }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import PrefabLLM
 import PrefabShards
 import PrefabStorage
 
@@ -8,26 +9,51 @@ import PrefabStorage
 /// local scratch directory whose shards go up as they close and are deleted once uploaded
 /// (`ShardStreamer`, at most `scratchLimit` closed shards on disk: the conversion waits for the
 /// uploads when it gets that far ahead), and the index files go up last (`S3Publisher`).
+///
+/// Resumable as a run is: the scratch directory and an upload ledger (`UploadLedgerFile`) live
+/// in a state directory under the Prefab home, one per conversion (input, options and output).
+/// A killed conversion's rerun aborts the multipart uploads it left open, writes the dataset
+/// again (shards are cut deterministically, so it makes the same files) and sends only the
+/// shards the ledger and a HEAD do not show already there. A finished conversion deletes its
+/// state directory.
 package enum RemoteConversion {
-    /// Closed shards kept on local disk at once.
-    package static let defaultScratchLimit = 2
+    /// Closed shards kept on local disk at once when `--scratch-limit` is not given: as a run's.
+    package static let defaultScratchLimit = RunPublication.defaultScratchLimit
     /// Records written between looks at the scratch directory.
     static let checkEvery = 64
 
+    /// The state directory of the conversion with `identity` into `output`:
+    /// `HOME/converts/NAME-TAG`, NAME the prefix's last component.
+    package static func stateDirectory(output: String, identity: String, home: PrefabHome) -> String {
+        let name = (try? S3Location(parsing: output))?.name ?? "output"
+        let tag = Digest.sha256Hex(Data("\(output)\n\(identity)".utf8)).prefix(12)
+        return home.appending("converts/\(name.isEmpty ? "bucket" : name)-\(tag)")
+    }
+
+    /// Converts `input` (a local path) into the prefix `output`. `source`: the input as the
+    /// command named it (an `s3://` input is read from a temporary copy), which with the options
+    /// makes the conversion's identity; `storage`: encryption and addressing over the
+    /// environment's settings.
     package static func convert(
-        input: String, output: String, options: ShardWriterOptions, monitor: RunMonitor, force: Bool,
-        scratchLimit: Int = defaultScratchLimit, environment: [String: String] = ProcessInfo.processInfo.environment
+        input: String, source: String? = nil, output: String, options: ShardWriterOptions, monitor: RunMonitor, force: Bool,
+        scratchLimit: Int = defaultScratchLimit, storage: StorageConfiguration? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> (manifest: ShardManifest, outcome: S3Publisher.Outcome) {
         let destination = try S3Location(parsing: output)
-        let client = try S3Client.fromEnvironment(environment)
+        let client = try storage.client(environment: environment)
         // Converting the same input with the same options into the same prefix again is the
         // same dataset (it resumes); anything else is another dataset.
-        let identity = Digest.sha256Hex(Data("\(options.configHash)\n\(input)".utf8))
-        let publisher = S3Publisher(client: client, destination: destination, identity: identity, ledger: MemoryUploadLedger())
-        try await publisher.claim(force: force)
-        let scratch = RemoteInput.temporaryDirectory("convert")
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let local = scratch + "/dataset"
+        let identity = Digest.sha256Hex(Data("\(options.configHash)\n\(source ?? input)".utf8))
+        // Claimed before any local state is made: a wrong key or another dataset's prefix leaves nothing behind.
+        try await S3Publisher(client: client, destination: destination, identity: identity, ledger: MemoryUploadLedger()).claim(force: force)
+        let state = stateDirectory(output: output, identity: identity, home: PrefabHome.resolve(environment: environment))
+        let ledger = try UploadLedgerFile(path: state + "/uploads.sqlite")
+        let publisher = S3Publisher(client: client, destination: destination, identity: identity, ledger: ledger)
+        let aborted = try await publisher.abortUnfinished()
+        // A killed conversion's scratch holds shards it may not have finished: written again.
+        let local = state + "/dataset"
+        try? FileManager.default.removeItem(atPath: local)
+        defer { try? FileManager.default.removeItem(atPath: local) }
         // One writer closes one shard at a time.
         let streamer = ShardStreamer(publisher: publisher, root: local, scratchLimit: scratchLimit, slack: 1)
         // The conversion is synchronous: it runs on its own thread and, every few records,
@@ -52,6 +78,9 @@ package enum RemoteConversion {
         let streamed = await streamer.outcome
         outcome.uploaded = streamed.uploaded + outcome.uploaded
         outcome.skipped = streamed.skipped + outcome.skipped
+        outcome.abortedUploads += aborted
+        // Done: nothing to resume.
+        try? FileManager.default.removeItem(atPath: state)
         return (manifest, outcome)
     }
 }

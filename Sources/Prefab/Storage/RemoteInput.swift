@@ -40,11 +40,15 @@ package enum RemoteInput {
     }
 
     /// Downloads an `s3://` object or prefix into `directory` (see `S3Download`) and returns
-    /// the local path to open; a local path comes back unchanged.
-    package static func localize(_ path: String, into directory: String, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> String {
+    /// the local path to open; a local path comes back unchanged. `storage`: a config's or the
+    /// command's choices (addressing style) over the environment's.
+    package static func localize(
+        _ path: String, into directory: String, storage: StorageConfiguration? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> String {
         guard isRemote(path) else { return path }
         let location = try S3Location(parsing: path)
-        let client = try S3Client.fromEnvironment(environment)
+        let client = try storage.client(environment: environment)
         try? FileManager.default.removeItem(atPath: directory)
         return try await S3Download.materialize(location, client: client, into: directory)
     }

@@ -17,12 +17,14 @@ package struct RemoteOutput: Sendable {
     private let scratch: String
     private let publisher: S3Publisher
 
-    /// Claims `location` (see the type's comment); `command` names what writes it, for the marker.
+    /// Claims `location` (see the type's comment); `command` names what writes it, for the
+    /// marker; `storage`: encryption and addressing over the environment's settings.
     package static func claim(
-        _ location: String, command: [String], force: Bool, environment: [String: String] = ProcessInfo.processInfo.environment
+        _ location: String, command: [String], force: Bool, storage: StorageConfiguration? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> RemoteOutput {
         let destination = try S3Location(parsing: location)
-        let client = try S3Client.fromEnvironment(environment)
+        let client = try storage.client(environment: environment)
         let identity = Digest.sha256Hex(Data(command.joined(separator: "\u{1F}").utf8))
         let publisher = S3Publisher(client: client, destination: destination, identity: identity, ledger: MemoryUploadLedger())
         // The same command again is the same dataset: it replaces what an earlier try left.

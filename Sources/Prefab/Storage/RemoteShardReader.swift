@@ -13,11 +13,11 @@ import PrefabStorage
 package enum RemoteShardReader {
     /// Calls `body` with each shard as a dataset of its own, in order, until it returns false.
     package static func forEachShard(
-        _ path: String, verification: Verification, environment: [String: String] = ProcessInfo.processInfo.environment,
-        _ body: (ShardDataset) throws -> Bool
+        _ path: String, verification: Verification, storage: StorageConfiguration? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment, _ body: (ShardDataset) throws -> Bool
     ) async throws {
         let location = try S3Location(parsing: path)
-        let client = try S3Client.fromEnvironment(environment)
+        let client = try storage.client(environment: environment)
         let directory = RemoteInput.temporaryDirectory("read")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -9,7 +9,7 @@ extension RunSetup {
         guard RemoteInput.isRemote(prompts.path) else { return }
         let directory = RemoteInput.stagingDirectory(for: prompts.path, cachePath: cachePath) + "-input"
         do {
-            prompts.path = try await RemoteInput.localize(prompts.path, into: directory, environment: environment)
+            prompts.path = try await RemoteInput.localize(prompts.path, into: directory, storage: configuration.storage, environment: environment)
         } catch {
             throw .output(path: prompts.path, reason: "cannot read the prompts: \(error)")
         }

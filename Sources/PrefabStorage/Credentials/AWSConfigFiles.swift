@@ -3,6 +3,8 @@ import Foundation
 /// `~/.aws/credentials` and `~/.aws/config` (or `AWS_SHARED_CREDENTIALS_FILE` / `AWS_CONFIG_FILE`),
 /// read as the AWS CLI reads them: INI sections, `[name]` in the credentials file and
 /// `[profile name]` (or `[default]`) in the config file, `key = value` lines, `#`/`;` comments.
+/// A key with no value opens a nested block whose indented lines follow it, as the CLI writes
+/// service settings (`s3 =` then `  addressing_style = path`): those are read as `s3_addressing_style`.
 package struct AWSConfigFiles: Sendable {
     /// Settings per profile, credentials-file values over config-file values.
     package var profiles: [String: [String: String]]
@@ -42,6 +44,7 @@ package struct AWSConfigFiles: Sendable {
         }
         var result: [String: [String: String]] = [:]
         var section: String?
+        var nested: String?
         for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
@@ -54,11 +57,18 @@ package struct AWSConfigFiles: Sendable {
                     name = name.dropFirst("profile ".count).trimmingCharacters(in: .whitespaces)
                 }
                 section = name
+                nested = nil
                 continue
             }
             guard let section, let equals = line.firstIndex(of: "=") else { continue }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+            var key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let indented = rawLine.first == " " || rawLine.first == "\t"
+            if indented, let nested {
+                key = nested + "_" + key
+            } else {
+                nested = value.isEmpty ? key : nil
+            }
             result[section, default: [:]][key] = value
         }
         return result

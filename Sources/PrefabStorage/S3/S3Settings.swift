@@ -1,5 +1,19 @@
 import Foundation
 
+/// Server-side encryption asked for on every object written, as S3 spells it in
+/// `x-amz-server-side-encryption`: S3-managed keys (`AES256`) or KMS (`aws:kms`).
+public enum S3ServerSideEncryption: String, Sendable, Hashable, CaseIterable {
+    case aes256 = "AES256"
+    case kms = "aws:kms"
+}
+
+/// How an object's URL names its bucket: in the path (`ENDPOINT/bucket/key`, what most
+/// S3-compatible services need) or in the host name (`bucket.ENDPOINT/key`, AWS's default).
+public enum S3AddressingStyle: String, Sendable, Hashable, CaseIterable {
+    case path
+    case virtual
+}
+
 /// Where and how Prefab talks to object storage: endpoint, region, addressing, TLS trust,
 /// server-side encryption, and the sizes that bound memory while uploading.
 ///
@@ -7,10 +21,7 @@ import Foundation
 /// keys (`storage:` in a run config) taking precedence.
 package struct S3Settings: Sendable {
     /// Server-side encryption to ask for on every object written.
-    package enum Encryption: String, Sendable {
-        case aes256 = "AES256"
-        case kms = "aws:kms"
-    }
+    package typealias Encryption = S3ServerSideEncryption
 
     package var region: String
     /// Set for S3-compatible services (MinIO, R2, moto, ...): scheme, host and port, no path.
@@ -43,7 +54,9 @@ package struct S3Settings: Sendable {
 
     /// Reads `AWS_REGION`/`AWS_DEFAULT_REGION` (then the profile's `region`),
     /// `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL` (then the profile's `endpoint_url`), `AWS_CA_BUNDLE`
-    /// (then `ca_bundle`), and Prefab's own `PREFAB_S3_*` sizes (tests and benchmarks use them).
+    /// (then `ca_bundle`), the addressing style (`PREFAB_S3_ADDRESSING_STYLE`, then the profile's
+    /// `s3 = addressing_style`; a config key or flag applied afterwards wins over both), and
+    /// Prefab's own `PREFAB_S3_*` sizes (tests and benchmarks use them).
     package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(S3Error) -> S3Settings {
         let profile = (try? AWSConfigFiles(environment: environment))?.profile ?? [:]
         func value(_ names: String...) -> String? {
@@ -58,9 +71,16 @@ package struct S3Settings: Sendable {
             throw .invalidCredentialsSource("AWS_ENDPOINT_URL '\(endpoint)' must start with http:// or https://")
         }
         var settings = S3Settings(region: region, endpoint: endpoint, caBundle: value("AWS_CA_BUNDLE") ?? profile["ca_bundle"])
-        if let addressing = profile["s3_addressing_style"] ?? value("PREFAB_S3_ADDRESSING_STYLE") {
-            if addressing == "path" { settings.pathStyle = true }
-            if addressing == "virtual" { settings.pathStyle = false }
+        // The environment over the profile, as for every other setting. `auto` (the AWS CLI's
+        // default) keeps the choice made from the endpoint.
+        for (source, addressing) in [("PREFAB_S3_ADDRESSING_STYLE", value("PREFAB_S3_ADDRESSING_STYLE")), ("the profile's s3 addressing_style", profile["s3_addressing_style"])] {
+            guard let addressing else { continue }
+            if addressing == "auto" { break }
+            guard let style = S3AddressingStyle(rawValue: addressing) else {
+                throw .invalidCredentialsSource("\(source) is '\(addressing)': use path, virtual or auto")
+            }
+            settings.addressingStyle = style
+            break
         }
         if let text = value("PREFAB_S3_PART_SIZE"), let size = Int(text), size >= 5 << 20 { settings.partSize = size }
         if let text = value("PREFAB_S3_PART_CONCURRENCY"), let count = Int(text), count >= 1 { settings.partConcurrency = count }
@@ -68,6 +88,12 @@ package struct S3Settings: Sendable {
         if let text = value("PREFAB_S3_RETRY_BASE_DELAY"), let delay = Double(text), delay >= 0 { settings.retryBaseDelay = delay }
         if let text = value("PREFAB_S3_MAX_ATTEMPTS"), let attempts = Int(text), attempts >= 1 { settings.maxAttempts = attempts }
         return settings
+    }
+
+    /// The addressing style in use; setting it overrides the choice made from the endpoint.
+    package var addressingStyle: S3AddressingStyle {
+        get { pathStyle ? .path : .virtual }
+        set { pathStyle = newValue == .path }
     }
 
     /// The URL parts for an object (or, with an empty key, the bucket).

@@ -25,7 +25,11 @@ public struct JudgeStage: Sendable {
 
     /// `run`, counting samples into `monitor` as they are rated (against the input's count when
     /// its manifest or index knows it), so `prefab judge` can show how far it is and how fast.
-    package func run(samples: String, output: String, limit: Int?, monitor: RunMonitor?) async throws -> JudgeStageSummary {
+    /// `named`: the input and output as the command named them (`s3://…`), for the report, when
+    /// they are read and written through local copies.
+    package func run(
+        samples: String, output: String, limit: Int?, monitor: RunMonitor?, named: (samples: String, output: String)? = nil
+    ) async throws -> JudgeStageSummary {
         let dataset = try Shards.open(samples)
         let cursor = try dataset.cursor()
         let known = dataset.knownRecordCount
@@ -89,7 +93,7 @@ public struct JudgeStage: Sendable {
         }
         monitor?.update { $0.phase = "done" }
         let summary = JudgeStageSummary(
-            ensemble: ensemble.configuration.name, samples: samples, output: output, prompts: read,
+            ensemble: ensemble.configuration.name, samples: named?.samples ?? samples, output: named?.output ?? output, prompts: read,
             rated: read - failures.count, failures: failures, agreement: accumulator.figures)
         try Self.writeAtomically(summary, to: (output as NSString).appendingPathComponent(Self.reportName))
         return summary
@@ -104,7 +108,8 @@ public struct JudgeStage: Sendable {
     ///
     /// Every LLM vote must come from a judge of this ensemble: votes from other judges would
     /// leave the ensemble's aspects unread and every answer incomplete.
-    public func reaggregate(rated: String, output: String) throws -> JudgeStageSummary {
+    /// `named`: as for `run`.
+    public func reaggregate(rated: String, output: String, named: (rated: String, output: String)? = nil) throws -> JudgeStageSummary {
         let source = URL(fileURLWithPath: rated).standardizedFileURL.path
         if source == URL(fileURLWithPath: output).standardizedFileURL.path { throw ReaggregationError.sameDirectory(output) }
         let cursor = try Shards.open(rated).cursor()
@@ -138,7 +143,7 @@ public struct JudgeStage: Sendable {
             throw error
         }
         let summary = JudgeStageSummary(
-            ensemble: ensemble.configuration.name, samples: rated, output: output, prompts: read, rated: read, failures: [],
+            ensemble: ensemble.configuration.name, samples: named?.rated ?? rated, output: named?.output ?? output, prompts: read, rated: read, failures: [],
             agreement: accumulator.figures)
         try Self.writeAtomically(summary, to: (output as NSString).appendingPathComponent(Self.reportName))
         return summary
