@@ -58,6 +58,7 @@ package struct RemoteRunMerge: Sendable {
 
         // The merge's own files only: the parts' are there already, and their writers' uploads
         // (a partition run again alongside) are not the merge's to abort.
+        // It claims nothing (the partitions did), so the identity is never written.
         var publisher = S3Publisher(client: client, destination: destination, identity: setup?.identity ?? "", ledger: MemoryUploadLedger())
         publisher.ownsKey = { _ in false }
         do {
