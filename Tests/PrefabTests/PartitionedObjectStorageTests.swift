@@ -250,6 +250,17 @@ struct PartitionedObjectStorageTests {
             #expect(merge.stderr.contains("partition 1/2: missing (no s3://\(run.bucket)/run/parts/00001-of-00002)"), "\(merge.stderr)")
             #expect(!merge.stderr.contains("partition 0/2"), "\(merge.stderr)")
             #expect(try await client().listObjects(bucket: run.bucket, prefix: "run/").map(\.key) == before, "a refused merge writes nothing")
+            // A partition that started and was killed (its partition.json still says running).
+            let one = try RunPartition(index: 1, count: 2)
+            let running = try StageShards.encoder().encode(RunPartitionState(partition: one, identity: "x", status: .running, source: "test"))
+            try await client().putObject(bucket: run.bucket, key: "run/parts/\(one.name)/partition.json", body: running)
+            let waiting = try JudgingFixtures.run(["merge", "s3://\(run.bucket)/run", "--no-report"], environment: moto.environment)
+            #expect(waiting.status == 2, "\(waiting.stderr)")
+            #expect(waiting.stderr.contains("partition 1/2: running, or killed mid-run"), "\(waiting.stderr)")
+            // A partition of another count is refused before anything runs, naming the others.
+            let three = try JudgingFixtures.run(["run", run.config, "--quiet", "--partition", "0/3"], environment: moto.environment)
+            #expect(three.status != 0)
+            #expect(three.stderr.contains("split in 2 partitions (s3://\(run.bucket)/run/parts/…-of-00002)"), "\(three.stderr)")
             // A whole run into the prefix would replace the parts' datasets: refused, naming them.
             let whole = try JudgingFixtures.run(["run", run.config, "--quiet"], environment: moto.environment)
             #expect(whole.status != 0)

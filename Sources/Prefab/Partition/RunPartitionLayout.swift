@@ -22,11 +22,14 @@ package enum RunPartitionLayout {
 
     /// Refuses a partition whose count differs from partitions already in `output`, naming them.
     /// Then claims the partition's run-files directory, so later partitions see its count even
-    /// before it finishes.
-    static func claim(_ partition: RunPartition, output: String) throws(RunError) {
+    /// before it finishes. `checkCounts: false` for the local directory of an `s3://` output:
+    /// it is this machine's scratch, and the prefix is checked instead (`RunPublication.claim`).
+    static func claim(_ partition: RunPartition, output: String, checkCounts: Bool = true) throws(RunError) {
         let parts = (output as NSString).appendingPathComponent(partsDirectory)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: parts)) ?? []
-        try refuseOtherCounts(partition, names: names, parts: parts, output: output)
+        if checkCounts {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: parts)) ?? []
+            try refuseOtherCounts(partition, names: names, parts: parts, output: output)
+        }
         let directory = (parts as NSString).appendingPathComponent(partition.name)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -76,10 +76,11 @@ public struct RunPipeline: Sendable {
             }
             total = hygiene!.kept
         }
+        // An s3:// output's parts are checked in the prefix when it is claimed (below).
         if let partition = setup.partition {
-            try RunPartitionLayout.claim(partition, output: setup.outputDirectory)
+            try RunPartitionLayout.claim(partition, output: setup.outputDirectory, checkCounts: setup.outputLocation == nil)
             total = try countPartition(partition, removed: Set(hygiene?.removals.map { $0.ordinal - 1 } ?? []))
-        } else {
+        } else if setup.outputLocation == nil {
             try RunPartitionLayout.refuseWholeRun(output: setup.outputDirectory)
         }
         monitor.update { $0.total = total }
