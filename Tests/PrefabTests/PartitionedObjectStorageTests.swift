@@ -200,6 +200,10 @@ struct PartitionedObjectStorageTests {
             #expect(before.count >= 2)
             #expect(before.allSatisfy { $0.key.contains("/part-00000-of-00002/") })
             #expect(try await client().listMultipartUploads(bucket: run.bucket, prefix: "run/").count >= 1, "the killed session left an upload open")
+            let state = try await client().getObject(bucket: run.bucket, key: "run/parts/00000-of-00002/partition.json")
+            #expect(String(decoding: state, as: UTF8.self).contains("\"running\""), "the prefix shows the killed partition as running")
+            #expect(try await client().listObjects(bucket: run.bucket, prefix: "run/").allSatisfy { !$0.key.hasSuffix("index.json") && !$0.key.hasSuffix("manifest.json") },
+                    "no index file before every shard of the part is up")
             // One of this partition's that the journal never recorded is aborted; one of the
             // other partition's (in flight, as far as this one knows) is left alone.
             _ = try await client().createMultipartUpload(bucket: run.bucket, key: "run/samples/part-00000-of-00002/unrecorded.jsonl.zst")
