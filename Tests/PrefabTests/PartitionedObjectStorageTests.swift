@@ -56,6 +56,9 @@ struct PartitionedObjectStorageTests {
 
     /// Small shards (4 KiB), so a partition of a few prompts closes many while it samples.
     private static let smallShards = "shard_size: 4096"
+    /// Calls tried this often, so a call slowed down by a loaded machine does not fail a prompt
+    /// (the comparisons need every prompt done).
+    private static let attempts = 4
 
     private func client() -> S3Client {
         var settings = S3Settings(region: "us-east-1", endpoint: moto.endpoint)
@@ -67,7 +70,7 @@ struct PartitionedObjectStorageTests {
     private func makeRun(_ server: SimulatorServer, _ label: String, prompts: Int) async throws -> (directory: String, config: String, bucket: String) {
         let bucket = MotoS3Server.bucketName(label)
         try await client().createBucket(bucket)
-        let run = try RunFixtures.makeRun(server, prompts: prompts, extra: Self.smallShards, window: 4, output: "s3://\(bucket)/run")
+        let run = try RunFixtures.makeRun(server, prompts: prompts, extra: Self.smallShards, maxAttempts: Self.attempts, window: 4, output: "s3://\(bucket)/run")
         return (run.directory, run.config, bucket)
     }
 
@@ -123,7 +126,7 @@ struct PartitionedObjectStorageTests {
             let merged = try await objects(run.bucket)
 
             // The same partitions written and merged locally (the same cache: the same answers).
-            try RunFixtures.yaml(server, window: 4, output: "reference", extra: Self.smallShards)
+            try RunFixtures.yaml(server, maxAttempts: Self.attempts, window: 4, output: "reference", extra: Self.smallShards)
                 .write(toFile: run.directory + "/reference.yaml", atomically: true, encoding: .utf8)
             try await RunMergeTests.runPartitions(run.directory + "/reference.yaml", [0, 1], of: 2)
             var local = RunMerge(output: run.directory + "/reference")
@@ -231,7 +234,7 @@ struct PartitionedObjectStorageTests {
             #expect(RunJournal.uploads(path: setup.journalPath).open.isEmpty)
 
             // The part equals the same partition written locally.
-            try RunFixtures.yaml(server, window: 4, output: "reference", extra: Self.smallShards)
+            try RunFixtures.yaml(server, maxAttempts: Self.attempts, window: 4, output: "reference", extra: Self.smallShards)
                 .write(toFile: run.directory + "/reference.yaml", atomically: true, encoding: .utf8)
             try await RunMergeTests.runPartitions(run.directory + "/reference.yaml", [0], of: 2)
             let reference = try RunMergeTests.files(run.directory + "/reference")
