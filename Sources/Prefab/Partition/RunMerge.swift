@@ -17,6 +17,9 @@ import PrefabShards
 /// It refuses, writing nothing, when a partition is missing, unfinished or from another config,
 /// and names them. Everything it writes is derived from the parts alone and written atomically,
 /// so merging again, or after a partition was rerun, gives the same files.
+///
+/// An `s3://` output is merged by `RemoteRunMerge`, which runs this over a local copy of the
+/// parts' indexes and run files (`location` names the prefix in every message).
 package struct RunMerge: Sendable {
     package let output: String
     /// Whether to write `report.json` and `report.html` over the merged run.
