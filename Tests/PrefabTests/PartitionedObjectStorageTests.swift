@@ -37,10 +37,10 @@ struct PartitionKeyLayoutTests {
         ])
         // A part holding shards but no index is there, so the merge can say it is incomplete.
         #expect(inputs.directories.contains("pairs/train/part-00001-of-00002"))
-        #expect(RemoteRunMerge.isPartFile("parts/00000-of-00002/run-summary.json"))
-        #expect(RemoteRunMerge.isPartFile("samples/mds/part-00001-of-00002/index.json"))
-        #expect(!RemoteRunMerge.isPartFile("samples/mds/index.json"))
-        #expect(!RemoteRunMerge.isPartFile("pairs/README.md"))
+        #expect(RunPartitionLayout.isPartFile("parts/00000-of-00002/run-summary.json"))
+        #expect(RunPartitionLayout.isPartFile("samples/mds/part-00001-of-00002/index.json"))
+        #expect(!RunPartitionLayout.isPartFile("samples/mds/index.json"))
+        #expect(!RunPartitionLayout.isPartFile("pairs/README.md"))
     }
 }
 

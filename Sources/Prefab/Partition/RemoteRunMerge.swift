@@ -67,19 +67,11 @@ package struct RemoteRunMerge: Sendable {
             if !FileManager.default.fileExists(atPath: local + "/" + RunPipeline.failuresName), listed.contains(where: { $0.key == failures }) {
                 try await client.deleteObject(bucket: destination.bucket, key: failures)
             }
-            _ = try await publisher.publish(directory: local) { Self.isPartFile($0) }
+            _ = try await publisher.publish(directory: local) { RunPartitionLayout.isPartFile($0) }
         } catch {
             throw .objectStorage(location: location, reason: "writing the merged indexes: \(error)")
         }
         return result
-    }
-
-    /// Whether a path (relative to the output) belongs to a part rather than to the merge: in
-    /// `parts/`, or in a dataset directory's `part-…` subdirectory.
-    static func isPartFile(_ relative: String) -> Bool {
-        let components = relative.split(separator: "/", omittingEmptySubsequences: false)
-        if components.count >= 2, components[0] == RunPartitionLayout.partsDirectory { return true }
-        return components.dropLast().contains { $0.hasPrefix("part-") && RunPartition(directoryName: String($0.dropFirst(5))) != nil }
     }
 
     /// What the merge reads, of the keys under the prefix (relative to it): every run file under

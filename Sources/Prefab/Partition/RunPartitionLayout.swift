@@ -73,6 +73,14 @@ package enum RunPartitionLayout {
         return (directory.isEmpty ? "" : directory + "/") + partition.shardDirectoryName + "/" + name
     }
 
+    /// Whether a path (relative to the output) belongs to a part rather than to the merge or a
+    /// whole run: in `parts/`, or in a dataset directory's `part-…` subdirectory.
+    static func isPartFile(_ relative: String) -> Bool {
+        let components = relative.split(separator: "/", omittingEmptySubsequences: false)
+        if components.count >= 2, components[0] == partsDirectory { return true }
+        return components.dropLast().contains { $0.hasPrefix("part-") && RunPartition(directoryName: String($0.dropFirst(5))) != nil }
+    }
+
     /// Whether a path in the output (relative to it) is one of the partition's files: in one of
     /// its part subdirectories, or in its run-files directory. Partitions writing side by side
     /// into one `s3://` prefix touch only their own paths.

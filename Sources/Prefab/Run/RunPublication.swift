@@ -125,7 +125,8 @@ struct RunPublication {
                 try await client.deleteObject(bucket: destination.bucket, key: destination.asPrefix.key + failures)
             }
             guard let partition, let stateFile else {
-                return try await publisher(journal: journal).publish(directory: directory)
+                // Parts a partitioned run left in this machine's directory are not the whole run's.
+                return try await publisher(journal: journal).publish(directory: directory) { RunPartitionLayout.isPartFile($0) }
             }
             outcome = try await publisher(journal: journal).publish(directory: directory) { relative in
                 relative == stateFile || !RunPartitionLayout.owns(relative, partition: partition)
