@@ -47,7 +47,10 @@ def hf_rows(prefix):
     from datasets import load_dataset
 
     fs = s3fs.S3FileSystem(**STORAGE_OPTIONS)
-    files = sorted("s3://" + path for path in fs.glob(prefix.removeprefix("s3://").rstrip("/") + "/*.jsonl.zst"))
+    root = prefix.removeprefix("s3://").rstrip("/")
+    # A merged partitioned run keeps each part's shards in its part-…-of-… subdirectory; sorted,
+    # they come in the merged manifest's order (part by part).
+    files = sorted("s3://" + path for path in fs.glob(root + "/*.jsonl.zst") + fs.glob(root + "/part-*/*.jsonl.zst"))
     if not files:
         print(f"no .jsonl.zst objects under {prefix}")
         return None

@@ -11,13 +11,15 @@ struct MergeCommand: AsyncParsableCommand {
             Writes, in OUT, root manifest.json and MDS index.json files whose shards are the parts' \
             (part-00002-of-00004/…), run-summary.json with counts and costs summed, failures.jsonl, \
             pairs/pairs-summary.json, rated/judge-report.json (agreement from the parts' summed \
-            counts), the report, and with --config the dataset card. Refuses, naming them, partitions that are missing, unfinished \
+            counts), the report, and with --config the dataset card. OUT may be an s3:// prefix the \
+            partitions streamed into: the parts' indexes and run files are read from it and the merged \
+            files written to it, index.json and manifest.json last. Refuses, naming them, partitions that are missing, unfinished \
             or made from another config. Running it again gives the same files. Exit status: 0 \
             merged; 2 not every partition is ready (run them, then merge again); 1 an error.
             """
     )
 
-    @Argument(help: "The run's output directory (the config's output:).")
+    @Argument(help: "The run's output directory (the config's output:), or its s3:// prefix.")
     var output: String
 
     @Option(help: "The run config: checked against the partitions' run identity, and used to write the dataset card (pairs/README.md) as a run does.")
@@ -27,11 +29,14 @@ struct MergeCommand: AsyncParsableCommand {
     var noReport = false
 
     func run() async throws {
-        var merge = RunMerge(output: output)
-        merge.writeReport = !noReport
+        if let problem = RemoteInput.problem(output) {
+            printError("prefab merge: \(problem)")
+            throw ExitCode(1)
+        }
+        var setup: RunSetup?
         if let config {
             do {
-                merge.setup = try RunSetup.load(file: config)
+                setup = try RunSetup.load(file: config)
             } catch {
                 printError("\(error)")
                 throw ExitCode(1)
@@ -39,7 +44,17 @@ struct MergeCommand: AsyncParsableCommand {
         }
         let result: RunMerge.Result
         do {
-            result = try await merge.run()
+            if RemoteInput.isRemote(output) {
+                var merge = RemoteRunMerge(location: output)
+                merge.writeReport = !noReport
+                merge.setup = setup
+                result = try await merge.run()
+            } else {
+                var merge = RunMerge(output: output)
+                merge.writeReport = !noReport
+                merge.setup = setup
+                result = try await merge.run()
+            }
         } catch {
             printError("prefab merge: \(error)")
             if case .notReady = error { throw ExitCode(2) }

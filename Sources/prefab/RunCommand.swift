@@ -71,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
         if let choice {
             setup = setup.partitioned(choice.partition)
             // Said on stderr, so the data a script reads from stdout stays as it was.
-            printError("partition \(choice.partition) (from \(choice.source)): \(setup.runFilesDirectory)")
+            printError("partition \(choice.partition) (from \(choice.source)): \(setup.runFilesLocation)")
         }
         if dryRun {
             try await printEstimate(setup)

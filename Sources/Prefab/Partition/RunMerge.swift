@@ -17,6 +17,9 @@ import PrefabShards
 /// It refuses, writing nothing, when a partition is missing, unfinished or from another config,
 /// and names them. Everything it writes is derived from the parts alone and written atomically,
 /// so merging again, or after a partition was rerun, gives the same files.
+///
+/// An `s3://` output is merged by `RemoteRunMerge`, which runs this over a local copy of the
+/// parts' indexes and run files (`location` names the prefix in every message).
 package struct RunMerge: Sendable {
     package let output: String
     /// Whether to write `report.json` and `report.html` over the merged run.
@@ -25,6 +28,12 @@ package struct RunMerge: Sendable {
     /// and with it the merge writes the dataset card (`pairs/README.md`), as a run does.
     package var setup: RunSetup?
     package var environment: [String: String] = ProcessInfo.processInfo.environment
+    /// The `s3://` prefix this output directory is a local copy of (`RemoteRunMerge`): named in
+    /// every message instead of the copy, and checked against `--config`'s `output:`.
+    package var location: String?
+    /// Reads the shards the report needs from object storage (the local copy holds only the
+    /// parts' indexes).
+    package var streamed: StreamedStageReader?
 
     package init(output: String) {
         self.output = URL(fileURLWithPath: output).standardizedFileURL.path
@@ -64,8 +73,9 @@ package struct RunMerge: Sendable {
                 RunReportEndpointUsage($0, priced: setup == nil ? $0.cost > 0 : priced.contains($0.endpoint), seconds: summary.seconds)
             }
             do {
-                let built = try await RunReport.build(runDirectory: output, endpoints: usage, diversity: true)
-                summary.report = try built.write(to: output).html
+                var built = try await RunReport.build(runDirectory: output, endpoints: usage, diversity: .cheap, streamed: streamed)
+                if let location { built.directory = location }
+                summary.report = shown(try built.write(to: output).html)
                 report = built
             } catch {
                 throw .report(error)
@@ -73,13 +83,19 @@ package struct RunMerge: Sendable {
         }
         if let setup {
             do {
-                try RunPipeline.writeCard(setup: setup, summary: summary, report: report, environment: environment, writer: "prefab merge")
+                try RunPipeline.writeCard(setup: setup, summary: summary, report: report, environment: environment, writer: "prefab merge", directory: output)
             } catch {
-                throw .output(path: output + "/pairs", reason: "\(error)")
+                throw .output(path: shown(output + "/pairs"), reason: "\(error)")
             }
         }
         try write(summary, to: (output as NSString).appendingPathComponent(RunPipeline.summaryName))
         return Result(partitions: partitions.count, datasets: datasets, summary: summary)
+    }
+
+    /// `path` (inside the output) as messages name it: under `location` for an `s3://` output.
+    func shown(_ path: String) -> String {
+        guard let location, path.hasPrefix(output) else { return path }
+        return (location.hasSuffix("/") ? String(location.dropLast()) : location) + path.dropFirst(output.count)
     }
 
     // MARK: checks
@@ -88,9 +104,9 @@ package struct RunMerge: Sendable {
     func readyPartitions() throws(RunMergeError) -> [RunPartition] {
         let parts = (output as NSString).appendingPathComponent(RunPartitionLayout.partsDirectory)
         let found = ((try? FileManager.default.contentsOfDirectory(atPath: parts)) ?? []).compactMap(RunPartition.init(directoryName:))
-        guard !found.isEmpty else { throw .noPartitions(output: output) }
+        guard !found.isEmpty else { throw .noPartitions(output: shown(output)) }
         let counts = Set(found.map(\.count)).sorted()
-        guard counts.count == 1, let count = counts.first else { throw .mixedCounts(output: output, counts: counts) }
+        guard counts.count == 1, let count = counts.first else { throw .mixedCounts(output: shown(output), counts: counts) }
         var problems: [String] = []
         var identities: [String: [Int]] = [:]
         var ready: [RunPartition] = []
@@ -98,14 +114,14 @@ package struct RunMerge: Sendable {
             let partition = try! RunPartition(index: index, count: count)
             let directory = parts + "/" + partition.name
             guard found.contains(partition) else {
-                problems.append("partition \(partition): missing (no \(directory)): it never started")
+                problems.append("partition \(partition): missing (no \(shown(directory))): it never started")
                 continue
             }
             let state: RunPartitionState?
             do {
                 state = try RunPartitionState.load(runFiles: directory)
             } catch {
-                problems.append("partition \(partition): \(directory)/\(RunPartitionLayout.stateName) is unreadable: \(error)")
+                problems.append("partition \(partition): \(shown(directory))/\(RunPartitionLayout.stateName) is unreadable: \(error)")
                 continue
             }
             guard let state else {
@@ -116,19 +132,21 @@ package struct RunMerge: Sendable {
             case .running:
                 problems.append("partition \(partition): running, or killed mid-run (last session: \(state.host), pid \(state.pid))")
             case .stopped:
-                problems.append("partition \(partition): stopped before finishing (\(state.done ?? 0) of \(state.prompts ?? 0) prompts done: budget spent, interrupted, or an endpoint refused every call; see \(directory)/\(RunPipeline.summaryName))")
+                problems.append("partition \(partition): stopped before finishing (\(state.done ?? 0) of \(state.prompts ?? 0) prompts done: budget spent, interrupted, or an endpoint refused every call; see \(shown(directory))/\(RunPipeline.summaryName))")
             case .complete:
                 identities[state.identity, default: []].append(index)
                 ready.append(partition)
             }
         }
-        guard problems.isEmpty else { throw .notReady(output: output, count: count, problems: problems) }
+        guard problems.isEmpty else { throw .notReady(output: shown(output), count: count, problems: problems) }
         if let setup {
-            if setup.outputDirectory != output {
-                throw .inconsistent(path: output, reason: "--config \(setup.file) writes to \(setup.outputDirectory), not here")
+            let configured = setup.outputLocation ?? setup.outputDirectory
+            func trimmed(_ path: String) -> String { path.hasSuffix("/") ? String(path.dropLast()) : path }
+            if trimmed(configured) != trimmed(location ?? output) {
+                throw .inconsistent(path: shown(output), reason: "--config \(setup.file) writes to \(configured), not here")
             }
             if identities.count == 1, let identity = identities.keys.first, identity != setup.identity {
-                throw .differentIdentity(output: output, groups: [
+                throw .differentIdentity(output: shown(output), groups: [
                     "partitions 0 to \(count - 1): run identity \(identity.prefix(16))…",
                     "\(setup.file) (--config): run identity \(setup.identity.prefix(16))…",
                 ])
@@ -138,7 +156,7 @@ package struct RunMerge: Sendable {
             let groups = identities.sorted { ($0.value.count, $1.value.first ?? 0) > ($1.value.count, $0.value.first ?? 0) }.map { identity, indices in
                 "partition\(indices.count == 1 ? "" : "s") \(indices.map(String.init).joined(separator: ", ")): run identity \(identity.prefix(16))…"
             }
-            throw .differentIdentity(output: output, groups: groups)
+            throw .differentIdentity(output: shown(output), groups: groups)
         }
         return ready
     }
@@ -180,7 +198,7 @@ package struct RunMerge: Sendable {
             guard FileManager.default.fileExists(atPath: part) else { continue }
             do {
                 guard let manifest = try ShardManifest.load(from: part) else {
-                    throw RunMergeError.inconsistent(path: part, reason: "no \(ShardManifest.fileName): the partition's files were not all moved into place; run partition \(partition) again")
+                    throw RunMergeError.inconsistent(path: shown(part), reason: "no \(ShardManifest.fileName): the partition's files were not all moved into place; run partition \(partition) again")
                 }
                 manifests.append((prefix, manifest))
                 if FileManager.default.fileExists(atPath: part + "/" + MDSIndex.fileName) {
@@ -189,7 +207,7 @@ package struct RunMerge: Sendable {
             } catch let error as RunMergeError {
                 throw error
             } catch {
-                throw .inconsistent(path: part, reason: "\(error)")
+                throw .inconsistent(path: shown(part), reason: "\(error)")
             }
         }
         guard let first = manifests.first?.manifest else {
@@ -198,11 +216,11 @@ package struct RunMerge: Sendable {
         for (prefix, manifest) in manifests.dropFirst()
         where manifest.format != first.format || manifest.compression != first.compression || manifest.configHash != first.configHash {
             throw .inconsistent(
-                path: directory + "/" + prefix,
+                path: shown(directory + "/" + prefix),
                 reason: "\(manifest.format.rawValue), \(manifest.compression), config \(manifest.configHash) where \(manifests[0].prefix) has \(first.format.rawValue), \(first.compression), config \(first.configHash)")
         }
         guard indexes.isEmpty || indexes.count == manifests.count else {
-            throw .inconsistent(path: directory, reason: "some parts are MDS (index.json) and some are not")
+            throw .inconsistent(path: shown(directory), reason: "some parts are MDS (index.json) and some are not")
         }
         let shards = manifests.flatMap { prefix, manifest in
             manifest.shards.map { shard in
@@ -240,7 +258,7 @@ package struct RunMerge: Sendable {
         do {
             return try JSONDecoder().decode(T.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            throw .inconsistent(path: path, reason: "unreadable: \(error)")
+            throw .inconsistent(path: shown(path), reason: "unreadable: \(error)")
         }
     }
 
@@ -281,7 +299,7 @@ package struct RunMerge: Sendable {
         for directory in runFiles {
             guard let part = try decode(JudgeStageSummary.self, at: directory + "/rated/" + JudgeStage.reportName) else { continue }
             guard let accumulator = try decode(ReliabilityAccumulator.self, at: directory + "/" + RunPartitionLayout.agreementName) else {
-                throw .inconsistent(path: directory, reason: "no \(RunPartitionLayout.agreementName) beside the judge report: run this partition again")
+                throw .inconsistent(path: shown(directory), reason: "no \(RunPartitionLayout.agreementName) beside the judge report: run this partition again")
             }
             reliability.merge(accumulator)
             guard var total = merged else {
@@ -306,7 +324,7 @@ package struct RunMerge: Sendable {
             do {
                 lines.append(try Data(contentsOf: URL(fileURLWithPath: path)))
             } catch {
-                throw .inconsistent(path: path, reason: "unreadable: \(error.localizedDescription)")
+                throw .inconsistent(path: shown(path), reason: "unreadable: \(error.localizedDescription)")
             }
         }
         let path = output + "/" + RunPipeline.failuresName
@@ -335,13 +353,13 @@ package struct RunMerge: Sendable {
     /// The run's summary: counts, calls, tokens and costs summed; `seconds` is the longest
     /// partition's (they ran side by side); provenance and hygiene are the same in every part.
     func mergeSummaries(_ runFiles: [String], pairing: PairingSummary?) throws(RunMergeError) -> RunSummary {
-        var merged = RunSummary(output: output)
+        var merged = RunSummary(output: location ?? output)
         var usage: [UsageRecord] = []
         var journals: [String] = []
         var runUsage: [UsageRecord] = []
         for directory in runFiles {
             guard let part = try decode(RunSummary.self, at: directory + "/" + RunPipeline.summaryName) else {
-                throw .inconsistent(path: directory, reason: "no \(RunPipeline.summaryName): run this partition again")
+                throw .inconsistent(path: shown(directory), reason: "no \(RunPipeline.summaryName): run this partition again")
             }
             merged.prompts += part.prompts
             merged.done += part.done

@@ -12,6 +12,8 @@ package enum RunMergeError: Error, CustomStringConvertible, Sendable {
     case inconsistent(path: String, reason: String)
     case output(path: String, reason: String)
     case report(RunReportError)
+    /// `prefab merge s3://…`: the prefix could not be read or written (credentials, bucket).
+    case objectStorage(location: String, reason: String)
 
     package var description: String {
         switch self {
@@ -28,6 +30,7 @@ package enum RunMergeError: Error, CustomStringConvertible, Sendable {
         case .inconsistent(let path, let reason): "\(path): \(reason)"
         case .output(let path, let reason): "\(path): \(reason)"
         case .report(let error): "report: \(error)"
+        case .objectStorage(let location, let reason): "\(location): \(reason)"
         }
     }
 }

@@ -22,14 +22,13 @@ package enum RunPartitionLayout {
 
     /// Refuses a partition whose count differs from partitions already in `output`, naming them.
     /// Then claims the partition's run-files directory, so later partitions see its count even
-    /// before it finishes.
-    static func claim(_ partition: RunPartition, output: String) throws(RunError) {
+    /// before it finishes. `checkCounts: false` for the local directory of an `s3://` output:
+    /// it is this machine's scratch, and the prefix is checked instead (`RunPublication.claim`).
+    static func claim(_ partition: RunPartition, output: String, checkCounts: Bool = true) throws(RunError) {
         let parts = (output as NSString).appendingPathComponent(partsDirectory)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: parts)) ?? []
-        let others = names.compactMap(RunPartition.init(directoryName:)).filter { $0.count != partition.count }
-        if !others.isEmpty {
-            let counts = Set(others.map(\.count)).sorted().map { "\($0) partitions (\(parts)/…-of-\(String(format: "%05d", $0)))" }
-            throw .partition(.countConflict(output: output, requested: partition.count, existing: counts))
+        if checkCounts {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: parts)) ?? []
+            try refuseOtherCounts(partition, names: names, parts: parts, output: output)
         }
         let directory = (parts as NSString).appendingPathComponent(partition.name)
         do {
@@ -39,15 +38,56 @@ package enum RunPartitionLayout {
         }
     }
 
+    /// Refuses a partition whose count differs from those of the partitions `names` (the
+    /// entries of `parts`, the output's `parts/` directory or prefix), naming them.
+    static func refuseOtherCounts(_ partition: RunPartition, names: some Sequence<String>, parts: String, output: String) throws(RunError) {
+        let others = names.compactMap(RunPartition.init(directoryName:)).filter { $0.count != partition.count }
+        if !others.isEmpty {
+            let counts = Set(others.map(\.count)).sorted().map { "\($0) partitions (\(parts)/…-of-\(String(format: "%05d", $0)))" }
+            throw .partition(.countConflict(output: output, requested: partition.count, existing: counts))
+        }
+    }
+
     /// Refuses a whole run (no partition) into an output holding a split run's parts: the whole
     /// run swaps its stage directories in at the end, which would delete every part's shards.
     static func refuseWholeRun(output: String) throws(RunError) {
         let parts = (output as NSString).appendingPathComponent(partsDirectory)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: parts)) ?? []).sorted()
-        let found = names.filter { RunPartition(directoryName: $0) != nil }
+        try refuseWholeRun(names: (try? FileManager.default.contentsOfDirectory(atPath: parts)) ?? [], output: output)
+    }
+
+    /// The same, given the entries of the output's `parts/` (a directory's, or a prefix's).
+    static func refuseWholeRun(names: some Sequence<String>, output: String) throws(RunError) {
+        let found = names.filter { RunPartition(directoryName: $0) != nil }.sorted()
         guard found.isEmpty else {
             throw .partition(.wholeRunOverParts(output: output, existing: found.map { "\(partsDirectory)/\($0)" }))
         }
+    }
+
+    /// Where a shard the partition writes in its staging directory (`samples/mds/shard.00003.mds.zstd`)
+    /// belongs in the output: its dataset directory's part subdirectory
+    /// (`samples/mds/part-00002-of-00004/shard.00003.mds.zstd`), where `place` moves it locally
+    /// and where a partition streaming to `s3://` uploads it as soon as it closes.
+    static func placedPath(ofShard relative: String, partition: RunPartition) -> String {
+        let directory = (relative as NSString).deletingLastPathComponent
+        let name = (relative as NSString).lastPathComponent
+        return (directory.isEmpty ? "" : directory + "/") + partition.shardDirectoryName + "/" + name
+    }
+
+    /// Whether a path (relative to the output) belongs to a part rather than to the merge or a
+    /// whole run: in `parts/`, or in a dataset directory's `part-…` subdirectory.
+    static func isPartFile(_ relative: String) -> Bool {
+        let components = relative.split(separator: "/", omittingEmptySubsequences: false)
+        if components.count >= 2, components[0] == partsDirectory { return true }
+        return components.dropLast().contains { $0.hasPrefix("part-") && RunPartition(directoryName: String($0.dropFirst(5))) != nil }
+    }
+
+    /// Whether a path in the output (relative to it) is one of the partition's files: in one of
+    /// its part subdirectories, or in its run-files directory. Partitions writing side by side
+    /// into one `s3://` prefix touch only their own paths.
+    static func owns(_ relative: String, partition: RunPartition) -> Bool {
+        let components = relative.split(separator: "/", omittingEmptySubsequences: false)
+        if components.count >= 2, components[0] == partsDirectory { return components[1] == partition.name }
+        return components.dropLast().contains { $0 == partition.shardDirectoryName }
     }
 
     /// Moves a finished session's staging tree into place: each dataset directory's files into

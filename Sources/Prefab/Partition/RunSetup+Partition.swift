@@ -28,6 +28,13 @@ extension RunSetup {
         return (outputDirectory as NSString).appendingPathComponent("\(RunPartitionLayout.partsDirectory)/\(partition.name)")
     }
 
+    /// Where the partition's run files are published: `runFilesDirectory`, or its place under
+    /// an `s3://` output (`s3://bucket/run/parts/00002-of-00004`).
+    package var runFilesLocation: String {
+        guard let location = outputLocation, let partition else { return runFilesDirectory }
+        return (location.hasSuffix("/") ? location : location + "/") + "\(RunPartitionLayout.partsDirectory)/\(partition.name)"
+    }
+
     /// The budget this process may spend: the run's, or its partition's share of it.
     package var processBudget: Budget {
         let budget = configuration.budget

@@ -76,10 +76,11 @@ public struct RunPipeline: Sendable {
             }
             total = hygiene!.kept
         }
+        // An s3:// output's parts are checked in the prefix when it is claimed (below).
         if let partition = setup.partition {
-            try RunPartitionLayout.claim(partition, output: setup.outputDirectory)
+            try RunPartitionLayout.claim(partition, output: setup.outputDirectory, checkCounts: setup.outputLocation == nil)
             total = try countPartition(partition, removed: Set(hygiene?.removals.map { $0.ordinal - 1 } ?? []))
-        } else {
+        } else if setup.outputLocation == nil {
             try RunPartitionLayout.refuseWholeRun(output: setup.outputDirectory)
         }
         monitor.update { $0.total = total }
@@ -91,6 +92,7 @@ public struct RunPipeline: Sendable {
         // Once this process holds the partition's journal (a second process would be refused
         // there), the partition is marked running: a kill from now on leaves it unfinished.
         try writePartitionState(.running)
+        try await publication?.publishState(directory: setup.outputDirectory, journal: journal)
         let cache: ResponseCache?
         do {
             cache = useCache ? try ResponseCache.open(path: setup.cachePath) : nil
@@ -164,10 +166,9 @@ public struct RunPipeline: Sendable {
             output: setup.outputDirectory, pairing: setup.pairing, configHash: String(setup.identity.prefix(16)),
             shardSizeLimit: setup.configuration.shardSize, partition: setup.partition, runFiles: setup.runFilesDirectory)
         // An s3:// output: shards go up as they close and leave local disk (the report fetches
-        // them back one at a time). A partition's files are laid out in their part's
-        // subdirectories only when it ends, so it is published then.
+        // them back one at a time); a partition's, straight into their part's subdirectories.
         var streamer: ShardStreamer?
-        if let publication, setup.partition == nil {
+        if let publication {
             do {
                 streamer = try await publication.streamer(
                     journal: journal, staging: outputs.staging, scratchLimit: scratchLimit, observe: Self.scratchObserver(environment))
@@ -525,15 +526,19 @@ public struct RunPipeline: Sendable {
         try Self.writeCard(setup: setup, summary: summary, report: report, environment: environment, writer: "prefab run")
     }
 
-    /// The card for the run of `setup` (also `prefab merge --config`'s, over the merged parts).
+    /// The card for the run of `setup` (also `prefab merge --config`'s, over the merged parts,
+    /// in `output`: the merge's local copy of an `s3://` output), titled after the output's name.
     static func writeCard(
-        setup: RunSetup, summary: RunSummary, report: RunReport?, environment: [String: String], writer: String
+        setup: RunSetup, summary: RunSummary, report: RunReport?, environment: [String: String], writer: String,
+        directory output: String? = nil
     ) throws(RunError) {
-        let directory = (setup.outputDirectory as NSString).appendingPathComponent("pairs")
+        let directory = ((output ?? setup.outputDirectory) as NSString).appendingPathComponent("pairs")
         guard let pairing = summary.pairs else { return }
         let secrets = setup.configuration.sampling.endpoints.compactMap { $0.apiKeyEnv.flatMap { environment[$0] } }
+        let title = setup.outputLocation.flatMap { (try? S3Location(parsing: $0)).map { $0.name.isEmpty ? $0.bucket : $0.name } }
+            ?? (setup.outputDirectory as NSString).lastPathComponent
         let card = DatasetCard(
-            title: (setup.outputDirectory as NSString).lastPathComponent, pairing: pairing, format: setup.pairing.builder.format,
+            title: title, pairing: pairing, format: setup.pairing.builder.format,
             splits: DatasetCard.splits(in: directory, rows: pairing.rows), run: DatasetCardRun(setup: setup, summary: summary),
             report: report, hygiene: summary.hygiene, secrets: secrets, writer: writer)
         do {

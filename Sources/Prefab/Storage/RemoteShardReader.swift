@@ -40,9 +40,15 @@ package enum RemoteShardReader {
             throw S3Error.noSuchKey(bucket: prefix.bucket, key: prefix.key + "index.json (or manifest.json): not a dataset prefix, or its writer has not finished")
         }
         let dataset = try ShardDataset.open(directory, verification: verification)
-        let names = dataset.files.map { ($0 as NSString).lastPathComponent }
+        // Relative to the prefix: a merged dataset names its parts' shards by their subdirectory
+        // (`part-00002-of-00004/shard.00000.mds.zstd`), and two parts' shards share names.
+        let names = dataset.files.map { String($0.dropFirst(directory.count + 1)) }
         func fetch(_ index: Int) -> Task<Void, any Error> {
-            Task { try await client.downloadFile(prefix.appending(names[index]), to: directory + "/" + names[index]) }
+            Task {
+                let path = directory + "/" + names[index]
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try await client.downloadFile(prefix.appending(names[index]), to: path)
+            }
         }
         var next: Task<Void, any Error>? = names.isEmpty ? nil : fetch(0)
         for index in names.indices {
@@ -53,7 +59,8 @@ package enum RemoteShardReader {
             let shard: ShardDataset
             if let mds = dataset.mdsIndex {
                 let view = directory + "/.shard-\(index)"
-                try FileManager.default.createDirectory(atPath: view, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: ((view + "/" + names[index]) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(atPath: view) }
                 try FileManager.default.moveItem(atPath: file, toPath: view + "/" + names[index])
                 try Data(MDSIndex(shards: [mds.shards[index]]).serialized).write(to: URL(fileURLWithPath: view + "/" + MDSIndex.fileName))

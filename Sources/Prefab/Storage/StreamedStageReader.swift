@@ -35,8 +35,10 @@ package struct StreamedStageReader: Sendable {
                 try body(local)
                 continue
             }
-            try FileManager.default.createDirectory(atPath: fetched, withIntermediateDirectories: true)
+            // A merged directory's manifest names its parts' shards by their subdirectory
+            // (`part-00002-of-00004/samples-00000.jsonl.zst`).
             let path = fetched + "/" + shard.file
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try await client.downloadFile(S3Location(bucket: destination.bucket, key: destination.key + relative + "/" + shard.file), to: path)
             defer { try? FileManager.default.removeItem(atPath: path) }
             try body(path)

@@ -20,6 +20,14 @@ package struct S3Publisher: Sendable {
     /// Files uploaded at once; their parts share the client's upload slots, so more files in
     /// flight overlap one file's CompleteMultipartUpload with the next one's parts.
     package var fileConcurrency = 4
+    /// Where a file goes under the destination, by its path relative to the local directory:
+    /// the path itself, unless the local layout differs from the published one (a partition's
+    /// shards close in `samples/…` and belong in `samples/part-00002-of-00004/…`).
+    package var keyForFile: @Sendable (String) -> String = { $0 }
+    /// Which keys under the destination (relative to it) this publisher writes. Several writers
+    /// can share a prefix (a run's partitions, side by side): each aborts only the multipart
+    /// uploads left open in its own keys, never another's in flight.
+    package var ownsKey: @Sendable (String) -> Bool = { _ in true }
 
     package init(client: S3Client, destination: S3Location, identity: String, ledger: any UploadLedger) {
         self.client = client
@@ -39,25 +47,33 @@ package struct S3Publisher: Sendable {
     /// writes the marker. Safe to call on every session.
     package func claim(force: Bool) async throws {
         let markerKey = destination.key + Self.markerName
-        if let marker = try await client.objectIfPresent(bucket: destination.bucket, key: markerKey) {
-            let data = try await client.getObject(bucket: destination.bucket, key: markerKey)
-            let stored = (try? JSONObject(parsing: data))?["identity"]?.stringValue
-            if stored == identity || force {
-                if stored != identity { try await writeMarker() }
-                return
-            }
-            _ = marker
-            throw S3Error.notEmpty(
-                location: destination.description,
-                detail: "holds another dataset (its \(Self.markerName) has identity \(stored ?? "?"), this one is \(identity)): choose another prefix, or pass --force to write over it")
+        if try await client.objectIfPresent(bucket: destination.bucket, key: markerKey) != nil {
+            return try await checkMarker(force: force)
         }
         let existing = try await client.listObjects(bucket: destination.bucket, prefix: destination.key)
+        // Another writer of the same dataset (a partition started alongside) may have claimed
+        // the prefix between the look for the marker and the listing: it writes the marker
+        // before anything else, so a listing holding its objects holds the marker too.
+        if existing.contains(where: { $0.key == markerKey }) {
+            return try await checkMarker(force: force)
+        }
         if !existing.isEmpty, !force {
             throw S3Error.notEmpty(
                 location: destination.description,
                 detail: "already holds \(existing.count) object(s) (e.g. \(existing[0].key)) that Prefab did not write for this dataset: choose an empty prefix, or pass --force to write into it")
         }
         try await writeMarker()
+    }
+
+    /// The marker is there: this dataset's (nothing to do), or another's (refused unless `force`).
+    private func checkMarker(force: Bool) async throws {
+        let data = try await client.getObject(bucket: destination.bucket, key: destination.key + Self.markerName)
+        let stored = (try? JSONObject(parsing: data))?["identity"]?.stringValue
+        if stored == identity { return }
+        if force { return try await writeMarker() }
+        throw S3Error.notEmpty(
+            location: destination.description,
+            detail: "holds another dataset (its \(Self.markerName) has identity \(stored ?? "?"), this one is \(identity)): choose another prefix, or pass --force to write over it")
     }
 
     private func writeMarker() async throws {
@@ -74,7 +90,9 @@ package struct S3Publisher: Sendable {
     package func abortUnfinished() async throws -> Int {
         let recorded = try await ledger.unfinished()
         let listed = try await client.listMultipartUploads(bucket: destination.bucket, prefix: destination.key)
-        let unrecorded = listed.filter { upload in !recorded.contains { $0.uploadID == upload.uploadID } }
+        let unrecorded = listed.filter { upload in
+            !recorded.contains { $0.uploadID == upload.uploadID } && ownsKey(String(upload.key.dropFirst(destination.key.count)))
+        }
         for upload in recorded + unrecorded {
             try await client.abortMultipartUpload(bucket: destination.bucket, key: upload.key, uploadID: upload.uploadID)
         }
@@ -130,7 +148,7 @@ package struct S3Publisher: Sendable {
             func add() {
                 let relative = files[next]
                 next += 1
-                group.addTask { try await self.uploadOne(directory + "/" + relative, relative: relative, earlier: earlier[destination.key + relative]) }
+                group.addTask { try await self.uploadOne(directory + "/" + relative, relative: relative, earlier: earlier[key(for: relative)]) }
             }
             while next < min(width, files.count) { add() }
             while let (record, sent) = try await group.next() {
@@ -143,7 +161,7 @@ package struct S3Publisher: Sendable {
     /// Uploads one file unless the ledger and a HEAD show the same bytes are already there.
     /// Returns the record and whether anything was sent.
     package func uploadOne(_ path: String, relative: String, earlier: UploadRecord?) async throws -> (UploadRecord, Bool) {
-        let key = destination.key + relative
+        let key = key(for: relative)
         let sha256 = try Self.sha256(ofFile: path)
         if let earlier, earlier.sha256 == sha256,
             let present = try await client.objectIfPresent(bucket: destination.bucket, key: key),
@@ -161,6 +179,11 @@ package struct S3Publisher: Sendable {
             try await ledger.ended(upload)
         }
         return (record, true)
+    }
+
+    /// The object key of the file at `relative` in the local directory.
+    package func key(for relative: String) -> String {
+        destination.key + keyForFile(relative)
     }
 
     static func contentType(_ relative: String) -> String {

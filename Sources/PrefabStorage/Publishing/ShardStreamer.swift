@@ -149,7 +149,7 @@ package actor ShardStreamer {
     private func upload(_ relative: String) async {
         do {
             if earlier == nil { earlier = try await publisher.ledger.finished() }
-            let key = publisher.destination.key + relative
+            let key = publisher.key(for: relative)
             let path = root + "/" + relative
             let (record, sent) = try await publisher.uploadOne(path, relative: relative, earlier: earlier?[key])
             if sent { outcome.uploaded.append(record) } else { outcome.skipped.append(record) }
