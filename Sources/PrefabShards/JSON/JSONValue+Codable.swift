@@ -26,21 +26,27 @@ extension JSONValue: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         switch self {
+        case .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .bool(let flag):
+            var container = encoder.singleValueContainer()
+            try container.encode(flag)
+        case .int(let integer):
+            var container = encoder.singleValueContainer()
+            try container.encode(integer)
+        case .double(let number):
+            var container = encoder.singleValueContainer()
+            try container.encode(number)
+        case .string(let string):
+            var container = encoder.singleValueContainer()
+            try container.encode(string)
         case .array(let array):
             var container = encoder.unkeyedContainer()
             for element in array { try container.encode(element) }
         case .object(let object):
             var container = encoder.container(keyedBy: AnyCodingKey.self)
             for (key, value) in object { try container.encode(value, forKey: AnyCodingKey(key)) }
-        case .null, .bool, .int, .double, .string:
-            var container = encoder.singleValueContainer()
-            switch self {
-            case .bool(let flag): try container.encode(flag)
-            case .int(let integer): try container.encode(integer)
-            case .double(let number): try container.encode(number)
-            case .string(let string): try container.encode(string)
-            default: try container.encodeNil()
-            }
         }
     }
 
