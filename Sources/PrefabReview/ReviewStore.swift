@@ -31,15 +31,16 @@ package actor ReviewStore {
         }
         let note = note.flatMap { $0.isEmpty ? nil : $0 }
         do {
-            let id = try queue.write { db in
+            return try queue.write { db in
                 try db.execute(
                     sql: "INSERT INTO labels (prompt_id, reviewer, created_at, verdict, aspects, note) VALUES (?, ?, ?, ?, ?, ?)",
                     arguments: [promptID, reviewer, createdAt, verdict.label, aspectsText, note])
-                return db.lastInsertedRowID
+                // Read back the one way every label is read, so the page hears what is stored.
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM labels WHERE id = ?", arguments: [db.lastInsertedRowID]) else {
+                    throw DatabaseError(message: "the label just written could not be read back")
+                }
+                return HumanVerdicts.label(row)
             }
-            return HumanLabel(
-                id: id, promptID: promptID, reviewer: reviewer, createdAt: createdAt, verdict: verdict.label,
-                aspects: aspects?.isEmpty == false ? aspects : nil, note: note)
         } catch {
             throw .labels(path: path, reason: "\(error)")
         }

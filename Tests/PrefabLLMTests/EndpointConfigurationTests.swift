@@ -4,6 +4,21 @@ import Testing
 
 /// Endpoint configs as files write them, their validation, and `local` resolution.
 @Suite struct EndpointConfigurationTests {
+    @Test func stopReadsOneStringOrAListAndIsLeftOutWhenUnset() throws {
+        func decode(_ json: String) throws -> GenerationParameters {
+            try JSONDecoder().decode(GenerationParameters.self, from: Data(json.utf8))
+        }
+        #expect(try decode("{\"stop\": \"###\"}").stop == ["###"])
+        #expect(try decode(#"{"stop": ["a", "b"]}"#).stop == ["a", "b"])
+        #expect(try decode(#"{"stop": null}"#).stop == nil)
+        #expect(try decode(#"{"temperature": 1}"#).stop == nil)
+        #expect(throws: DecodingError.self) { try decode(#"{"stop": 3}"#) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(String(decoding: try encoder.encode(GenerationParameters(temperature: 1)), as: UTF8.self) == #"{"temperature":1}"#)
+        #expect(String(decoding: try encoder.encode(GenerationParameters(stop: ["x"])), as: UTF8.self) == #"{"stop":["x"]}"#)
+    }
+
     @Test func decodesSnakeCaseFieldsWithDefaultsForTheRest() throws {
         let json = """
             {"name": "gpt", "provider": "openai", "base_url": "https://api.openai.com/v1", "model": "gpt-4o-mini",

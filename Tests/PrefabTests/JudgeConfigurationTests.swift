@@ -79,6 +79,23 @@ struct JudgeConfigurationTests {
         #expect(missing.contains("missing required key 'aggregation'"))
     }
 
+    @Test("a judge name used twice is reported at its second entry; an empty list asks for a judge")
+    func repeatedAndMissingJudges() throws {
+        let twice = try Self.loadError("""
+            schema: 1
+            name: twice
+            judges:
+              - {name: j, kind: length}
+              - {name: j, kind: length}
+            aggregation: {method: median}
+            """)
+        #expect(twice.contains("ensemble.yaml:5"), "\(twice)")
+        #expect(twice.contains("judges[1].name"), "\(twice)")
+        #expect(twice.contains("judge name 'j' is used twice"), "\(twice)")
+        let none = try Self.loadError("schema: 1\nname: none\njudges: []\naggregation: {method: median}\n")
+        #expect(none.contains("list at least one judge"), "\(none)")
+    }
+
     @Test("the JSON schemas bound every text and put the rating first")
     func schemas() throws {
         let honesty = try JudgingFixtures.rubrics.rubric(named: "honesty")

@@ -43,6 +43,26 @@ extension KeyedDecodingContainer {
         }
     }
 
+    /// Decodes the list at `key`, which must hold at least one entry and no two entries with the
+    /// same identifier (`field`, read by `id`): judges of an ensemble by name, a typed aspect's
+    /// types by id. A repeat is reported at the entry that repeats, so the message points at
+    /// the line to change.
+    func decodeDistinctList<Element: Decodable>(
+        forKey key: Key, of noun: String, identifiedBy field: String, _ id: (Element) -> String
+    ) throws -> [Element] {
+        let list = try decode([Element].self, forKey: key)
+        guard !list.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "list at least one \(noun)")
+        }
+        var seen: Set<String> = []
+        for (index, element) in list.enumerated() where !seen.insert(id(element)).inserted {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: codingPath + [key, ConfigKey(intValue: index), ConfigKey(stringValue: field)],
+                debugDescription: "\(noun) \(field) '\(id(element))' is used twice"))
+        }
+        return list
+    }
+
     /// Reads the file format version at `key` and refuses any but `supported`, so a file written
     /// for a later Prefab fails with a message instead of being half read.
     func decodeSchemaVersion(forKey key: Key, supported: Int = 1) throws {

@@ -42,17 +42,7 @@ struct UnitEmbeddings: Sendable {
 
     /// X Xᵀ (n×n): every pairwise cosine similarity.
     func gram(into matrix: inout [Double]) {
-        let n = count, d = dimension
-        values.withUnsafeBufferPointer { x in
-            matrix.withUnsafeMutableBufferPointer { k in
-                let base = x.baseAddress!
-                Self.upperTriangle(size: n) { i, j in
-                    let sum = Self.dot(base + i * d, base + j * d, d)
-                    k[i * n + j] = sum
-                    k[j * n + i] = sum
-                }
-            }
-        }
+        Self.rowProducts(values, rows: count, length: dimension, into: &matrix)
     }
 
     /// Xᵀ X (d×d): the rows are transposed once so that every entry is one contiguous dot
@@ -67,13 +57,19 @@ struct UnitEmbeddings: Sendable {
                 }
             }
         }
-        columns.withUnsafeBufferPointer { t in
-            matrix.withUnsafeMutableBufferPointer { c in
-                let base = t.baseAddress!
-                Self.upperTriangle(size: d) { i, j in
-                    let sum = Self.dot(base + i * n, base + j * n, n)
-                    c[i * d + j] = sum
-                    c[j * d + i] = sum
+        Self.rowProducts(columns, rows: d, length: n, into: &matrix)
+    }
+
+    /// M Mᵀ for the row-major `rows`×`length` matrix `m`: the dot product of every pair of rows,
+    /// into the `rows`×`rows` symmetric `matrix` (each pair computed once, on every core).
+    private static func rowProducts(_ m: [Double], rows: Int, length: Int, into matrix: inout [Double]) {
+        m.withUnsafeBufferPointer { x in
+            matrix.withUnsafeMutableBufferPointer { k in
+                let base = x.baseAddress!
+                upperTriangle(size: rows) { i, j in
+                    let sum = dot(base + i * length, base + j * length, length)
+                    k[i * rows + j] = sum
+                    k[j * rows + i] = sum
                 }
             }
         }

@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// What a pairing run read, wrote and dropped: written beside the pairs as `pairs-summary.json`
 /// and printed by `prefab pairs`, so lost prompts are visible by reason.
 public struct PairingSummary: Codable, Hashable, Sendable {
@@ -16,9 +18,9 @@ public struct PairingSummary: Codable, Hashable, Sendable {
     /// Prompts that gave no row, by reason.
     public var dropped: [String: Int] = [:]
     /// KTO with thresholds: scored completions between the two thresholds, left out.
-    public var unlabelled = 0
+    @DefaultIfAbsent public var unlabelled = 0
     /// Prompts whose rows a person decided (`prefab review`) rather than the judges' scores.
-    public var humanLabelled = 0
+    @DefaultIfAbsent public var humanLabelled = 0
 
     enum CodingKeys: String, CodingKey {
         case strategy, format, score, seed, prompts, rows, dropped, unlabelled
@@ -29,21 +31,3 @@ public struct PairingSummary: Codable, Hashable, Sendable {
     }
 }
 
-/// Decoding sits in an extension so the struct keeps its synthesized memberwise initializer.
-extension PairingSummary {
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        strategy = try c.decode(String.self, forKey: .strategy)
-        format = try c.decode(String.self, forKey: .format)
-        score = try c.decode(String.self, forKey: .score)
-        minMargin = try c.decode(Double.self, forKey: .minMargin)
-        testRatio = try c.decode(Double.self, forKey: .testRatio)
-        seed = try c.decode(UInt64.self, forKey: .seed)
-        prompts = try c.decode(Int.self, forKey: .prompts)
-        promptsWithRows = try c.decode(Int.self, forKey: .promptsWithRows)
-        rows = try c.decode([String: Int].self, forKey: .rows)
-        dropped = try c.decode([String: Int].self, forKey: .dropped)
-        unlabelled = try c.decodeIfPresent(Int.self, forKey: .unlabelled) ?? 0
-        humanLabelled = try c.decodeIfPresent(Int.self, forKey: .humanLabelled) ?? 0
-    }
-}

@@ -1,14 +1,16 @@
+import PrefabShards
+
 /// An ensemble's reliability on one record or a whole run: agreement between its judges, each
 /// judge's position and length bias, parse failures, calls and tokens.
 public struct AgreementFigures: Codable, Hashable, Sendable {
     /// Krippendorff's alpha (ordinal) over every completion × aspect rated by two or more judges.
     public var krippendorffAlpha: Double?
     /// Completion × aspect units that two or more judges rated.
-    public var alphaUnits: Int = 0
+    @DefaultIfAbsent public var alphaUnits: Int = 0
     /// Kappa and Spearman for every pair of judges that rated something in common.
-    public var pairs: [JudgePairAgreement] = []
+    @DefaultIfAbsent public var pairs: [JudgePairAgreement] = []
     /// By judge name.
-    public var judges: [String: JudgeFigures] = [:]
+    @DefaultIfAbsent public var judges: [String: JudgeFigures] = [:]
 
     /// The figures as a record keeps them: without cache counts, which say how a run went (how
     /// often it was resumed), not what the data is, so a record's bytes do not depend on them.
@@ -34,13 +36,3 @@ public struct AgreementFigures: Codable, Hashable, Sendable {
     }
 }
 
-/// Decoding sits in an extension so the struct keeps its synthesized memberwise initializer.
-extension AgreementFigures {
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        krippendorffAlpha = try c.decodeIfPresent(Double.self, forKey: .krippendorffAlpha)
-        alphaUnits = try c.decodeIfPresent(Int.self, forKey: .alphaUnits) ?? 0
-        pairs = try c.decodeIfPresent([JudgePairAgreement].self, forKey: .pairs) ?? []
-        judges = try c.decodeIfPresent([String: JudgeFigures].self, forKey: .judges) ?? [:]
-    }
-}

@@ -12,19 +12,6 @@ package struct HumanLabel: Codable, Hashable, Sendable {
     package var aspects: [String: Double]?
     package var note: String?
 
-    package init(
-        id: Int64, promptID: String, reviewer: String, createdAt: String, verdict: String, aspects: [String: Double]? = nil,
-        note: String? = nil
-    ) {
-        self.id = id
-        self.promptID = promptID
-        self.reviewer = reviewer
-        self.createdAt = createdAt
-        self.verdict = verdict
-        self.aspects = aspects
-        self.note = note
-    }
-
     package var humanVerdict: HumanVerdict? { HumanVerdict(label: verdict) }
 
     enum CodingKeys: String, CodingKey {

@@ -114,6 +114,17 @@ public enum CacheKey {
             first = false
             CanonicalJSON.appendKey(name, to: &out)
         }
+        // The integer and number fields, each written only when set.
+        func integer(_ name: String, _ value: Int?) {
+            guard let value else { return }
+            key(name)
+            CanonicalJSON.append(Int64(value), to: &out)
+        }
+        func number(_ name: String, _ value: Double?) {
+            guard let value else { return }
+            key(name)
+            CanonicalJSON.append(value, to: &out)
+        }
         out.append(UInt8(ascii: "{"))
         if let value = p.extra {
             key("extra")
@@ -123,14 +134,8 @@ public enum CacheKey {
             key("logprobs")
             CanonicalJSON.append(value, to: &out)
         }
-        if let value = p.maxTokens {
-            key("max_tokens")
-            CanonicalJSON.append(Int64(value), to: &out)
-        }
-        if let value = p.n {
-            key("n")
-            CanonicalJSON.append(Int64(value), to: &out)
-        }
+        integer("max_tokens", p.maxTokens)
+        integer("n", p.n)
         switch p.responseFormat {
         case nil: break
         case .text?:
@@ -149,26 +154,14 @@ public enum CacheKey {
             CanonicalJSON.append(strict, to: &out)
             out.append(contentsOf: ",\"type\":\"json_schema\"}".utf8)
         }
-        if let value = p.seed {
-            key("seed")
-            CanonicalJSON.append(Int64(value), to: &out)
-        }
+        integer("seed", p.seed)
         if let value = p.stop {
             key("stop")
             CanonicalJSON.append(.array(value.map(JSONValue.string)), to: &out)
         }
-        if let value = p.temperature {
-            key("temperature")
-            CanonicalJSON.append(value, to: &out)
-        }
-        if let value = p.topLogprobs {
-            key("top_logprobs")
-            CanonicalJSON.append(Int64(value), to: &out)
-        }
-        if let value = p.topP {
-            key("top_p")
-            CanonicalJSON.append(value, to: &out)
-        }
+        number("temperature", p.temperature)
+        integer("top_logprobs", p.topLogprobs)
+        number("top_p", p.topP)
         out.append(UInt8(ascii: "}"))
     }
 

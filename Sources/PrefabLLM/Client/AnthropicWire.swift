@@ -34,36 +34,12 @@ enum AnthropicWire {
         return .object(body)
     }
 
-    private struct Message: Decodable {
-        struct Block: Decodable {
-            let type: String
-            let text: String?
-        }
-        struct Usage: Decodable {
-            let input_tokens: Int?
-            let output_tokens: Int?
-        }
-        let id: String?
-        let model: String?
-        let content: [Block]
-        let stop_reason: String?
-        let usage: Usage?
-    }
-
+    /// Reads a Messages API answer. One reader serves the direct call and the batch result line
+    /// (which arrives already parsed), so the two can never read a response differently.
     static func parseMessage(_ data: Data, requestedModel: String, latency: Double) throws -> ChatResponse {
-        let message = try JSONDecoder().decode(Message.self, from: data)
-        let text = message.content.filter { $0.type == "text" }.compactMap(\.text).joined()
-        return ChatResponse(
-            model: message.model ?? requestedModel,
-            choices: [ChatChoice(index: 0, text: text, finishReason: message.stop_reason.map(FinishReason.fromAnthropic))],
-            usage: TokenUsage(
-                promptTokens: message.usage?.input_tokens ?? 0,
-                completionTokens: message.usage?.output_tokens ?? 0),
-            latency: latency,
-            id: message.id)
+        try parseMessage(json: JSONValue(parsing: data), requestedModel: requestedModel, latency: latency)
     }
 
-    /// `parseMessage` for a body already parsed (a batch result line).
     static func parseMessage(json: JSONValue, requestedModel: String, latency: Double) throws -> ChatResponse {
         guard let blocks = json["content"]?.arrayValue else { throw WireError("missing field 'content'") }
         let text = blocks.filter { $0["type"]?.stringValue == "text" }.compactMap { $0["text"]?.stringValue }.joined()

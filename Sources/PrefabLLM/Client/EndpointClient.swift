@@ -435,6 +435,8 @@ public final class EndpointClient: ChatClient, EmbeddingClient {
 
     private static func describe(_ error: any Error) -> String {
         switch error {
+        case let error as JSONParseError:
+            "not valid JSON (\(error))"
         case DecodingError.dataCorrupted(let context):
             "not valid JSON (\(context.debugDescription))"
         case DecodingError.keyNotFound(let key, let context):

@@ -33,64 +33,12 @@ enum OpenAIWire {
         return .object(body)
     }
 
-    private struct Completion: Decodable {
-        struct Choice: Decodable {
-            struct Message: Decodable {
-                let content: String?
-            }
-            struct Logprobs: Decodable {
-                struct Entry: Decodable {
-                    struct Alternative: Decodable {
-                        let token: String
-                        let logprob: Double
-                    }
-                    let token: String
-                    let logprob: Double
-                    let top_logprobs: [Alternative]?
-                }
-                let content: [Entry]?
-            }
-            let index: Int?
-            let message: Message?
-            let text: String?
-            let finish_reason: String?
-            let logprobs: Logprobs?
-        }
-        struct Usage: Decodable {
-            let prompt_tokens: Int?
-            let completion_tokens: Int?
-        }
-        let id: String?
-        let model: String?
-        let choices: [Choice]
-        let usage: Usage?
-    }
-
+    /// Reads a chat completion. One reader serves the direct call and the batch result line
+    /// (which arrives already parsed), so the two can never read a response differently.
     static func parseChat(_ data: Data, requestedModel: String, latency: Double) throws -> ChatResponse {
-        let completion = try JSONDecoder().decode(Completion.self, from: data)
-        let choices = completion.choices.enumerated().map { position, choice in
-            ChatChoice(
-                index: choice.index ?? position,
-                text: choice.message?.content ?? choice.text ?? "",
-                finishReason: choice.finish_reason.map(FinishReason.init(rawValue:)),
-                logprobs: choice.logprobs?.content?.map { entry in
-                    TokenLogprob(
-                        token: entry.token, logprob: entry.logprob,
-                        topLogprobs: (entry.top_logprobs ?? []).map { .init(token: $0.token, logprob: $0.logprob) })
-                })
-        }
-        return ChatResponse(
-            model: completion.model ?? requestedModel,
-            choices: choices.sorted { $0.index < $1.index },
-            usage: TokenUsage(
-                promptTokens: completion.usage?.prompt_tokens ?? 0,
-                completionTokens: completion.usage?.completion_tokens ?? 0),
-            latency: latency,
-            id: completion.id)
+        try parseChat(json: JSONValue(parsing: data), requestedModel: requestedModel, latency: latency)
     }
 
-    /// `parseChat` for a body already parsed (a batch result line): the same response, without
-    /// serializing the body again for `JSONDecoder`, which is most of the cost of reading a batch.
     static func parseChat(json: JSONValue, requestedModel: String, latency: Double) throws -> ChatResponse {
         guard let items = json["choices"]?.arrayValue else { throw WireError("missing field 'choices'") }
         func int(_ value: JSONValue?) -> Int? { value?.intValue.map { Int($0) } }

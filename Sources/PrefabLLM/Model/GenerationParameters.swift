@@ -12,7 +12,8 @@ public struct GenerationParameters: Codable, Sendable, Hashable {
     /// Choices per request. Anthropic has no `n`: its client makes n calls.
     public var n: Int?
     public var seed: Int?
-    public var stop: [String]?
+    /// `stop: "###"` and `stop: ["###"]` both read.
+    @OneOrMany public var stop: [String]?
     /// Return the chosen tokens' log-probabilities (OpenAI-compatible servers only).
     public var logprobs: Bool?
     /// Alternatives per position, 0–20; implies `logprobs`.
@@ -74,22 +75,4 @@ public struct GenerationParameters: Codable, Sendable, Hashable {
         case extra
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        temperature = try container.decodeIfPresent(Double.self, forKey: .temperature)
-        topP = try container.decodeIfPresent(Double.self, forKey: .topP)
-        maxTokens = try container.decodeIfPresent(Int.self, forKey: .maxTokens)
-        n = try container.decodeIfPresent(Int.self, forKey: .n)
-        seed = try container.decodeIfPresent(Int.self, forKey: .seed)
-        // `stop: "###"` and `stop: ["###"]` both read.
-        if let single = try? container.decodeIfPresent(String.self, forKey: .stop) {
-            stop = [single]
-        } else {
-            stop = try container.decodeIfPresent([String].self, forKey: .stop)
-        }
-        logprobs = try container.decodeIfPresent(Bool.self, forKey: .logprobs)
-        topLogprobs = try container.decodeIfPresent(Int.self, forKey: .topLogprobs)
-        responseFormat = try container.decodeIfPresent(ResponseFormat.self, forKey: .responseFormat)
-        extra = try container.decodeIfPresent(JSONObject.self, forKey: .extra)
-    }
 }

@@ -89,14 +89,7 @@ struct JSONParser: ~Copyable {
             }
             keys.append(key)
             values.append(value)
-            skipWhitespace()
-            guard position < end else { throw error("unexpected end of input inside an object") }
-            let byte = base[position]
-            position += 1
-            if byte == UInt8(ascii: ",") { continue }
-            if byte == UInt8(ascii: "}") { break }
-            position -= 1
-            throw error("expected ',' or '}' in an object, found \(describe(byte))")
+            if try closes(UInt8(ascii: "}"), "an object") { break }
         }
         if duplicates {
             // Rare: rebuild through the checked path (first position, last value).
@@ -121,16 +114,24 @@ struct JSONParser: ~Copyable {
         while true {
             skipWhitespace()
             elements.append(try parseValue())
-            skipWhitespace()
-            guard position < end else { throw error("unexpected end of input inside an array") }
-            let byte = base[position]
-            position += 1
-            if byte == UInt8(ascii: ",") { continue }
-            if byte == UInt8(ascii: "]") { break }
-            position -= 1
-            throw error("expected ',' or ']' in an array, found \(describe(byte))")
+            if try closes(UInt8(ascii: "]"), "an array") { break }
         }
         return elements
+    }
+
+    /// Reads what follows a member of an object or an element of an array: a comma (false:
+    /// another follows) or the `closing` bracket (true: the container ends), both consumed.
+    /// Anything else is an error naming the container (`"an object"`, `"an array"`).
+    @inline(__always)
+    private mutating func closes(_ closing: UInt8, _ container: StaticString) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard position < end else { throw error("unexpected end of input inside \(container)") }
+        let byte = base[position]
+        position += 1
+        if byte == UInt8(ascii: ",") { return false }
+        if byte == closing { return true }
+        position -= 1
+        throw error("expected ',' or '\(Character(Unicode.Scalar(closing)))' in \(container), found \(describe(byte))")
     }
 
     // MARK: strings

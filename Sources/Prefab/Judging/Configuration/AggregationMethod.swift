@@ -39,11 +39,9 @@ public enum AggregationMethod: String, Codable, Hashable, Sendable, CaseIterable
         let outcomes = outcomes.filter { $0.weight > 0 }
         guard !outcomes.isEmpty else { return nil }
         switch self {
-        case .weightedMean:
-            let weight = outcomes.reduce(0) { $0 + $1.weight }
-            return outcomes.reduce(0) { $0 + $1.value * $1.weight } / weight
-        case .median:
-            return AggregationMethod.median.combine(outcomes, scale: .oneToFive)
+        case .weightedMean, .median:
+            // Both keep the sides summing to 1 as they are (the scale plays no part in them).
+            return combine(outcomes, scale: .oneToFive)
         case .majority:
             var totals: [Double: Double] = [:]
             for outcome in outcomes { totals[outcome.value, default: 0] += outcome.weight }

@@ -22,17 +22,8 @@ public struct EnsembleConfiguration: Codable, Hashable, Sendable {
         try c.decodeSchemaVersion(forKey: .schema)
         name = try c.decode(String.self, forKey: .name)
         description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
-        judges = try c.decode([JudgeConfiguration].self, forKey: .judges)
+        judges = try c.decodeDistinctList(forKey: .judges, of: "judge", identifiedBy: "name") { (judge: JudgeConfiguration) in judge.name }
         aggregation = try c.decode(AggregationConfiguration.self, forKey: .aggregation)
-        guard !judges.isEmpty else {
-            throw DecodingError.dataCorruptedError(forKey: .judges, in: c, debugDescription: "list at least one judge")
-        }
-        var seen: Set<String> = []
-        for (index, judge) in judges.enumerated() where !seen.insert(judge.name).inserted {
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: c.codingPath + [CodingKeys.judges, ConfigKey(intValue: index), ConfigKey(stringValue: "name")],
-                debugDescription: "judge name '\(judge.name)' is used twice"))
-        }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -25,20 +25,6 @@ package struct GoldPair: Codable, Hashable, Sendable {
         }
     }
 
-    package init(
-        id: String, prompt: String, chosen: String, rejected: String, kind: String? = nil, note: String? = nil, reference: String? = nil,
-        ratings: Ratings? = nil
-    ) {
-        self.id = id
-        self.prompt = prompt
-        self.chosen = chosen
-        self.rejected = rejected
-        self.kind = kind
-        self.note = note
-        self.reference = reference
-        self.ratings = ratings
-    }
-
     /// Reads a JSON Lines file of gold pairs; a bad line is an error naming the file, the line
     /// and the field.
     package static func load(file: String) throws(JudgeEvaluationError) -> [GoldPair] {

@@ -1,3 +1,5 @@
+import PrefabShards
+
 /// One row of the `eval-judges` table: an ensemble as a whole, or one of its judges.
 package struct JudgeEvaluationRow: Codable, Hashable, Sendable {
     package var ensemble: String
@@ -17,7 +19,7 @@ package struct JudgeEvaluationRow: Codable, Hashable, Sendable {
     package var prefersLonger: Double?
     package var parseFailureRate: Double?
     package var calls: Int
-    package var cachedCalls: Int
+    @DefaultIfAbsent package var cachedCalls: Int
     package var tokens: Int
     /// In the endpoints' currency, when they have prices.
     package var cost: Double?
@@ -38,7 +40,7 @@ package struct JudgeEvaluationRow: Codable, Hashable, Sendable {
     package var accuracy: Double? { pairs > 0 ? Double(correct) / Double(pairs) : nil }
 
     enum CodingKeys: String, CodingKey {
-        case ensemble, judge, pairs, correct, wrong, ties, failed, accuracy, agreement
+        case ensemble, judge, pairs, correct, wrong, ties, failed, agreement
         case prefersFirst = "prefers_first"
         case positionConsistency = "position_consistency"
         case prefersLonger = "prefers_longer"
@@ -48,24 +50,10 @@ package struct JudgeEvaluationRow: Codable, Hashable, Sendable {
         case tokens, cost
     }
 
-    package init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        ensemble = try c.decode(String.self, forKey: .ensemble)
-        judge = try c.decodeIfPresent(String.self, forKey: .judge)
-        pairs = try c.decode(Int.self, forKey: .pairs)
-        correct = try c.decode(Int.self, forKey: .correct)
-        wrong = try c.decode(Int.self, forKey: .wrong)
-        ties = try c.decode(Int.self, forKey: .ties)
-        failed = try c.decode(Int.self, forKey: .failed)
-        agreement = try c.decodeIfPresent(Double.self, forKey: .agreement)
-        prefersFirst = try c.decodeIfPresent(Double.self, forKey: .prefersFirst)
-        positionConsistency = try c.decodeIfPresent(Double.self, forKey: .positionConsistency)
-        prefersLonger = try c.decodeIfPresent(Double.self, forKey: .prefersLonger)
-        parseFailureRate = try c.decodeIfPresent(Double.self, forKey: .parseFailureRate)
-        calls = try c.decode(Int.self, forKey: .calls)
-        cachedCalls = try c.decodeIfPresent(Int.self, forKey: .cachedCalls) ?? 0
-        tokens = try c.decode(Int.self, forKey: .tokens)
-        cost = try c.decodeIfPresent(Double.self, forKey: .cost)
+    /// Figures derived from the stored ones: written for the table's readers, never read back,
+    /// so decoding stays the synthesized one.
+    private enum DerivedKeys: String, CodingKey {
+        case accuracy
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -77,7 +65,6 @@ package struct JudgeEvaluationRow: Codable, Hashable, Sendable {
         try c.encode(wrong, forKey: .wrong)
         try c.encode(ties, forKey: .ties)
         try c.encode(failed, forKey: .failed)
-        try c.encode(accuracy, forKey: .accuracy)
         try c.encode(agreement, forKey: .agreement)
         try c.encode(prefersFirst, forKey: .prefersFirst)
         try c.encode(positionConsistency, forKey: .positionConsistency)
@@ -87,5 +74,7 @@ package struct JudgeEvaluationRow: Codable, Hashable, Sendable {
         try c.encode(cachedCalls, forKey: .cachedCalls)
         try c.encode(tokens, forKey: .tokens)
         try c.encode(cost, forKey: .cost)
+        var derived = encoder.container(keyedBy: DerivedKeys.self)
+        try derived.encode(accuracy, forKey: .accuracy)
     }
 }

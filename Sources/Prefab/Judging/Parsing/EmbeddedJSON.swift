@@ -1,14 +1,16 @@
+import PrefabShards
+
 /// Finds JSON in a judge's answer: the whole answer, a fenced code block, or a `{…}` / `[…]`
 /// span inside prose. Small models wrap JSON in prose and code fences even when asked not to.
 enum EmbeddedJSON {
     /// Every JSON object or array found in `text`, most likely first.
-    static func values(in text: String) -> [LooseJSON] {
-        var found: [LooseJSON] = []
+    static func values(in text: String) -> [JSONValue] {
+        var found: [JSONValue] = []
         var seen: Set<Substring> = []
         func consider(_ candidate: Substring) {
             let trimmed = candidate.trimmingJSONWhitespace()
             guard let first = trimmed.first, first == "{" || first == "[", seen.insert(trimmed).inserted,
-                let value = LooseJSON.parse(trimmed)
+                let value = try? JSONValue(parsing: String(trimmed))
             else { return }
             found.append(value)
         }

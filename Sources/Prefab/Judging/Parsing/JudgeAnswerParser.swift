@@ -1,4 +1,5 @@
 import Foundation
+import PrefabShards
 
 /// Reads a judge's answer in any of the shapes judges give: the requested JSON (bare, fenced, or
 /// inside prose), else free text. Used for structured and free-text judges alike, so a model
@@ -78,8 +79,8 @@ package enum JudgeAnswerParser {
     // MARK: - JSON shapes
 
     /// A rating object (`{"rating": 4, "rationale": …}`), or a bare number or string.
-    static func interpretRating(_ value: LooseJSON, scale: RatingScale) -> Result<ParsedRating, JudgeParseFailure>? {
-        let ratingField: LooseJSON
+    static func interpretRating(_ value: JSONValue, scale: RatingScale) -> Result<ParsedRating, JudgeParseFailure>? {
+        let ratingField: JSONValue
         var parsed = ParsedRating(rating: .notApplicable)
         switch value {
         case .object:
@@ -88,7 +89,7 @@ package enum JudgeAnswerParser {
             parsed.rationale = value.value(forAnyOf: rationaleKeys)?.text ?? ""
             parsed.types = value.value(forAnyOf: typeKeys)?.labels
             parsed.rationaleForRating = value.value(forAnyOf: ["rationale_for_rating", "rating_rationale"])?.text
-        case .number, .string:
+        case .int, .double, .string:
             ratingField = value
         default:
             return nil
@@ -99,9 +100,9 @@ package enum JudgeAnswerParser {
         return .success(parsed)
     }
 
-    static func ratingValue(_ value: LooseJSON) -> RatingValue? {
+    static func ratingValue(_ value: JSONValue) -> RatingValue? {
         switch value {
-        case .number(let number): .score(number)
+        case .int, .double: value.doubleValue.map(RatingValue.score)
         case .string(let text): FreeTextParser.ratingValue(fromString: text)
         case .null: .notApplicable
         default: nil
@@ -110,14 +111,14 @@ package enum JudgeAnswerParser {
 
     /// The per-completion entries of a multi answer, in shown order: `{"A": {...}, "B": {...}}`
     /// (keys may also read "Response A", "text_2", "1"), `{"ratings": [...]}`, or a top-level array.
-    static func listItems(of value: LooseJSON) -> [LooseJSON]? {
+    static func listItems(of value: JSONValue) -> [JSONValue]? {
         switch value {
         case .array(let items):
             return items
         case .object(let object):
             if let inner = value.value(forAnyOf: listKeys), case .array(let items) = inner { return items }
             if let inner = value.value(forAnyOf: listKeys), case .object = inner, let items = listItems(of: inner) { return items }
-            var labelled: [(Int, LooseJSON)] = []
+            var labelled: [(Int, JSONValue)] = []
             for (key, item) in object {
                 guard let position = labelPosition(key) else { return nil }
                 labelled.append((position, item))
@@ -141,7 +142,7 @@ package enum JudgeAnswerParser {
 
     /// Puts entries in shown order when each names its text ("text": 2 or "index": 1); leaves
     /// them as they are otherwise.
-    static func reorder(_ items: [LooseJSON], count: Int) -> [LooseJSON] {
+    static func reorder(_ items: [JSONValue], count: Int) -> [JSONValue] {
         let numbers = items.map { item -> Int? in
             guard let label = item.value(forAnyOf: ["text", "index", "id", "completion", "response"])?.text else { return nil }
             return Int(label.filter(\.isNumber))

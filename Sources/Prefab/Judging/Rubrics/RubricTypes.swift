@@ -62,15 +62,6 @@ package struct RubricTypes: Codable, Hashable, Sendable {
         question = try c.decode(String.self, forKey: .question)
         select = try c.decode(Selection.self, forKey: .select)
         noneCode = try c.decodeIfPresent(String.self, forKey: .noneCode)
-        items = try c.decode([Item].self, forKey: .items)
-        guard !items.isEmpty else {
-            throw DecodingError.dataCorruptedError(forKey: .items, in: c, debugDescription: "list at least one type")
-        }
-        var seen: Set<String> = []
-        for (index, item) in items.enumerated() where !seen.insert(item.id).inserted {
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: c.codingPath + [CodingKeys.items, ConfigKey(intValue: index), ConfigKey(stringValue: "id")],
-                debugDescription: "type id '\(item.id)' is used twice"))
-        }
+        items = try c.decodeDistinctList(forKey: .items, of: "type", identifiedBy: "id") { (item: Item) in item.id }
     }
 }

@@ -43,19 +43,17 @@ extension PoolModel {
             throw DecodingError.dataCorruptedError(
                 forKey: .weight, in: c, debugDescription: "weight must be a finite number > 0, not \(weight)")
         }
+        // The sampler sets these per request: a model's own value would be silently replaced.
+        func refuse(_ parameter: String, _ message: String) -> DecodingError {
+            .dataCorrupted(DecodingError.Context(
+                codingPath: c.codingPath + [CodingKeys.parameters, ConfigKey(stringValue: parameter)], debugDescription: message))
+        }
         if parameters.n != nil {
-            throw DecodingError.dataCorrupted(
-                DecodingError.Context(
-                    codingPath: c.codingPath + [CodingKeys.parameters, ConfigKey(stringValue: "n")],
-                    debugDescription: "set samples with the pool's samples_per_model (or best_of_n), not parameters.n: "
-                        + "each sample is its own request with its own seed"))
+            throw refuse("n", "set samples with the pool's samples_per_model (or best_of_n), not parameters.n: "
+                + "each sample is its own request with its own seed")
         }
         if parameters.seed != nil {
-            throw DecodingError.dataCorrupted(
-                DecodingError.Context(
-                    codingPath: c.codingPath + [CodingKeys.parameters, ConfigKey(stringValue: "seed")],
-                    debugDescription: "request seeds derive from the run's seed, prompt id and sample index; "
-                        + "set the top-level seed instead"))
+            throw refuse("seed", "request seeds derive from the run's seed, prompt id and sample index; set the top-level seed instead")
         }
     }
 }
