@@ -77,6 +77,21 @@ import Testing
         #expect(response.usage == TokenUsage())
     }
 
+    /// A wrong-typed answer must fail as malformed (and be retried), never read as an empty
+    /// answer that becomes a sample nobody can tell from a model that said nothing.
+    @Test func answerTextOfAnotherTypeIsMalformedNotEmpty() throws {
+        let openAI = Data(#"{"choices":[{"index":0,"message":{"role":"assistant","content":["a","b"]}}]}"#.utf8)
+        #expect {
+            try OpenAIWire.parseChat(openAI, requestedModel: "m", latency: 0)
+        } throws: { "\($0)" == "field 'choices[0].message.content' is an array, not text" }
+        let anthropic = Data(#"{"content":[{"type":"text","text":"ok"},{"type":"text","text":7}]}"#.utf8)
+        #expect {
+            try AnthropicWire.parseMessage(anthropic, requestedModel: "m", latency: 0)
+        } throws: { "\($0)" == "field 'content[1].text' is a number, not text" }
+        let legacy = Data(#"{"choices":[{"text":"plain completion"}]}"#.utf8)
+        #expect(try OpenAIWire.parseChat(legacy, requestedModel: "m", latency: 0).text == "plain completion")
+    }
+
     @Test func errorMessagesComeFromEitherProvidersErrorShape() {
         #expect(ErrorMessage.extract(from: Data(#"{"error":{"message":"bad model","type":"invalid_request_error"}}"#.utf8)) == "bad model")
         #expect(ErrorMessage.extract(from: Data(#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#.utf8)) == "Overloaded")

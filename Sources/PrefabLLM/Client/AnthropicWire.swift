@@ -42,7 +42,8 @@ enum AnthropicWire {
 
     static func parseMessage(json: JSONValue, requestedModel: String, latency: Double) throws -> ChatResponse {
         guard let blocks = json["content"]?.arrayValue else { throw WireError("missing field 'content'") }
-        let text = blocks.filter { $0["type"]?.stringValue == "text" }.compactMap { $0["text"]?.stringValue }.joined()
+        let text = try blocks.enumerated().filter { $0.element["type"]?.stringValue == "text" }
+            .compactMap { try $0.element.wireText("text", at: "content[\($0.offset)].text") }.joined()
         func int(_ value: JSONValue?) -> Int? { value?.intValue.map { Int($0) } }
         return ChatResponse(
             model: json["model"]?.stringValue ?? requestedModel,

@@ -42,10 +42,11 @@ enum OpenAIWire {
     static func parseChat(json: JSONValue, requestedModel: String, latency: Double) throws -> ChatResponse {
         guard let items = json["choices"]?.arrayValue else { throw WireError("missing field 'choices'") }
         func int(_ value: JSONValue?) -> Int? { value?.intValue.map { Int($0) } }
-        let choices = items.enumerated().map { position, choice in
-            ChatChoice(
+        let choices = try items.enumerated().map { position, choice in
+            try ChatChoice(
                 index: int(choice["index"]) ?? position,
-                text: choice["message"]?["content"]?.stringValue ?? choice["text"]?.stringValue ?? "",
+                text: choice["message"]?.wireText("content", at: "choices[\(position)].message.content")
+                    ?? choice.wireText("text", at: "choices[\(position)].text") ?? "",
                 finishReason: choice["finish_reason"]?.stringValue.map(FinishReason.init(rawValue:)),
                 logprobs: choice["logprobs"]?["content"]?.arrayValue?.map { entry in
                     TokenLogprob(
