@@ -23,7 +23,7 @@ final class RunOutputs {
 
     init(
         output: String, pairing: PairStage, configHash: String, shardSizeLimit: Int, partition: RunPartition? = nil,
-        runFiles: String? = nil
+        runFiles: String? = nil, shardClosed: ShardClosedObserver? = nil
     ) throws(RunError) {
         self.output = output
         self.partition = partition
@@ -48,12 +48,12 @@ final class RunOutputs {
         var opened: [StageShardWriter] = []
         do throws(ShardError) {
             samples = try SampleShards.layout.makeWriter(
-                directory: path("samples"), configHash: configHash, shardSizeLimit: shardSizeLimit)
+                directory: path("samples"), configHash: configHash, shardSizeLimit: shardSizeLimit, shardClosed: shardClosed)
             opened.append(samples)
             rated = try RatedShards.layout.makeWriter(
-                directory: path("rated"), configHash: configHash, shardSizeLimit: shardSizeLimit)
+                directory: path("rated"), configHash: configHash, shardSizeLimit: shardSizeLimit, shardClosed: shardClosed)
             opened.append(rated)
-            pairs = try PairsWriter(run: pairing, directory: path("pairs"), shardSizeLimit: shardSizeLimit)
+            pairs = try PairsWriter(run: pairing, directory: path("pairs"), shardSizeLimit: shardSizeLimit, shardClosed: shardClosed)
         } catch {
             for writer in opened { writer.abandon() }
             throw .output(path: staging, reason: "\(error)")

@@ -46,7 +46,7 @@ struct RunPublication {
 
     /// Aborts what a killed session left open, then returns the streamer for this session's
     /// shards, written under `staging` (whose relative paths are the keys).
-    func streamer(journal: RunJournal, staging: String, scratchLimit: Int?, observe: @escaping @Sendable (Int) -> Void) async throws(RunError) -> ShardStreamer {
+    func streamer(journal: RunJournal, staging: String, scratchLimit: Int?, observe: (@Sendable (Int) -> Void)?) async throws(RunError) -> ShardStreamer {
         let publisher = publisher(journal: journal)
         do {
             _ = try await publisher.abortUnfinished()

@@ -90,7 +90,10 @@ package struct S3Publisher: Sendable {
     }
 
     /// Uploads every regular file under `directory` (hidden ones and `skip` aside): shards
-    /// first, then the other files, `index.json` and `manifest.json` last.
+    /// first, then the other files, `index.json` and `manifest.json` last. Each group goes up
+    /// `fileConcurrency` files at once and is finished before the next starts: a loader opens a
+    /// dataset by its index or manifest, so those wait for every shard, and nothing else needs
+    /// an order (a few dozen small files one request at a time cost a round trip each).
     package func publish(directory: String, skip: (String) -> Bool = { _ in false }) async throws -> Outcome {
         var files: [String] = []
         let manager = FileManager.default
@@ -110,21 +113,20 @@ package struct S3Publisher: Sendable {
         }
         let shards = files.filter(Self.isShard).sorted()
         let indexNames: Set<String> = ["index.json", "manifest.json"]
-        let others = files.filter { !Self.isShard($0) }.sorted { a, b in
-            let aLast = indexNames.contains((a as NSString).lastPathComponent)
-            let bLast = indexNames.contains((b as NSString).lastPathComponent)
-            return aLast == bLast ? a < b : !aLast
-        }
+        let isIndex = { (relative: String) in indexNames.contains((relative as NSString).lastPathComponent) }
+        let others = files.filter { !Self.isShard($0) && !isIndex($0) }.sorted()
+        let indexes = files.filter(isIndex).sorted()
         var outcome = Outcome()
         outcome.abortedUploads = try await abortUnfinished()
         let earlier = try await ledger.finished()
-        try await upload(shards, from: directory, earlier: earlier, into: &outcome, concurrently: true)
-        try await upload(others, from: directory, earlier: earlier, into: &outcome, concurrently: false)
+        for group in [shards, others, indexes] {
+            try await upload(group, from: directory, earlier: earlier, into: &outcome)
+        }
         return outcome
     }
 
-    private func upload(_ files: [String], from directory: String, earlier: [String: UploadRecord], into outcome: inout Outcome, concurrently: Bool) async throws {
-        let width = concurrently ? max(1, fileConcurrency) : 1
+    private func upload(_ files: [String], from directory: String, earlier: [String: UploadRecord], into outcome: inout Outcome) async throws {
+        let width = max(1, fileConcurrency)
         try await withThrowingTaskGroup(of: (UploadRecord, Bool).self) { group in
             var next = 0
             func add() {
@@ -141,10 +143,11 @@ package struct S3Publisher: Sendable {
     }
 
     /// Uploads one file unless the ledger and a HEAD show the same bytes are already there.
-    /// Returns the record and whether anything was sent.
-    package func uploadOne(_ path: String, relative: String, earlier: UploadRecord?) async throws -> (UploadRecord, Bool) {
+    /// Returns the record and whether anything was sent. `sha256`: the file's digest when the
+    /// caller knows it (a shard writer computed it while writing), else it is read here.
+    package func uploadOne(_ path: String, relative: String, earlier: UploadRecord?, sha256 known: String? = nil) async throws -> (UploadRecord, Bool) {
         let key = destination.key + relative
-        let sha256 = try Self.sha256(ofFile: path)
+        let sha256 = try known ?? Self.sha256(ofFile: path)
         if let earlier, earlier.sha256 == sha256,
             let present = try await client.objectIfPresent(bucket: destination.bucket, key: key),
             present.size == earlier.size, present.etag == earlier.etag
