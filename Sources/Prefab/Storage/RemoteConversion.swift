@@ -30,8 +30,9 @@ package enum RemoteConversion {
         let local = scratch + "/dataset"
         // One writer closes one shard at a time.
         let streamer = ShardStreamer(publisher: publisher, root: local, scratchLimit: scratchLimit, slack: 1)
-        var options = options
-        options.shardClosed = streamer.shardClosed
+        var observed = options
+        observed.shardClosed = streamer.shardClosed
+        let options = observed
         // The conversion is synchronous: it runs on its own thread and, every few records,
         // blocks there until the uploads have caught up.
         let manifest: ShardManifest = try await withCheckedThrowingContinuation { continuation in
