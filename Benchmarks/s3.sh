@@ -36,7 +36,7 @@ trap '[[ -n "$moto_pid" ]] && kill -9 "$moto_pid" 2>/dev/null; [[ -n "$sim_pid" 
 port=$(( 20000 + RANDOM % 20000 ))
 INITIAL_NO_AUTH_ACTION_COUNT=3 .prefab/s3-venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
-for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 1200); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done   # moto starts slowly on a loaded machine
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY < <(.prefab/s3-venv/bin/python scripts/moto_iam_user.py "$AWS_ENDPOINT_URL")
 export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY

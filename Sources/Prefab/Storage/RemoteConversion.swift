@@ -25,6 +25,10 @@ package enum RemoteConversion {
         let identity = Digest.sha256Hex(Data("\(options.configHash)\n\(input)".utf8))
         let publisher = S3Publisher(client: client, destination: destination, identity: identity, ledger: MemoryUploadLedger())
         try await publisher.claim(force: force)
+        if let unchanged = unchangedDataset(input: input, options: options) {
+            let outcome = try await publishUnchanged(input: input, files: unchanged.files, publisher: publisher, monitor: monitor, output: output)
+            return (unchanged.manifest, outcome)
+        }
         let scratch = RemoteInput.temporaryDirectory("convert")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let local = scratch + "/dataset"

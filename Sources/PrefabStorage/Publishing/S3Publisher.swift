@@ -94,7 +94,9 @@ package struct S3Publisher: Sendable {
     /// `fileConcurrency` files at once and is finished before the next starts: a loader opens a
     /// dataset by its index or manifest, so those wait for every shard, and nothing else needs
     /// an order (a few dozen small files one request at a time cost a round trip each).
-    package func publish(directory: String, skip: (String) -> Bool = { _ in false }) async throws -> Outcome {
+    /// `digests`: the SHA-256 of files the caller knows (from a manifest), by relative path,
+    /// so they are not read an extra time to be hashed.
+    package func publish(directory: String, skip: (String) -> Bool = { _ in false }, digests: [String: String] = [:]) async throws -> Outcome {
         var files: [String] = []
         let manager = FileManager.default
         guard let enumerator = manager.enumerator(atPath: directory) else {
@@ -120,19 +122,24 @@ package struct S3Publisher: Sendable {
         outcome.abortedUploads = try await abortUnfinished()
         let earlier = try await ledger.finished()
         for group in [shards, others, indexes] {
-            try await upload(group, from: directory, earlier: earlier, into: &outcome)
+            try await upload(group, from: directory, earlier: earlier, digests: digests, into: &outcome)
         }
         return outcome
     }
 
-    private func upload(_ files: [String], from directory: String, earlier: [String: UploadRecord], into outcome: inout Outcome) async throws {
+    private func upload(
+        _ files: [String], from directory: String, earlier: [String: UploadRecord], digests: [String: String], into outcome: inout Outcome
+    ) async throws {
         let width = max(1, fileConcurrency)
         try await withThrowingTaskGroup(of: (UploadRecord, Bool).self) { group in
             var next = 0
             func add() {
                 let relative = files[next]
                 next += 1
-                group.addTask { try await self.uploadOne(directory + "/" + relative, relative: relative, earlier: earlier[destination.key + relative]) }
+                group.addTask {
+                    try await self.uploadOne(
+                        directory + "/" + relative, relative: relative, earlier: earlier[destination.key + relative], sha256: digests[relative])
+                }
             }
             while next < min(width, files.count) { add() }
             while let (record, sent) = try await group.next() {
