@@ -22,7 +22,7 @@ package struct StageShards: Sendable {
     /// writers' default, 64 MiB) also bounds memory: an MDS writer holds its current shard.
     /// `shardClosed` is told about every shard either copy finishes.
     package func writerOptions(
-        configHash: String = "", compression: Compression = .zstd, shardSizeLimit: Int? = nil, shardClosed: ShardClosedObserver? = nil
+        configHash: String = "", compression: Compression = .zstd, shardSizeLimit: Int? = nil, shardClosed: ShardClosedObserver = .nobody
     ) -> [(directory: String, options: ShardWriterOptions)] {
         var jsonl = ShardWriterOptions(
             format: .jsonlZst, compression: compression, basename: basename, configHash: configHash, shardClosed: shardClosed)
@@ -38,7 +38,7 @@ package struct StageShards: Sendable {
     /// Opens both copies' writers under `directory`.
     package func makeWriter(
         directory: String, configHash: String = "", compression: Compression = .zstd, shardSizeLimit: Int? = nil,
-        shardClosed: ShardClosedObserver? = nil
+        shardClosed: ShardClosedObserver = .nobody
     ) throws(ShardError) -> StageShardWriter {
         var writers: [any ShardWriter] = []
         do throws(ShardError) {

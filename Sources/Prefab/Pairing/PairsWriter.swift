@@ -13,7 +13,7 @@ package final class PairsWriter {
 
     /// Opens the writers under `directory` (created if missing); `shardSizeLimit` as in
     /// `StageShards.writerOptions`; `shardClosed` is told about every shard they finish.
-    package init(run: PairStage, directory: String, shardSizeLimit: Int? = nil, shardClosed: ShardClosedObserver? = nil) throws(ShardError) {
+    package init(run: PairStage, directory: String, shardSizeLimit: Int? = nil, shardClosed: ShardClosedObserver = .nobody) throws(ShardError) {
         self.run = run
         pairer = Pairer(options: run.options)
         summary = PairingSummary(

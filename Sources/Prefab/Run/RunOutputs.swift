@@ -23,7 +23,7 @@ final class RunOutputs {
 
     init(
         output: String, pairing: PairStage, configHash: String, shardSizeLimit: Int, partition: RunPartition? = nil,
-        runFiles: String? = nil, shardClosed: ShardClosedObserver? = nil
+        runFiles: String? = nil, shardClosed: ShardClosedObserver = .nobody
     ) throws(RunError) {
         self.output = output
         self.partition = partition

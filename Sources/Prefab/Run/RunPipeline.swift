@@ -173,7 +173,7 @@ public struct RunPipeline: Sendable {
         let outputs = try RunOutputs(
             output: setup.outputDirectory, pairing: setup.pairing, configHash: String(setup.identity.prefix(16)),
             shardSizeLimit: setup.configuration.shardSize, partition: setup.partition, runFiles: setup.runFilesDirectory,
-            shardClosed: streamer?.shardClosed)
+            shardClosed: streamer?.shardClosed ?? .nobody)
         var state = SessionState(
             journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger, metrics: metrics, streamer: streamer)
         monitor.update { $0.phase = "running" }

@@ -9,8 +9,9 @@
 /// `finish()` returns only after the last call. The index files (`index.json`,
 /// `manifest.json`) are not shards and are not reported.
 ///
-/// Part of `ShardWriterOptions` but left out of its equality and hash: it observes the
-/// dataset, it does not shape it.
+/// Part of `ShardWriterOptions` but left out of its equality and hash (every observer equals
+/// every other, and the options hold `nobody` rather than nil): it observes the dataset, it
+/// does not shape it.
 public struct ShardClosedObserver: Sendable, Hashable {
     /// A finished shard file.
     public struct Shard: Sendable {
@@ -32,6 +33,9 @@ public struct ShardClosedObserver: Sendable, Hashable {
     public init(_ notify: @escaping @Sendable (Shard) -> Void) {
         self.notify = notify
     }
+
+    /// Nobody is told (the default).
+    public static let nobody = ShardClosedObserver { _ in }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { true }
     public func hash(into hasher: inout Hasher) {}

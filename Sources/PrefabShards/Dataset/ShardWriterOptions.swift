@@ -23,8 +23,8 @@ public struct ShardWriterOptions: Sendable, Hashable {
     public var configHash: String
     /// Check that each `write(jsonLine:)` line is a JSON object (JSONL.zst; MDS always parses).
     public var validateLines: Bool
-    /// Told about each shard once its file is complete under its own name (nil: nobody asks).
-    public var shardClosed: ShardClosedObserver?
+    /// Told about each shard once its file is complete under its own name.
+    public var shardClosed: ShardClosedObserver
 
     public static let defaultShardSizeLimit = 1 << 26
     public static let defaultFrameSize = 1 << 20
@@ -39,7 +39,7 @@ public struct ShardWriterOptions: Sendable, Hashable {
         hashes: [ShardHashAlgorithm] = [.xxh64],
         configHash: String = "",
         validateLines: Bool = true,
-        shardClosed: ShardClosedObserver? = nil
+        shardClosed: ShardClosedObserver = .nobody
     ) {
         self.format = format
         self.compression = compression

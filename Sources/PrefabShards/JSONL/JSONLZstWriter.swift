@@ -36,7 +36,7 @@ public final class JSONLZstWriter: ShardWriter {
     private final class FrameWriterState: @unchecked Sendable {
         let directory: String
         let compressor: ZstdCompressor
-        let observer: ShardClosedObserver?
+        let observer: ShardClosedObserver
         var compressed: [UInt8] = []
         var current: OpenShard?
         var completed: [ShardManifest.Shard] = []
@@ -44,7 +44,7 @@ public final class JSONLZstWriter: ShardWriter {
         private var failure: ShardError?
         private var pool: [[UInt8]] = []
 
-        init(directory: String, level: Int, observer: ShardClosedObserver?) {
+        init(directory: String, level: Int, observer: ShardClosedObserver) {
             self.directory = directory
             self.observer = observer
             compressor = ZstdCompressor(level: level)
@@ -124,7 +124,7 @@ public final class JSONLZstWriter: ShardWriter {
             )
             completed.append(entry)
             current = nil
-            observer?.notify(.init(path: directory + "/" + entry.file, bytes: entry.bytes, sha256: entry.sha256))
+            observer.notify(.init(path: directory + "/" + entry.file, bytes: entry.bytes, sha256: entry.sha256))
         }
 
         func discard() {

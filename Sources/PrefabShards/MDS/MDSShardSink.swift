@@ -38,7 +38,7 @@ final class MDSShardSink: @unchecked Sendable {
 
     let directory: String
     let chunkSize: Int
-    private let observer: ShardClosedObserver?
+    private let observer: ShardClosedObserver
     private let hashes: [ShardHashAlgorithm]
     private let queue = DispatchQueue(label: "prefab.mds.shards")
 
@@ -59,7 +59,7 @@ final class MDSShardSink: @unchecked Sendable {
     private var cancelled = false
 
     /// `sizeLimit` bounds a shard's sample bytes (nil: unbounded, which costs disk, not memory).
-    init(directory: String, compression: Compression, hashes: [ShardHashAlgorithm], sizeLimit: Int?, observer: ShardClosedObserver? = nil) {
+    init(directory: String, compression: Compression, hashes: [ShardHashAlgorithm], sizeLimit: Int?, observer: ShardClosedObserver = .nobody) {
         self.directory = directory
         self.observer = observer
         self.hashes = hashes
@@ -139,7 +139,7 @@ final class MDSShardSink: @unchecked Sendable {
             do throws(ShardError) {
                 let written = try write(shard)
                 committed.append(written)
-                observer?.notify(.init(path: directory + "/" + written.storedName, bytes: written.storedBytes, sha256: written.sha256))
+                observer.notify(.init(path: directory + "/" + written.storedName, bytes: written.storedBytes, sha256: written.sha256))
             } catch {
                 fail(error)
             }
