@@ -20,11 +20,14 @@ package struct StageShards: Sendable {
     /// Writer options for each copy, recording `configHash` in the manifests. The JSONL.zst
     /// writer takes the directory itself, MDS its subdirectory. `shardSizeLimit` (nil: the
     /// writers' default, 64 MiB) also bounds memory: an MDS writer holds its current shard.
-    package func writerOptions(configHash: String = "", compression: Compression = .zstd, shardSizeLimit: Int? = nil)
-        -> [(directory: String, options: ShardWriterOptions)]
-    {
-        var jsonl = ShardWriterOptions(format: .jsonlZst, compression: compression, basename: basename, configHash: configHash)
-        var mds = ShardWriterOptions(format: .mds, compression: compression, columns: mdsColumns, configHash: configHash)
+    /// `shardClosed` is told about every shard either copy finishes.
+    package func writerOptions(
+        configHash: String = "", compression: Compression = .zstd, shardSizeLimit: Int? = nil, shardClosed: ShardClosedObserver = .nobody
+    ) -> [(directory: String, options: ShardWriterOptions)] {
+        var jsonl = ShardWriterOptions(
+            format: .jsonlZst, compression: compression, basename: basename, configHash: configHash, shardClosed: shardClosed)
+        var mds = ShardWriterOptions(
+            format: .mds, compression: compression, columns: mdsColumns, configHash: configHash, shardClosed: shardClosed)
         if let shardSizeLimit {
             jsonl.shardSizeLimit = shardSizeLimit
             mds.shardSizeLimit = shardSizeLimit
@@ -34,11 +37,14 @@ package struct StageShards: Sendable {
 
     /// Opens both copies' writers under `directory`.
     package func makeWriter(
-        directory: String, configHash: String = "", compression: Compression = .zstd, shardSizeLimit: Int? = nil
+        directory: String, configHash: String = "", compression: Compression = .zstd, shardSizeLimit: Int? = nil,
+        shardClosed: ShardClosedObserver = .nobody
     ) throws(ShardError) -> StageShardWriter {
         var writers: [any ShardWriter] = []
         do throws(ShardError) {
-            for (sub, options) in writerOptions(configHash: configHash, compression: compression, shardSizeLimit: shardSizeLimit) {
+            for (sub, options) in writerOptions(
+                configHash: configHash, compression: compression, shardSizeLimit: shardSizeLimit, shardClosed: shardClosed)
+            {
                 let path = sub.isEmpty ? directory : (directory as NSString).appendingPathComponent(sub)
                 writers.append(try Shards.makeWriter(directory: path, options: options))
             }

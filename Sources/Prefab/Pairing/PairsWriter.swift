@@ -12,8 +12,8 @@ package final class PairsWriter {
     private var writers: [DatasetSplit.Side: StageShardWriter] = [:]
 
     /// Opens the writers under `directory` (created if missing); `shardSizeLimit` as in
-    /// `StageShards.writerOptions`.
-    package init(run: PairStage, directory: String, shardSizeLimit: Int? = nil) throws(ShardError) {
+    /// `StageShards.writerOptions`; `shardClosed` is told about every shard they finish.
+    package init(run: PairStage, directory: String, shardSizeLimit: Int? = nil, shardClosed: ShardClosedObserver = .nobody) throws(ShardError) {
         self.run = run
         pairer = Pairer(options: run.options)
         summary = PairingSummary(
@@ -24,7 +24,7 @@ package final class PairsWriter {
             for side in sides {
                 writers[side] = try run.layout.makeWriter(
                     directory: (directory as NSString).appendingPathComponent(side.rawValue), compression: run.compression,
-                    shardSizeLimit: shardSizeLimit)
+                    shardSizeLimit: shardSizeLimit, shardClosed: shardClosed)
             }
         } catch {
             abandon()

@@ -10,6 +10,12 @@ import PrefabShards
 final class RunOutputs {
     static let stages = ["samples", "rated", "pairs"]
     static let stagingName = ".partial"
+
+    /// The staging directory of `output` (a partition's own, so partitions sharing an output never
+    /// share one).
+    static func staging(output: String, partition: RunPartition?) -> String {
+        (output as NSString).appendingPathComponent(stagingName + (partition.map { "-" + $0.name } ?? ""))
+    }
     static let labelSourceKey = Array("\"label_source\"".utf8)
 
     let output: String
@@ -23,7 +29,7 @@ final class RunOutputs {
 
     init(
         output: String, pairing: PairStage, configHash: String, shardSizeLimit: Int, partition: RunPartition? = nil,
-        runFiles: String? = nil
+        runFiles: String? = nil, shardClosed: ShardClosedObserver = .nobody
     ) throws(RunError) {
         self.output = output
         self.partition = partition
@@ -35,7 +41,7 @@ final class RunOutputs {
         } catch {
             throw .output(path: ReviewDatabase.path(runDirectory: output), reason: error.description)
         }
-        let staging = (output as NSString).appendingPathComponent(Self.stagingName + (partition.map { "-" + $0.name } ?? ""))
+        let staging = Self.staging(output: output, partition: partition)
         self.staging = staging
         let manager = FileManager.default
         try? manager.removeItem(atPath: staging)
@@ -48,12 +54,12 @@ final class RunOutputs {
         var opened: [StageShardWriter] = []
         do throws(ShardError) {
             samples = try SampleShards.layout.makeWriter(
-                directory: path("samples"), configHash: configHash, shardSizeLimit: shardSizeLimit)
+                directory: path("samples"), configHash: configHash, shardSizeLimit: shardSizeLimit, shardClosed: shardClosed)
             opened.append(samples)
             rated = try RatedShards.layout.makeWriter(
-                directory: path("rated"), configHash: configHash, shardSizeLimit: shardSizeLimit)
+                directory: path("rated"), configHash: configHash, shardSizeLimit: shardSizeLimit, shardClosed: shardClosed)
             opened.append(rated)
-            pairs = try PairsWriter(run: pairing, directory: path("pairs"), shardSizeLimit: shardSizeLimit)
+            pairs = try PairsWriter(run: pairing, directory: path("pairs"), shardSizeLimit: shardSizeLimit, shardClosed: shardClosed)
         } catch {
             for writer in opened { writer.abandon() }
             throw .output(path: staging, reason: "\(error)")

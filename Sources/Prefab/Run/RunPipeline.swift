@@ -162,21 +162,19 @@ public struct RunPipeline: Sendable {
             removed: removed, makeStages: makeStages)
         let (sampler, ensemble) = try makeStages(clients, clients)
 
-        let outputs = try RunOutputs(
-            output: setup.outputDirectory, pairing: setup.pairing, configHash: String(setup.identity.prefix(16)),
-            shardSizeLimit: setup.configuration.shardSize, partition: setup.partition, runFiles: setup.runFilesDirectory)
         // An s3:// output: shards go up as they close and leave local disk (the report fetches
-        // them back one at a time); a partition's, straight into their part's subdirectories.
+        // them back one at a time); the writers report each shard they finish to the streamer. A
+        // partition's go straight into their part's subdirectories.
         var streamer: ShardStreamer?
         if let publication {
-            do {
-                streamer = try await publication.streamer(
-                    journal: journal, staging: outputs.staging, scratchLimit: scratchLimit, observe: Self.scratchObserver(environment))
-            } catch {
-                outputs.abandon()
-                throw error
-            }
+            streamer = try await publication.streamer(
+                journal: journal, staging: RunOutputs.staging(output: setup.outputDirectory, partition: setup.partition),
+                scratchLimit: scratchLimit, observe: Self.scratchObserver(environment))
         }
+        let outputs = try RunOutputs(
+            output: setup.outputDirectory, pairing: setup.pairing, configHash: String(setup.identity.prefix(16)),
+            shardSizeLimit: setup.configuration.shardSize, partition: setup.partition, runFiles: setup.runFilesDirectory,
+            shardClosed: streamer?.shardClosed ?? .nobody)
         var state = SessionState(
             journal: journal, outputs: outputs, monitor: monitor, cache: cache, ledger: ledger, metrics: metrics, streamer: streamer)
         monitor.update { $0.phase = "running" }
@@ -474,11 +472,12 @@ public struct RunPipeline: Sendable {
             }
         }
 
-        /// With an `s3://` output: uploads every shard closed so far, before the last ones close.
+        /// With an `s3://` output: uploads every shard closed so far, before the last ones close
+        /// (those the publisher uploads once the session's files are in place).
         func drain() async throws(RunError) {
             guard let streamer else { return }
             do {
-                try await streamer.drain()
+                try await streamer.drain(final: true)
             } catch {
                 throw .output(path: outputs.staging, reason: "uploading shards: \(error)")
             }
@@ -505,9 +504,10 @@ public struct RunPipeline: Sendable {
     }
 
     /// `PREFAB_SCRATCH_TRACE=FILE` appends the closed shards found on local disk after each
-    /// prompt, one count a line (tests observe the scratch limit through it).
-    static func scratchObserver(_ environment: [String: String]) -> @Sendable (Int) -> Void {
-        guard let path = environment["PREFAB_SCRATCH_TRACE"] else { return { _ in } }
+    /// prompt, one count a line (tests observe the scratch limit through it). Without it the
+    /// scratch directory is never looked at.
+    static func scratchObserver(_ environment: [String: String]) -> (@Sendable (Int) -> Void)? {
+        guard let path = environment["PREFAB_SCRATCH_TRACE"] else { return nil }
         return { count in
             guard let handle = FileHandle(forWritingAtPath: path) ?? {
                 _ = FileManager.default.createFile(atPath: path, contents: nil)

@@ -96,7 +96,7 @@ struct RunPublication {
     /// Aborts what a killed session left open, then returns the streamer for this session's
     /// shards, written under `staging` (whose relative paths are the keys; a partition's go into
     /// their part's subdirectories).
-    func streamer(journal: RunJournal, staging: String, scratchLimit: Int?, observe: @escaping @Sendable (Int) -> Void) async throws(RunError) -> ShardStreamer {
+    func streamer(journal: RunJournal, staging: String, scratchLimit: Int?, observe: (@Sendable (Int) -> Void)?) async throws(RunError) -> ShardStreamer {
         let publisher = publisher(journal: journal, staged: true)
         do {
             _ = try await publisher.abortUnfinished()

@@ -50,12 +50,21 @@ package enum RemoteConversion {
         let ledger = try UploadLedgerFile(path: state + "/uploads.sqlite")
         let publisher = S3Publisher(client: client, destination: destination, identity: identity, ledger: ledger)
         let aborted = try await publisher.abortUnfinished()
+        if let unchanged = unchangedDataset(input: input, options: options) {
+            var outcome = try await publishUnchanged(input: input, files: unchanged.files, publisher: publisher, monitor: monitor, output: output)
+            outcome.abortedUploads += aborted
+            try? FileManager.default.removeItem(atPath: state)
+            return (unchanged.manifest, outcome)
+        }
         // A killed conversion's scratch holds shards it may not have finished: written again.
         let local = state + "/dataset"
         try? FileManager.default.removeItem(atPath: local)
         defer { try? FileManager.default.removeItem(atPath: local) }
         // One writer closes one shard at a time.
         let streamer = ShardStreamer(publisher: publisher, root: local, scratchLimit: scratchLimit, slack: 1)
+        var observed = options
+        observed.shardClosed = streamer.shardClosed
+        let options = observed
         // The conversion is synchronous: it runs on its own thread and, every few records,
         // blocks there until the uploads have caught up.
         let manifest: ShardManifest = try await withCheckedThrowingContinuation { continuation in

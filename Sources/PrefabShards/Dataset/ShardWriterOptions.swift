@@ -23,6 +23,8 @@ public struct ShardWriterOptions: Sendable, Hashable {
     public var configHash: String
     /// Check that each `write(jsonLine:)` line is a JSON object (JSONL.zst; MDS always parses).
     public var validateLines: Bool
+    /// Told about each shard once its file is complete under its own name.
+    public var shardClosed: ShardClosedObserver
 
     public static let defaultShardSizeLimit = 1 << 26
     public static let defaultFrameSize = 1 << 20
@@ -36,7 +38,8 @@ public struct ShardWriterOptions: Sendable, Hashable {
         columns: [MDSColumn]? = nil,
         hashes: [ShardHashAlgorithm] = [.xxh64],
         configHash: String = "",
-        validateLines: Bool = true
+        validateLines: Bool = true,
+        shardClosed: ShardClosedObserver = .nobody
     ) {
         self.format = format
         self.compression = compression
@@ -47,5 +50,6 @@ public struct ShardWriterOptions: Sendable, Hashable {
         self.hashes = hashes
         self.configHash = configHash
         self.validateLines = validateLines
+        self.shardClosed = shardClosed
     }
 }

@@ -36,6 +36,7 @@ public final class JSONLZstWriter: ShardWriter {
     private final class FrameWriterState: @unchecked Sendable {
         let directory: String
         let compressor: ZstdCompressor
+        let observer: ShardClosedObserver
         var compressed: [UInt8] = []
         var current: OpenShard?
         var completed: [ShardManifest.Shard] = []
@@ -43,8 +44,9 @@ public final class JSONLZstWriter: ShardWriter {
         private var failure: ShardError?
         private var pool: [[UInt8]] = []
 
-        init(directory: String, level: Int) {
+        init(directory: String, level: Int, observer: ShardClosedObserver) {
             self.directory = directory
+            self.observer = observer
             compressor = ZstdCompressor(level: level)
         }
 
@@ -116,11 +118,13 @@ public final class JSONLZstWriter: ShardWriter {
                 fail(error)
                 return
             }
-            completed.append(ShardManifest.Shard(
+            let entry = ShardManifest.Shard(
                 file: shard.name, bytes: shard.file.bytesWritten, rawBytes: shard.rawBytes, records: records,
                 sha256: Hex.encode(shard.sha256.finalizeAndReset())
-            ))
+            )
+            completed.append(entry)
             current = nil
+            observer.notify(.init(path: directory + "/" + entry.file, bytes: entry.bytes, sha256: entry.sha256))
         }
 
         func discard() {
@@ -159,7 +163,7 @@ public final class JSONLZstWriter: ShardWriter {
         try OutputDirectory.prepare(directory)
         self.directory = directory
         self.options = options
-        state = FrameWriterState(directory: directory, level: options.compression.level)
+        state = FrameWriterState(directory: directory, level: options.compression.level, observer: options.shardClosed)
         frame.reserveCapacity(options.frameSize + 4096)
     }
 

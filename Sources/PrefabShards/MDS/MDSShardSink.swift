@@ -38,6 +38,7 @@ final class MDSShardSink: @unchecked Sendable {
 
     let directory: String
     let chunkSize: Int
+    private let observer: ShardClosedObserver
     private let hashes: [ShardHashAlgorithm]
     private let queue = DispatchQueue(label: "prefab.mds.shards")
 
@@ -58,8 +59,9 @@ final class MDSShardSink: @unchecked Sendable {
     private var cancelled = false
 
     /// `sizeLimit` bounds a shard's sample bytes (nil: unbounded, which costs disk, not memory).
-    init(directory: String, compression: Compression, hashes: [ShardHashAlgorithm], sizeLimit: Int?) {
+    init(directory: String, compression: Compression, hashes: [ShardHashAlgorithm], sizeLimit: Int?, observer: ShardClosedObserver = .nobody) {
         self.directory = directory
+        self.observer = observer
         self.hashes = hashes
         // Chunks of 1 MiB (less for small shards); a chunk closes once it holds that much, so
         // each reserves room for the sample that crosses the mark.
@@ -135,7 +137,9 @@ final class MDSShardSink: @unchecked Sendable {
             defer { samples?.reset() }
             guard isRunning else { return }
             do throws(ShardError) {
-                committed.append(try write(shard))
+                let written = try write(shard)
+                committed.append(written)
+                observer.notify(.init(path: directory + "/" + written.storedName, bytes: written.storedBytes, sha256: written.sha256))
             } catch {
                 fail(error)
             }

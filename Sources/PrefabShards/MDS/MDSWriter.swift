@@ -51,7 +51,9 @@ public final class MDSWriter: ShardWriter {
         self.options = options
         hashNames = Array(Set(options.hashes.map(\.rawValue))).sorted()
         rawHashes = options.hashes.uniqued()
-        sink = MDSShardSink(directory: directory, compression: options.compression, hashes: rawHashes, sizeLimit: options.shardSizeLimit)
+        sink = MDSShardSink(
+            directory: directory, compression: options.compression, hashes: rawHashes, sizeLimit: options.shardSizeLimit,
+            observer: options.shardClosed)
         chunk = sink.takeChunk()
         if let columns = options.columns {
             try setColumns(columns)

@@ -108,8 +108,13 @@ package struct S3Publisher: Sendable {
     }
 
     /// Uploads every regular file under `directory` (hidden ones and `skip` aside): shards
-    /// first, then the other files, `index.json` and `manifest.json` last.
-    package func publish(directory: String, skip: (String) -> Bool = { _ in false }) async throws -> Outcome {
+    /// first, then the other files, `index.json` and `manifest.json` last. Each group goes up
+    /// `fileConcurrency` files at once and is finished before the next starts: a loader opens a
+    /// dataset by its index or manifest, so those wait for every shard, and nothing else needs
+    /// an order (a few dozen small files one request at a time cost a round trip each).
+    /// `digests`: the SHA-256 of files the caller knows (from a manifest), by relative path,
+    /// so they are not read an extra time to be hashed.
+    package func publish(directory: String, skip: (String) -> Bool = { _ in false }, digests: [String: String] = [:]) async throws -> Outcome {
         var files: [String] = []
         let manager = FileManager.default
         guard let enumerator = manager.enumerator(atPath: directory) else {
@@ -128,27 +133,31 @@ package struct S3Publisher: Sendable {
         }
         let shards = files.filter(Self.isShard).sorted()
         let indexNames: Set<String> = ["index.json", "manifest.json"]
-        let others = files.filter { !Self.isShard($0) }.sorted { a, b in
-            let aLast = indexNames.contains((a as NSString).lastPathComponent)
-            let bLast = indexNames.contains((b as NSString).lastPathComponent)
-            return aLast == bLast ? a < b : !aLast
-        }
+        let isIndex = { (relative: String) in indexNames.contains((relative as NSString).lastPathComponent) }
+        let others = files.filter { !Self.isShard($0) && !isIndex($0) }.sorted()
+        let indexes = files.filter(isIndex).sorted()
         var outcome = Outcome()
         outcome.abortedUploads = try await abortUnfinished()
         let earlier = try await ledger.finished()
-        try await upload(shards, from: directory, earlier: earlier, into: &outcome, concurrently: true)
-        try await upload(others, from: directory, earlier: earlier, into: &outcome, concurrently: false)
+        for group in [shards, others, indexes] {
+            try await upload(group, from: directory, earlier: earlier, digests: digests, into: &outcome)
+        }
         return outcome
     }
 
-    private func upload(_ files: [String], from directory: String, earlier: [String: UploadRecord], into outcome: inout Outcome, concurrently: Bool) async throws {
-        let width = concurrently ? max(1, fileConcurrency) : 1
+    private func upload(
+        _ files: [String], from directory: String, earlier: [String: UploadRecord], digests: [String: String], into outcome: inout Outcome
+    ) async throws {
+        let width = max(1, fileConcurrency)
         try await withThrowingTaskGroup(of: (UploadRecord, Bool).self) { group in
             var next = 0
             func add() {
                 let relative = files[next]
                 next += 1
-                group.addTask { try await self.uploadOne(directory + "/" + relative, relative: relative, earlier: earlier[key(for: relative)]) }
+                group.addTask {
+                    try await self.uploadOne(
+                        directory + "/" + relative, relative: relative, earlier: earlier[key(for: relative)], sha256: digests[relative])
+                }
             }
             while next < min(width, files.count) { add() }
             while let (record, sent) = try await group.next() {
@@ -159,10 +168,11 @@ package struct S3Publisher: Sendable {
     }
 
     /// Uploads one file unless the ledger and a HEAD show the same bytes are already there.
-    /// Returns the record and whether anything was sent.
-    package func uploadOne(_ path: String, relative: String, earlier: UploadRecord?) async throws -> (UploadRecord, Bool) {
+    /// Returns the record and whether anything was sent. `sha256`: the file's digest when the
+    /// caller knows it (a shard writer computed it while writing), else it is read here.
+    package func uploadOne(_ path: String, relative: String, earlier: UploadRecord?, sha256 known: String? = nil) async throws -> (UploadRecord, Bool) {
         let key = key(for: relative)
-        let sha256 = try Self.sha256(ofFile: path)
+        let sha256 = try known ?? Self.sha256(ofFile: path)
         if let earlier, earlier.sha256 == sha256,
             let present = try await client.objectIfPresent(bucket: destination.bucket, key: key),
             present.size == earlier.size, present.etag == earlier.etag
