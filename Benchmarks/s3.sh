@@ -7,7 +7,8 @@
 # 1. `prefab run` of PROMPTS prompts against prefab-sim writing to s3:// vs the same run writing
 #    to a local directory (fresh PREFAB_HOME and response cache each, --no-report, 64 MiB
 #    shards): wall time ratio. Target <= 1.1x. RUN_SHARD_SIZE (e.g. 256KiB) also runs both with
-#    small shards, so shards close and go up while the run samples.
+#    small shards, so shards close and go up while the run samples. RUN_S3_OPTIONS (e.g.
+#    "--scratch-limit 32") are added to the s3:// run's command line.
 # 2. Upload throughput: SIZE_MB of JSONL converted once to a local MDS directory (no
 #    compression, 64 MiB shards); then `prefab convert` of that directory to s3:// with the same
 #    options (it writes the same shards, byte for byte, and uploads each as it closes) vs
@@ -76,7 +77,8 @@ PY
             config "s3-$label-$round" "s3://bench/run-$label-$round" "$size"
             rm -rf "$work/local-run-$label" "$work/home-local" "$work/home-s3"
             local_times+=("$(PREFAB_HOME="$work/home-local" timed "$BIN/prefab" run "$work/local-$label.yaml" --quiet --no-report)")
-            s3_times+=("$(PREFAB_HOME="$work/home-s3" timed "$BIN/prefab" run "$work/s3-$label-$round.yaml" --quiet --no-report)")
+            # shellcheck disable=SC2086
+            s3_times+=("$(PREFAB_HOME="$work/home-s3" timed "$BIN/prefab" run "$work/s3-$label-$round.yaml" --quiet --no-report ${RUN_S3_OPTIONS:-})")
             forget "run-$label-$round"
         done
         local objects
