@@ -19,10 +19,14 @@ address still verify at the server) and injects faults by count:
   --always-skewed
                  refuse every request as skewed (a clock that cannot be corrected)
   --log FILE     append "METHOD PATH" for every request forwarded (tests check what was sent)
+  --delay SECONDS
+                 hold every PUT and POST that long before forwarding it, as a slow link does (so
+                 a test can kill an uploader while uploads are in flight)
 
 Usage: python s3_fault_proxy.py LISTEN_PORT UPSTREAM_URL [--slowdown N] [--reset N] [--pass N]
            [--region NAME [--region-error 301|400]] [--skew SECONDS [--always-skewed]] [--log FILE]
-Prints "ready" once listening. Stdlib only.
+           [--delay SECONDS]
+LISTEN_PORT 0 lets the system pick a free port. Prints "ready PORT" once listening. Stdlib only.
 """
 import argparse
 import calendar
@@ -49,6 +53,7 @@ parser.add_argument("--region-error", type=int, choices=(301, 400), default=301)
 parser.add_argument("--skew", type=float, default=0)
 parser.add_argument("--always-skewed", action="store_true")
 parser.add_argument("--log")
+parser.add_argument("--delay", type=float, default=0)
 args = parser.parse_args()
 upstream = urllib.parse.urlparse(args.upstream)
 lock = threading.Lock()
@@ -142,6 +147,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.connection.close()
             self.close_connection = True
             return
+        if args.delay and self.command in ("PUT", "POST"):
+            time.sleep(args.delay)
         if args.log:
             with lock, open(args.log, "a") as log:
                 log.write(f"{self.command} {self.path}\n")
@@ -175,5 +182,5 @@ threading.Thread(target=exit_with_parent, daemon=True).start()
 # A parent that ignores SIGTERM passes that on; stopping must still work.
 signal.signal(signal.SIGTERM, signal.SIG_DFL)
 server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-print("ready", flush=True)
+print(f"ready {server.server_address[1]}", flush=True)
 server.serve_forever()

@@ -74,7 +74,7 @@ public final class MotoS3Server: Sendable {
         }
     }
 
-    private struct Failure: Error, CustomStringConvertible {
+    struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
@@ -155,33 +155,59 @@ public final class S3FaultProxy: Sendable {
     public let endpoint: String
     private let process: Process
 
-    /// `log`: a file the proxy appends "METHOD PATH" to for every request it forwards.
+    /// `log`: a file the proxy appends "METHOD PATH" to for every request it forwards;
+    /// `delay`: seconds every PUT and POST is held before it is forwarded (a slow link).
     public init(
         upstream: MotoS3Server, slowdown: Int = 0, reset: Int = 0, passing: Int = 0,
-        region: String? = nil, regionError: Int = 301, skew: Int = 0, alwaysSkewed: Bool = false, log: String? = nil
+        region: String? = nil, regionError: Int = 301, skew: Int = 0, alwaysSkewed: Bool = false, log: String? = nil,
+        delay: Double = 0
     ) throws {
-        let port = try Self.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: upstream.python)
+        // Port 0: the proxy binds a port the system picks and names it in its "ready" line, so
+        // two proxies started at once can never race for one port (and a test never talks to
+        // another test's proxy that happened to hold the port it checked).
         var arguments = [
-            BuiltProduct.repositoryRoot + "/scripts/s3_fault_proxy.py", String(port), upstream.endpoint,
+            BuiltProduct.repositoryRoot + "/scripts/s3_fault_proxy.py", "0", upstream.endpoint,
             "--slowdown", String(slowdown), "--reset", String(reset), "--pass", String(passing),
         ]
         if let region { arguments += ["--region", region, "--region-error", String(regionError)] }
         if skew != 0 { arguments += ["--skew", String(skew)] }
         if alwaysSkewed { arguments.append("--always-skewed") }
         if let log { arguments += ["--log", log] }
+        if delay > 0 { arguments += ["--delay", String(delay)] }
         process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
+        let output = Pipe()
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while !MotoS3Server.canConnect(port: port), Date() < deadline, process.isRunning {
-            usleep(50_000)
+        // The first line, read on a thread of its own so a proxy that never starts cannot hang
+        // the test past 30 s.
+        let line = Self.firstLine(of: output.fileHandleForReading, within: 30)
+        guard let port = line.flatMap({ Int($0.dropFirst("ready ".count)) }), line?.hasPrefix("ready ") == true else {
+            kill(process.processIdentifier, SIGKILL)
+            throw MotoS3Server.Failure(description: "scripts/s3_fault_proxy.py did not start (it said \(line.map { "'\($0)'" } ?? "nothing") within 30 s)")
         }
         self.process = process
         endpoint = "http://127.0.0.1:\(port)"
+    }
+
+    private static func firstLine(of handle: FileHandle, within seconds: Double) -> String? {
+        let box = Mutex<String?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            var bytes: [UInt8] = []
+            while true {
+                let chunk = handle.readData(ofLength: 1)
+                guard let byte = chunk.first, byte != UInt8(ascii: "\n") else { break }
+                bytes.append(byte)
+            }
+            box.withLock { $0 = String(decoding: bytes, as: UTF8.self) }
+            done.signal()
+        }
+        _ = done.wait(timeout: .now() + seconds)
+        return box.withLock { $0 }
     }
 
     /// Stops the proxy (SIGKILL: a test process can hand its children SIGTERM ignored). Not
@@ -189,13 +215,5 @@ public final class S3FaultProxy: Sendable {
     /// reaps the process by itself.
     public func stop() {
         kill(process.processIdentifier, SIGKILL)
-    }
-
-    private static func freePort() throws -> Int {
-        for _ in 0..<50 {
-            let port = Int.random(in: 20000..<60000)
-            if !MotoS3Server.canConnect(port: port) { return port }
-        }
-        return 45678
     }
 }

@@ -89,13 +89,7 @@ struct RunObjectStorageTests {
             environment["PREFAB_S3_MULTIPART_THRESHOLD"] = "1"
             environment["PREFAB_S3_MAX_ATTEMPTS"] = "1000"
             environment["PREFAB_S3_RETRY_BASE_DELAY"] = "0.05"
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try JudgingFixtures.prefab)
-            process.arguments = ["run", run.config, "--quiet", "--no-report"]
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try startRun(run.config, environment: environment)
             let journal = try RunFixtures.pipeline(run.config).setup.journalPath
             let deadline = Date().addingTimeInterval(120)
             while process.isRunning, Date() < deadline {
@@ -132,6 +126,63 @@ struct RunObjectStorageTests {
                 #expect(sent.isEmpty, "\(record.key) was finished before the kill and uploaded again")
                 #expect(requests.contains("HEAD \(path)"), "\(record.key) was not verified with HEAD")
             }
+            #expect(try await client().listMultipartUploads(bucket: bucket, prefix: "").isEmpty)
+            #expect(RunJournal.uploads(path: journal).open.isEmpty)
+            let uploaded = try await published(bucket, into: run.directory + "/downloaded")
+            let local = try reference(server, run, extra: Self.smallShards)
+            #expect(uploaded.keys.sorted() == local.keys.sorted())
+            for (path, bytes) in local { #expect(uploaded[path] == bytes, "\(path) differs") }
+        }
+    }
+
+    /// `prefab run CONFIG --quiet --no-report` started in the background (to be killed).
+    private func startRun(_ config: String, environment: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try JudgingFixtures.prefab)
+        process.arguments = ["run", config, "--quiet", "--no-report"]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Killed with `kill -9` again and again while its shards go up (the proxy holds every PUT
+    /// and POST for 0.3 s, so each kill lands with uploads in flight, just after the journal
+    /// recorded another finished one), the run still ends with exactly the local run's dataset
+    /// and no multipart upload left open.
+    @Test func aRunKilledSeveralTimesWhileUploadingEndsWithTheLocalRunsDataset() async throws {
+        try await JudgingFixtures.withSimulator { server in
+            let bucket = MotoS3Server.bucketName("killedagain")
+            let run = try await makeRun(server, bucket: bucket, prompts: 16, extra: Self.smallShards)
+            let proxy = try S3FaultProxy(upstream: moto, delay: 0.3)
+            defer { proxy.stop() }
+            var environment = moto.environment
+            environment["AWS_ENDPOINT_URL"] = proxy.endpoint
+            environment["PREFAB_S3_MULTIPART_THRESHOLD"] = "1"
+            let journal = try RunFixtures.pipeline(run.config).setup.journalPath
+            var kills = 0
+            var finished = 0
+            for _ in 0..<3 {
+                let process = try startRun(run.config, environment: environment)
+                let deadline = Date().addingTimeInterval(120)
+                while process.isRunning, Date() < deadline {
+                    let uploads = RunJournal.uploads(path: journal)
+                    if uploads.finished.count > finished, !uploads.open.isEmpty { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                guard process.isRunning else { break }
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                kills += 1
+                finished = RunJournal.uploads(path: journal).finished.count
+            }
+            #expect(kills >= 2, "the run ended before it could be killed twice while uploading")
+            #expect(try await client().listObjects(bucket: bucket, prefix: "run/").allSatisfy { !$0.key.hasSuffix("index.json") && !$0.key.hasSuffix("manifest.json") },
+                    "no index file while shards are still missing")
+
+            let resumed = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: moto.environment)
+            #expect(resumed.status == 0, "\(resumed.stderr)")
             #expect(try await client().listMultipartUploads(bucket: bucket, prefix: "").isEmpty)
             #expect(RunJournal.uploads(path: journal).open.isEmpty)
             let uploaded = try await published(bucket, into: run.directory + "/downloaded")
