@@ -109,7 +109,7 @@ let package = Package(
 
         // What the test targets share, once: built binaries, processes, scratch directories, shard
         // fixtures, an in-process simulator and a curl client for it.
-        .target(name: "PrefabTestSupport", dependencies: ["PrefabShards", "PrefabSimulator"], path: "Tests/PrefabTestSupport"),
+        .target(name: "PrefabTestSupport", dependencies: ["PrefabShards", "PrefabSimulator", "PrefabStorage"], path: "Tests/PrefabTestSupport"),
 
         .testTarget(name: "PrefabStorageTests", dependencies: ["PrefabStorage", "PrefabShards", "PrefabLLM", "PrefabTestSupport"]),
         .testTarget(name: "PrefabShardsTests", dependencies: ["PrefabShards", "PrefabTestSupport"]),

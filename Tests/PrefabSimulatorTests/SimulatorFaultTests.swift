@@ -62,11 +62,13 @@ import Testing
     @Test func hangNeverAnswersAndDoesNotBlockOtherRequests() async throws {
         try await SimulatorHarness.run(SimulatorConfiguration(threads: 1)) { server in
             let url = server.baseURL + "/v1/chat/completions"
-            async let hung = SimulatorHarness.curl(url, json: body, headers: ["x-sim-fault": "hang"], timeout: 8)
+            async let hung = SimulatorHarness.curl(url, json: body, headers: ["x-sim-fault": "hang"], timeout: 15)
             // Once the hung request has reached the server, the same (single) event loop keeps
-            // answering others. Waits for arrival rather than a fixed time: a loaded machine may
-            // take a while to start curl (up to 30 s here; curl's own 8 s start when it runs).
-            for _ in 0..<1_500 where server.stats().inFlight == 0 {
+            // answering others. Waits for arrival (the fault counter, which a slow look cannot
+            // miss as it can miss a short stay in flight) rather than a fixed time: a loaded
+            // machine may take a while to start curl (up to 30 s here; curl's own 15 s start
+            // when it runs).
+            for _ in 0..<1_500 where (server.stats().faults["hang"] ?? 0) == 0 {
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(server.stats().inFlight == 1)

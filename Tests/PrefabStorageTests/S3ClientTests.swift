@@ -12,11 +12,7 @@ struct S3ClientTests {
     private let server = MotoS3Server.shared!
 
     private func client(endpoint: String? = nil, secret: String? = nil, configure: (inout S3Settings) -> Void = { _ in }) -> S3Client {
-        var settings = S3Settings(region: "us-east-1", endpoint: endpoint ?? server.endpoint)
-        settings.retryBaseDelay = 0.01
-        configure(&settings)
-        let credentials = AWSCredentials(accessKeyID: server.accessKeyID, secretAccessKey: secret ?? server.secretAccessKey, source: "test")
-        return S3Client(settings: settings, credentials: CredentialChain(fixed: credentials))
+        server.client(endpoint: endpoint, secret: secret, configure: configure)
     }
 
     private func randomFile(_ scratch: ScratchDirectory, bytes: Int) throws -> String {

@@ -11,13 +11,12 @@ struct S3EncryptionTests {
     private let server = MotoS3Server.shared!
 
     private func client(_ encryption: S3Settings.Encryption, kmsKeyID: String? = nil) -> S3Client {
-        var settings = S3Settings(region: "us-east-1", endpoint: server.endpoint, encryption: encryption)
-        settings.kmsKeyID = kmsKeyID
-        settings.retryBaseDelay = 0.01
-        settings.multipartThreshold = 5 << 20
-        settings.partSize = 5 << 20
-        let credentials = AWSCredentials(accessKeyID: server.accessKeyID, secretAccessKey: server.secretAccessKey, source: "test")
-        return S3Client(settings: settings, credentials: CredentialChain(fixed: credentials))
+        server.client {
+            $0.encryption = encryption
+            $0.kmsKeyID = kmsKeyID
+            $0.multipartThreshold = 5 << 20
+            $0.partSize = 5 << 20
+        }
     }
 
     @Test(arguments: [S3Settings.Encryption.aes256, .kms])

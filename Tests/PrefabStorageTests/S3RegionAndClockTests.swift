@@ -12,10 +12,7 @@ struct S3RegionAndClockTests {
     private let server = MotoS3Server.shared!
 
     private func client(endpoint: String) -> S3Client {
-        var settings = S3Settings(region: "us-east-1", endpoint: endpoint)
-        settings.retryBaseDelay = 0.01
-        let credentials = AWSCredentials(accessKeyID: server.accessKeyID, secretAccessKey: server.secretAccessKey, source: "test")
-        return S3Client(settings: settings, credentials: CredentialChain(fixed: credentials))
+        server.client(endpoint: endpoint)
     }
 
     /// 301 PermanentRedirect names the region in `x-amz-bucket-region` (HEAD has no body);
@@ -63,7 +60,9 @@ struct S3RegionAndClockTests {
             return
         }
         #expect(named == bucket)
-        #expect(offset.map { abs($0 - 3600) <= 5 } == true)
+        // About an hour; a loaded machine can add a little to the measured offset (the answer's
+        // Date is taken against the clock when it is read).
+        #expect(offset.map { abs($0 - 3600) <= 60 } == true, "\(String(describing: offset))")
         let message = failure.map { "\($0)" } ?? ""
         #expect(message.contains("off by 3") && message.contains("behind"), "\(message)")
     }

@@ -13,10 +13,7 @@ struct ShardStreamerTests {
     private let server = MotoS3Server.shared!
 
     private func client(endpoint: String) -> S3Client {
-        var settings = S3Settings(region: "us-east-1", endpoint: endpoint)
-        settings.retryBaseDelay = 0.01
-        let credentials = AWSCredentials(accessKeyID: server.accessKeyID, secretAccessKey: server.secretAccessKey, source: "test")
-        return S3Client(settings: settings, credentials: CredentialChain(fixed: credentials))
+        server.client(endpoint: endpoint)
     }
 
     @Test(.timeLimit(.minutes(10)), arguments: [ShardFormat.jsonlZst, .mds])

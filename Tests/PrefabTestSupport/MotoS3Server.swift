@@ -53,6 +53,19 @@ public final class MotoS3Server: Sendable {
         return result.stdout
     }
 
+    /// Uploads every file under `directory` to `bucket` at `prefix` + its relative path, with
+    /// boto3: data put there by an outside client, as a run would have published it.
+    public func upload(directory: String, bucket: String, prefix: String) throws {
+        try boto3("""
+            import os
+            base = '\(directory)'
+            for directory, _, names in os.walk(base):
+                for name in names:
+                    path = os.path.join(directory, name)
+                    s3.upload_file(path, '\(bucket)', '\(prefix)' + os.path.relpath(path, base))
+            """)
+    }
+
     /// Creates a fresh bucket and returns its name.
     public func makeBucket(_ label: String) throws -> String {
         let name = Self.bucketName(label)
@@ -215,5 +228,28 @@ public final class S3FaultProxy: Sendable {
     /// reaps the process by itself.
     public func stop() {
         kill(process.processIdentifier, SIGKILL)
+    }
+}
+
+/// What `S3FaultProxy(log:)` wrote: one "METHOD PATH" line per request it forwarded, read to
+/// check that a resumed upload sent nothing for an object already finished.
+public struct S3RequestLog {
+    public let lines: [String]
+
+    public init(path: String) throws {
+        lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    /// Whether any PUT or POST (a body, a part, a multipart create or complete) went to the key.
+    public func sentBody(bucket: String, key: String) -> Bool {
+        let path = "/\(bucket)/\(key)"
+        return lines.contains { line in
+            (line.hasPrefix("PUT ") || line.hasPrefix("POST ")) && line.split(separator: " ")[1].split(separator: "?")[0] == path
+        }
+    }
+
+    /// Whether the key was checked with HEAD.
+    public func headed(bucket: String, key: String) -> Bool {
+        lines.contains("HEAD /\(bucket)/\(key)")
     }
 }

@@ -16,9 +16,7 @@ struct CommandObjectStorageOptionsTests {
     private let moto = MotoS3Server.shared!
 
     private func client() -> S3Client {
-        var settings = S3Settings(region: "us-east-1", endpoint: moto.endpoint)
-        settings.retryBaseDelay = 0.01
-        return S3Client(settings: settings, credentials: CredentialChain(fixed: AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey, source: "test")))
+        moto.client()
     }
 
     private static func writeJSONL(_ records: [JSONObject], to path: String) throws {
@@ -154,14 +152,7 @@ struct CommandObjectStorageOptionsTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         try PairsRunTests.writeRated(IncompleteRatingsTests.oldShards(), to: root + "/rated")
         let bucket = try moto.makeBucket("reaggregate")
-        try moto.boto3("""
-            import os
-            base = '\(root)/rated'
-            for directory, _, names in os.walk(base):
-                for name in names:
-                    path = os.path.join(directory, name)
-                    s3.upload_file(path, '\(bucket)', 'run/rated/' + os.path.relpath(path, base))
-            """)
+        try moto.upload(directory: root + "/rated", bucket: bucket, prefix: "run/rated/")
         let judges = ["--judges", JudgingFixtures.ensembleFile("ultrafeedback")]
         let local = try JudgingFixtures.run(["judge", "--reaggregate", root + "/rated", "--out", root + "/fixed"] + judges)
         #expect(local.status == 0, "\(local.stderr)")
@@ -248,14 +239,10 @@ struct CommandObjectStorageOptionsTests {
         let resumed = try JudgingFixtures.run(arguments, environment: resumedEnvironment)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("resumed: \(before.finished.count) object(s) already uploaded"), "\(resumed.stderr)")
-        let requests = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        let requests = try S3RequestLog(path: log)
         for record in before.finished {
-            let path = "/\(bucket)/\(record.key)"
-            let sent = requests.filter { line in
-                (line.hasPrefix("PUT ") || line.hasPrefix("POST ")) && line.split(separator: " ")[1].split(separator: "?")[0] == path
-            }
-            #expect(sent.isEmpty, "\(record.key) was finished before the kill and uploaded again")
-            #expect(requests.contains("HEAD \(path)"), "\(record.key) was not verified with HEAD")
+            #expect(!requests.sentBody(bucket: bucket, key: record.key), "\(record.key) was finished before the kill and uploaded again")
+            #expect(requests.headed(bucket: bucket, key: record.key), "\(record.key) was not verified with HEAD")
         }
         #expect(try await client().listMultipartUploads(bucket: bucket, prefix: "").isEmpty)
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: home + "/converts")) ?? []).isEmpty, "a finished conversion leaves no state")

@@ -18,14 +18,7 @@ struct PairsObjectStorageTests {
         try PairsRunTests.writeRated(PairsRunTests.ratedRecords(), to: root + "/rated")
         let bucket = try moto.makeBucket("pairs")
         // The rated records put where a run would have published them, by an outside client.
-        try moto.boto3("""
-            import os
-            base = '\(root)/rated'
-            for directory, _, names in os.walk(base):
-                for name in names:
-                    path = os.path.join(directory, name)
-                    s3.upload_file(path, '\(bucket)', 'run/rated/' + os.path.relpath(path, base))
-            """)
+        try moto.upload(directory: root + "/rated", bucket: bucket, prefix: "run/rated/")
         let options = ["--strategy", "best-vs-worst", "--format", "trl", "--test-ratio", "0.2"]
         let local = try JudgingFixtures.run(["pairs", "--rated", root + "/rated", "--out", root + "/pairs"] + options)
         #expect(local.status == 0, "\(local.stderr)")

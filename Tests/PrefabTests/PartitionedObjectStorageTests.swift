@@ -61,9 +61,7 @@ struct PartitionedObjectStorageTests {
     private static let attempts = 4
 
     private func client() -> S3Client {
-        var settings = S3Settings(region: "us-east-1", endpoint: moto.endpoint)
-        settings.retryBaseDelay = 0.01
-        return S3Client(settings: settings, credentials: CredentialChain(fixed: AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey, source: "test")))
+        moto.client()
     }
 
     /// A run directory (local prompts) whose output is `s3://bucket/run`, in a fresh bucket.
@@ -219,14 +217,10 @@ struct PartitionedObjectStorageTests {
             resumedEnvironment["AWS_ENDPOINT_URL"] = watcher.endpoint
             let resumed = try JudgingFixtures.run(["run", run.config, "--quiet", "--partition", "0/2"], environment: resumedEnvironment)
             #expect(resumed.status == 0, "\(resumed.stderr)")
-            let requests = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+            let requests = try S3RequestLog(path: log)
             for record in before {
-                let path = "/\(run.bucket)/\(record.key)"
-                let sent = requests.filter { line in
-                    (line.hasPrefix("PUT ") || line.hasPrefix("POST ")) && line.split(separator: " ")[1].split(separator: "?")[0] == path
-                }
-                #expect(sent.isEmpty, "\(record.key) was finished before the kill and uploaded again")
-                #expect(requests.contains("HEAD \(path)"), "\(record.key) was not verified with HEAD")
+                #expect(!requests.sentBody(bucket: run.bucket, key: record.key), "\(record.key) was finished before the kill and uploaded again")
+                #expect(requests.headed(bucket: run.bucket, key: record.key), "\(record.key) was not verified with HEAD")
             }
             let open = try await client().listMultipartUploads(bucket: run.bucket, prefix: "")
             #expect(open.map(\.uploadID) == [others], "\(open)")

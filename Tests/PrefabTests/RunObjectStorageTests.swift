@@ -16,9 +16,7 @@ struct RunObjectStorageTests {
     private let moto = MotoS3Server.shared!
 
     private func client(endpoint: String? = nil) -> S3Client {
-        var settings = S3Settings(region: "us-east-1", endpoint: endpoint ?? moto.endpoint)
-        settings.retryBaseDelay = 0.01
-        return S3Client(settings: settings, credentials: CredentialChain(fixed: AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey, source: "test")))
+        moto.client(endpoint: endpoint)
     }
 
     /// A run directory whose prompts are in `bucket` and whose output is `s3://bucket/run`.
@@ -65,6 +63,19 @@ struct RunObjectStorageTests {
             #expect(keys.contains("run/pairs/README.md") && keys.contains("run/\(RunPipeline.summaryName)"))
             #expect(try await client().listMultipartUploads(bucket: bucket, prefix: "").isEmpty)
         }
+    }
+
+    /// After a resumed run: no multipart upload open at S3 or in the journal, and the published
+    /// dataset byte for byte what the same run (small shards) writes locally.
+    private func expectFinishedAsLocally(
+        _ server: SimulatorServer, _ run: (directory: String, config: String), bucket: String, journal: String
+    ) async throws {
+        #expect(try await client().listMultipartUploads(bucket: bucket, prefix: "").isEmpty)
+        #expect(RunJournal.uploads(path: journal).open.isEmpty)
+        let uploaded = try await published(bucket, into: run.directory + "/downloaded")
+        let local = try reference(server, run, extra: Self.smallShards)
+        #expect(uploaded.keys.sorted() == local.keys.sorted())
+        for (path, bytes) in local { #expect(uploaded[path] == bytes, "\(path) differs") }
     }
 
     /// Small shards (4 KiB), so a 12-prompt run closes many while it samples.
@@ -117,21 +128,12 @@ struct RunObjectStorageTests {
             resumedEnvironment["AWS_ENDPOINT_URL"] = watcher.endpoint
             let resumed = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: resumedEnvironment)
             #expect(resumed.status == 0, "\(resumed.stderr)")
-            let requests = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+            let requests = try S3RequestLog(path: log)
             for record in before.finished {
-                let path = "/\(bucket)/\(record.key)"
-                let sent = requests.filter { line in
-                    (line.hasPrefix("PUT ") || line.hasPrefix("POST ")) && line.split(separator: " ")[1].split(separator: "?")[0] == path
-                }
-                #expect(sent.isEmpty, "\(record.key) was finished before the kill and uploaded again")
-                #expect(requests.contains("HEAD \(path)"), "\(record.key) was not verified with HEAD")
+                #expect(!requests.sentBody(bucket: bucket, key: record.key), "\(record.key) was finished before the kill and uploaded again")
+                #expect(requests.headed(bucket: bucket, key: record.key), "\(record.key) was not verified with HEAD")
             }
-            #expect(try await client().listMultipartUploads(bucket: bucket, prefix: "").isEmpty)
-            #expect(RunJournal.uploads(path: journal).open.isEmpty)
-            let uploaded = try await published(bucket, into: run.directory + "/downloaded")
-            let local = try reference(server, run, extra: Self.smallShards)
-            #expect(uploaded.keys.sorted() == local.keys.sorted())
-            for (path, bytes) in local { #expect(uploaded[path] == bytes, "\(path) differs") }
+            try await expectFinishedAsLocally(server, run, bucket: bucket, journal: journal)
         }
     }
 
@@ -148,47 +150,38 @@ struct RunObjectStorageTests {
     }
 
     /// Killed with `kill -9` again and again while its shards go up (the proxy holds every PUT
-    /// and POST for 0.3 s, so each kill lands with uploads in flight, just after the journal
-    /// recorded another finished one), the run still ends with exactly the local run's dataset
-    /// and no multipart upload left open.
+    /// and POST for 0.3 s, and each session is killed once two of its requests have gone
+    /// through, so the kill lands with an upload in flight), the run still ends with exactly the
+    /// local run's dataset and no multipart upload left open.
     @Test func aRunKilledSeveralTimesWhileUploadingEndsWithTheLocalRunsDataset() async throws {
         try await JudgingFixtures.withSimulator { server in
             let bucket = MotoS3Server.bucketName("killedagain")
             let run = try await makeRun(server, bucket: bucket, prompts: 16, extra: Self.smallShards)
-            let proxy = try S3FaultProxy(upstream: moto, delay: 0.3)
+            let log = run.directory + "/slow-requests.log"
+            let proxy = try S3FaultProxy(upstream: moto, log: log, delay: 0.3)
             defer { proxy.stop() }
             var environment = moto.environment
             environment["AWS_ENDPOINT_URL"] = proxy.endpoint
             environment["PREFAB_S3_MULTIPART_THRESHOLD"] = "1"
-            let journal = try RunFixtures.pipeline(run.config).setup.journalPath
+            func forwarded() -> Int { ((try? S3RequestLog(path: log))?.lines.filter { $0.hasPrefix("PUT ") || $0.hasPrefix("POST ") }.count) ?? 0 }
             var kills = 0
-            var finished = 0
             for _ in 0..<3 {
+                let before = forwarded()
                 let process = try startRun(run.config, environment: environment)
                 let deadline = Date().addingTimeInterval(120)
-                while process.isRunning, Date() < deadline {
-                    let uploads = RunJournal.uploads(path: journal)
-                    if uploads.finished.count > finished, !uploads.open.isEmpty { break }
+                while process.isRunning, Date() < deadline, forwarded() < before + 2 {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 guard process.isRunning else { break }
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 kills += 1
-                finished = RunJournal.uploads(path: journal).finished.count
             }
             #expect(kills >= 2, "the run ended before it could be killed twice while uploading")
-            #expect(try await client().listObjects(bucket: bucket, prefix: "run/").allSatisfy { !$0.key.hasSuffix("index.json") && !$0.key.hasSuffix("manifest.json") },
-                    "no index file while shards are still missing")
 
             let resumed = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: moto.environment)
             #expect(resumed.status == 0, "\(resumed.stderr)")
-            #expect(try await client().listMultipartUploads(bucket: bucket, prefix: "").isEmpty)
-            #expect(RunJournal.uploads(path: journal).open.isEmpty)
-            let uploaded = try await published(bucket, into: run.directory + "/downloaded")
-            let local = try reference(server, run, extra: Self.smallShards)
-            #expect(uploaded.keys.sorted() == local.keys.sorted())
-            for (path, bytes) in local { #expect(uploaded[path] == bytes, "\(path) differs") }
+            try await expectFinishedAsLocally(server, run, bucket: bucket, journal: try RunFixtures.pipeline(run.config).setup.journalPath)
         }
     }
 
