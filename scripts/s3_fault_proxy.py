@@ -181,6 +181,9 @@ def exit_with_parent(parent=os.getppid()):
 threading.Thread(target=exit_with_parent, daemon=True).start()
 # A parent that ignores SIGTERM passes that on; stopping must still work.
 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+# A client opens up to a dozen connections at once (upload slots, HEADs, listings): the default
+# backlog of 5 refuses some on a loaded machine.
+http.server.ThreadingHTTPServer.request_queue_size = 64
 server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
 print(f"ready {server.server_address[1]}", flush=True)
 server.serve_forever()

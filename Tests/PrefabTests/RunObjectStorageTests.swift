@@ -149,6 +149,28 @@ struct RunObjectStorageTests {
         return process
     }
 
+    /// Kills `process` with SIGKILL as soon as `condition` holds (within two minutes), watching
+    /// from a thread of its own: a test task can wait many seconds for a cooperative thread
+    /// while other tests block theirs, and by then the run would have finished. Returns whether
+    /// it was killed (false: it ended first).
+    private static func killProcess(_ process: Process, when condition: @escaping @Sendable () -> Bool) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let deadline = Date().addingTimeInterval(120)
+                while process.isRunning, Date() < deadline, !condition() { usleep(10_000) }
+                guard process.isRunning else { return continuation.resume(returning: false) }
+                Foundation.kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                continuation.resume(returning: true)
+            }
+        }
+    }
+
+    /// PUT and POST requests the proxy logging to `log` has forwarded so far.
+    private static func forwardedBodies(_ log: String) -> Int {
+        ((try? S3RequestLog(path: log))?.lines.count { $0.hasPrefix("PUT ") || $0.hasPrefix("POST ") }) ?? 0
+    }
+
     /// Killed with `kill -9` again and again while its shards go up (the proxy holds every PUT
     /// and POST for 0.3 s, and each session is killed once two of its requests have gone
     /// through, so the kill lands with an upload in flight), the run still ends with exactly the
@@ -163,18 +185,11 @@ struct RunObjectStorageTests {
             var environment = moto.environment
             environment["AWS_ENDPOINT_URL"] = proxy.endpoint
             environment["PREFAB_S3_MULTIPART_THRESHOLD"] = "1"
-            func forwarded() -> Int { ((try? S3RequestLog(path: log))?.lines.filter { $0.hasPrefix("PUT ") || $0.hasPrefix("POST ") }.count) ?? 0 }
             var kills = 0
             for _ in 0..<3 {
-                let before = forwarded()
+                let before = Self.forwardedBodies(log)
                 let process = try startRun(run.config, environment: environment)
-                let deadline = Date().addingTimeInterval(120)
-                while process.isRunning, Date() < deadline, forwarded() < before + 2 {
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-                guard process.isRunning else { break }
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                guard await Self.killProcess(process, when: { Self.forwardedBodies(log) >= before + 2 }) else { break }
                 kills += 1
             }
             #expect(kills >= 2, "the run ended before it could be killed twice while uploading")
