@@ -50,11 +50,13 @@ package final class RunJournal: Sendable {
         }
         let fileSystem = fileSystem ?? FileSystemKind.of(path)
         self.fileSystem = fileSystem
-        lock = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard lock >= 0 else { throw .journal(path: path, reason: "cannot open the lock file: \(String(cString: strerror(errno)))") }
-        guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
-            close(lock)
-            throw .journalBusy(path: path)
+        do {
+            lock = try ExclusiveFileLock.take(beside: path)
+        } catch {
+            switch error {
+            case .busy: throw .journalBusy(path: path)
+            case .unusable(let reason): throw .journal(path: path, reason: reason)
+            }
         }
         do {
             if fresh {

@@ -22,11 +22,13 @@ package final class UploadLedgerFile: UploadLedger {
         } catch {
             throw .unusable(path: path, reason: "cannot create its directory: \(error.localizedDescription)")
         }
-        lock = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard lock >= 0 else { throw .unusable(path: path, reason: "cannot open the lock file: \(String(cString: strerror(errno)))") }
-        guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
-            close(lock)
-            throw .busy(path: path)
+        do {
+            lock = try ExclusiveFileLock.take(beside: path)
+        } catch {
+            switch error {
+            case .busy: throw .busy(path: path)
+            case .unusable(let reason): throw .unusable(path: path, reason: reason)
+            }
         }
         do {
             var configuration = Configuration()
