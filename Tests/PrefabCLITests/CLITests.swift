@@ -20,20 +20,20 @@ import PrefabShards
     }
 
     @Test(arguments: ["mds", "jsonl.zst"])
-    func convertThenCatGivesBackTheInputRecords(format: String) throws {
+    func convertThenCatGivesBackTheInputRecords(format: String) async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         let records = Fixtures.records(count: 300)
         try Self.writeJSONL(records, to: scratch.sub("in.jsonl"))
-        let convert = try runProcess(try Self.prefab, ["convert", scratch.sub("in.jsonl"), scratch.sub("out"), "--format", format, "--compression", "zstd:5", "--shard-size", "20kb"])
+        let convert = try await runProcess(try Self.prefab, ["convert", scratch.sub("in.jsonl"), scratch.sub("out"), "--format", format, "--compression", "zstd:5", "--shard-size", "20kb"])
         #expect(convert.status == 0, "\(convert.stderr)")
         #expect(convert.stderr.contains("wrote 300 records"))
-        let cat = try runProcess(try Self.prefab, ["cat", scratch.sub("out")])
+        let cat = try await runProcess(try Self.prefab, ["cat", scratch.sub("out")])
         #expect(cat.status == 0)
         #expect(try Self.parseLines(cat.stdout) == records)
-        let page = try runProcess(try Self.prefab, ["cat", scratch.sub("out"), "--offset", "120", "--limit", "7"])
+        let page = try await runProcess(try Self.prefab, ["cat", scratch.sub("out"), "--offset", "120", "--limit", "7"])
         #expect(try Self.parseLines(page.stdout) == Array(records[120..<127]))
-        let inspect = try runProcess(try Self.prefab, ["inspect", scratch.sub("out")])
+        let inspect = try await runProcess(try Self.prefab, ["inspect", scratch.sub("out")])
         #expect(inspect.status == 0)
         #expect(inspect.stdout.contains("format:      \(format)"))
         #expect(inspect.stdout.contains("records:     300"))
@@ -44,7 +44,7 @@ import PrefabShards
         #expect(manifest.configHash.count == 64)
     }
 
-    @Test func inferredColumnsFollowTheValuesOfEveryRecord() throws {
+    @Test func inferredColumnsFollowTheValuesOfEveryRecord() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         let records: [JSONObject] = [
@@ -52,38 +52,38 @@ import PrefabShards
             ["id": 2, "score": 2.5, "text": "b", "meta": [], "flag": false, "maybe": nil],
         ]
         try Self.writeJSONL(records, to: scratch.sub("in.jsonl"))
-        let result = try runProcess(try Self.prefab, ["convert", scratch.sub("in.jsonl"), scratch.sub("out"), "--format", "mds"])
+        let result = try await runProcess(try Self.prefab, ["convert", scratch.sub("in.jsonl"), scratch.sub("out"), "--format", "mds"])
         #expect(result.status == 0, "\(result.stderr)")
         let columns = try MDSIndex.load(from: scratch.sub("out")).shards[0].columns.map(\.description)
         #expect(columns == ["flag:json", "id:int64", "maybe:json", "meta:json", "score:float64", "text:str"])
-        let cat = try runProcess(try Self.prefab, ["cat", scratch.sub("out")])
+        let cat = try await runProcess(try Self.prefab, ["cat", scratch.sub("out")])
         #expect(try Self.parseLines(cat.stdout) == records)
     }
 
-    @Test func aRecordThatDoesNotFitTheColumnsFailsNamingItsLineAndLeavesNothing() throws {
+    @Test func aRecordThatDoesNotFitTheColumnsFailsNamingItsLineAndLeavesNothing() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         let text = "{\"n\": 1, \"s\": \"a\"}\n{\"n\": 2, \"s\": \"b\"}\n\n{\"n\": \"three\", \"s\": \"c\"}\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: scratch.sub("in.jsonl")))
-        let result = try runProcess(try Self.prefab, ["convert", scratch.sub("in.jsonl"), scratch.sub("out"), "--format", "mds", "--columns", "n:int64,s:str"])
+        let result = try await runProcess(try Self.prefab, ["convert", scratch.sub("in.jsonl"), scratch.sub("out"), "--format", "mds", "--columns", "n:int64,s:str"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("in.jsonl line 4, field \"n\""), "\(result.stderr)")
         #expect(result.stderr.contains("expected an integer"))
         #expect(!FileManager.default.fileExists(atPath: scratch.sub("out")))
     }
 
-    @Test func invalidJSONAndMissingKeysNameTheLine() throws {
+    @Test func invalidJSONAndMissingKeysNameTheLine() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         try Data("{\"a\": 1}\n{\"a\": 2,}\n".utf8).write(to: URL(fileURLWithPath: scratch.sub("bad.jsonl")))
         for format in ["mds", "jsonl.zst"] {
-            let result = try runProcess(try Self.prefab, ["convert", scratch.sub("bad.jsonl"), scratch.sub("out-\(format)"), "--format", format])
+            let result = try await runProcess(try Self.prefab, ["convert", scratch.sub("bad.jsonl"), scratch.sub("out-\(format)"), "--format", format])
             #expect(result.status != 0)
             #expect(result.stderr.contains("bad.jsonl line 2: invalid JSON"), "\(format): \(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: scratch.sub("out-\(format)")))
         }
         try Data("{\"a\": 1, \"b\": 1}\n{\"a\": 2}\n".utf8).write(to: URL(fileURLWithPath: scratch.sub("ragged.jsonl")))
-        let ragged = try runProcess(try Self.prefab, ["convert", scratch.sub("ragged.jsonl"), scratch.sub("out"), "--format", "mds"])
+        let ragged = try await runProcess(try Self.prefab, ["convert", scratch.sub("ragged.jsonl"), scratch.sub("out"), "--format", "mds"])
         #expect(ragged.status != 0)
         #expect(ragged.stderr.contains("ragged.jsonl line 2, field \"b\": missing"), "\(ragged.stderr)")
     }
@@ -95,33 +95,33 @@ import PrefabShards
         (["--columns", "a:float128"], "unknown MDS encoding"),
         (["--format", "parquet"], "unknown format"),
     ])
-    func badOptionsExitNonZeroWithAMessage(arguments: [String], message: String) throws {
+    func badOptionsExitNonZeroWithAMessage(arguments: [String], message: String) async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         var all = ["convert", Fixtures.path("jsonl_zst/plain.jsonl"), scratch.sub("out")]
         if !arguments.contains("--format") { all += ["--format", "mds"] }
-        let result = try runProcess(try Self.prefab, all + arguments)
+        let result = try await runProcess(try Self.prefab, all + arguments)
         #expect(result.status != 0)
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
-    @Test func catReportsACorruptShardNamingTheFile() throws {
+    @Test func catReportsACorruptShardNamingTheFile() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         try FileManager.default.copyItem(atPath: Fixtures.path("mds/mds_zstd"), toPath: scratch.sub("mds"))
         try flipByte(in: scratch.sub("mds/shard.00000.mds.zstd"), at: 150)
-        let result = try runProcess(try Self.prefab, ["cat", scratch.sub("mds")])
+        let result = try await runProcess(try Self.prefab, ["cat", scratch.sub("mds")])
         #expect(result.status != 0)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("shard.00000.mds.zstd is corrupt"), "\(result.stderr)")
     }
 
-    @Test func catReadsPlainAndCompressedJSONLFiles() throws {
-        let plain = try runProcess(try Self.prefab, ["cat", Fixtures.path("jsonl_zst/plain.jsonl"), "--limit", "3"])
-        let compressed = try runProcess(try Self.prefab, ["cat", Fixtures.path("jsonl_zst/b_nosize.jsonl.zst"), "--limit", "3"])
+    @Test func catReadsPlainAndCompressedJSONLFiles() async throws {
+        let plain = try await runProcess(try Self.prefab, ["cat", Fixtures.path("jsonl_zst/plain.jsonl"), "--limit", "3"])
+        let compressed = try await runProcess(try Self.prefab, ["cat", Fixtures.path("jsonl_zst/b_nosize.jsonl.zst"), "--limit", "3"])
         #expect(plain.stdout == compressed.stdout)
         #expect(plain.stdout.split(separator: "\n").count == 3)
-        let inspect = try runProcess(try Self.prefab, ["inspect", "--json", Fixtures.path("jsonl_zst/e_seekable_fcs.jsonl.zst")])
+        let inspect = try await runProcess(try Self.prefab, ["inspect", "--json", Fixtures.path("jsonl_zst/e_seekable_fcs.jsonl.zst")])
         let summary = try JSONObject(parsing: inspect.stdout)
         #expect(summary["records"] == 2000)
         #expect(summary["shards"]?[0]?["seekable"] == true)

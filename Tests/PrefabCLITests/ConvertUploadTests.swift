@@ -29,17 +29,17 @@ struct ConvertUploadTests {
     }
 
     @Test(arguments: ["mds", "jsonl.zst"])
-    func aDatasetConvertedLocallyGoesUpAsItIsAndOtherOptionsConvertIt(format: String) throws {
+    func aDatasetConvertedLocallyGoesUpAsItIsAndOtherOptionsConvertIt(format: String) async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         let bucket = try moto.makeBucket("upload")
         let records = Fixtures.records(count: 300)
         try CLITests.writeJSONL(records, to: scratch.sub("in.jsonl"))
         let options = ["--format", format, "--shard-size", "20kb"]
-        let local = try runProcess(try CLITests.prefab, ["convert", scratch.sub("in.jsonl"), scratch.sub("local")] + options)
+        let local = try await runProcess(try CLITests.prefab, ["convert", scratch.sub("in.jsonl"), scratch.sub("local")] + options)
         #expect(local.status == 0, "\(local.stderr)")
 
-        let same = try runProcess(try CLITests.prefab, ["convert", scratch.sub("local"), "s3://\(bucket)/same"] + options, environment: moto.environment)
+        let same = try await runProcess(try CLITests.prefab, ["convert", scratch.sub("local"), "s3://\(bucket)/same"] + options, environment: moto.environment)
         #expect(same.status == 0, "\(same.stderr)")
         #expect(same.stderr.contains("wrote 300 records"), "\(same.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: scratch.sub("local"))
@@ -51,12 +51,12 @@ struct ConvertUploadTests {
         #expect(try remoteDigests(bucket: bucket, prefix: "same") == expected)
 
         // Other options: a conversion, into more and smaller shards.
-        let other = try runProcess(
+        let other = try await runProcess(
             try CLITests.prefab, ["convert", scratch.sub("local"), "s3://\(bucket)/other", "--format", format, "--shard-size", "8kb"],
             environment: moto.environment)
         #expect(other.status == 0, "\(other.stderr)")
         #expect(try remoteDigests(bucket: bucket, prefix: "other").count > files.count)
-        let cat = try runProcess(try CLITests.prefab, ["cat", "s3://\(bucket)/other", "--verify", "full"], environment: moto.environment)
+        let cat = try await runProcess(try CLITests.prefab, ["cat", "s3://\(bucket)/other", "--verify", "full"], environment: moto.environment)
         #expect(try CLITests.parseLines(cat.stdout) == records)
     }
 }

@@ -12,27 +12,27 @@ struct ObjectStorageCommandTests {
     private let moto = MotoS3Server.shared!
 
     @Test(arguments: ["mds", "jsonl.zst"])
-    func convertToS3ThenCatStreamsBackTheInputRecords(format: String) throws {
+    func convertToS3ThenCatStreamsBackTheInputRecords(format: String) async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         let bucket = try moto.makeBucket("convert")
         let records = Fixtures.records(count: 300)
         try CLITests.writeJSONL(records, to: scratch.sub("in.jsonl"))
         let remote = "s3://\(bucket)/data/\(format)"
-        let convert = try runProcess(
+        let convert = try await runProcess(
             try CLITests.prefab, ["convert", scratch.sub("in.jsonl"), remote, "--format", format, "--shard-size", "20kb", "--hashes", "sha1,xxh64"],
             environment: moto.environment)
         #expect(convert.status == 0, "\(convert.stderr)")
         #expect(convert.stderr.contains("wrote 300 records"))
-        let cat = try runProcess(try CLITests.prefab, ["cat", remote, "--verify", "full"], environment: moto.environment)
+        let cat = try await runProcess(try CLITests.prefab, ["cat", remote, "--verify", "full"], environment: moto.environment)
         #expect(cat.status == 0, "\(cat.stderr)")
         #expect(try CLITests.parseLines(cat.stdout) == records)
-        let page = try runProcess(try CLITests.prefab, ["cat", remote, "--offset", "120", "--limit", "7"], environment: moto.environment)
+        let page = try await runProcess(try CLITests.prefab, ["cat", remote, "--offset", "120", "--limit", "7"], environment: moto.environment)
         #expect(try CLITests.parseLines(page.stdout) == Array(records[120..<127]))
-        let inspect = try runProcess(try CLITests.prefab, ["inspect", remote], environment: moto.environment)
+        let inspect = try await runProcess(try CLITests.prefab, ["inspect", remote], environment: moto.environment)
         #expect(inspect.stdout.contains("records:     300") && inspect.stdout.contains(remote), "\(inspect.stdout)")
         // Back from S3 into a local directory: the same records.
-        let back = try runProcess(try CLITests.prefab, ["convert", remote, scratch.sub("back"), "--format", "jsonl.zst"], environment: moto.environment)
+        let back = try await runProcess(try CLITests.prefab, ["convert", remote, scratch.sub("back"), "--format", "jsonl.zst"], environment: moto.environment)
         #expect(back.status == 0, "\(back.stderr)")
         #expect(try Shards.open(scratch.sub("back")).readAll() == records)
         // An outside client sees the index files and no upload left open.
@@ -44,27 +44,27 @@ struct ObjectStorageCommandTests {
         #expect(listing.contains("data/\(format)/manifest.json"))
     }
 
-    @Test func wrongCredentialsFailWithOneClearLineAndNoSecret() throws {
+    @Test func wrongCredentialsFailWithOneClearLineAndNoSecret() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         let bucket = try moto.makeBucket("wrongkey")
         try CLITests.writeJSONL(Fixtures.records(count: 10), to: scratch.sub("in.jsonl"))
         var environment = moto.environment
         environment["AWS_SECRET_ACCESS_KEY"] = "not-the-secret-8f3a"
-        let convert = try runProcess(try CLITests.prefab, ["convert", scratch.sub("in.jsonl"), "s3://\(bucket)/x", "--format", "mds"], environment: environment)
+        let convert = try await runProcess(try CLITests.prefab, ["convert", scratch.sub("in.jsonl"), "s3://\(bucket)/x", "--format", "mds"], environment: environment)
         #expect(convert.status != 0)
         #expect(convert.stderr.contains("access denied to s3://\(bucket)/x/"), "\(convert.stderr)")
         #expect(!convert.stderr.contains("not-the-secret-8f3a"))
-        let cat = try runProcess(try CLITests.prefab, ["cat", "s3://\(bucket)/x"], environment: environment)
+        let cat = try await runProcess(try CLITests.prefab, ["cat", "s3://\(bucket)/x"], environment: environment)
         #expect(cat.status != 0)
         #expect(!cat.stderr.contains("not-the-secret-8f3a"))
     }
 
-    @Test func otherURLSchemesAreRefusedNotMadeIntoDirectories() throws {
+    @Test func otherURLSchemesAreRefusedNotMadeIntoDirectories() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         try CLITests.writeJSONL(Fixtures.records(count: 3), to: scratch.sub("in.jsonl"))
-        let convert = try runProcess(
+        let convert = try await runProcess(
             try CLITests.prefab, ["convert", scratch.sub("in.jsonl"), "gs://bucket/x", "--format", "mds"], currentDirectory: scratch.path)
         #expect(convert.status != 0)
         #expect(convert.stderr.contains("gs:// locations are not supported"), "\(convert.stderr)")

@@ -8,11 +8,11 @@ import Testing
     static let quickstart = BuiltProduct.repositoryRoot + "/datasets/quickstart/prompts.jsonl"
     static let evalSample = BuiltProduct.repositoryRoot + "/datasets/hygiene/eval-sample.jsonl"
 
-    @Test func promptsOnTheBundledPromptsReportsItsRemovalsAndWritesTheRest() throws {
+    @Test func promptsOnTheBundledPromptsReportsItsRemovalsAndWritesTheRest() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         let out = scratch.sub("clean")
-        let result = try runProcess(
+        let result = try await runProcess(
             try BuiltProduct.path("prefab"),
             ["prompts", Self.quickstart, "--dedup", "--decontaminate", Self.evalSample + ":question", "--out", out])
         #expect(result.status == 0, "\(result.stderr)")
@@ -25,10 +25,10 @@ import Testing
         #expect(report["removed"]?["contaminated"]?.intValue == 3)
     }
 
-    @Test func aDryRunCountsAndWritesNothing() throws {
+    @Test func aDryRunCountsAndWritesNothing() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        let result = try runProcess(
+        let result = try await runProcess(
             try BuiltProduct.path("prefab"),
             ["prompts", Self.quickstart, "--dedup", "--decontaminate", Self.evalSample + ":question", "--dry-run"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -36,10 +36,10 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
     }
 
-    @Test func theWrongEvaluationFieldIsNamedWithItsLineAndNothingIsWritten() throws {
+    @Test func theWrongEvaluationFieldIsNamedWithItsLineAndNothingIsWritten() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
-        let result = try runProcess(
+        let result = try await runProcess(
             try BuiltProduct.path("prefab"),
             ["prompts", Self.quickstart, "--decontaminate", Self.evalSample + ":questions", "--out", scratch.sub("clean")])
         #expect(result.status != 0)

@@ -27,9 +27,9 @@ struct ScaleOutEndToEndTests {
 
     /// Runs an end-to-end script; its exit status 77 means the engine could not start here
     /// (installed, but its daemons or workers failed): said on the test's output, not failed.
-    static func run(_ script: String, prompts: Int) throws -> (status: Int32, stdout: String, stderr: String)? {
+    static func run(_ script: String, prompts: Int) async throws -> (status: Int32, stdout: String, stderr: String)? {
         let bin = (try BuiltProduct.path("prefab") as NSString).deletingLastPathComponent
-        let result = try runProcess("/bin/bash", [root + "/scripts/" + script, String(prompts)], environment: ["PREFAB_BIN": bin], currentDirectory: root)
+        let result = try await runProcess("/bin/bash", [root + "/scripts/" + script, String(prompts)], environment: ["PREFAB_BIN": bin], currentDirectory: root)
         if result.status == 77 {
             print("SKIPPED \(script): \(result.stderr.split(separator: "\n").last ?? "")")
             return nil
@@ -40,8 +40,8 @@ struct ScaleOutEndToEndTests {
     @Test(
         .enabled(if: slurmInstalled, "Slurm is not installed (scripts/slurm-cluster install: Debian's slurmctld slurmd slurm-client munge)"),
         .timeLimit(.minutes(10)))
-    func aSlurmArrayWithOneTaskRequeuedMidRunMergesToTheSingleProcessRows() throws {
-        guard let result = try Self.run("slurm-e2e", prompts: 48) else { return }
+    func aSlurmArrayWithOneTaskRequeuedMidRunMergesToTheSingleProcessRows() async throws {
+        guard let result = try await Self.run("slurm-e2e", prompts: 48) else { return }
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("requeued mid-run"))
         #expect(result.stdout.contains("passed: 4 partitions on Slurm"))
@@ -50,8 +50,8 @@ struct ScaleOutEndToEndTests {
     @Test(
         .enabled(if: rayInstalled, "Ray is not installed in $PREFAB_HOME/ray-venv (scripts/ray-e2e --setup)"),
         .timeLimit(.minutes(10)))
-    func rayTasksWithOneProcessKilledMidRunMergeToTheSingleProcessRows() throws {
-        guard let result = try Self.run("ray-e2e", prompts: 48) else { return }
+    func rayTasksWithOneProcessKilledMidRunMergeToTheSingleProcessRows() async throws {
+        guard let result = try await Self.run("ray-e2e", prompts: 48) else { return }
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("prefab process (pid"))
         #expect(result.stdout.contains("passed: 4 partitions as Ray tasks"))
@@ -64,9 +64,9 @@ struct ScaleOutEndToEndTests {
             if: FileManager.default.isExecutableFile(atPath: loadersPython),
             "no loaders environment at \(loadersPython) (scripts/check-loaders makes it)"),
         .timeLimit(.minutes(10)))
-    func mergedPartitionsLoadWithStreamingDatasetAndHFDatasetsAsOneRunDoes() throws {
+    func mergedPartitionsLoadWithStreamingDatasetAndHFDatasetsAsOneRunDoes() async throws {
         let bin = (try BuiltProduct.path("prefab") as NSString).deletingLastPathComponent
-        let result = try runProcess(
+        let result = try await runProcess(
             "/bin/bash", [Self.root + "/scripts/scale-loaders"], environment: ["PREFAB_BIN": bin, "PREFAB_LOADERS_PYTHON": Self.loadersPython],
             currentDirectory: Self.root)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")

@@ -48,7 +48,7 @@ import Testing
 
         process.terminate()
         let status = await Task.detached { () -> Int32 in
-            process.waitUntilExit()
+            await process.exited()
             return process.terminationStatus
         }.value
         #expect(status == 0)
@@ -64,7 +64,7 @@ import Testing
         try process.run()
         let message = await Task.detached { () -> String in
             let data = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            await process.exited()
             return String(decoding: data, as: UTF8.self)
         }.value
         #expect(process.terminationStatus != 0)

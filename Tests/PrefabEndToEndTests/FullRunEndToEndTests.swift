@@ -37,7 +37,7 @@ struct FullRunEndToEndTests {
         try Self.config.write(toFile: directory + "/run.yaml", atomically: true, encoding: .utf8)
         let cache = ["--cache", directory + "/cache.sqlite"]
 
-        try Self.prefab(["sample", "--config", "run.yaml", "--out", "run/samples", "--quiet"] + cache, in: directory)
+        try await Self.prefab(["sample", "--config", "run.yaml", "--out", "run/samples", "--quiet"] + cache, in: directory)
         let samples = try SampleShards.records(directory + "/run/samples")
         #expect(samples.count == 3)
         for record in samples {
@@ -45,7 +45,7 @@ struct FullRunEndToEndTests {
             #expect(record.completions.allSatisfy { $0.usage.completionTokens > 0 })
         }
 
-        try Self.prefab([
+        try await Self.prefab([
             "judge", "--samples", "run/samples", "--judges", Self.repository + "/judges/ultrafeedback.yaml",
             "--endpoints", "run.yaml", "--seed", "11", "--out", "run/rated",
         ] + cache, in: directory)
@@ -60,14 +60,14 @@ struct FullRunEndToEndTests {
             }
         }
 
-        try Self.prefab(["pairs", "--rated", "run/rated", "--format", "trl", "--out", "run/pairs"], in: directory)
+        try await Self.prefab(["pairs", "--rated", "run/rated", "--format", "trl", "--out", "run/pairs"], in: directory)
         let summary = try JSONDecoder().decode(
             PairingSummary.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/run/pairs/pairs-summary.json")))
         #expect(summary.prompts == 3)
         #expect(summary.promptsWithRows + summary.dropped.values.reduce(0, +) == 3)
         #expect(try Shards.open(directory + "/run/pairs/train").readAll().count == summary.rows["train", default: 0])
 
-        try Self.prefab(["report", "run"], in: directory)
+        try await Self.prefab(["report", "run"], in: directory)
         let report = try String(contentsOfFile: directory + "/run/report.html", encoding: .utf8)
         #expect(report.contains("<svg"))
         #expect(FileManager.default.fileExists(atPath: directory + "/run/report.json"))
@@ -78,7 +78,7 @@ struct FullRunEndToEndTests {
         for file in ["samples/samples-00000.jsonl.zst", "rated/rated-00000.jsonl.zst", "pairs/train/trl-00000.jsonl.zst"] {
             staged[file] = try Data(contentsOf: URL(fileURLWithPath: directory + "/run/" + file))
         }
-        try Self.prefab(["run", "run.yaml", "--quiet"], in: directory)
+        try await Self.prefab(["run", "run.yaml", "--quiet"], in: directory)
         let run = try JSONDecoder().decode(RunSummary.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/run/run-summary.json")))
         #expect(run.done == 3 && run.usage.reduce(0) { $0 + $1.requests } == 0)
         for (file, bytes) in staged {
@@ -87,22 +87,11 @@ struct FullRunEndToEndTests {
     }
 
     /// Runs the built `prefab` in `directory`; fails the test with its output on a non-zero exit.
-    static func prefab(_ arguments: [String], in directory: String) throws {
-        let binary = try BuiltProduct.path("prefab")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    static func prefab(_ arguments: [String], in directory: String) async throws {
         // `provider: local` finds the server the fixture resolved through PREFAB_HOME.
-        process.environment = ProcessInfo.processInfo.environment.merging(["PREFAB_HOME": LocalServerFixture.home.path]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "prefab \(arguments.joined(separator: " ")):\n\(text)")
-        if process.terminationStatus != 0 { throw CancellationError() }
+        let result = try await runProcess(
+            try BuiltProduct.path("prefab"), arguments, environment: ["PREFAB_HOME": LocalServerFixture.home.path], currentDirectory: directory)
+        #expect(result.status == 0, "prefab \(arguments.joined(separator: " ")):\n\(result.stdout)\(result.stderr)")
+        if result.status != 0 { throw CancellationError() }
     }
 }

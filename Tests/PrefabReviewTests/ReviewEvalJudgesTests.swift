@@ -34,12 +34,12 @@ struct ReviewEvalJudgesTests {
                 "eval-judges", "--human", run, "--judges", Self.repository + "/judges/ultrafeedback.yaml",
                 "--judges", Self.repository + "/judges/pairwise.yaml", "--endpoints", run + "/endpoints.yaml", "--cache", run + "/cache.sqlite",
             ]
-            let table = try runProcess(prefab, arguments)
+            let table = try await runProcess(prefab, arguments)
             #expect(table.status == 0, "\(table.stderr)")
             #expect(table.stdout.contains("Recorded votes against the reviewers"))
             for name in ["ultrafeedback", "pairwise", "uf-judge", "pair-judge"] { #expect(table.stdout.contains(name), "\(name)") }
 
-            let json = try runProcess(prefab, arguments + ["--json"])
+            let json = try await runProcess(prefab, arguments + ["--json"])
             #expect(json.status == 0, "\(json.stderr)")
             let evaluation = try JSONDecoder().decode(HumanEvaluation.self, from: Data(json.stdout.utf8))
             #expect(evaluation.recorded.reviewed == 3)
@@ -64,7 +64,7 @@ struct ReviewEvalJudgesTests {
             #expect(ensembles.rows.filter { $0.judge == nil }.allSatisfy { $0.cachedCalls == $0.calls })
 
             // Without --judges: the recorded figures alone, the same document with no ensembles.
-            let alone = try runProcess(prefab, ["eval-judges", "--human", run, "--json"])
+            let alone = try await runProcess(prefab, ["eval-judges", "--human", run, "--json"])
             #expect(alone.status == 0, "\(alone.stderr)")
             let recorded = try JSONDecoder().decode(HumanEvaluation.self, from: Data(alone.stdout.utf8))
             #expect(recorded.ensembles == nil && recorded.recorded.reviewed == 3)

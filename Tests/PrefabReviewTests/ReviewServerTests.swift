@@ -116,14 +116,14 @@ struct ReviewServerTests {
         #expect(try HumanVerdicts.load(runDirectory: run)?.isEmpty == true)
     }
 
-    @Test func theExportWritesGoldPairsAndAnUnreviewedRunSaysWhatToDo() throws {
+    @Test func theExportWritesGoldPairsAndAnUnreviewedRunSaysWhatToDo() async throws {
         let run = try ReviewFixtures.makeRun()
         defer { try? FileManager.default.removeItem(atPath: run) }
         let prefab = try BuiltProduct.path("prefab")
-        let none = try runProcess(prefab, ["review", run, "--export", run + "/gold.jsonl"])
+        let none = try await runProcess(prefab, ["review", run, "--export", run + "/gold.jsonl"])
         #expect(none.status == 1 && none.stderr.contains("prefab review"))
         #expect(!FileManager.default.fileExists(atPath: run + "/gold.jsonl"), "no half-written output")
-        let missing = try runProcess(prefab, ["review", run + "/absent"])
+        let missing = try await runProcess(prefab, ["review", run + "/absent"])
         #expect(missing.status == 1 && missing.stderr.contains("not a directory"))
     }
 }

@@ -38,11 +38,11 @@ import Testing
     }
 
     static func decompress(_ path: String) throws -> [UInt8] {
-        let result = try runProcess("/usr/bin/zstd", ["-d", "-c", "-q", path])
+        let result = try runProcessBlocking("/usr/bin/zstd", ["-d", "-c", "-q", path])
         #expect(result.status == 0)
         // Pipe output is text-decoded by runProcess; re-read through a file instead.
         let out = path + ".check"
-        _ = try runProcess("/usr/bin/zstd", ["-d", "-q", "-f", path, "-o", out])
+        _ = try runProcessBlocking("/usr/bin/zstd", ["-d", "-q", "-f", path, "-o", out])
         defer { try? FileManager.default.removeItem(atPath: out) }
         return Array(try Data(contentsOf: URL(fileURLWithPath: out)))
     }

@@ -48,7 +48,7 @@ public final class MotoS3Server: Sendable {
     @discardableResult
     public func boto3(_ code: String) throws -> String {
         let script = "import boto3\ns3 = boto3.client('s3', endpoint_url='\(endpoint)', region_name='us-east-1', aws_access_key_id='\(accessKeyID)', aws_secret_access_key='\(secretAccessKey)')\n" + code
-        let result = try runProcess(python, ["-c", script])
+        let result = try runProcessBlocking(python, ["-c", script])
         guard result.status == 0 else { throw Failure(description: "boto3 failed: \(result.stderr.suffix(400))") }
         return result.stdout
     }
@@ -94,7 +94,7 @@ public final class MotoS3Server: Sendable {
     private static func launch() throws -> MotoS3Server {
         let root = BuiltProduct.repositoryRoot
         let venv = ProcessInfo.processInfo.environment["PREFAB_S3_VENV"] ?? root + "/.prefab/s3-venv"
-        let setup = try runProcess("/bin/bash", [root + "/scripts/s3-venv"], environment: ["PREFAB_S3_VENV": venv])
+        let setup = try runProcessBlocking("/bin/bash", [root + "/scripts/s3-venv"], environment: ["PREFAB_S3_VENV": venv])
         guard setup.status == 0 else {
             throw Failure(description: "moto could not be installed (scripts/s3-venv exited \(setup.status): \(setup.stderr.suffix(300)))")
         }
@@ -120,7 +120,7 @@ public final class MotoS3Server: Sendable {
             usleep(100_000)
         }
         let endpoint = "http://127.0.0.1:\(port)"
-        let user = try runProcess(venv + "/bin/python", [root + "/scripts/moto_iam_user.py", endpoint])
+        let user = try runProcessBlocking(venv + "/bin/python", [root + "/scripts/moto_iam_user.py", endpoint])
         let parts = user.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard user.status == 0, parts.count == 2 else {
             throw Failure(description: "could not create moto's IAM user: \(user.stderr.suffix(400))")

@@ -1,11 +1,28 @@
 import Foundation
 
-/// Runs a command to its end and returns its exit status and output.
+/// Runs a command to its end and returns its exit status and output, waiting on a thread of its
+/// own. The test's task gives its cooperative thread back meanwhile: the pool has one thread per
+/// core (two on CI), so a test that held one for a child's whole run starved every other test,
+/// in-process runs and simulators included, for as long (tens of seconds, past time limits).
 ///
-/// Both pipes are read before waiting, so a child that writes more than a pipe holds cannot
-/// block. `environment` is added to this process's own; stdin is empty unless given.
+/// `environment` is added to this process's own; stdin is empty unless given.
 @discardableResult
 public func runProcess(
+    _ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+    currentDirectory: String? = nil
+) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await onOwnThread {
+        try runProcessBlocking(executable, arguments, stdin: stdin, environment: environment, currentDirectory: currentDirectory)
+    }
+}
+
+/// `runProcess` blocking the calling thread: for synchronous helpers whose commands end in a
+/// moment (a `zstd -t`, a boto3 call).
+///
+/// Both pipes are read at once (stderr on a thread of its own), so a child that writes more than
+/// a pipe holds to either cannot block.
+@discardableResult
+public func runProcessBlocking(
     _ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
     currentDirectory: String? = nil
 ) throws -> (status: Int32, stdout: String, stderr: String) {
@@ -30,8 +47,37 @@ public func runProcess(
         process.standardInput = FileHandle.nullDevice
         try process.run()
     }
+    let errRead = StderrRead()
+    let errHandle = err.fileHandleForReading
+    Thread {
+        errRead.data = errHandle.readDataToEndOfFile()
+        errRead.done.signal()
+    }.start()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    errRead.done.wait()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errRead.data, as: UTF8.self))
+}
+
+/// Stderr as its reader thread left it: `data` is written before `done` is signalled and read
+/// after it is waited for.
+private final class StderrRead: @unchecked Sendable {
+    var data = Data()
+    let done = DispatchSemaphore(value: 0)
+}
+
+/// Runs `body` on a new thread and waits for it without holding a cooperative thread: for
+/// blocking work in an async test (a child's exit, a blocking read).
+public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result(catching: body)) }.start()
+    }
+}
+
+extension Process {
+    /// Waits for the process to end on a thread of its own (see `runProcess`).
+    public func exited() async {
+        nonisolated(unsafe) let process = self
+        _ = try? await onOwnThread { process.waitUntilExit() }
+    }
 }

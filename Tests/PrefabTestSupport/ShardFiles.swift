@@ -2,7 +2,7 @@ import Foundation
 
 /// `zstd -t FILE` from Debian's zstd package: the outside check that Prefab's files are valid.
 public func zstdTest(_ path: String) throws -> Bool {
-    try runProcess("/usr/bin/zstd", ["-q", "-t", path]).status == 0
+    try runProcessBlocking("/usr/bin/zstd", ["-q", "-t", path]).status == 0
 }
 
 /// Damages a file the way a bad disk or a careless copy would, so tests can check that

@@ -64,21 +64,21 @@ struct CommandObjectStorageOptionsTests {
         environment["PREFAB_S3_ADDRESSING_STYLE"] = "virtual"
         environment["PREFAB_S3_MAX_ATTEMPTS"] = "1"
         environment["PREFAB_HOME"] = scratch.sub("home")
-        let virtual = try JudgingFixtures.run(["convert", scratch.sub("in.jsonl"), "s3://\(bucket)/v", "--format", "jsonl.zst"], environment: environment)
+        let virtual = try await JudgingFixtures.run(["convert", scratch.sub("in.jsonl"), "s3://\(bucket)/v", "--format", "jsonl.zst"], environment: environment)
         #expect(virtual.status != 0, "virtual-hosted addressing cannot reach moto")
-        let path = try JudgingFixtures.run(
+        let path = try await JudgingFixtures.run(
             ["convert", scratch.sub("in.jsonl"), "s3://\(bucket)/p", "--format", "jsonl.zst", "--s3-addressing-style", "path"], environment: environment)
         #expect(path.status == 0, "\(path.stderr)")
-        let cat = try JudgingFixtures.run(["cat", "s3://\(bucket)/p"], environment: moto.environment)
+        let cat = try await JudgingFixtures.run(["cat", "s3://\(bucket)/p"], environment: moto.environment)
         #expect(cat.stdout.split(separator: "\n").count == 50)
-        let wrong = try JudgingFixtures.run(
+        let wrong = try await JudgingFixtures.run(
             ["convert", scratch.sub("in.jsonl"), "s3://\(bucket)/w", "--format", "jsonl.zst", "--s3-addressing-style", "dns"], environment: environment)
         #expect(wrong.status != 0 && wrong.stderr.contains("--s3-addressing-style must be path or virtual"), "\(wrong.stderr)")
 
         // A run whose config says path, under the same environment.
         try await JudgingFixtures.withSimulator { server in
             let run = try RunFixtures.makeRun(server, prompts: 4, extra: "storage: {addressing_style: path}", window: 4, output: "s3://\(bucket)/run")
-            let result = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: environment)
+            let result = try await JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: environment)
             #expect(result.status == 0, "\(result.stderr)")
             let keys = try await client().listObjects(bucket: bucket, prefix: "run/").map(\.key)
             #expect(keys.contains("run/pairs/train/manifest.json"), "\(keys)")
@@ -87,7 +87,7 @@ struct CommandObjectStorageOptionsTests {
 
     // MARK: Encryption
 
-    @Test func convertAndPairsAskForTheEncryptionGivenOnEveryObject() throws {
+    @Test func convertAndPairsAskForTheEncryptionGivenOnEveryObject() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         let bucket = try moto.makeBucket("ssecmd")
@@ -96,7 +96,7 @@ struct CommandObjectStorageOptionsTests {
         environment["PREFAB_HOME"] = scratch.sub("home")
         // Small objects as single PUTs, the shards as multipart uploads.
         environment["PREFAB_S3_MULTIPART_THRESHOLD"] = "8192"
-        let convert = try JudgingFixtures.run(
+        let convert = try await JudgingFixtures.run(
             ["convert", scratch.sub("in.jsonl"), "s3://\(bucket)/kms", "--format", "mds", "--shard-size", "16kb",
              "--sse", "aws:kms", "--sse-kms-key-id", "alias/prefab-datasets"], environment: environment)
         #expect(convert.status == 0, "\(convert.stderr)")
@@ -105,7 +105,7 @@ struct CommandObjectStorageOptionsTests {
         #expect(kms.allSatisfy { $0.hasSuffix(" aws:kms alias/prefab-datasets") }, "\(kms)")
 
         try PairsRunTests.writeRated(PairsRunTests.ratedRecords(), to: scratch.sub("rated"))
-        let pairs = try JudgingFixtures.run(
+        let pairs = try await JudgingFixtures.run(
             ["pairs", "--rated", scratch.sub("rated"), "--out", "s3://\(bucket)/pairs", "--test-ratio", "0.2", "--sse", "AES256"], environment: environment)
         #expect(pairs.status == 0, "\(pairs.stderr)")
         let aes = try encryption(bucket, prefix: "pairs/")
@@ -114,11 +114,11 @@ struct CommandObjectStorageOptionsTests {
 
         // How the objects are stored is not what they hold: the same command without the flag
         // is the same dataset, not another one.
-        let again = try JudgingFixtures.run(
+        let again = try await JudgingFixtures.run(
             ["pairs", "--rated", scratch.sub("rated"), "--out", "s3://\(bucket)/pairs", "--test-ratio", "0.2"], environment: environment)
         #expect(again.status == 0, "\(again.stderr)")
 
-        let refused = try JudgingFixtures.run(
+        let refused = try await JudgingFixtures.run(
             ["pairs", "--rated", scratch.sub("rated"), "--out", "s3://\(bucket)/other", "--sse-kms-key-id", "k"], environment: environment)
         #expect(refused.status != 0 && refused.stderr.contains("--sse-kms-key-id needs --sse aws:kms"), "\(refused.stderr)")
     }
@@ -132,11 +132,11 @@ struct CommandObjectStorageOptionsTests {
             var environment = moto.environment
             environment["PREFAB_HOME"] = directory + "/home"
             let prefab = try SampleCommandTests.prefab()
-            let configured = try runProcess(prefab, ["sample", "--config", "sample.yaml", "--quiet", "--limit", "3"], environment: environment, currentDirectory: directory)
+            let configured = try await runProcess(prefab, ["sample", "--config", "sample.yaml", "--quiet", "--limit", "3"], environment: environment, currentDirectory: directory)
             #expect(configured.status == 0, "\(configured.stderr)")
             let aes = try encryption(bucket, prefix: "run/samples/")
             #expect(aes.count >= 3 && aes.allSatisfy { $0.hasSuffix(" AES256 None") }, "\(aes)")
-            let flagged = try runProcess(
+            let flagged = try await runProcess(
                 prefab, ["sample", "--config", "sample.yaml", "--quiet", "--limit", "3", "--out", "s3://\(bucket)/kms", "--sse", "aws:kms"],
                 environment: environment, currentDirectory: directory)
             #expect(flagged.status == 0, "\(flagged.stderr)")
@@ -154,9 +154,9 @@ struct CommandObjectStorageOptionsTests {
         let bucket = try moto.makeBucket("reaggregate")
         try moto.upload(directory: root + "/rated", bucket: bucket, prefix: "run/rated/")
         let judges = ["--judges", JudgingFixtures.ensembleFile("ultrafeedback")]
-        let local = try JudgingFixtures.run(["judge", "--reaggregate", root + "/rated", "--out", root + "/fixed"] + judges)
+        let local = try await JudgingFixtures.run(["judge", "--reaggregate", root + "/rated", "--out", root + "/fixed"] + judges)
         #expect(local.status == 0, "\(local.stderr)")
-        let remote = try JudgingFixtures.run(
+        let remote = try await JudgingFixtures.run(
             ["judge", "--reaggregate", "s3://\(bucket)/run/rated", "--out", "s3://\(bucket)/run/fixed"] + judges, environment: moto.environment)
         #expect(remote.status == 0, "\(remote.stderr)")
         #expect(remote.stdout.contains("re-aggregated 2 prompts"), "\(remote.stdout)")
@@ -174,7 +174,7 @@ struct CommandObjectStorageOptionsTests {
         #expect(!written.isEmpty && uploaded.keys.sorted() == written.keys.sorted())
         for (path, bytes) in written { #expect(uploaded[path] == bytes, "\(path) differs") }
         // From S3 into a local directory too.
-        let down = try JudgingFixtures.run(["judge", "--reaggregate", "s3://\(bucket)/run/rated", "--out", root + "/fixed-local"] + judges, environment: moto.environment)
+        let down = try await JudgingFixtures.run(["judge", "--reaggregate", "s3://\(bucket)/run/rated", "--out", root + "/fixed-local"] + judges, environment: moto.environment)
         #expect(down.status == 0, "\(down.stderr)")
         #expect(try Self.files(root + "/fixed-local").filter { $0.key != report } == written)
     }
@@ -221,7 +221,7 @@ struct CommandObjectStorageOptionsTests {
         }
         #expect(process.isRunning, "the conversion should hang uploading a shard")
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exited()
         let ledgerPath = try #require(ledger())
         let before = RunJournal.uploads(path: ledgerPath)
         #expect(before.finished.count >= 2 && before.finished.allSatisfy { S3Publisher.isShard($0.key) })
@@ -236,7 +236,7 @@ struct CommandObjectStorageOptionsTests {
         var resumedEnvironment = moto.environment
         resumedEnvironment["AWS_ENDPOINT_URL"] = watcher.endpoint
         resumedEnvironment["PREFAB_HOME"] = home
-        let resumed = try JudgingFixtures.run(arguments, environment: resumedEnvironment)
+        let resumed = try await JudgingFixtures.run(arguments, environment: resumedEnvironment)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("resumed: \(before.finished.count) object(s) already uploaded"), "\(resumed.stderr)")
         let requests = try S3RequestLog(path: log)
@@ -248,10 +248,10 @@ struct CommandObjectStorageOptionsTests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: home + "/converts")) ?? []).isEmpty, "a finished conversion leaves no state")
 
         // The same as an uninterrupted conversion to local disk.
-        let help = try JudgingFixtures.run(["convert", "--help"])
+        let help = try await JudgingFixtures.run(["convert", "--help"])
         let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(words.contains("--scratch-limit <N> s3:// output: closed shards kept on local disk at most while they upload (default \(RemoteConversion.defaultScratchLimit)"), "\(help.stdout)")
-        let local = try JudgingFixtures.run(Array(arguments.prefix(2)) + [scratch.sub("local")] + Array(arguments[3..<7]))
+        let local = try await JudgingFixtures.run(Array(arguments.prefix(2)) + [scratch.sub("local")] + Array(arguments[3..<7]))
         #expect(local.status == 0, "\(local.stderr)")
         let uploaded = try await published(bucket, "data", into: scratch.sub("downloaded"))
         let written = try Self.files(scratch.sub("local"))

@@ -12,11 +12,11 @@ struct CommandProgressCLITests {
         stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("[00:") }
     }
 
-    @Test func pairsPrintsPlainProgressLinesWithDoneAndTotal() throws {
+    @Test func pairsPrintsPlainProgressLinesWithDoneAndTotal() async throws {
         let root = try PairsRunTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try PairsRunTests.writeRated(PairsRunTests.ratedRecords(), to: root + "/rated")
-        let result = try JudgingFixtures.run(["pairs", "--rated", root + "/rated", "--out", root + "/pairs", "--progress-interval", "0.05"])
+        let result = try await JudgingFixtures.run(["pairs", "--rated", root + "/rated", "--out", root + "/pairs", "--progress-interval", "0.05"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = Self.progressLines(result.stderr)
         #expect(lines.count >= 2, "\(result.stderr)")
@@ -29,7 +29,7 @@ struct CommandProgressCLITests {
     @Test func samplePrintsTheSameDisplayWithPromptsDoneOfTotal() async throws {
         try await SampleCommandTests.withWorkspace { directory, server in
             try SampleCommandTests.config(port: server.baseURL).write(toFile: directory + "/sample.yaml", atomically: true, encoding: .utf8)
-            let result = try SampleCommandTests.run(["sample", "--config", "sample.yaml", "--progress-interval", "0.05"], in: directory)
+            let result = try await SampleCommandTests.run(["sample", "--config", "sample.yaml", "--progress-interval", "0.05"], in: directory)
             #expect(result.status == 0, "\(result.stderr)")
             let lines = Self.progressLines(result.stderr)
             #expect(lines.last?.contains("48/48 prompts (100.0%)") == true, "\(result.stderr)")
@@ -37,21 +37,21 @@ struct CommandProgressCLITests {
         }
     }
 
-    @Test func pairsIsSilentWithQuiet() throws {
+    @Test func pairsIsSilentWithQuiet() async throws {
         let root = try PairsRunTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try PairsRunTests.writeRated(PairsRunTests.ratedRecords(), to: root + "/rated")
-        let result = try JudgingFixtures.run(["pairs", "--rated", root + "/rated", "--out", root + "/pairs", "--quiet"])
+        let result = try await JudgingFixtures.run(["pairs", "--rated", root + "/rated", "--out", root + "/pairs", "--quiet"])
         #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
     }
 
-    @Test func convertOfALoneJSONLFileShowsDoneAndRateWithoutATotal() throws {
+    @Test func convertOfALoneJSONLFileShowsDoneAndRateWithoutATotal() async throws {
         let root = try PairsRunTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let text = (0..<50).map { #"{"id": \#($0), "text": "record \#($0)"}"# + "\n" }.joined()
         try text.write(toFile: root + "/in.jsonl", atomically: true, encoding: .utf8)
-        let result = try JudgingFixtures.run(["convert", root + "/in.jsonl", root + "/out", "--format", "jsonl.zst", "--json-progress"])
+        let result = try await JudgingFixtures.run(["convert", root + "/in.jsonl", root + "/out", "--format", "jsonl.zst", "--json-progress"])
         #expect(result.status == 0, "\(result.stderr)")
         let objects = result.stderr.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -74,14 +74,14 @@ struct CommandProgressCLITests {
             try "endpoints:\n  - {name: judge, provider: openai-compatible, base_url: \"\(server.baseURL)/v1\", model: sim-model}\n"
                 .write(toFile: directory + "/endpoints.yaml", atomically: true, encoding: .utf8)
             let common = ["--endpoints", directory + "/endpoints.yaml", "--no-cache", "--progress-interval", "0.05"]
-            let judged = try JudgingFixtures.run(
+            let judged = try await JudgingFixtures.run(
                 ["judge", "--samples", directory + "/samples", "--judges", JudgingFixtures.ensembleFile("ultrafeedback"), "--out", directory + "/rated"] + common)
             #expect(judged.status == 0, "\(judged.stderr)")
             let judgeLines = Self.progressLines(judged.stderr)
             #expect(judgeLines.last?.contains("3/3 samples (100.0%)") == true, "\(judged.stderr)")
             #expect(judgeLines.last?.contains("tokens ") == true, "\(judged.stderr)")
 
-            let evaluated = try JudgingFixtures.run(
+            let evaluated = try await JudgingFixtures.run(
                 ["eval-judges", "--gold", gold, "--judges", JudgingFixtures.ensembleFile("ultrafeedback"),
                  "--judges", JudgingFixtures.ensembleFile("pairwise")] + common)
             #expect(evaluated.status == 0, "\(evaluated.stderr)")

@@ -133,7 +133,7 @@ struct EndpointStopTests {
     @Test func prefabRunPrintsOneMessageNamingTheVariableAndExitsFive() async throws {
         try await Self.withKeyedSimulator { server in
             let run = try Self.makeRun(server, prompts: 20)
-            let result = try JudgingFixtures.run(["run", run.config, "--no-report", "--quiet"], environment: [Self.keyVariable: Self.wrongKey])
+            let result = try await JudgingFixtures.run(["run", run.config, "--no-report", "--quiet"], environment: [Self.keyVariable: Self.wrongKey])
             #expect(result.status == 5, "\(result.stdout)\n\(result.stderr)")
             let stopped = result.stdout.split(separator: "\n").filter { $0.hasPrefix("stopped:") }
             #expect(stopped.count == 1)
@@ -170,7 +170,7 @@ struct EndpointStopTests {
             let config = SampleCommandTests.config(port: server.baseURL)
                 .replacingOccurrences(of: "{name: sim, ", with: "{name: sim, api_key_env: \(Self.keyVariable), ")
             try config.write(toFile: directory + "/sample.yaml", atomically: true, encoding: .utf8)
-            let result = try runProcess(
+            let result = try await runProcess(
                 SampleCommandTests.prefab(), ["sample", "--config", "sample.yaml", "--window", "2"],
                 environment: [Self.keyVariable: Self.wrongKey, "PREFAB_HOME": directory + "/home"], currentDirectory: directory)
             #expect(result.status == 5, "\(result.stdout)\n\(result.stderr)")
@@ -192,7 +192,7 @@ struct EndpointStopTests {
             try JudgingFixtures.writeSamples(JudgingFixtures.samples(6), to: directory + "/samples")
             try "endpoints:\n  - {name: judge, provider: openai-compatible, base_url: \"\(server.baseURL)/v1\", model: sim-model, api_key_env: \(Self.keyVariable)}\n"
                 .write(toFile: directory + "/endpoints.yaml", atomically: true, encoding: .utf8)
-            let result = try JudgingFixtures.run(
+            let result = try await JudgingFixtures.run(
                 ["judge", "--samples", directory + "/samples", "--judges", JudgingFixtures.ensembleFile("ultrafeedback"),
                  "--endpoints", directory + "/endpoints.yaml", "--no-cache", "--out", directory + "/rated"],
                 environment: [Self.keyVariable: Self.wrongKey])
@@ -210,7 +210,7 @@ struct EndpointStopTests {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             try "endpoints:\n  - {name: judge, provider: openai-compatible, base_url: \"\(server.baseURL)/v1\", model: sim-model, api_key_env: \(Self.keyVariable)}\n"
                 .write(toFile: directory + "/endpoints.yaml", atomically: true, encoding: .utf8)
-            let result = try JudgingFixtures.run(
+            let result = try await JudgingFixtures.run(
                 ["eval-judges", "--gold", JudgingFixtures.repository + "/datasets/judge-eval/gold.jsonl",
                  "--judges", JudgingFixtures.ensembleFile("ultrafeedback"), "--endpoints", directory + "/endpoints.yaml", "--no-cache"],
                 environment: [Self.keyVariable: Self.wrongKey])

@@ -126,14 +126,14 @@ struct IncompleteRatingsTests {
     }
 
     @Test("judge --reaggregate repairs stored shards from their votes, calling no endpoint")
-    func reaggregateRepairsShards() throws {
+    func reaggregateRepairsShards() async throws {
         let root = try JudgingFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let records = Self.oldShards()
         #expect(records[0].completions[0].fineGrainedScore == 5)  // the partial answer outranked a complete one
         try PairsRunTests.writeRated(records, to: root + "/rated")
         // No endpoints file: the default local server is named but never called.
-        let result = try JudgingFixtures.run([
+        let result = try await JudgingFixtures.run([
             "judge", "--reaggregate", root + "/rated", "--judges", JudgingFixtures.ensembleFile("ultrafeedback"), "--out", root + "/fixed",
         ])
         #expect(result.status == 0, "\(result.stderr)")
@@ -151,13 +151,13 @@ struct IncompleteRatingsTests {
         #expect(report.agreement.judges["uf-judge"]?.parseFailures == 3)
 
         // Pairing over the repaired shards drops the prompt whose answer is incomplete.
-        let pairs = try JudgingFixtures.run(["pairs", "--rated", root + "/fixed", "--missing", "drop-prompt", "--out", root + "/pairs"])
+        let pairs = try await JudgingFixtures.run(["pairs", "--rated", root + "/fixed", "--missing", "drop-prompt", "--out", root + "/pairs"])
         #expect(pairs.status == 0, "\(pairs.stderr)")
         #expect(pairs.stdout.contains("incomplete_ratings 1"))
     }
 
     @Test("re-aggregation refuses votes from judges the ensemble lacks, and writing over its input")
-    func reaggregationChecksItsInputs() throws {
+    func reaggregationChecksItsInputs() async throws {
         let root = try JudgingFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try PairsRunTests.writeRated(Self.oldShards(), to: root + "/rated")
@@ -171,7 +171,7 @@ struct IncompleteRatingsTests {
         #expect(throws: ReaggregationError.self) {
             try JudgeStage(ensemble: ultrafeedback).reaggregate(rated: root + "/rated", output: root + "/rated/")
         }
-        let both = try JudgingFixtures.run([
+        let both = try await JudgingFixtures.run([
             "judge", "--samples", root + "/rated", "--reaggregate", root + "/rated", "--judges", JudgingFixtures.ensembleFile("ultrafeedback"),
             "--out", root + "/x",
         ])

@@ -22,7 +22,7 @@ import Testing
     }
 
     /// Runs `executable` in `directory` with output in files (no pipe can fill and block it).
-    static func run(_ executable: String, _ arguments: [String], in directory: URL, environment: [String: String]) throws -> Ran {
+    static func run(_ executable: String, _ arguments: [String], in directory: URL, environment: [String: String]) async throws -> Ran {
         let outputs = directory.appendingPathComponent(".out-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: outputs) }
@@ -39,7 +39,7 @@ import Testing
         process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
         process.standardError = try FileHandle(forWritingTo: stderrFile)
         try process.run()
-        process.waitUntilExit()
+        await process.exited()
         return Ran(
             status: process.terminationStatus,
             stdout: (try? String(contentsOf: stdoutFile, encoding: .utf8)) ?? "",
@@ -56,26 +56,26 @@ import Testing
     }
 
     /// A scratch directory outside the checkout, removed afterwards.
-    func withScratch(_ body: (URL) throws -> Void) throws {
+    func withScratch(_ body: (URL) async throws -> Void) async throws {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("prefab-install-\(UUID().uuidString)", isDirectory: true).standardizedFileURL
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        try body(scratch)
+        try await body(scratch)
     }
 
-    static func install(prefix: URL) throws -> Ran {
+    static func install(prefix: URL) async throws -> Ran {
         let built = URL(fileURLWithPath: try SampleCommandTests.prefab()).deletingLastPathComponent().path
-        return try run(
+        return try await run(
             "/bin/bash", [root.appendingPathComponent("scripts/install").path, "--prefix", prefix.path, "--from-build", built],
             in: root, environment: cleanEnvironment)
     }
 
     @Test(.timeLimit(.minutes(10)))
-    func installedPrefabFindsItsDataFromAnyDirectory() throws {
-        try withScratch { scratch in
+    func installedPrefabFindsItsDataFromAnyDirectory() async throws {
+        try await withScratch { scratch in
             let prefix = scratch.appendingPathComponent("prefix")
-            let installed = try Self.install(prefix: prefix)
+            let installed = try await Self.install(prefix: prefix)
             try #require(installed.status == 0, "\(installed.summary)")
             let share = prefix.appendingPathComponent("share/prefab")
             for path in ["bin/prefab", "bin/prefab-sim", "share/prefab/libexec/local"] {
@@ -91,18 +91,18 @@ import Testing
             let environment = Self.cleanEnvironment
 
             // status reads the state file under ./.prefab: nothing there.
-            let status = try Self.run(prefab, ["local", "status"], in: work, environment: environment)
+            let status = try await Self.run(prefab, ["local", "status"], in: work, environment: environment)
             #expect(status.status == 3, "\(status.summary)")
             #expect(status.stdout.contains("not running") && status.stdout.contains("not installed"), "\(status.summary)")
 
             // stop runs the installed local-server script, which locks ./.prefab/local.
-            let stop = try Self.run(prefab, ["local", "stop"], in: work, environment: environment)
+            let stop = try await Self.run(prefab, ["local", "stop"], in: work, environment: environment)
             #expect(stop.status == 0, "\(stop.summary)")
             #expect(stop.stderr.contains("not running"), "\(stop.summary)")
             #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent(".prefab/local").path))
 
             // The installed script on its own asks the installed prefab for the model's file name.
-            let script = try Self.run(share.appendingPathComponent("libexec/local").path, ["status"], in: work, environment: environment)
+            let script = try await Self.run(share.appendingPathComponent("libexec/local").path, ["status"], in: work, environment: environment)
             #expect(script.status == 3, "\(script.summary)")
             #expect(script.stdout.contains("not installed"), "\(script.summary)")
 
@@ -114,21 +114,21 @@ import Testing
                 try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try FileManager.default.copyItem(at: share.appendingPathComponent(path), to: target)
             }
-            let validate = try Self.run(prefab, ["validate", "configs/quickstart.yaml"], in: project, environment: environment)
+            let validate = try await Self.run(prefab, ["validate", "configs/quickstart.yaml"], in: project, environment: environment)
             #expect(validate.status == 0, "\(validate.summary)")
             #expect(validate.stdout.contains("valid"), "\(validate.summary)")
         }
     }
 
     @Test(.timeLimit(.minutes(10)))
-    func installingAgainReplacesTheInstall() throws {
-        try withScratch { scratch in
+    func installingAgainReplacesTheInstall() async throws {
+        try await withScratch { scratch in
             let prefix = scratch.appendingPathComponent("prefix")
-            let first = try Self.install(prefix: prefix)
+            let first = try await Self.install(prefix: prefix)
             try #require(first.status == 0, "\(first.summary)")
             let stray = prefix.appendingPathComponent("share/prefab/rubrics/stray.yaml")
             try Data("x".utf8).write(to: stray)
-            let second = try Self.install(prefix: prefix)
+            let second = try await Self.install(prefix: prefix)
             #expect(second.status == 0, "\(second.summary)")
             #expect(!FileManager.default.fileExists(atPath: stray.path))
             #expect(FileManager.default.fileExists(atPath: prefix.appendingPathComponent("share/prefab/rubrics/templates").path))
@@ -138,23 +138,23 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(10)))
-    func refusesToReplaceAShareDirectoryItDidNotInstall() throws {
-        try withScratch { scratch in
+    func refusesToReplaceAShareDirectoryItDidNotInstall() async throws {
+        try await withScratch { scratch in
             let prefix = scratch.appendingPathComponent("prefix")
             let foreign = prefix.appendingPathComponent("share/prefab/notes.txt")
             try FileManager.default.createDirectory(at: foreign.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data("mine".utf8).write(to: foreign)
-            let ran = try Self.install(prefix: prefix)
+            let ran = try await Self.install(prefix: prefix)
             #expect(ran.status == 1, "\(ran.summary)")
             #expect(ran.stderr.contains("was not installed by this script"), "\(ran.summary)")
             #expect(FileManager.default.fileExists(atPath: foreign.path))
         }
     }
 
-    @Test func missingBuildDirectoryIsReportedBeforeAnythingIsInstalled() throws {
-        try withScratch { scratch in
+    @Test func missingBuildDirectoryIsReportedBeforeAnythingIsInstalled() async throws {
+        try await withScratch { scratch in
             let prefix = scratch.appendingPathComponent("prefix")
-            let ran = try Self.run(
+            let ran = try await Self.run(
                 "/bin/bash",
                 [Self.root.appendingPathComponent("scripts/install").path, "--prefix", prefix.path, "--from-build", scratch.appendingPathComponent("nowhere").path],
                 in: Self.root, environment: Self.cleanEnvironment)

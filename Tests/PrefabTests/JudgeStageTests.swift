@@ -120,22 +120,22 @@ struct JudgeRunTests {
                 .write(toFile: directory + "/endpoints.yaml", atomically: true, encoding: .utf8)
             let common = ["--endpoints", directory + "/endpoints.yaml", "--cache", directory + "/cache.sqlite"]
             for name in ["ultrafeedback", "pairwise"] {
-                let judged = try JudgingFixtures.run(
+                let judged = try await JudgingFixtures.run(
                     ["judge", "--samples", directory + "/samples", "--judges", JudgingFixtures.ensembleFile(name), "--out", directory + "/" + name] + common)
                 #expect(judged.status == 0, "\(judged.stderr)")
                 #expect(judged.stdout.contains("rated 3 of 3 prompts with \(name)"))
                 #expect(try JudgingFixtures.readAll(directory + "/" + name).count == 3)
             }
-            let evaluated = try JudgingFixtures.run(
+            let evaluated = try await JudgingFixtures.run(
                 ["eval-judges", "--gold", gold, "--judges", JudgingFixtures.ensembleFile("ultrafeedback"), "--judges", JudgingFixtures.ensembleFile("pairwise")] + common)
             #expect(evaluated.status == 0, "\(evaluated.stderr)")
             #expect(evaluated.stdout.contains("ultrafeedback"))
             #expect(evaluated.stdout.contains("pair-judge"))
-            let json = try JudgingFixtures.run(
+            let json = try await JudgingFixtures.run(
                 ["eval-judges", "--gold", gold, "--judges", JudgingFixtures.ensembleFile("pairwise"), "--json"] + common)
             let report = try JSONDecoder().decode(JudgeEvaluationReport.self, from: Data(json.stdout.utf8))
             #expect(report.rows.first?.cachedCalls == report.rows.first?.calls)  // answered before, from the cache
-            let broken = try JudgingFixtures.run(["judge", "--samples", directory + "/samples", "--judges", directory + "/endpoints.yaml", "--out", directory + "/x"] + common)
+            let broken = try await JudgingFixtures.run(["judge", "--samples", directory + "/samples", "--judges", directory + "/endpoints.yaml", "--out", directory + "/x"] + common)
             #expect(broken.status != 0)
             #expect(broken.stderr.contains("endpoints.yaml"))
         }

@@ -121,7 +121,7 @@ extension JudgingFixtures {
     }
 
     /// Runs the CLI and returns its status and output.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try runProcess(try prefab, arguments, environment: environment)
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await runProcess(try prefab, arguments, environment: environment)
     }
 }

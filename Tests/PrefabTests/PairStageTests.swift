@@ -112,18 +112,18 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
-    @Test func theCommandLineWritesPairsAndRejectsBadOptionsWithTheChoices() throws {
+    @Test func theCommandLineWritesPairsAndRejectsBadOptionsWithTheChoices() async throws {
         let root = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try Self.writeRated(Self.ratedRecords(), to: root + "/rated")
-        let ok = try JudgingFixtures.run([
+        let ok = try await JudgingFixtures.run([
             "pairs", "--rated", root + "/rated", "--strategy", "best-vs-worst", "--format", "kto", "--test-ratio", "0.2",
             "--out", root + "/kto",
         ])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("10 prompts -> 8 with rows"))
         #expect(ok.stdout.contains("tied_scores 1"))
-        let bad = try JudgingFixtures.run(["pairs", "--rated", root + "/rated", "--format", "dpo", "--out", root + "/x"])
+        let bad = try await JudgingFixtures.run(["pairs", "--rated", root + "/rated", "--format", "dpo", "--out", root + "/x"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("trl-standard"))
         #expect(!FileManager.default.fileExists(atPath: root + "/x"))
@@ -147,7 +147,7 @@ import Testing
         #expect(conversational.promptsWithRows == 8)
     }
 
-    @Test func ktoFromAllPairsIsRejectedByPairsRunConfigsAndTheCommandLine() throws {
+    @Test func ktoFromAllPairsIsRejectedByPairsRunConfigsAndTheCommandLine() async throws {
         var pairing = RunPairingConfiguration()
         pairing.format = "kto"
         pairing.strategy = "all-pairs"
@@ -162,7 +162,7 @@ import Testing
         let root = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try Self.writeRated(Self.ratedRecords(), to: root + "/rated")
-        let rejected = try JudgingFixtures.run([
+        let rejected = try await JudgingFixtures.run([
             "pairs", "--rated", root + "/rated", "--strategy", "all-pairs", "--format", "kto-standard", "--out", root + "/x",
         ])
         #expect(rejected.status != 0)

@@ -12,7 +12,7 @@ import Testing
 struct PairsObjectStorageTests {
     private let moto = MotoS3Server.shared!
 
-    @Test func pairsReadsRatedFromS3AndWritesItsRowsToS3AsItWouldLocally() throws {
+    @Test func pairsReadsRatedFromS3AndWritesItsRowsToS3AsItWouldLocally() async throws {
         let root = try PairsRunTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try PairsRunTests.writeRated(PairsRunTests.ratedRecords(), to: root + "/rated")
@@ -20,20 +20,20 @@ struct PairsObjectStorageTests {
         // The rated records put where a run would have published them, by an outside client.
         try moto.upload(directory: root + "/rated", bucket: bucket, prefix: "run/rated/")
         let options = ["--strategy", "best-vs-worst", "--format", "trl", "--test-ratio", "0.2"]
-        let local = try JudgingFixtures.run(["pairs", "--rated", root + "/rated", "--out", root + "/pairs"] + options)
+        let local = try await JudgingFixtures.run(["pairs", "--rated", root + "/rated", "--out", root + "/pairs"] + options)
         #expect(local.status == 0, "\(local.stderr)")
-        let remote = try JudgingFixtures.run(
+        let remote = try await JudgingFixtures.run(
             ["pairs", "--rated", "s3://\(bucket)/run/rated", "--out", "s3://\(bucket)/run/pairs"] + options, environment: moto.environment)
         #expect(remote.status == 0, "\(remote.stderr)")
         #expect(remote.stdout.contains("10 prompts -> "), "\(remote.stdout)")
         for split in ["train", "test"] {
-            let fromS3 = try JudgingFixtures.run(["cat", "s3://\(bucket)/run/pairs/\(split)"], environment: moto.environment)
-            let fromDisk = try JudgingFixtures.run(["cat", root + "/pairs/\(split)"])
+            let fromS3 = try await JudgingFixtures.run(["cat", "s3://\(bucket)/run/pairs/\(split)"], environment: moto.environment)
+            let fromDisk = try await JudgingFixtures.run(["cat", root + "/pairs/\(split)"])
             #expect(fromS3.status == 0, "\(fromS3.stderr)")
             #expect(!fromS3.stdout.isEmpty && fromS3.stdout == fromDisk.stdout)
         }
         // Another command into the same prefix is refused; nothing was left open.
-        let again = try JudgingFixtures.run(
+        let again = try await JudgingFixtures.run(
             ["pairs", "--rated", "s3://\(bucket)/run/rated", "--out", "s3://\(bucket)/run/pairs", "--format", "kto"], environment: moto.environment)
         #expect(again.status != 0)
         #expect(again.stderr.contains("holds another dataset"), "\(again.stderr)")
@@ -52,14 +52,14 @@ struct PairsObjectStorageTests {
                 "--samples", directory + "/samples", "--judges", JudgingFixtures.ensembleFile("ultrafeedback"),
                 "--endpoints", directory + "/endpoints.yaml", "--cache", directory + "/cache.sqlite",
             ]
-            let local = try JudgingFixtures.run(["judge", "--out", directory + "/rated"] + common)
+            let local = try await JudgingFixtures.run(["judge", "--out", directory + "/rated"] + common)
             #expect(local.status == 0, "\(local.stderr)")
-            let remote = try JudgingFixtures.run(["judge", "--out", "s3://\(bucket)/rated"] + common, environment: moto.environment)
+            let remote = try await JudgingFixtures.run(["judge", "--out", "s3://\(bucket)/rated"] + common, environment: moto.environment)
             #expect(remote.status == 0, "\(remote.stderr)")
             #expect(remote.stdout.contains("rated 3 of 3 prompts"), "\(remote.stdout)")
         }
-        let fromS3 = try JudgingFixtures.run(["cat", "s3://\(bucket)/rated"], environment: moto.environment)
-        let fromDisk = try JudgingFixtures.run(["cat", directory + "/rated"])
+        let fromS3 = try await JudgingFixtures.run(["cat", "s3://\(bucket)/rated"], environment: moto.environment)
+        let fromDisk = try await JudgingFixtures.run(["cat", directory + "/rated"])
         #expect(fromS3.status == 0, "\(fromS3.stderr)")
         #expect(!fromS3.stdout.isEmpty && fromS3.stdout == fromDisk.stdout)
     }
@@ -76,13 +76,13 @@ struct PairsObjectStorageTests {
                 .write(toFile: directory + "/remote.yaml", atomically: true, encoding: .utf8)
             var environment = moto.environment
             environment["PREFAB_HOME"] = directory + "/home"
-            let first = try runProcess(try SampleCommandTests.prefab(), ["sample", "--config", "local.yaml", "--quiet"], environment: environment, currentDirectory: directory)
+            let first = try await runProcess(try SampleCommandTests.prefab(), ["sample", "--config", "local.yaml", "--quiet"], environment: environment, currentDirectory: directory)
             #expect(first.status == 0, "\(first.stderr)")
-            let remote = try runProcess(try SampleCommandTests.prefab(), ["sample", "--config", "remote.yaml", "--quiet"], environment: environment, currentDirectory: directory)
+            let remote = try await runProcess(try SampleCommandTests.prefab(), ["sample", "--config", "remote.yaml", "--quiet"], environment: environment, currentDirectory: directory)
             #expect(remote.status == 0, "\(remote.stderr)")
             #expect(remote.stdout.contains("wrote 48 prompts, 96 answers to s3://\(bucket)/run/samples"), "\(remote.stdout)")
-            let fromS3 = try runProcess(try SampleCommandTests.prefab(), ["cat", "s3://\(bucket)/run/samples"], environment: environment)
-            let fromDisk = try runProcess(try SampleCommandTests.prefab(), ["cat", directory + "/run/samples"], environment: environment)
+            let fromS3 = try await runProcess(try SampleCommandTests.prefab(), ["cat", "s3://\(bucket)/run/samples"], environment: environment)
+            let fromDisk = try await runProcess(try SampleCommandTests.prefab(), ["cat", directory + "/run/samples"], environment: environment)
             #expect(fromS3.status == 0, "\(fromS3.stderr)")
             #expect(fromS3.stdout.split(separator: "\n").count == 48 && fromS3.stdout == fromDisk.stdout)
         }

@@ -118,7 +118,7 @@ struct PartitionedObjectStorageTests {
             #expect(statuses == [0, 0], "\(logs)")
             #expect(try await client().listObjects(bucket: run.bucket, prefix: "run/samples/manifest.json").isEmpty, "no root index before the merge")
 
-            let merge = try JudgingFixtures.run(["merge", "s3://\(run.bucket)/run", "--config", run.config], environment: moto.environment)
+            let merge = try await JudgingFixtures.run(["merge", "s3://\(run.bucket)/run", "--config", run.config], environment: moto.environment)
             #expect(merge.status == 0, "\(merge.stderr)")
             #expect(merge.stdout.contains("merged 2 partitions: 16 of 16 prompts done"), "\(merge.stdout)")
             let merged = try await objects(run.bucket)
@@ -143,13 +143,13 @@ struct PartitionedObjectStorageTests {
 
             // Merging again gives the same objects.
             let before = try await client().listObjects(bucket: run.bucket, prefix: "run/").map { "\($0.key) \($0.etag)" }
-            let again = try JudgingFixtures.run(["merge", "s3://\(run.bucket)/run", "--config", run.config], environment: moto.environment)
+            let again = try await JudgingFixtures.run(["merge", "s3://\(run.bucket)/run", "--config", run.config], environment: moto.environment)
             #expect(again.status == 0, "\(again.stderr)")
             #expect(try await client().listObjects(bucket: run.bucket, prefix: "run/").map { "\($0.key) \($0.etag)" } == before)
 
             // Readers see the merged prefix as the local merged directory.
-            let remoteRows = try JudgingFixtures.run(["cat", "s3://\(run.bucket)/run/pairs/train/mds"], environment: moto.environment)
-            let localRows = try JudgingFixtures.run(["cat", run.directory + "/reference/pairs/train/mds"])
+            let remoteRows = try await JudgingFixtures.run(["cat", "s3://\(run.bucket)/run/pairs/train/mds"], environment: moto.environment)
+            let localRows = try await JudgingFixtures.run(["cat", run.directory + "/reference/pairs/train/mds"])
             #expect(remoteRows.status == 0, "\(remoteRows.stderr)")
             #expect(!localRows.stdout.isEmpty && remoteRows.stdout == localRows.stdout)
         }
@@ -161,7 +161,7 @@ struct PartitionedObjectStorageTests {
             let trace = run.directory + "/scratch.trace"
             var environment = moto.environment
             environment["PREFAB_SCRATCH_TRACE"] = trace
-            let result = try JudgingFixtures.run(["run", run.config, "--quiet", "--partition", "1/2", "--scratch-limit", "7"], environment: environment)
+            let result = try await JudgingFixtures.run(["run", run.config, "--quiet", "--partition", "1/2", "--scratch-limit", "7"], environment: environment)
             #expect(result.status == 0, "\(result.stderr)")
             let held = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").compactMap { Int($0) }
             #expect(held.count >= 6, "the scratch directory is looked at after every prompt")
@@ -215,7 +215,7 @@ struct PartitionedObjectStorageTests {
             defer { watcher.stop() }
             var resumedEnvironment = moto.environment
             resumedEnvironment["AWS_ENDPOINT_URL"] = watcher.endpoint
-            let resumed = try JudgingFixtures.run(["run", run.config, "--quiet", "--partition", "0/2"], environment: resumedEnvironment)
+            let resumed = try await JudgingFixtures.run(["run", run.config, "--quiet", "--partition", "0/2"], environment: resumedEnvironment)
             #expect(resumed.status == 0, "\(resumed.stderr)")
             let requests = try S3RequestLog(path: log)
             for record in before {
@@ -243,10 +243,10 @@ struct PartitionedObjectStorageTests {
     @Test func mergingAPrefixMissingAPartitionExits2NamingItAndWritesNothing() async throws {
         try await JudgingFixtures.withSimulator { server in
             let run = try await makeRun(server, "partmissing", prompts: 4)
-            let only = try JudgingFixtures.run(["run", run.config, "--quiet", "--partition", "0/2"], environment: moto.environment)
+            let only = try await JudgingFixtures.run(["run", run.config, "--quiet", "--partition", "0/2"], environment: moto.environment)
             #expect(only.status == 0, "\(only.stderr)")
             let before = try await client().listObjects(bucket: run.bucket, prefix: "run/").map(\.key)
-            let merge = try JudgingFixtures.run(["merge", "s3://\(run.bucket)/run"], environment: moto.environment)
+            let merge = try await JudgingFixtures.run(["merge", "s3://\(run.bucket)/run"], environment: moto.environment)
             #expect(merge.status == 2, "\(merge.stderr)")
             #expect(merge.stderr.contains("partition 1/2: missing (no s3://\(run.bucket)/run/parts/00001-of-00002)"), "\(merge.stderr)")
             #expect(!merge.stderr.contains("partition 0/2"), "\(merge.stderr)")
@@ -255,15 +255,15 @@ struct PartitionedObjectStorageTests {
             let one = try RunPartition(index: 1, count: 2)
             let running = try StageShards.encoder().encode(RunPartitionState(partition: one, identity: "x", status: .running, source: "test"))
             try await client().putObject(bucket: run.bucket, key: "run/parts/\(one.name)/partition.json", body: running)
-            let waiting = try JudgingFixtures.run(["merge", "s3://\(run.bucket)/run", "--no-report"], environment: moto.environment)
+            let waiting = try await JudgingFixtures.run(["merge", "s3://\(run.bucket)/run", "--no-report"], environment: moto.environment)
             #expect(waiting.status == 2, "\(waiting.stderr)")
             #expect(waiting.stderr.contains("partition 1/2: running, or killed mid-run"), "\(waiting.stderr)")
             // A partition of another count is refused before anything runs, naming the others.
-            let three = try JudgingFixtures.run(["run", run.config, "--quiet", "--partition", "0/3"], environment: moto.environment)
+            let three = try await JudgingFixtures.run(["run", run.config, "--quiet", "--partition", "0/3"], environment: moto.environment)
             #expect(three.status != 0)
             #expect(three.stderr.contains("split in 2 partitions (s3://\(run.bucket)/run/parts/…-of-00002)"), "\(three.stderr)")
             // A whole run into the prefix would replace the parts' datasets: refused, naming them.
-            let whole = try JudgingFixtures.run(["run", run.config, "--quiet"], environment: moto.environment)
+            let whole = try await JudgingFixtures.run(["run", run.config, "--quiet"], environment: moto.environment)
             #expect(whole.status != 0)
             #expect(whole.stderr.contains("holds partitions of a split run (parts/00000-of-00002"), "\(whole.stderr)")
         }

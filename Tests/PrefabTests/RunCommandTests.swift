@@ -10,7 +10,7 @@ struct RunCommandTests {
     @Test func offATerminalProgressIsPlainPeriodicLines() async throws {
         try await JudgingFixtures.withSimulator { server in
             let run = try RunFixtures.makeRun(server, prompts: 24, window: 2)
-            let result = try JudgingFixtures.run(["run", run.config, "--no-report", "--progress-interval", "0.05"])
+            let result = try await JudgingFixtures.run(["run", run.config, "--no-report", "--progress-interval", "0.05"])
             #expect(result.status == 0, "\(result.stderr)")
             let lines = result.stderr.split(separator: "\n")
             #expect(lines.count >= 2)
@@ -23,7 +23,7 @@ struct RunCommandTests {
     @Test func jsonProgressIsOneObjectPerLine() async throws {
         try await JudgingFixtures.withSimulator { server in
             let run = try RunFixtures.makeRun(server, prompts: 12)
-            let result = try JudgingFixtures.run(["run", run.config, "--no-report", "--json-progress", "--progress-interval", "0.05"])
+            let result = try await JudgingFixtures.run(["run", run.config, "--no-report", "--json-progress", "--progress-interval", "0.05"])
             #expect(result.status == 0)
             let objects = try result.stderr.split(separator: "\n").map {
                 try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -37,7 +37,7 @@ struct RunCommandTests {
     @Test func quietPrintsNothingButTheSummary() async throws {
         try await JudgingFixtures.withSimulator { server in
             let run = try RunFixtures.makeRun(server, prompts: 4)
-            let result = try JudgingFixtures.run(["run", run.config, "--no-report", "--quiet"])
+            let result = try await JudgingFixtures.run(["run", run.config, "--no-report", "--quiet"])
             #expect(result.status == 0 && result.stderr.isEmpty)
             #expect(result.stdout.contains("4 of 4 prompts done"))
         }
@@ -68,7 +68,7 @@ struct RunCommandTests {
                 return data
             }
             try process.run()
-            process.waitUntilExit()
+            await process.exited()
             close(slave)
             let output = String(decoding: await reader.value, as: UTF8.self)
             close(master)
@@ -81,11 +81,11 @@ struct RunCommandTests {
     @Test func failedPromptsExitWithStatusThreeAndBudgetStopsWithFour() async throws {
         try await JudgingFixtures.withSimulator { server in
             let failing = try RunFixtures.makeRun(server, prompts: 2, headers: "{x-sim-fault: \"status=500\"}", maxAttempts: 1)
-            let failed = try JudgingFixtures.run(["run", failing.config, "--no-report", "--quiet"])
+            let failed = try await JudgingFixtures.run(["run", failing.config, "--no-report", "--quiet"])
             #expect(failed.status == 3)
             #expect(failed.stdout.contains("failed prompts: 2") && failed.stdout.contains("failures.jsonl"))
             let budget = try RunFixtures.makeRun(server, prompts: 6, extra: "budget: {max_requests: 5}")
-            let stopped = try JudgingFixtures.run(["run", budget.config, "--no-report", "--quiet"])
+            let stopped = try await JudgingFixtures.run(["run", budget.config, "--no-report", "--quiet"])
             #expect(stopped.status == 4)
             #expect(stopped.stdout.contains("the budget is spent"))
         }
@@ -94,11 +94,11 @@ struct RunCommandTests {
     @Test func validateNamesTheFileLineAndKeyAndExitsNonZero() async throws {
         try await JudgingFixtures.withSimulator { server in
             let run = try RunFixtures.makeRun(server, prompts: 3)
-            let valid = try JudgingFixtures.run(["validate", run.config])
+            let valid = try await JudgingFixtures.run(["validate", run.config])
             #expect(valid.status == 0 && valid.stdout.contains("valid") && valid.stdout.contains("prompts: 3"))
             try RunFixtures.yaml(server).replacingOccurrences(of: "max_tokens: 48}}\n    - {name: b", with: "max_tokens: lots}}\n    - {name: b")
                 .write(toFile: run.config, atomically: true, encoding: .utf8)
-            let invalid = try JudgingFixtures.run(["validate", run.config])
+            let invalid = try await JudgingFixtures.run(["validate", run.config])
             #expect(invalid.status == 1)
             #expect(invalid.stderr.contains("run.yaml:11") && invalid.stderr.contains("max_tokens"), "\(invalid.stderr)")
             #expect(server.stats().totalRequests == 0)
@@ -111,7 +111,7 @@ struct RunCommandTests {
             let priced = RunFixtures.yaml(server).replacingOccurrences(
                 of: "model: sim-judge,", with: "model: sim-judge, price: {input_per_million: 1, output_per_million: 2},")
             try priced.write(toFile: run.config, atomically: true, encoding: .utf8)
-            let result = try JudgingFixtures.run(["run", run.config, "--dry-run"])
+            let result = try await JudgingFixtures.run(["run", run.config, "--dry-run"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("4 prompts, 0 already finished"))
             let judge = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("judge") })

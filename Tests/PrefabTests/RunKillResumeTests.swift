@@ -21,9 +21,9 @@ struct RunKillResumeTests {
                     kill(process.processIdentifier, SIGKILL)
                     killed += 1
                 }
-                process.waitUntilExit()
+                await process.exited()
             }
-            let final = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"])
+            let final = try await JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"])
             #expect(final.status == 0, "\(final.stderr)")
             #expect(final.stdout.contains("\(prompts) of \(prompts) prompts done"))
 
@@ -35,7 +35,7 @@ struct RunKillResumeTests {
             // The uninterrupted reference: the same config and cache into another directory.
             try RunFixtures.yaml(server, window: window, output: "reference")
                 .write(toFile: run.directory + "/reference.yaml", atomically: true, encoding: .utf8)
-            let reference = try JudgingFixtures.run(["run", run.directory + "/reference.yaml", "--quiet", "--no-report"])
+            let reference = try await JudgingFixtures.run(["run", run.directory + "/reference.yaml", "--quiet", "--no-report"])
             #expect(reference.status == 0)
             #expect(server.stats().totalRequests == stats.totalRequests)
             let resumed = try RunFixtures.stageFiles(run.directory + "/out")

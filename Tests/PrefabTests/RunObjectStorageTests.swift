@@ -32,10 +32,10 @@ struct RunObjectStorageTests {
     }
 
     /// What the local reference run writes: the same config and cache, `output: reference`.
-    private func reference(_ server: SimulatorServer, _ run: (directory: String, config: String), extra: String = "") throws -> [String: Data] {
+    private func reference(_ server: SimulatorServer, _ run: (directory: String, config: String), extra: String = "") async throws -> [String: Data] {
         try RunFixtures.yaml(server, window: 4, output: "reference", extra: extra)
             .write(toFile: run.directory + "/reference.yaml", atomically: true, encoding: .utf8)
-        let result = try JudgingFixtures.run(["run", run.directory + "/reference.yaml", "--quiet", "--no-report"])
+        let result = try await JudgingFixtures.run(["run", run.directory + "/reference.yaml", "--quiet", "--no-report"])
         #expect(result.status == 0, "\(result.stderr)")
         return try RunFixtures.stageFiles(run.directory + "/reference")
     }
@@ -49,13 +49,13 @@ struct RunObjectStorageTests {
         try await JudgingFixtures.withSimulator { server in
             let bucket = MotoS3Server.bucketName("run")
             let run = try await makeRun(server, bucket: bucket)
-            let result = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: moto.environment)
+            let result = try await JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: moto.environment)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("s3://\(bucket)/run"))
             #expect(!FileManager.default.fileExists(atPath: run.directory + "/s3:"), "an s3:// output must never become a local directory")
 
             let uploaded = try await published(bucket, into: run.directory + "/downloaded")
-            let local = try reference(server, run)
+            let local = try await reference(server, run)
             #expect(uploaded.keys.sorted() == local.keys.sorted())
             for (path, bytes) in local { #expect(uploaded[path] == bytes, "\(path) differs") }
             let keys = try await client().listObjects(bucket: bucket, prefix: "run/").map(\.key)
@@ -73,7 +73,7 @@ struct RunObjectStorageTests {
         #expect(try await client().listMultipartUploads(bucket: bucket, prefix: "").isEmpty)
         #expect(RunJournal.uploads(path: journal).open.isEmpty)
         let uploaded = try await published(bucket, into: run.directory + "/downloaded")
-        let local = try reference(server, run, extra: Self.smallShards)
+        let local = try await reference(server, run, extra: Self.smallShards)
         #expect(uploaded.keys.sorted() == local.keys.sorted())
         for (path, bytes) in local { #expect(uploaded[path] == bytes, "\(path) differs") }
     }
@@ -110,7 +110,7 @@ struct RunObjectStorageTests {
             }
             #expect(process.isRunning, "the first session should hang uploading a shard")
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            await process.exited()
             let before = RunJournal.uploads(path: journal)
             #expect(before.finished.count >= 2)
             #expect(before.finished.allSatisfy { S3Publisher.isShard($0.key) }, "only shards go up while the run samples")
@@ -126,7 +126,7 @@ struct RunObjectStorageTests {
             defer { watcher.stop() }
             var resumedEnvironment = moto.environment
             resumedEnvironment["AWS_ENDPOINT_URL"] = watcher.endpoint
-            let resumed = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: resumedEnvironment)
+            let resumed = try await JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: resumedEnvironment)
             #expect(resumed.status == 0, "\(resumed.stderr)")
             let requests = try S3RequestLog(path: log)
             for record in before.finished {
@@ -194,7 +194,7 @@ struct RunObjectStorageTests {
             }
             #expect(kills >= 2, "the run ended before it could be killed twice while uploading")
 
-            let resumed = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: moto.environment)
+            let resumed = try await JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: moto.environment)
             #expect(resumed.status == 0, "\(resumed.stderr)")
             try await expectFinishedAsLocally(server, run, bucket: bucket, journal: try RunFixtures.pipeline(run.config).setup.journalPath)
         }
@@ -208,7 +208,7 @@ struct RunObjectStorageTests {
             var environment = moto.environment
             environment["PREFAB_SCRATCH_TRACE"] = trace
             // With the report: it reads the uploaded shards back one at a time.
-            let result = try JudgingFixtures.run(["run", run.config, "--quiet", "--scratch-limit", "7"], environment: environment)
+            let result = try await JudgingFixtures.run(["run", run.config, "--quiet", "--scratch-limit", "7"], environment: environment)
             #expect(result.status == 0, "\(result.stderr)")
             let held = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").compactMap { Int($0) }
             #expect(held.count >= 12, "the scratch directory is looked at after every prompt")
@@ -222,7 +222,7 @@ struct RunObjectStorageTests {
             let keys = try await client().listObjects(bucket: bucket, prefix: "run/").map(\.key)
             #expect(keys.contains("run/report.json") && keys.contains("run/report.html"))
             let uploaded = try await published(bucket, into: run.directory + "/downloaded")
-            let reference = try reference(server, run, extra: Self.smallShards)
+            let reference = try await reference(server, run, extra: Self.smallShards)
             #expect(uploaded.keys.sorted() == reference.keys.sorted())
             for (path, bytes) in reference { #expect(uploaded[path] == bytes, "\(path) differs") }
         }
@@ -239,7 +239,7 @@ struct RunObjectStorageTests {
             var environment = moto.environment
             let wrong = "wrong-\(UUID().uuidString)"
             environment["AWS_SECRET_ACCESS_KEY"] = wrong
-            let result = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: environment)
+            let result = try await JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: environment)
             #expect(result.status != 0)
             #expect(result.stderr.contains("access denied to s3://\(bucket)/run/"), "\(result.stderr)")
             #expect(!result.stderr.contains(wrong) && !result.stdout.contains(wrong))
@@ -253,14 +253,14 @@ struct RunObjectStorageTests {
             let bucket = MotoS3Server.bucketName("occupied")
             let run = try await makeRun(server, bucket: bucket, prompts: 4)
             try await client().putObject(bucket: bucket, key: "run/someone-elses.txt", body: Data("mine".utf8))
-            let refused = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: moto.environment)
+            let refused = try await JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: moto.environment)
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("--force"), "\(refused.stderr)")
             #expect(server.stats().totalRequests == 0)
-            let forced = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report", "--force"], environment: moto.environment)
+            let forced = try await JudgingFixtures.run(["run", run.config, "--quiet", "--no-report", "--force"], environment: moto.environment)
             #expect(forced.status == 0, "\(forced.stderr)")
             // The same run again is its own prefix now: no --force needed.
-            let again = try JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: moto.environment)
+            let again = try await JudgingFixtures.run(["run", run.config, "--quiet", "--no-report"], environment: moto.environment)
             #expect(again.status == 0, "\(again.stderr)")
         }
     }

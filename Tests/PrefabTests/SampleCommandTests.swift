@@ -15,7 +15,7 @@ import Testing
         try BuiltProduct.path("prefab")
     }
 
-    static func run(_ arguments: [String], in directory: String) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(_ arguments: [String], in directory: String) async throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try prefab())
         process.arguments = arguments
@@ -30,7 +30,7 @@ import Testing
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        await process.exited()
         return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 
@@ -76,29 +76,29 @@ import Testing
     @Test func theQuickstartPromptsGiveShardsThatCatShowsReproducibly() async throws {
         try await Self.withWorkspace { directory, server in
             try Self.config(port: server.baseURL).write(toFile: directory + "/sample.yaml", atomically: true, encoding: .utf8)
-            let first = try Self.run(["sample", "--config", "sample.yaml", "--quiet"], in: directory)
+            let first = try await Self.run(["sample", "--config", "sample.yaml", "--quiet"], in: directory)
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("wrote 48 prompts, 96 answers"))
-            let shown = try Self.run(["cat", "run/samples"], in: directory)
+            let shown = try await Self.run(["cat", "run/samples"], in: directory)
             #expect(shown.status == 0)
             let lines = shown.stdout.split(separator: "\n")
             #expect(lines.count == 48)
             let records = try lines.map { try JSONDecoder().decode(SampleRecord.self, from: Data($0.utf8)) }
             #expect(records.first?.promptID == "qs-facts-01")
             #expect(Set(records.flatMap(\.models)).isSubset(of: ["alpha", "beta", "gamma"]))
-            #expect(try Self.run(["cat", "run/samples/mds"], in: directory).stdout.split(separator: "\n").count == 48)
+            #expect(try await Self.run(["cat", "run/samples/mds"], in: directory).stdout.split(separator: "\n").count == 48)
 
             // Again, replacing the output: every answer comes from the cache, byte for byte.
             let paid = server.stats().totalRequests
-            let again = try Self.run(["sample", "--config", "sample.yaml", "--force", "--quiet"], in: directory)
+            let again = try await Self.run(["sample", "--config", "sample.yaml", "--force", "--quiet"], in: directory)
             #expect(again.status == 0, "\(again.stderr)")
             #expect(server.stats().totalRequests == paid)
-            #expect(try Self.run(["cat", "run/samples"], in: directory).stdout == shown.stdout)
+            #expect(try await Self.run(["cat", "run/samples"], in: directory).stdout == shown.stdout)
 
             // Without the cache, a fresh run makes the same choices and gets the same answers.
-            let fresh = try Self.run(["sample", "--config", "sample.yaml", "--no-cache", "--out", "fresh", "--quiet"], in: directory)
+            let fresh = try await Self.run(["sample", "--config", "sample.yaml", "--no-cache", "--out", "fresh", "--quiet"], in: directory)
             #expect(fresh.status == 0, "\(fresh.stderr)")
-            let freshRecords = try Self.run(["cat", "fresh"], in: directory).stdout.split(separator: "\n")
+            let freshRecords = try await Self.run(["cat", "fresh"], in: directory).stdout.split(separator: "\n")
                 .map { try JSONDecoder().decode(SampleRecord.self, from: Data($0.utf8)) }
             func withoutLatency(_ records: [SampleRecord]) -> [SampleRecord] {
                 records.map { record in
@@ -115,20 +115,20 @@ import Testing
         try await Self.withWorkspace { directory, server in
             let typo = Self.config(port: server.baseURL).replacingOccurrences(of: "weight: 2", with: "wieght: 2")
             try typo.write(toFile: directory + "/typo.yaml", atomically: true, encoding: .utf8)
-            let result = try Self.run(["sample", "--config", "typo.yaml"], in: directory)
+            let result = try await Self.run(["sample", "--config", "typo.yaml"], in: directory)
             #expect(result.status != 0)
             #expect(result.stderr.contains("typo.yaml:10:"), "\(result.stderr)")
             #expect(result.stderr.contains("pool.models[1].wieght"))
 
             try Self.config(port: server.baseURL).write(toFile: directory + "/sample.yaml", atomically: true, encoding: .utf8)
             try "{\"prompt\": \"ok\"}\n{\"prompt\": \"\"}\n".write(toFile: directory + "/bad.jsonl", atomically: true, encoding: .utf8)
-            let bad = try Self.run(["sample", "--config", "sample.yaml", "--prompts", "bad.jsonl"], in: directory)
+            let bad = try await Self.run(["sample", "--config", "sample.yaml", "--prompts", "bad.jsonl"], in: directory)
             #expect(bad.status != 0)
             #expect(bad.stderr.contains("bad.jsonl:2: prompt: empty prompt"), "\(bad.stderr)")
             #expect(server.stats().totalRequests == 0)
             #expect(!FileManager.default.fileExists(atPath: directory + "/run"))
 
-            let skipped = try Self.run(["sample", "--config", "sample.yaml", "--prompts", "bad.jsonl", "--skip-invalid"], in: directory)
+            let skipped = try await Self.run(["sample", "--config", "sample.yaml", "--prompts", "bad.jsonl", "--skip-invalid"], in: directory)
             #expect(skipped.status == 0, "\(skipped.stderr)")
             #expect(skipped.stdout.contains("invalid records skipped: empty_prompt 1"))
             #expect(skipped.stdout.contains("bad.jsonl:2"))
@@ -142,10 +142,10 @@ import Testing
             let config = Self.config(port: server.baseURL, extraModel: "    - {name: lost, endpoint: broken}")
                 .replacingOccurrences(of: "  select: 2", with: "  select: all")
             try config.write(toFile: directory + "/sample.yaml", atomically: true, encoding: .utf8)
-            let result = try Self.run(["sample", "--config", "sample.yaml", "--limit", "4", "--quiet"], in: directory)
+            let result = try await Self.run(["sample", "--config", "sample.yaml", "--limit", "4", "--quiet"], in: directory)
             #expect(result.status == 3, "\(result.stderr)")
             #expect(result.stdout.contains("incomplete prompts: 4; failed generations: http_status 4"))
-            let shown = try Self.run(["cat", "run/samples"], in: directory).stdout.split(separator: "\n")
+            let shown = try await Self.run(["cat", "run/samples"], in: directory).stdout.split(separator: "\n")
             #expect(shown.count == 4)
         }
     }

@@ -12,6 +12,7 @@ import PrefabShards
 /// - `creating`: the provider's batches are searched for the one this call made (OpenAI: by its
 ///   input file and `metadata.prefab_batch`; Anthropic: created since the call began, with the
 ///   same request count, not already journaled), and adopted; only if none exists is it created.
+///   These searches come first, one at a time, before this session creates any batch.
 /// - `created`: polled again. `ended`: its results are read again (storing them is idempotent).
 struct BatchDriver: Sendable {
     let journal: RunJournal
@@ -28,6 +29,10 @@ struct BatchDriver: Sendable {
     /// new state: another batch's journal write (which carries the whole ledger) can then never
     /// record one batch's reservation or settlement without that batch's state.
     let spending = Locked(())
+    /// How long after a lost create call began the run keeps looking for the batch it made: the
+    /// provider may take the call in and create the batch after the process that sent it died
+    /// (later than the next session's first look), and creating it again would pay twice.
+    var lostCreateGrace: Double = 30
     var logger = Logger(label: "prefab.batch")
 
     /// Drives `batches` concurrently until each is collected (or the run is asked to stop).
@@ -35,6 +40,7 @@ struct BatchDriver: Sendable {
         guard !batches.isEmpty else { return }
         for batch in batches { tally.set(batch) }
         do {
+            let batches = try await reattach(batches)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for batch in batches {
                     group.addTask { try await self.run(batch) }
@@ -108,38 +114,33 @@ struct BatchDriver: Sendable {
             }
         }
 
-        if batch.state == .uploaded || batch.state == .creating {
-            var status: BatchStatus?
-            if batch.state == .creating { status = try await findCreated(batch, api: api) }
-            if status == nil {
-                if control.stopReason != nil { return }
-                batch.state = .creating
-                let waiting = batch
-                // Reserved in the budget and journaled (with its time, for finding the batch
-                // again, and the session's spending) once its turn comes, right before the create
-                // call starts. A batch the budget cannot pay for in full is never created.
-                let (created, creating) = try await oneAtATime { () async throws -> (BatchStatus, JournaledBatch) in
-                    var creating = waiting
-                    creating.creatingAt = Date().timeIntervalSince1970
-                    try self.spending.withLock { _ in
-                        if creating.reserved {
-                            try self.journal.updateBatch(creating)
-                        } else {
-                            try client.reserveBatch(requests: creating.requests, estimate: creating.estimate)
-                            creating.reserved = true
-                            try self.journal.updateBatch(creating, usage: client.ledger.records)
-                        }
+        if batch.state == .uploaded {
+            if control.stopReason != nil { return }
+            batch.state = .creating
+            let waiting = batch
+            // Reserved in the budget and journaled (with its time, for finding the batch again,
+            // and the session's spending) once its turn comes, right before the create call
+            // starts. A batch the budget cannot pay for in full is never created.
+            let (created, creating) = try await oneAtATime { () async throws -> (BatchStatus, JournaledBatch) in
+                var creating = waiting
+                creating.creatingAt = Date().timeIntervalSince1970
+                try self.spending.withLock { _ in
+                    if creating.reserved {
+                        try self.journal.updateBatch(creating)
+                    } else {
+                        try client.reserveBatch(requests: creating.requests, estimate: creating.estimate)
+                        creating.reserved = true
+                        try self.journal.updateBatch(creating, usage: client.ledger.records)
                     }
-                    let status = try await api.create(
-                        fileID: creating.fileID, path: creating.path, marker: creating.marker, structured: creating.structured,
-                        completionWindow: settings.completionWindow)
-                    return (status, creating)
                 }
-                batch = creating
-                status = created
+                let status = try await api.create(
+                    fileID: creating.fileID, path: creating.path, marker: creating.marker, structured: creating.structured,
+                    completionWindow: settings.completionWindow)
+                return (status, creating)
             }
-            batch.batchID = status!.id
-            batch.providerState = status!.state
+            batch = creating
+            batch.batchID = created.id
+            batch.providerState = created.state
             try save(.created)
         }
 
@@ -173,6 +174,42 @@ struct BatchDriver: Sendable {
             }
             try save()
         }
+    }
+
+    /// Settles the batches an earlier session left `creating` (its create call's answer lost),
+    /// one after another and before this session creates anything: each is adopted when the
+    /// provider has the batch that call made (looked for every `batch.poll`, at least a second
+    /// apart, until `lostCreateGrace` has passed since the call began), else set back to `uploaded` (created afresh, its budget
+    /// reservation kept). An Anthropic batch is recognised by its request count and time
+    /// alone, so a create of this session running beside the search could be taken for it, and
+    /// the lost one's batch left unjournaled: paid for, and its requests submitted a second time.
+    private func reattach(_ batches: [JournaledBatch]) async throws -> [JournaledBatch] {
+        var result: [JournaledBatch] = []
+        for var batch in batches {
+            if batch.state == .creating, let client = clients[batch.endpoint] {
+                let api = BatchAPI(client: client)
+                let poll = max(1, (client.configuration.batching ?? BatchConfiguration()).poll)
+                var found = try await findCreated(batch, api: api)
+                while found == nil {
+                    let left = (batch.creatingAt ?? 0) + lostCreateGrace - Date().timeIntervalSince1970
+                    if left <= 0 { break }
+                    monitor.update { $0.phase = "batches: looking for the batch of an interrupted create call" }
+                    try await Task.sleep(for: .seconds(min(poll, left)))
+                    found = try await findCreated(batch, api: api)
+                }
+                if let status = found {
+                    batch.batchID = status.id
+                    batch.providerState = status.state
+                    batch.state = .created
+                } else {
+                    batch.state = .uploaded
+                }
+                try journal.updateBatch(batch)
+                tally.set(batch)
+            }
+            result.append(batch)
+        }
+        return result
     }
 
     private func oneAtATime<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
