@@ -13,7 +13,8 @@ struct MergeCommand: AsyncParsableCommand {
             pairs/pairs-summary.json, rated/judge-report.json (agreement from the parts' summed \
             counts), the report, and with --config the dataset card. OUT may be an s3:// prefix the \
             partitions streamed into: the parts' indexes and run files are read from it and the merged \
-            files written to it, index.json and manifest.json last. Refuses, naming them, partitions that are missing, unfinished \
+            files written to it, index.json and manifest.json last, stored as --sse, --sse-kms-key-id and \
+            --s3-addressing-style (over the config's storage: block) say. Refuses, naming them, partitions that are missing, unfinished \
             or made from another config. Running it again gives the same files. Exit status: 0 \
             merged; 2 not every partition is ready (run them, then merge again); 1 an error.
             """
@@ -27,6 +28,8 @@ struct MergeCommand: AsyncParsableCommand {
 
     @Flag(help: "Skip report.json and report.html.")
     var noReport = false
+
+    @OptionGroup var objectStorage: ObjectStorageOptions
 
     func run() async throws {
         if let problem = RemoteInput.problem(output) {
@@ -42,12 +45,14 @@ struct MergeCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+        let storage = try objectStorage.storage(over: setup?.configuration.storage)
         let result: RunMerge.Result
         do {
             if RemoteInput.isRemote(output) {
                 var merge = RemoteRunMerge(location: output)
                 merge.writeReport = !noReport
                 merge.setup = setup
+                merge.storage = storage
                 result = try await merge.run()
             } else {
                 var merge = RunMerge(output: output)

@@ -147,6 +147,19 @@ struct PartitionedObjectStorageTests {
             #expect(again.status == 0, "\(again.stderr)")
             #expect(try await client().listObjects(bucket: run.bucket, prefix: "run/").map { "\($0.key) \($0.etag)" } == before)
 
+            // The merge takes the storage flags of the commands that write to s3://: the files it
+            // writes are stored encrypted as asked.
+            let encrypted = try await JudgingFixtures.run(
+                ["merge", "s3://\(run.bucket)/run", "--config", run.config, "--sse", "AES256", "--s3-addressing-style", "path"], environment: moto.environment)
+            #expect(encrypted.status == 0, "\(encrypted.stderr)")
+            let heads = try moto.boto3("""
+                for key in ['run/run-summary.json', 'run/pairs/train/manifest.json', 'run/pairs/train/mds/index.json']:
+                    print(key, s3.head_object(Bucket='\(run.bucket)', Key=key).get('ServerSideEncryption'))
+                """)
+            #expect(heads.split(separator: "\n").map(String.init) == [
+                "run/run-summary.json AES256", "run/pairs/train/manifest.json AES256", "run/pairs/train/mds/index.json AES256",
+            ], "\(heads)")
+
             // Readers see the merged prefix as the local merged directory.
             let remoteRows = try await JudgingFixtures.run(["cat", "s3://\(run.bucket)/run/pairs/train/mds"], environment: moto.environment)
             let localRows = try await JudgingFixtures.run(["cat", run.directory + "/reference/pairs/train/mds"])

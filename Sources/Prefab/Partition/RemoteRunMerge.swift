@@ -21,6 +21,9 @@ package struct RemoteRunMerge: Sendable {
     /// `prefab merge --config`: checked against the parts, and the card written with it.
     package var setup: RunSetup?
     package var environment: [String: String] = ProcessInfo.processInfo.environment
+    /// How the merged files are stored and the bucket addressed (`prefab merge --sse …` over the
+    /// config's `storage:` block); nil: the config's block, if any.
+    package var storage: StorageConfiguration?
     /// Small files downloaded at once.
     static let downloads = 8
 
@@ -33,7 +36,7 @@ package struct RemoteRunMerge: Sendable {
         let client: S3Client
         do {
             destination = try S3Location(parsing: location).asPrefix
-            client = try S3Client.fromEnvironment(environment) { setup?.configuration.storage?.apply(to: &$0) }
+            client = try S3Client.fromEnvironment(environment) { [storage] in (storage ?? setup?.configuration.storage)?.apply(to: &$0) }
         } catch {
             throw .objectStorage(location: location, reason: error.description)
         }
