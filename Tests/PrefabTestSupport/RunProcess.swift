@@ -81,3 +81,44 @@ extension Process {
         _ = try? await onOwnThread { process.waitUntilExit() }
     }
 }
+
+/// Starts a command in the background (to be watched and killed); stdout is dropped, stderr goes
+/// to `stderrLog` when given. `environment` is added to this process's own.
+public func startProcess(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil,
+    stderrLog: String? = nil
+) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    if let stderrLog {
+        _ = FileManager.default.createFile(atPath: stderrLog, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: stderrLog)
+    } else {
+        process.standardError = FileHandle.nullDevice
+    }
+    try process.run()
+    return process
+}
+
+extension Process {
+    /// Kills the process with SIGKILL as soon as `condition` holds (or `seconds` have passed),
+    /// watching from a thread of its own: a test's task can wait seconds for a cooperative thread,
+    /// and by then the moment would have passed. Returns whether it was killed (false: it ended
+    /// first); either way it has ended when this returns.
+    public func kill(when condition: @escaping @Sendable () -> Bool, within seconds: Double = 120) async -> Bool {
+        nonisolated(unsafe) let process = self
+        return (try? await onOwnThread {
+            let deadline = Date().addingTimeInterval(seconds)
+            while process.isRunning, Date() < deadline, !condition() { usleep(10_000) }
+            guard process.isRunning else { return false }
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return true
+        }) ?? false
+    }
+}

@@ -74,20 +74,12 @@ struct PartitionedObjectStorageTests {
 
     /// Starts `prefab ARGUMENTS` with the moto environment; its stderr goes to `log`.
     private func start(_ arguments: [String], environment: [String: String], log: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try JudgingFixtures.prefab)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: log)
-        try process.run()
-        return process
+        try startProcess(try JudgingFixtures.prefab, arguments, environment: environment, stderrLog: log)
     }
 
     /// Waits for `process` without blocking the test's thread.
     private func finish(_ process: Process) async throws -> Int32 {
-        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        await process.exited()
         return process.terminationStatus
     }
 
@@ -201,15 +193,12 @@ struct PartitionedObjectStorageTests {
             environment["PREFAB_S3_RETRY_BASE_DELAY"] = "0.05"
             let process = try start(["run", run.config, "--quiet", "--partition", "0/2"], environment: environment, log: run.directory + "/killed.log")
             let setup = try RunSetup.load(file: run.config).partitioned(try RunPartition(index: 0, count: 2))
-            let deadline = Date().addingTimeInterval(120)
-            while process.isRunning, Date() < deadline {
-                let uploads = RunJournal.uploads(path: setup.journalPath)
-                if uploads.finished.filter({ S3Publisher.isShard($0.key) }).count >= 2, !uploads.open.isEmpty { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(process.isRunning, "the first session should hang uploading a shard")
-            kill(process.processIdentifier, SIGKILL)
-            _ = try await finish(process)
+            let journal = setup.journalPath
+            let killed = await process.kill(when: {
+                let uploads = RunJournal.uploads(path: journal)
+                return uploads.finished.filter { S3Publisher.isShard($0.key) }.count >= 2 && !uploads.open.isEmpty
+            })
+            #expect(killed, "the first session should hang uploading a shard")
             let before = RunJournal.uploads(path: setup.journalPath).finished.filter { S3Publisher.isShard($0.key) }
             #expect(before.count >= 2)
             #expect(before.allSatisfy { $0.key.contains("/part-00000-of-00002/") })

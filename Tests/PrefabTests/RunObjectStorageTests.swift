@@ -102,15 +102,11 @@ struct RunObjectStorageTests {
             environment["PREFAB_S3_RETRY_BASE_DELAY"] = "0.05"
             let process = try startRun(run.config, environment: environment)
             let journal = try RunFixtures.pipeline(run.config).setup.journalPath
-            let deadline = Date().addingTimeInterval(120)
-            while process.isRunning, Date() < deadline {
+            let killed = await process.kill(when: {
                 let uploads = RunJournal.uploads(path: journal)
-                if uploads.finished.count >= 2, !uploads.open.isEmpty { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(process.isRunning, "the first session should hang uploading a shard")
-            kill(process.processIdentifier, SIGKILL)
-            await process.exited()
+                return uploads.finished.count >= 2 && !uploads.open.isEmpty
+            })
+            #expect(killed, "the first session should hang uploading a shard")
             let before = RunJournal.uploads(path: journal)
             #expect(before.finished.count >= 2)
             #expect(before.finished.allSatisfy { S3Publisher.isShard($0.key) }, "only shards go up while the run samples")
@@ -139,31 +135,7 @@ struct RunObjectStorageTests {
 
     /// `prefab run CONFIG --quiet --no-report` started in the background (to be killed).
     private func startRun(_ config: String, environment: [String: String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try JudgingFixtures.prefab)
-        process.arguments = ["run", config, "--quiet", "--no-report"]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    /// Kills `process` with SIGKILL as soon as `condition` holds (within two minutes), watching
-    /// from a thread of its own: a test task can wait many seconds for a cooperative thread
-    /// while other tests block theirs, and by then the run would have finished. Returns whether
-    /// it was killed (false: it ended first).
-    private static func killProcess(_ process: Process, when condition: @escaping @Sendable () -> Bool) async -> Bool {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let deadline = Date().addingTimeInterval(120)
-                while process.isRunning, Date() < deadline, !condition() { usleep(10_000) }
-                guard process.isRunning else { return continuation.resume(returning: false) }
-                Foundation.kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                continuation.resume(returning: true)
-            }
-        }
+        try startProcess(try JudgingFixtures.prefab, ["run", config, "--quiet", "--no-report"], environment: environment)
     }
 
     /// PUT and POST requests the proxy logging to `log` has forwarded so far.
@@ -189,7 +161,7 @@ struct RunObjectStorageTests {
             for _ in 0..<3 {
                 let before = Self.forwardedBodies(log)
                 let process = try startRun(run.config, environment: environment)
-                guard await Self.killProcess(process, when: { Self.forwardedBodies(log) >= before + 2 }) else { break }
+                guard await process.kill(when: { Self.forwardedBodies(log) >= before + 2 }) else { break }
                 kills += 1
             }
             #expect(kills >= 2, "the run ended before it could be killed twice while uploading")
