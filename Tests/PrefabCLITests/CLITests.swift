@@ -130,7 +130,7 @@ import PrefabShards
 
     /// A writer killed mid-run (SIGKILL, no chance to clean up) leaves no index or manifest,
     /// only complete shards and hidden temporary files, and the directory reads as unfinished.
-    @Test func aKilledConvertNeverLeavesAnIndexPointingAtAPartialShard() throws {
+    @Test func aKilledConvertNeverLeavesAnIndexPointingAtAPartialShard() async throws {
         let scratch = ScratchDirectory()
         defer { scratch.remove() }
         let records = Fixtures.records(count: 20_000)
@@ -143,19 +143,11 @@ import PrefabShards
             process.standardError = FileHandle.nullDevice
             try process.run()
             // Wait for the first finished shard, then kill without warning.
-            let deadline = Date().addingTimeInterval(60)
-            var sawShard = false
-            while Date() < deadline, process.isRunning {
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []
-                if names.contains(where: { !$0.hasPrefix(".") }) {
-                    sawShard = true
-                    break
-                }
-                usleep(2000)
+            let shardAppeared: @Sendable () -> Bool = {
+                ((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []).contains { !$0.hasPrefix(".") }
             }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            #expect(sawShard, "\(format): no shard appeared before the writer ended")
+            _ = await process.kill(when: shardAppeared, within: 60)
+            #expect(shardAppeared(), "\(format): no shard appeared before the writer ended")
             let names = try FileManager.default.contentsOfDirectory(atPath: output)
             #expect(!names.contains("index.json"), "\(format)")
             #expect(!names.contains("manifest.json"), "\(format)")

@@ -26,13 +26,7 @@ import Testing
         try process.run()
         defer { if process.isRunning { process.terminate() } }
 
-        let line = try await Task.detached { () -> String in
-            var bytes: [UInt8] = []
-            while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != 0x0A {
-                bytes.append(byte)
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }.value
+        let line = try await output.fileHandleForReading.firstLine()
         let prefix = "prefab-sim listening on "
         #expect(line.hasPrefix(prefix + "http://127.0.0.1:"), "\(line)")
         let baseURL = String(line.dropFirst(prefix.count))
@@ -47,27 +41,14 @@ import Testing
         #expect(try SimulatorHarness.ChatView(chat).usage["completion_tokens"] == 7)
 
         process.terminate()
-        let status = await Task.detached { () -> Int32 in
-            await process.exited()
-            return process.terminationStatus
-        }.value
+        await process.exited()
+        let status = process.terminationStatus
         #expect(status == 0)
     }
 
     @Test func badFlagsFailWithAMessage() async throws {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = ["--latency", "sometimes"]
-        let errors = Pipe()
-        process.standardOutput = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = await Task.detached { () -> String in
-            let data = errors.fileHandleForReading.readDataToEndOfFile()
-            await process.exited()
-            return String(decoding: data, as: UTF8.self)
-        }.value
-        #expect(process.terminationStatus != 0)
-        #expect(message.contains("sometimes"))
+        let result = try await runProcess(try executable().path, ["--latency", "sometimes"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("sometimes"))
     }
 }

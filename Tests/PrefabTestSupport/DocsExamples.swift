@@ -129,11 +129,13 @@ public struct DocsExampleRunner {
             try await Task.sleep(for: .seconds(timeout))
             if process.isRunning { process.terminate() }
         }
-        let text = await Task.detached { () -> String in
+        // On a thread of its own: an example can run for minutes on the local model.
+        nonisolated(unsafe) let running = process
+        let text = try await onOwnThread { () -> String in
             let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            running.waitUntilExit()
             return String(decoding: data, as: UTF8.self)
-        }.value
+        }
         watchdog.cancel()
         return (process.terminationStatus, text)
     }
@@ -147,15 +149,8 @@ public struct DocsExampleRunner {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let line = try await Task.detached { () -> String in
-            var bytes: [UInt8] = []
-            while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != 0x0A {
-                bytes.append(byte)
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }.value
-        // Whatever it prints later must not fill the pipe and stall it.
-        Task.detached { _ = output.fileHandleForReading.readDataToEndOfFile() }
+        let line = try await output.fileHandleForReading.firstLine()
+        output.fileHandleForReading.drainInBackground()
         let prefix = "prefab-sim listening on "
         guard line.hasPrefix(prefix) else {
             process.terminate()

@@ -122,3 +122,23 @@ extension Process {
         }) ?? false
     }
 }
+
+extension FileHandle {
+    /// The next line (without its newline) read on a thread of its own; what was read when the
+    /// pipe closes first.
+    public func firstLine() async throws -> String {
+        nonisolated(unsafe) let handle = self
+        return try await onOwnThread {
+            var bytes: [UInt8] = []
+            while let byte = try handle.read(upToCount: 1)?.first, byte != 0x0A { bytes.append(byte) }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// Reads and drops everything until the pipe closes, on a thread of its own: a child's later
+    /// output must not fill the pipe and stall it.
+    public func drainInBackground() {
+        nonisolated(unsafe) let handle = self
+        Thread { _ = handle.readDataToEndOfFile() }.start()
+    }
+}

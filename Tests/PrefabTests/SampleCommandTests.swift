@@ -16,22 +16,8 @@ import Testing
     }
 
     static func run(_ arguments: [String], in directory: String) async throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try prefab())
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["PREFAB_HOME"] = (directory as NSString).appendingPathComponent("home")
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        await process.exited()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        try await runProcess(
+            try prefab(), arguments, environment: ["PREFAB_HOME": (directory as NSString).appendingPathComponent("home")], currentDirectory: directory)
     }
 
     static func config(port: String, extraModel: String = "") -> String {

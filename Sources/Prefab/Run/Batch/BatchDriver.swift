@@ -179,10 +179,11 @@ struct BatchDriver: Sendable {
     /// Settles the batches an earlier session left `creating` (its create call's answer lost),
     /// one after another and before this session creates anything: each is adopted when the
     /// provider has the batch that call made (looked for every `batch.poll`, at least a second
-    /// apart, until `lostCreateGrace` has passed since the call began), else set back to `uploaded` (created afresh, its budget
-    /// reservation kept). An Anthropic batch is recognised by its request count and time
-    /// alone, so a create of this session running beside the search could be taken for it, and
-    /// the lost one's batch left unjournaled: paid for, and its requests submitted a second time.
+    /// apart, until `lostCreateGrace` has passed since the call began), else set back to
+    /// `uploaded` (created afresh, its budget reservation kept). An Anthropic batch is recognised
+    /// by its request count and time alone, so a create of this session running beside the
+    /// search could be taken for it, and the lost one's batch left unjournaled: paid for, and its
+    /// requests submitted a second time. A run asked to stop leaves the rest `creating`.
     private func reattach(_ batches: [JournaledBatch]) async throws -> [JournaledBatch] {
         var result: [JournaledBatch] = []
         for var batch in batches {
@@ -190,7 +191,7 @@ struct BatchDriver: Sendable {
                 let api = BatchAPI(client: client)
                 let poll = max(1, (client.configuration.batching ?? BatchConfiguration()).poll)
                 var found = try await findCreated(batch, api: api)
-                while found == nil {
+                while found == nil, control.stopReason == nil {
                     let left = (batch.creatingAt ?? 0) + lostCreateGrace - Date().timeIntervalSince1970
                     if left <= 0 { break }
                     monitor.update { $0.phase = "batches: looking for the batch of an interrupted create call" }
@@ -201,6 +202,9 @@ struct BatchDriver: Sendable {
                     batch.batchID = status.id
                     batch.providerState = status.state
                     batch.state = .created
+                } else if control.stopReason != nil {
+                    result.append(batch)
+                    continue
                 } else {
                     batch.state = .uploaded
                 }
