@@ -39,13 +39,16 @@ struct LocalScriptRun: Sendable {
 
         let collected = Collected()
         let done = DispatchGroup()
+        // Threads of their own, not the global queue: a reader blocks for the script's whole run
+        // (minutes when it builds llama-server), and on Linux the global queue's threads are the
+        // ones Swift's tasks run on.
         done.enter()
-        DispatchQueue.global().async {
+        Thread {
             collected.setOutput(stdout.fileHandleForReading.readDataToEndOfFile())
             done.leave()
-        }
+        }.start()
         done.enter()
-        DispatchQueue.global().async {
+        Thread {
             let handle = stderr.fileHandleForReading
             while true {
                 let chunk = handle.availableData
@@ -54,7 +57,7 @@ struct LocalScriptRun: Sendable {
                 collected.appendError(chunk)
             }
             done.leave()
-        }
+        }.start()
         done.enter()
         process.terminationHandler = { _ in done.leave() }
         do {
