@@ -197,30 +197,13 @@ public final class S3FaultProxy: Sendable {
         try process.run()
         // The first line, read on a thread of its own so a proxy that never starts cannot hang
         // the test past 30 s.
-        let line = Self.firstLine(of: output.fileHandleForReading, within: 30)
+        let line = output.fileHandleForReading.firstLine(within: 30)
         guard let port = line.flatMap({ Int($0.dropFirst("ready ".count)) }), line?.hasPrefix("ready ") == true else {
             kill(process.processIdentifier, SIGKILL)
             throw MotoS3Server.Failure(description: "scripts/s3_fault_proxy.py did not start (it said \(line.map { "'\($0)'" } ?? "nothing") within 30 s)")
         }
         self.process = process
         endpoint = "http://127.0.0.1:\(port)"
-    }
-
-    private static func firstLine(of handle: FileHandle, within seconds: Double) -> String? {
-        let box = Mutex<String?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            var bytes: [UInt8] = []
-            while true {
-                let chunk = handle.readData(ofLength: 1)
-                guard let byte = chunk.first, byte != UInt8(ascii: "\n") else { break }
-                bytes.append(byte)
-            }
-            box.withLock { $0 = String(decoding: bytes, as: UTF8.self) }
-            done.signal()
-        }
-        _ = done.wait(timeout: .now() + seconds)
-        return box.withLock { $0 }
     }
 
     /// Stops the proxy (SIGKILL: a test process can hand its children SIGTERM ignored). Not

@@ -66,6 +66,13 @@ private final class StderrRead: @unchecked Sendable {
     let done = DispatchSemaphore(value: 0)
 }
 
+/// A line as its reader thread left it: `line` is written before `done` is signalled and read
+/// only after a successful wait.
+private final class LineRead: @unchecked Sendable {
+    var line = ""
+    let done = DispatchSemaphore(value: 0)
+}
+
 /// Runs `body` on a new thread and waits for it without holding a cooperative thread: for
 /// blocking work in an async test (a child's exit, a blocking read).
 public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
@@ -128,11 +135,27 @@ extension FileHandle {
     /// pipe closes first.
     public func firstLine() async throws -> String {
         nonisolated(unsafe) let handle = self
-        return try await onOwnThread {
-            var bytes: [UInt8] = []
-            while let byte = try handle.read(upToCount: 1)?.first, byte != 0x0A { bytes.append(byte) }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        return try await onOwnThread { handle.readLine() }
+    }
+
+    /// `firstLine()` for a synchronous caller: nil when no line came within `seconds` (the
+    /// reading thread is left to end with the pipe).
+    public func firstLine(within seconds: Double) -> String? {
+        nonisolated(unsafe) let handle = self
+        let read = LineRead()
+        Thread {
+            read.line = handle.readLine()
+            read.done.signal()
+        }.start()
+        guard read.done.wait(timeout: .now() + seconds) == .success else { return nil }
+        return read.line
+    }
+
+    /// Reads byte by byte up to a newline or the end of the pipe, blocking the calling thread.
+    private func readLine() -> String {
+        var bytes: [UInt8] = []
+        while let byte = readData(ofLength: 1).first, byte != 0x0A { bytes.append(byte) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Reads and drops everything until the pipe closes, on a thread of its own: a child's later
